@@ -78,7 +78,7 @@ async function checkBalances(client: Client, breaches: Breach[]): Promise<void> 
   const recomputed = `SELECT company_id, account_code, period, store, currency,
       SUM(CASE WHEN side = 'debit' THEN amount_minor ELSE 0 END) AS d, SUM(CASE WHEN side = 'credit' THEN amount_minor ELSE 0 END) AS c,
       SUM(CASE WHEN side = 'debit' THEN original_minor ELSE 0 END) AS od, SUM(CASE WHEN side = 'credit' THEN original_minor ELSE 0 END) AS oc
-      FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE status = 'posted') GROUP BY company_id, account_code, period, store, currency`
+      FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE status = 'posted') GROUP BY company_id, account_code, period, store, currency HAVING d != 0 OR c != 0 OR od != 0 OR oc != 0`
   const stored = `SELECT company_id, account_code, period, store, currency, debit_minor AS d, credit_minor AS c, debit_original_minor AS od, credit_original_minor AS oc
       FROM balances WHERE debit_minor != 0 OR credit_minor != 0 OR debit_original_minor != 0 OR credit_original_minor != 0`
   for (const row of await rows(client, `SELECT * FROM (${recomputed} EXCEPT ${stored}) LIMIT 20`)) {

@@ -1,0 +1,178 @@
+import type { Account } from '../../shared/accounts.ts'
+import { isLedgerError } from '../../shared/errors.ts'
+import { toExcelNumber } from '../../shared/money.ts'
+import { previousPeriod } from '../../shared/period.ts'
+import { loadChart } from '../ledger/company.ts'
+import type { LedgerContext } from '../ledger/context.ts'
+import { CallError, notAvailable } from './arguments.ts'
+import { BalanceIndex, type Sums, subtract } from './balance-index.ts'
+import type { BatchRequest, BatchResponse, CellScalar, CellValue, FunctionCall, FunctionResult } from './contract.ts'
+import { type Membership, loadBalanceRows, loadMemberships } from './load.ts'
+import { type LedgerPlan, type Plan, isLedgerPlan, lastPeriodOf, planCall, subjectOf } from './plan.ts'
+import { NO_ACCESS, canSee } from './visibility.ts'
+import { type Extras, evaluateExtra, loadExtras } from './extras.ts'
+
+/**
+ * Evaluates a batch of worksheet-function calls in a few queries regardless of
+ * the number of calls and of the ledger's size: memberships once, then per
+ * company the chart and one range scan of materialized balances (plus one query
+ * per extra table the batch touches), then everything in memory.
+ * Every call gets its own result; one bad call never fails the batch.
+ */
+export interface FunctionCaller {
+  readonly userId: number
+}
+
+type Planned =
+  | { readonly id: string; readonly result: FunctionResult }
+  | { readonly id: string; readonly membership: Membership; readonly plan: Plan }
+
+export interface CompanyBook {
+  readonly membership: Membership
+  readonly chart: ReadonlyMap<string, Account>
+  readonly index: BalanceIndex
+  readonly extras: Extras
+}
+
+/** Periods follow the calendar in China (UTC+8), whatever the server's time zone. */
+export function currentPeriodOf(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7)
+}
+
+export async function evaluateBatch(context: LedgerContext, caller: FunctionCaller, request: BatchRequest): Promise<BatchResponse> {
+  const memberships = await loadMemberships(context, caller.userId)
+  const currentPeriod = currentPeriodOf(context.now())
+  const planned = request.calls.map((call) => planOne(call, request.company, memberships, currentPeriod))
+  const books = await loadBooks(context, planned)
+  const results = planned.map((item): FunctionResult => {
+    if ('result' in item) return item.result
+    const book = books.get(item.membership.companyId)
+    if (!book) throw new Error('invariant violated: no book loaded for a planned call')
+    try {
+      return { id: item.id, value: evaluatePlan(book, item.plan) }
+    } catch (error) {
+      return errorResult(item.id, error)
+    }
+  })
+  return { results }
+}
+
+function planOne(call: FunctionCall, batchCompany: string | undefined, memberships: ReadonlyMap<string, Membership>, currentPeriod: string): Planned {
+  try {
+    const code = call.company ?? batchCompany ?? (memberships.size === 1 ? [...memberships.keys()][0] : undefined)
+    if (code === undefined) throw new CallError('#VALUE!', 'no company: pass company=CODE')
+    const membership = memberships.get(code)
+    if (!membership) throw notAvailable(NO_ACCESS)
+    const plan = planCall(call, currentPeriod)
+    const subject = subjectOf(plan)
+    if (subject !== null && !canSee(membership.role, subject)) throw notAvailable(NO_ACCESS)
+    return { id: call.id, membership, plan }
+  } catch (error) {
+    return { id: call.id, result: errorResult(call.id, error) }
+  }
+}
+
+function errorResult(id: string, error: unknown): FunctionResult {
+  if (error instanceof CallError) return { id, error: error.error, message: error.message }
+  if (isLedgerError(error)) return { id, error: error.code === 'NOT_FOUND' || error.code === 'UNKNOWN_ACCOUNT' ? '#N/A' : '#VALUE!', message: error.message }
+  throw error
+}
+
+async function loadBooks(context: LedgerContext, planned: ReadonlyArray<Planned>): Promise<Map<number, CompanyBook>> {
+  const groups = new Map<number, { membership: Membership; plans: Plan[] }>()
+  for (const item of planned) {
+    if ('result' in item) continue
+    const group = groups.get(item.membership.companyId) ?? { membership: item.membership, plans: [] }
+    group.plans.push(item.plan)
+    groups.set(item.membership.companyId, group)
+  }
+  const books = await Promise.all([...groups.values()].map(async ({ membership, plans }): Promise<CompanyBook> => {
+    const ledgerPlans = plans.filter(isLedgerPlan)
+    const [chart, rows, extras] = await Promise.all([
+      loadChart(context, membership.companyId),
+      ledgerPlans.length ? loadBalanceRows(context, { companyId: membership.companyId, ...balanceScope(ledgerPlans) }) : Promise.resolve([]),
+      loadExtras(context, membership, plans),
+    ])
+    return { membership, chart, index: new BalanceIndex(chart, rows), extras }
+  }))
+  return new Map(books.map((book) => [book.membership.companyId, book]))
+}
+
+function balanceScope(plans: ReadonlyArray<LedgerPlan>): { to: string; stores: Set<string> | null } {
+  let to = ''
+  let stores: Set<string> | null = new Set<string>()
+  for (const plan of plans) {
+    const last = lastPeriodOf(plan)
+    if (last > to) to = last
+    if (plan.store === null) stores = null
+    else stores?.add(plan.store)
+  }
+  return { to, stores }
+}
+
+function evaluatePlan(book: CompanyBook, plan: Plan): CellValue {
+  switch (plan.fn) {
+    case 'BALANCE': {
+      assertKnownAccount(book, plan.account.text)
+      const sums = book.index.cumulative(plan.account.text, plan.period, { store: plan.store, currency: plan.currency })
+      if (plan.currency !== null) return toExcelNumber(sums.debitOriginal - sums.creditOriginal, plan.currency)
+      return toExcelNumber(sums.debit - sums.credit, book.membership.baseCurrency)
+    }
+    case 'ACTIVITY': case 'DEBITS': case 'CREDITS': {
+      assertKnownAccount(book, plan.account.text)
+      const filter = { store: plan.store, currency: null }
+      const movement = subtract(book.index.cumulative(plan.account.text, plan.to, filter), book.index.cumulative(plan.account.text, previousPeriod(plan.from), filter))
+      return toExcelNumber(pick(plan.fn, movement), book.membership.baseCurrency)
+    }
+    case 'TB':
+      return trialBalanceCells(book, plan.period, plan.store)
+    case 'ACCOUNTNAME': {
+      const account = book.chart.get(plan.account.text)
+      if (!account) throw notAvailable(`unknown account ${plan.account.text}`)
+      return account.name
+    }
+    case 'MATCHRATE': case 'UNMATCHED': case 'ORDER': case 'FX':
+      return evaluateExtra(book.extras, plan)
+  }
+}
+
+function pick(fn: 'ACTIVITY' | 'DEBITS' | 'CREDITS', movement: Sums): bigint {
+  if (fn === 'DEBITS') return movement.debit
+  if (fn === 'CREDITS') return movement.credit
+  return movement.debit - movement.credit
+}
+
+function assertKnownAccount(book: CompanyBook, pattern: string): void {
+  if (pattern.endsWith('*')) {
+    if (book.index.leavesOf(pattern).length === 0) throw notAvailable(`no account matches ${pattern}`)
+  } else if (!book.chart.has(pattern) && book.index.leavesOf(pattern).length === 0) {
+    throw notAvailable(`unknown account ${pattern}`)
+  }
+}
+
+export const TB_HEADER: CellScalar[] = ['code', 'name', 'debit', 'credit']
+
+/**
+ * Closing balances (期末余额) at `period`, split into debit and credit columns,
+ * for every account with movements up to then, parents rolled up; rows the
+ * caller may not see are left out.
+ */
+function trialBalanceCells(book: CompanyBook, period: string, store: string | null): CellScalar[][] {
+  const closing = new Map<string, bigint>()
+  for (const leaf of book.index.accountsWithRows()) {
+    const sums = book.index.at(leaf, period, { store, currency: null })
+    if (sums.debit === 0n && sums.credit === 0n) continue
+    for (let code: string | null = leaf; code !== null; code = book.chart.get(code)?.parent ?? null) {
+      closing.set(code, (closing.get(code) ?? 0n) + sums.debit - sums.credit)
+      if (!book.chart.has(code)) break
+    }
+  }
+  const currency = book.membership.baseCurrency
+  const rows: CellScalar[][] = [TB_HEADER]
+  for (const code of [...closing.keys()].sort()) {
+    if (!canSee(book.membership.role, { kind: 'account', stem: code })) continue
+    const balance = closing.get(code) ?? 0n
+    rows.push([code, book.chart.get(code)?.name ?? '', toExcelNumber(balance > 0n ? balance : 0n, currency), toExcelNumber(balance < 0n ? -balance : 0n, currency)])
+  }
+  return rows
+}

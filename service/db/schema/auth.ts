@@ -1,7 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { ROLES } from '../../auth/permissions.ts'
 import { companies } from './company.ts'
-
-export const ROLES = ['admin', 'accountant', 'approver', 'sales', 'auditor'] as const
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -1,0 +1,98 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { LedgerError, isLedgerError } from '../shared/errors.ts'
+import { authRoutes } from './routes/auth.ts'
+import { companyRoutes } from './routes/companies.ts'
+import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, routeGroup } from './routes/kit.ts'
+import { ledgerRoutes } from './routes/ledger.ts'
+import { userRoutes } from './routes/users.ts'
+import { voucherRoutes } from './routes/vouchers.ts'
+
+/**
+ * The Hono app factory (no listen; see server.ts). Route groups live in
+ * service/routes, one file each; to add one, push it to `groups` below.
+ */
+export const API_VERSION = '0.1.0'
+
+export interface App {
+  readonly app: Hono<AppEnv>
+  readonly routes: ReadonlyArray<RouteSpec>
+}
+
+/** Maps any thrown error to the contract's error body with a fitting status. */
+export function errorResponse(error: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } } } {
+  if (isLedgerError(error)) return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } }
+  if (error instanceof z.ZodError) return { status: 400, body: { error: { code: 'VALIDATION', message: error.issues[0]?.message ?? 'invalid input', details: error.issues } } }
+  const message = error instanceof Error ? error.message : String(error)
+  if (/period is closed/.test(message)) return { status: 409, body: { error: { code: 'PERIOD_CLOSED', message } } }
+  if (/immutable|cannot be deleted|append-only/.test(message)) return { status: 409, body: { error: { code: 'INVALID_STATE', message } } }
+  if (/SQLITE_BUSY|database is locked/i.test(message)) return { status: 503, body: { error: { code: 'BUSY', message: 'the database is busy; try again' } } }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the service log' } } }
+}
+
+function openApiDocument(routes: ReadonlyArray<RouteSpec>): unknown {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    const path = `/api/v1${route.path.replace(/:(\w+)/g, '{$1}')}`
+    const parameters: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }))
+    if (route.query instanceof z.ZodObject) {
+      for (const [name, schema] of Object.entries(route.query.shape as Record<string, z.ZodType>)) {
+        parameters.push({ name, in: 'query', required: !schema.safeParse(undefined).success, schema: z.toJSONSchema(schema, { unrepresentable: 'any' }) })
+      }
+    }
+    paths[path] = {
+      ...paths[path],
+      [route.method]: {
+        summary: route.summary,
+        tags: [route.tag],
+        ...(route.permission === 'public' ? { security: [] } : {}),
+        'x-permission': route.permission,
+        parameters,
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any' }) } } } } : {}),
+        responses: { default: { description: 'JSON; errors are {"error":{"code","message","details"}}' } },
+      },
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'channel-ledger API', version: API_VERSION, description: 'Amounts are decimal strings. Authorization: Bearer <token> from POST /api/v1/auth/login.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  }
+}
+
+export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDeps) => RouteGroup> = []): App {
+  const app = new Hono<AppEnv>()
+  const origins = deps.corsOrigins ?? []
+  app.use('/api/*', cors({ origin: (origin) => (origins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Company'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }))
+  app.use('/api/*', bodyLimit({ maxSize: deps.maxUploadBytes ?? 200 * 1024 * 1024, onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } }, 413) }))
+  app.onError((error, c) => {
+    const { status, body } = errorResponse(error)
+    if (status >= 500 && !isLedgerError(error)) console.error(error)
+    return c.json(body, status as 400)
+  })
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
+
+  const health = routeGroup('health', deps).route({ method: 'get', path: '/health', summary: 'Liveness and database check', permission: 'public' }, async ({ c }) => {
+    await deps.context.db.client.execute('SELECT 1')
+    return c.json({ ok: true, version: API_VERSION }, 200)
+  })
+  const groups: RouteGroup[] = [
+    health,
+    authRoutes(deps),
+    companyRoutes(deps),
+    voucherRoutes(deps),
+    ledgerRoutes(deps),
+    userRoutes(deps),
+    ...extraGroups.map((make) => make(deps)),
+  ]
+  const routes = groups.flatMap((group) => group.specs)
+  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(routes) as Record<string, unknown>, 200))
+  for (const group of groups) group.mount(app)
+  return { app, routes }
+}
+
+export { LedgerError }

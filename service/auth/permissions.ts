@@ -1,0 +1,43 @@
+/**
+ * Who may do what, in one table. Every route declares the permission it needs;
+ * the RBAC test walks this table x every role. Roles per accounting.md:
+ * admin (everything), accountant (import, match, draft and post), approver
+ * (approve vouchers and exceptions), sales (read-only orders and reports),
+ * auditor (read-only everything incl. the audit log).
+ */
+export const ROLES = ['admin', 'accountant', 'approver', 'sales', 'auditor'] as const
+export type Role = (typeof ROLES)[number]
+
+const ALL: ReadonlyArray<Role> = ROLES
+const BOOKKEEPERS: ReadonlyArray<Role> = ['admin', 'accountant']
+const LEDGER_READERS: ReadonlyArray<Role> = ['admin', 'accountant', 'approver', 'auditor']
+
+export const PERMISSIONS = {
+  'company.read': ALL,
+  'company.settings': ['admin'],
+  'accounts.read': ALL,
+  'accounts.write': ['admin'],
+  'periods.read': ALL,
+  'periods.close': BOOKKEEPERS,
+  'periods.reopen': ['admin'],
+  'vouchers.read': LEDGER_READERS,
+  'vouchers.create': BOOKKEEPERS,
+  'vouchers.approve': ['admin', 'approver'],
+  'vouchers.post': BOOKKEEPERS,
+  'vouchers.reverse': BOOKKEEPERS,
+  'vouchers.delete': BOOKKEEPERS,
+  'reports.read': ALL,
+  'ledger.verify': ['admin', 'accountant', 'auditor'],
+  'audit.read': ['admin', 'auditor'],
+  'users.manage': ['admin'],
+} as const satisfies Record<string, ReadonlyArray<Role>>
+
+export type Permission = keyof typeof PERMISSIONS
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as ReadonlyArray<Role>).includes(role)
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as ReadonlyArray<string>).includes(value)
+}

@@ -1,0 +1,134 @@
+import { Command, CommanderError } from 'commander'
+import { LedgerError, isLedgerError } from '../shared/errors.ts'
+import { type Permission, can } from './auth/permissions.ts'
+import { findUser, membershipsOf } from './auth/users.ts'
+import { registerAdminCommands } from './cli/admin.ts'
+import { registerLedgerCommands } from './cli/ledger.ts'
+import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
+import { readEnv } from './env.ts'
+import { type Company, getCompany, listCompanies } from './ledger/company.ts'
+import { type Actor, type LedgerContext, createContext } from './ledger/context.ts'
+
+/**
+ * `cledger`: the command line over the same ledger functions the HTTP API uses.
+ * Command groups live in service/cli/*.ts and register themselves below.
+ * Exit codes: 0 ok, 1 refused (bad input, invariant, permission), 2 usage.
+ */
+export interface GlobalOptions {
+  db?: string
+  company?: string
+  user?: string
+  json?: boolean
+}
+
+export interface Opened {
+  readonly db: Database
+  readonly context: LedgerContext
+  readonly company: Company
+  readonly actor: Actor
+}
+
+export interface CliRuntime {
+  options(): GlobalOptions
+  /** Opens the database only (for init, restore, user admin). */
+  openDb(): Promise<{ db: Database; context: LedgerContext }>
+  /** Opens the database, the company (--company or the only one) and the acting user, checking `permission`. */
+  open(permission: Permission): Promise<Opened>
+  /** Prints data: JSON with --json, else the text rendering. */
+  print(data: unknown, text: () => string): void
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
+export function createRuntime(program: Command, io: { stdout: (t: string) => void; stderr: (t: string) => void } = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): CliRuntime & { closeAll(): void } {
+  const env = readEnv()
+  const opened: Database[] = []
+  const options = () => program.opts<GlobalOptions>()
+  const openDb = async () => {
+    const db = await openDatabase(options().db ?? env.LEDGER_DB_URL ?? DEFAULT_DB_URL, { authToken: env.LEDGER_DB_AUTH_TOKEN })
+    opened.push(db)
+    return { db, context: createContext(db) }
+  }
+  const runtime: CliRuntime & { closeAll(): void } = {
+    options,
+    openDb,
+    async open(permission) {
+      const { db, context } = await openDb()
+      const companies = await listCompanies(context)
+      const code = options().company ?? env.LEDGER_COMPANY
+      if (companies.length === 0) throw new LedgerError('NOT_FOUND', 'no company yet: run `cledger init` first')
+      if (!code && companies.length > 1) throw new LedgerError('VALIDATION', `several companies (${companies.map((c) => c.code).join(', ')}): pass --company CODE`)
+      const company = code ? await getCompany(context, code) : (companies[0] as Company)
+      const actor = await resolveActor(context, company, options().user ?? env.LEDGER_USER, permission)
+      return { db, context, company, actor }
+    },
+    print(data, text) {
+      io.stdout(options().json ? `${JSON.stringify(data, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n` : `${text()}\n`)
+    },
+    stdout: io.stdout,
+    stderr: io.stderr,
+    closeAll() {
+      for (const db of opened) db.close()
+    },
+  }
+  return runtime
+}
+
+/** The acting user: --user, else the company's first admin. Their role must allow `permission`. */
+async function resolveActor(context: LedgerContext, company: Company, username: string | undefined, permission: Permission): Promise<Actor> {
+  let userId: number
+  let name: string
+  if (username) {
+    const user = await findUser(context, username)
+    userId = user.id
+    name = user.username
+  } else {
+    const admin = await context.db.client.execute({ sql: "SELECT u.id, u.username FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? AND m.role = 'admin' ORDER BY u.id LIMIT 1", args: [company.id] })
+    const row = admin.rows[0]
+    if (!row) throw new LedgerError('NOT_FOUND', `company ${company.code} has no admin user; pass --user`)
+    userId = Number(row.id)
+    name = String(row.username)
+  }
+  const membership = (await membershipsOf(context, userId)).find((m) => m.companyId === company.id)
+  if (!membership) throw new LedgerError('FORBIDDEN', `user ${name} has no role in ${company.code}`)
+  if (!can(membership.role, permission)) throw new LedgerError('FORBIDDEN', `user ${name} (${membership.role}) may not do this (${permission})`)
+  return { userId, username: name }
+}
+
+export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: (t: string) => void }): { program: Command; runtime: CliRuntime & { closeAll(): void } } {
+  const program = new Command('cledger')
+    .description('channel-ledger: e-commerce channel accounting — imports, matching, double-entry ledger, reports')
+    .version('0.1.0')
+    .option('--db <url>', `database URL (file:, libsql:, http:); env LEDGER_DB_URL; default ${DEFAULT_DB_URL}`)
+    .option('--company <code>', 'company (账套) code; env LEDGER_COMPANY; default the only company')
+    .option('--user <name>', 'acting user (audited; role checked); env LEDGER_USER; default the company admin')
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError()
+    .exitOverride()
+  const runtime = createRuntime(program, runtimeIo)
+  if (runtimeIo) program.configureOutput({ writeOut: runtimeIo.stdout, writeErr: runtimeIo.stderr })
+  registerAdminCommands(program, runtime)
+  registerLedgerCommands(program, runtime)
+  return { program, runtime }
+}
+
+/** Runs the CLI; returns the exit code instead of exiting (testable in-process). */
+export async function main(argv: string[], io?: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number> {
+  const { program, runtime } = buildProgram(io)
+  const stderr = io?.stderr ?? ((t: string) => process.stderr.write(t))
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (isLedgerError(error)) {
+      stderr(`cledger: ${error.message}\n`)
+      return 1
+    }
+    const message = error instanceof Error ? error.message : String(error)
+    stderr(`cledger: ${message}\n`)
+    return 1
+  } finally {
+    runtime.closeAll()
+  }
+}

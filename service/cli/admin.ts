@@ -1,0 +1,165 @@
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { TEMPLATES } from '../../shared/accounts.ts'
+import { LedgerError } from '../../shared/errors.ts'
+import { ROLES, isRole } from '../auth/permissions.ts'
+import { createUser, findUser, generatePassword, issueToken, listUsers, setRole } from '../auth/users.ts'
+import type { CliRuntime } from '../cli.ts'
+import { DEFAULT_DB_URL, openDatabase } from '../db/connection.ts'
+import { createDemo } from '../demo.ts'
+import { readEnv } from '../env.ts'
+import { createCompany, getCompany, listCompanies } from '../ledger/company.ts'
+import { SYSTEM } from '../ledger/context.ts'
+import { verifyLedger } from '../ledger/verify.ts'
+import { ADDIN_DIST, startServer } from '../server.ts'
+import { formatTable } from './table.ts'
+
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? ''
+}
+
+function localFile(url: string): string {
+  if (!url.startsWith('file:')) throw new LedgerError('VALIDATION', `backup/restore work on local file: databases; for ${url} use the server's own backups`)
+  return resolve(url.slice('file:'.length))
+}
+
+function registerUserCommands(program: Command, runtime: CliRuntime): void {
+  const user = program.command('user').description('users and roles (admin)')
+  user.command('add <username>')
+    .option('--role <role>', `role in the company: ${ROLES.join('|')}`, 'accountant')
+    .option('--name <display>', 'display name')
+    .option('--password-stdin', 'read the password from standard input (else one is generated and printed once)')
+    .action(async (username: string, flags: { role: string; name?: string; passwordStdin?: boolean }) => {
+      if (!isRole(flags.role)) throw new LedgerError('VALIDATION', `--role must be one of ${ROLES.join(', ')}`)
+      const { context, company, actor } = await runtime.open('users.manage')
+      const password = flags.passwordStdin ? await readStdinLine() : generatePassword()
+      const created = await createUser(context, actor, { username, password, displayName: flags.name })
+      await setRole(context, actor, created.id, company.id, flags.role)
+      runtime.print({ user: created, role: flags.role, company: company.code, ...(flags.passwordStdin ? {} : { password }) }, () => `user ${username} (${flags.role} in ${company.code})${flags.passwordStdin ? '' : `\npassword (shown once): ${password}`}`)
+    })
+  user.command('list').action(async () => {
+    const { context } = await runtime.open('users.manage')
+    const users = await listUsers(context)
+    runtime.print({ users }, () => formatTable(['username', 'name', 'roles'], users.map((u) => [u.username, u.displayName, u.memberships.map((m) => `${m.company}:${m.role}`).join(' ')])))
+  })
+  user.command('role <username> <role>').description(`set the role in the company (${ROLES.join('|')}, or none)`).action(async (username: string, role: string) => {
+    if (role !== 'none' && !isRole(role)) throw new LedgerError('VALIDATION', `role must be one of ${ROLES.join(', ')} or none`)
+    const { context, company, actor } = await runtime.open('users.manage')
+    const target = await findUser(context, username)
+    await setRole(context, actor, target.id, company.id, role === 'none' ? null : role)
+    runtime.print({ username, company: company.code, role }, () => `${username}: ${role} in ${company.code}`)
+  })
+  program.command('token').description('API tokens for scripts').command('create')
+    .requiredOption('--user <name>', 'token owner')
+    .option('--name <label>', 'label')
+    .option('--days <n>', 'valid for n days', '365')
+    .action(async (flags: { user: string; name?: string; days: string }) => {
+      const { context } = await runtime.openDb()
+      const owner = await findUser(context, flags.user)
+      const token = await issueToken(context, owner.id, 'api', { name: flags.name, days: Number(flags.days) })
+      runtime.print(token, () => `token (shown once): ${token.token}\nexpires ${token.expiresAt}`)
+    })
+}
+
+async function serveCommand(runtime: CliRuntime, flags: { port?: string; host?: string; https?: boolean; cert?: string; key?: string }): Promise<void> {
+  const env = readEnv()
+  const { context } = await runtime.openDb()
+  let https: { cert: string; key: string } | undefined
+  if (flags.cert || flags.key) {
+    if (!flags.cert || !flags.key) throw new LedgerError('VALIDATION', '--cert and --key go together')
+    https = { cert: readFileSync(flags.cert, 'utf8'), key: readFileSync(flags.key, 'utf8') }
+  } else if (flags.https) {
+    const devCerts = await import('office-addin-dev-certs')
+    const options = await devCerts.getHttpsServerOptions()
+    https = { cert: String(options.cert), key: String(options.key) }
+  }
+  const port = Number(flags.port ?? env.LEDGER_PORT ?? 8787)
+  const host = flags.host ?? env.LEDGER_HOST ?? '127.0.0.1'
+  const corsOrigins = (env.LEDGER_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean)
+  const server = await startServer({ context, corsOrigins }, { port, host, https })
+  runtime.stderr(`channel-ledger listening on ${server.url}\n  task pane:  ${server.url}/addin/taskpane.html${existsSync(ADDIN_DIST) ? '' : '  (not built yet: npm run build)'}\n  manifest:   ${server.url}/manifest.xml\n  API:        ${server.url}/api/v1/openapi.json\n`)
+  await new Promise<void>((done) => {
+    const stop = () => {
+      void server.close().then(done)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
+
+export function registerAdminCommands(program: Command, runtime: CliRuntime): void {
+  program.command('init')
+    .description('create the database, migrate, add a company with the default chart of accounts and an admin user')
+    .option('--company <code>', 'company code', 'MAIN')
+    .option('--name <name>', 'company name', '我的公司')
+    .option('--currency <code>', 'base currency', 'CNY')
+    .option('--template <template>', `chart of accounts: ${TEMPLATES.join('|')}`, 'small-enterprise')
+    .option('--taxpayer <type>', 'general|smallScale', 'general')
+    .option('--admin <username>', 'admin username', 'admin')
+    .option('--password-stdin', 'read the admin password from standard input')
+    .action(async (flags: { company: string; name: string; currency: string; template: string; taxpayer: string; admin: string; passwordStdin?: boolean }) => {
+      if (!(TEMPLATES as ReadonlyArray<string>).includes(flags.template)) throw new LedgerError('VALIDATION', `--template must be one of ${TEMPLATES.join(', ')}`)
+      if (!['general', 'smallScale'].includes(flags.taxpayer)) throw new LedgerError('VALIDATION', '--taxpayer must be general or smallScale')
+      const code = runtime.options().company ?? flags.company
+      const { context } = await runtime.openDb()
+      const password = flags.passwordStdin ? await readStdinLine() : generatePassword()
+      const company = await createCompany(context, SYSTEM, { code, name: flags.name, baseCurrency: flags.currency, chartTemplate: flags.template as (typeof TEMPLATES)[number], taxpayerType: flags.taxpayer as 'general' | 'smallScale' })
+      let created = false
+      let adminId: number
+      try {
+        adminId = (await findUser(context, flags.admin)).id
+      } catch {
+        adminId = (await createUser(context, SYSTEM, { username: flags.admin, password })).id
+        created = true
+      }
+      await setRole(context, SYSTEM, adminId, company.id, 'admin')
+      runtime.print({ company, admin: flags.admin, ...(created && !flags.passwordStdin ? { password } : {}) }, () => `created company ${company.code} (${company.name}), ${company.baseCurrency}, ${company.chartTemplate}\nadmin user: ${flags.admin}${created && !flags.passwordStdin ? `\npassword (shown once): ${password}` : created ? '' : ' (existing user, now admin here)'}`)
+    })
+  registerUserCommands(program, runtime)
+  program.command('backup <file>').description('consistent online copy of a local database (VACUUM INTO)').action(async (file: string) => {
+    const { db } = await runtime.openDb()
+    localFile(db.url)
+    const target = resolve(file)
+    if (existsSync(target)) throw new LedgerError('DUPLICATE', `${file} exists; choose a new file name`)
+    await db.client.execute({ sql: 'VACUUM INTO ?', args: [target] })
+    runtime.print({ backup: target }, () => `backup written to ${target}`)
+  })
+  program.command('restore <file>').description('replace the local database with a backup (verified first)').option('--force', 'overwrite an existing database').action(async (file: string, flags: { force?: boolean }) => {
+    const source = resolve(file)
+    if (!existsSync(source)) throw new LedgerError('NOT_FOUND', `no file ${file}`)
+    const candidate = await openDatabase(`file:${source}`)
+    const report = await verifyLedger({ db: candidate, now: () => new Date() })
+    candidate.close()
+    if (!report.ok) throw new LedgerError('VALIDATION', `${file} fails verify (${report.breaches[0]?.message ?? ''}); not restored`)
+    const target = localFile(runtime.options().db ?? readEnv().LEDGER_DB_URL ?? DEFAULT_DB_URL)
+    if (existsSync(target) && !flags.force) throw new LedgerError('DUPLICATE', `${target} exists; pass --force to replace it`)
+    for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true })
+    copyFileSync(source, target)
+    runtime.print({ restored: target, checked: report.checked }, () => `restored ${target} from ${source} (${report.checked.vouchers} vouchers, verify ok)`)
+  })
+  program.command('serve').description('API + add-in files + manifest')
+    .option('--port <n>', 'port (env LEDGER_PORT)', undefined)
+    .option('--host <host>', 'interface (env LEDGER_HOST)', undefined)
+    .option('--https', 'HTTPS with office-addin-dev-certs certificates (for sideloading)')
+    .option('--cert <file>', 'certificate (PEM)')
+    .option('--key <file>', 'private key (PEM)')
+    .action(async (flags: { port?: string; host?: string; https?: boolean; cert?: string; key?: string }) => serveCommand(runtime, flags))
+  program.command('demo').description('create a demo company with one month of channel activity').option('--code <code>', 'company code', 'DEMO').action(async (flags: { code: string }) => {
+    const { context } = await runtime.openDb()
+    const demo = await createDemo(context, { code: flags.code })
+    runtime.print({ company: demo.company.code, vouchers: demo.vouchers, users: demo.users }, () => `demo company ${demo.company.code}: ${demo.vouchers} vouchers posted\nlogins: ${demo.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
+  })
+  program.command('start').description('npm start: create the demo company on first run, then serve').option('--port <n>', 'port').option('--host <host>', 'interface').action(async (flags: { port?: string; host?: string }) => {
+    const { context } = await runtime.openDb()
+    if ((await listCompanies(context)).length === 0) {
+      const demo = await createDemo(context)
+      runtime.stderr(`first run: created demo company ${demo.company.code} with ${demo.vouchers} posted vouchers\n`)
+    }
+    const company = await getCompany(context, 'DEMO').catch(() => null)
+    if (company) runtime.stderr(`sign in as admin / demo-admin-2026 (also accountant, approver, sales, auditor: demo-<role>-2026)\n`)
+    await serveCommand(runtime, flags)
+  })
+}

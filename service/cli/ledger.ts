@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { LedgerError } from '../../shared/errors.ts'
+import { normalizePeriod } from '../../shared/period.ts'
+import { VOUCHER_STATUSES, type VoucherStatus } from '../../shared/voucher.ts'
+import type { CliRuntime } from '../cli.ts'
+import { trialBalance } from '../ledger/balances.ts'
+import { loadChart } from '../ledger/company.ts'
+import { exportJournal } from '../ledger/export.ts'
+import { closePeriod, reopenPeriod } from '../ledger/periods.ts'
+import { verifyLedger } from '../ledger/verify.ts'
+import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
+import { type Align, formatTable, toCsv } from './table.ts'
+
+function readJsonFile(path: string): unknown {
+  let text: string
+  try {
+    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new LedgerError('BAD_REQUEST', `cannot read ${path}: ${(error as Error).message}`)
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    throw new LedgerError('BAD_REQUEST', `${path} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
+  const voucher = program.command('voucher').description('记账凭证: add, list, show, approve, post, reverse, delete')
+  voucher.command('add <file>')
+    .description('add vouchers from a JSON file (one voucher or an array; - for stdin) as drafts')
+    .option('--approve', 'approve (and post) at once — only for an admin acting alone in a one-person company; audited')
+    .action(async (file: string, flags: { approve?: boolean }) => {
+      const data = readJsonFile(file)
+      const inputs = Array.isArray(data) ? data : [data]
+      if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
+      const { context, company, actor } = await runtime.open('vouchers.create')
+      if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
+      const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
+      runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
+    })
+  voucher.command('list')
+    .option('--period <YYYY-MM>', 'only this period')
+    .option('--status <status>', `one of ${VOUCHER_STATUSES.join(', ')}`)
+    .option('--limit <n>', 'at most n vouchers', '1000')
+    .action(async (flags: { period?: string; status?: string; limit: string }) => {
+      if (flags.status && !(VOUCHER_STATUSES as ReadonlyArray<string>).includes(flags.status)) throw new LedgerError('VALIDATION', `--status must be one of ${VOUCHER_STATUSES.join(', ')}`)
+      const { context, company } = await runtime.open('vouchers.read')
+      const list = await listVouchers(context, company.id, { period: flags.period ? normalizePeriod(flags.period) : undefined, status: flags.status as VoucherStatus | undefined, limit: Number(flags.limit) })
+      runtime.print({ vouchers: list }, () => formatTable(['id', 'period', 'no', 'date', 'status', 'total', 'summary'], list.map((v) => [String(v.id), v.period, voucherLabel(v), v.date, v.status, v.total, v.summary]), ['right', 'left', 'left', 'left', 'left', 'right']))
+    })
+  voucher.command('show <ref>').description('show one voucher: id (12) or number (2026-10:记-3)').action(async (ref: string) => {
+    const { context, company } = await runtime.open('vouchers.read')
+    const found = await getVoucher(context, company.id, await findVoucherId(context, company.id, ref))
+    runtime.print({ voucher: found }, () => [
+      `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
+      found.summary,
+      formatTable(['#', 'account', 'store', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'right', 'right']),
+    ].join('\n'))
+  })
+  voucher.command('approve <ref>').description('审核 (approver role; not the maker); posts it unless the company keeps approved vouchers unposted').action(async (ref: string) => {
+    const { context, company, actor } = await runtime.open('vouchers.approve')
+    const result = await approveVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
+    runtime.print({ voucher: result }, () => `${result.status}: ${result.period} ${result.number === null ? `#${result.id}` : `${result.word}-${result.number}`}`)
+  })
+  voucher.command('post <ref>').description('记账 an approved voucher').action(async (ref: string) => {
+    const { context, company, actor } = await runtime.open('vouchers.post')
+    const result = await postVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
+    runtime.print({ voucher: result }, () => `posted: ${result.period} ${result.word}-${result.number}`)
+  })
+  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').action(async (ref: string, flags: { date?: string }) => {
+    const { context, company, actor } = await runtime.open('vouchers.reverse')
+    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), flags)
+    runtime.print({ voucher: result }, () => `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`)
+  })
+  voucher.command('delete <ref>').description('delete a draft').action(async (ref: string) => {
+    const { context, company, actor } = await runtime.open('vouchers.delete')
+    await deleteDraft(context, actor, company.id, await findVoucherId(context, company.id, ref))
+    runtime.print({ ok: true }, () => 'deleted')
+  })
+}
+
+async function assertLoneAdmin(context: import('../ledger/context.ts').LedgerContext, companyId: number, userId: number | null): Promise<void> {
+  const members = await context.db.client.execute({ sql: 'SELECT user_id, role FROM memberships WHERE company_id = ?', args: [companyId] })
+  const others = members.rows.filter((row) => Number(row.user_id) !== userId && ['admin', 'approver'].includes(String(row.role)))
+  const self = members.rows.find((row) => Number(row.user_id) === userId)
+  if (self?.role !== 'admin' || others.length > 0) throw new LedgerError('MAKER_CANNOT_APPROVE', '--approve is only for an admin acting alone in a one-person company; here another approver must approve')
+}
+
+const TB_HEADERS = ['code', 'name', 'opening debit', 'opening credit', 'debit', 'credit', 'closing debit', 'closing credit']
+
+function registerReportCommands(program: Command, runtime: CliRuntime): void {
+  const report = program.commands.find((command) => command.name() === 'report') ?? program.command('report').description('reports: trial-balance and more')
+  report.command('trial-balance')
+    .description('试算平衡表 / 科目余额表')
+    .requiredOption('--period <YYYY-MM>', 'period')
+    .option('--from <YYYY-MM>', 'movement from this period (default the same period)')
+    .option('--store <store>', 'one store only')
+    .option('--format <format>', 'table|csv|json', 'table')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string }) => {
+      if (!['table', 'csv', 'json'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv or json')
+      const { context, company } = await runtime.open('reports.read')
+      const tb = await trialBalance(context, company.id, normalizePeriod(flags.period), { from: flags.from ? normalizePeriod(flags.from) : undefined, store: flags.store })
+      const rows = tb.rows.map((r) => [r.code, `${'  '.repeat(r.level - 1)}${r.name}`, r.openingDebit, r.openingCredit, r.debit, r.credit, r.closingDebit, r.closingCredit])
+      const totalRow = ['', '合计 Total', tb.totals.openingDebit, tb.totals.openingCredit, tb.totals.debit, tb.totals.credit, tb.totals.closingDebit, tb.totals.closingCredit]
+      const text = flags.format === 'json' || runtime.options().json ? `${JSON.stringify(tb, null, 2)}\n`
+        : flags.format === 'csv' ? toCsv(TB_HEADERS, [...rows, totalRow])
+        : `${company.name} 科目余额表 ${tb.from === tb.period ? tb.period : `${tb.from}..${tb.period}`} (${tb.currency})${tb.store ? ` store ${tb.store}` : ''}\n${formatTable(TB_HEADERS, [...rows, totalRow], ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as Align[])}\n${tb.balanced ? '平衡 balanced' : '不平衡 NOT BALANCED'}\n`
+      if (flags.out) {
+        const { writeFileSync } = await import('node:fs')
+        writeFileSync(flags.out, text)
+        runtime.stderr(`wrote ${flags.out}\n`)
+      } else runtime.stdout(text)
+    })
+}
+
+export function registerLedgerCommands(program: Command, runtime: CliRuntime): void {
+  program.command('accounts').description('科目表: code, name, type, parent, leaf').action(async () => {
+    const { context, company } = await runtime.open('accounts.read')
+    const chart = [...(await loadChart(context, company.id)).values()]
+    runtime.print({ accounts: chart }, () => formatTable(['code', 'name', 'type', 'parent', 'leaf'], chart.map((a) => [a.code, a.name, a.type, a.parent ?? '', a.isLeaf ? 'yes' : ''])))
+  })
+  registerVoucherCommands(program, runtime)
+  registerReportCommands(program, runtime)
+  const exporter = program.command('export').description('exports for outside tools')
+  exporter.command('hledger').description('journal on stdout, readable by hledger and ledger-cli').option('--period <YYYY-MM>', 'only this period (totals = that period\'s movement)').action(async (flags: { period?: string }) => {
+    const { context, company } = await runtime.open('vouchers.read')
+    for await (const chunk of exportJournal(context, company.id, { period: flags.period ? normalizePeriod(flags.period) : undefined })) runtime.stdout(chunk)
+  })
+  program.command('close <period>').description('结账: 结转损益 into 本年利润, then close the period').action(async (period: string) => {
+    const { context, company, actor } = await runtime.open('periods.close')
+    const result = await closePeriod(context, actor, company.id, normalizePeriod(period))
+    runtime.print(result, () => (result.alreadyClosed ? `${result.period} was already closed` : `closed ${result.period}${result.closingVoucher ? ` (结转损益 voucher id ${result.closingVoucher})` : ' (no P&L to close)'}`))
+  })
+  program.command('reopen <period>').description('反结账 (admin; audited)').requiredOption('--reason <text>', 'why the period is reopened').action(async (period: string, flags: { reason: string }) => {
+    const { context, company, actor } = await runtime.open('periods.reopen')
+    await reopenPeriod(context, actor, company.id, normalizePeriod(period), flags.reason)
+    runtime.print({ period, status: 'open' }, () => `reopened ${normalizePeriod(period)}`)
+  })
+  program.command('verify').description('re-check every ledger invariant; non-zero exit on any breach').action(async () => {
+    const { context } = await runtime.openDb()
+    const report = await verifyLedger(context)
+    runtime.print(report, () => [
+      `checked ${Object.entries(report.checked).map(([name, count]) => `${count} ${name}`).join(', ')}`,
+      ...report.breaches.map((breach) => `BREACH [${breach.invariant}] ${breach.message}`),
+      report.ok ? 'ok: every invariant holds' : `${report.breaches.length} breach(es)`,
+    ].join('\n'))
+    if (!report.ok) throw new LedgerError('INTERNAL', `verify found ${report.breaches.length} breach(es)`)
+  })
+}

@@ -1,0 +1,190 @@
+import { LedgerError } from '../../shared/errors.ts'
+import { Decimal, type Minor, minor, parseAmount, toMinor } from '../../shared/money.ts'
+import { RowError } from './types.ts'
+
+/**
+ * Cell cleaning shared by every parser. Real exports carry Excel tricks:
+ * a leading backtick (WeChat merchant), `="..."` formula text (JD), a trailing
+ * TAB (Alipay ids), space padding, the literal `null` (Taobao) and `/` (WeChat).
+ */
+export function cleanCell(value: string): string {
+  let text = value
+  if (text.length === 0) return text
+  text = text.replace(/^[\s\u3000`]+|[\s\u3000]+$/g, '')
+  const formulaText = /^="(.*)"$/s.exec(text)
+  if (formulaText) text = (formulaText[1] ?? '').replace(/""/g, '"').trim()
+  if (text === 'null' || text === 'NULL' || text === '/' || text === '-' || text === '--') return ''
+  return text
+}
+
+/** Header names are compared after this: no spaces, half-width brackets, lower case, 帐 -> 账. */
+export function normalizeHeader(value: string): string {
+  return cleanCell(value)
+    .replace(/^\uFEFF/, '')
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/（/g, '(').replace(/）/g, ')')
+    .replace(/帐/g, '账')
+    .toLowerCase()
+}
+
+const MONEY_PATTERN = /^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$/
+
+export interface MoneyText {
+  /** Plain decimal string, e.g. "-131.77". */
+  value: string
+  /** `131.77(已退款89.84)`: the inline refunded part. */
+  refunded?: string
+}
+
+/**
+ * Reads a money cell: currency signs, thousands separators, spaces, a trailing
+ * minus, accounting parentheses and the JD inline refund form.
+ * Returns null for a blank cell; throws RowError for anything else unreadable.
+ * @example readMoneyText('¥1,234.50') -> { value: '1234.50' }
+ */
+export function readMoneyText(column: string, cell: string): MoneyText | null {
+  let text = cell.replace(/[¥￥$€£\s\u3000]|CNY|RMB|USD|元/g, '')
+  if (text === '') return null
+  let refunded: string | undefined
+  const inline = /^(.*?)\((?:已退款|已全额退款|退款)([\d.,]+)\)$/.exec(text)
+  if (inline) {
+    text = inline[1] ?? ''
+    refunded = readMoneyText(column, inline[2] ?? '')?.value
+  }
+  let negative = false
+  const accounting = /^\((.*)\)$/.exec(text)
+  if (accounting) {
+    negative = true
+    text = accounting[1] ?? ''
+  }
+  if (text.endsWith('-') && !text.startsWith('-')) {
+    negative = true
+    text = text.slice(0, -1)
+  }
+  const match = MONEY_PATTERN.exec(text)
+  if (!match || (match[2] === undefined && match[3] === undefined)) {
+    throw new RowError(column, `"${shorten(cell)}" is not an amount`)
+  }
+  const sign = match[1] === '-' !== negative ? '-' : ''
+  const whole = (match[2] ?? '0').replace(/,/g, '')
+  if (whole.length > 16) throw new RowError(column, `amount "${shorten(cell)}" is out of range`)
+  const value = `${sign}${whole}${match[3] !== undefined ? `.${match[3]}` : ''}`
+  return refunded === undefined ? { value } : { value, refunded }
+}
+
+/**
+ * Decimal string -> minor units, exact when possible; more decimals than the
+ * currency has are rounded half-up (WeChat fees carry 5) and reported through `onRounded`.
+ */
+export function decimalToMinor(column: string, value: string, currency: string, onRounded?: (message: string) => void): Minor {
+  try {
+    return parseAmount(value, currency)
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'TOO_MANY_DECIMALS') {
+      const rounded = toMinor(new Decimal(value), currency)
+      onRounded?.(`${column} ${value} rounded to minor units`)
+      return rounded
+    }
+    throw new RowError(column, error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Blank -> null; otherwise minor units. */
+export function moneyOrNull(column: string, cell: string, currency: string): Minor | null {
+  const text = readMoneyText(column, cell)
+  return text === null ? null : decimalToMinor(column, text.value, currency)
+}
+
+/** Required money: blank is an error. */
+export function money(column: string, cell: string, currency: string): Minor {
+  const value = moneyOrNull(column, cell, currency)
+  if (value === null) throw new RowError(column, 'amount is missing')
+  return value
+}
+
+/** Money where blank means zero (e.g. the unused side of 收入/支出 columns). */
+export function moneyOrZero(column: string, cell: string, currency: string): Minor {
+  return moneyOrNull(column, cell, currency) ?? minor(0n)
+}
+
+export function absMinor(value: Minor): Minor {
+  return (value < 0n ? -value : value) as Minor
+}
+
+export function negate(value: Minor): Minor {
+  return -value as Minor
+}
+
+const TIME_PATTERNS: ReadonlyArray<{ pattern: RegExp; order: 'ymd' | 'dmy' | 'mdy' }> = [
+  { pattern: /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T\s]+(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2})(?:\.(\d{1,6}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i, order: 'ymd' },
+  { pattern: /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?\s*(?:\.(\d+))?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i, order: 'dmy' },
+  { pattern: /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?\s*(?:\.(\d+))?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i, order: 'mdy' },
+]
+
+function two(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+function offsetText(zone: string | undefined, fallback: string): string {
+  if (zone === undefined) return fallback
+  if (/^(z|utc|gmt)$/i.test(zone)) return '+00:00'
+  const digits = zone.replace(':', '')
+  return `${digits.slice(0, 3)}:${digits.slice(3, 5)}`
+}
+
+/**
+ * Reads the date/time styles seen in exports into ISO 8601 with offset. Times
+ * without a zone are the source's local time (`defaultOffset`, Beijing +08:00).
+ * Accepts `2024-07-09 16:47:58`, `2024/7/9 16:47`, `2012年12月29日 21:02:06`,
+ * full-width colons, `2025-06-28 15:15:52 -0400`, `2025-08-14T06:23:59+00:00`,
+ * `14.08.2025 06:23:59 UTC`, `07/09/2024`, and plain dates.
+ * @example readTimestamp('t', '2024-07-09 16:47:58', '+08:00') === '2024-07-09T16:47:58+08:00'
+ */
+export function readTimestamp(column: string, cell: string, defaultOffset = '+08:00'): string {
+  const text = cell.trim()
+  for (const { pattern, order } of TIME_PATTERNS) {
+    const match = pattern.exec(text)
+    if (!match) continue
+    const [a, b, c] = [Number(match[1]), Number(match[2]), Number(match[3])]
+    const [year, month, day] = order === 'ymd' ? [a, b, c] : order === 'dmy' ? [c, b, a] : [c, a, b]
+    const hour = Number(match[4] ?? 0)
+    const minute = Number(match[5] ?? 0)
+    const second = Number(match[6] ?? 0)
+    const check = new Date(Date.UTC(year, month - 1, day))
+    if (month < 1 || month > 12 || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1 || hour > 23 || minute > 59 || second > 59 || year < 1990 || year > 2100) {
+      throw new RowError(column, `"${shorten(cell)}" is not a valid date`)
+    }
+    return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offsetText(match[8], defaultOffset)}`
+  }
+  throw new RowError(column, cell === '' ? 'date is missing' : `"${shorten(cell)}" is not a date`)
+}
+
+export function timestampOrUndefined(column: string, cell: string, defaultOffset = '+08:00'): string | undefined {
+  return cell === '' ? undefined : readTimestamp(column, cell, defaultOffset)
+}
+
+/** Required non-blank text. */
+export function required(column: string, cell: string, maxLength = 200): string {
+  if (cell === '') throw new RowError(column, 'value is missing')
+  if (cell.length > maxLength) throw new RowError(column, `value is ${cell.length} characters long (limit ${maxLength})`)
+  return cell
+}
+
+/** Free text, cut to the record limit (2000) so a 10,000-character cell never fails a row. */
+export function freeText(cell: string, maxLength = 2000): string {
+  return cell.length > maxLength ? `${cell.slice(0, maxLength - 1)}…` : cell
+}
+
+export function optionalText(cell: string): string | undefined {
+  return cell === '' ? undefined : freeText(cell)
+}
+
+export function quantity(column: string, cell: string): number {
+  const text = cell.replace(/[,\s]/g, '')
+  if (!/^\d{1,7}(\.0+)?$/.test(text)) throw new RowError(column, `"${shorten(cell)}" is not a quantity`)
+  return Number.parseInt(text, 10)
+}
+
+export function shorten(text: string, length = 60): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text
+}

@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
+import { Readable, Transform } from 'node:stream'
+import { parse as parseCsv } from 'csv-parse'
+import ExcelJS from 'exceljs'
+import { unzipSync } from 'fflate'
+import iconv from 'iconv-lite'
+import { LedgerError } from '../../shared/errors.ts'
+import { Decimal } from '../../shared/money.ts'
+import type { Container } from './types.ts'
+
+/**
+ * Bytes -> rows: container sniffing, size and zip-bomb guards, encoding
+ * detection and decoding, streaming CSV (csv-parse) and XLSX (exceljs) rows.
+ */
+
+export interface FileInput {
+  /** Display name (the uploaded or given file name). */
+  readonly name: string
+  readonly path?: string
+  readonly bytes?: Uint8Array
+}
+
+export interface RawRow {
+  /** 1-based physical line (CSV, start of the record) or sheet row (XLSX). */
+  readonly rowNumber: number
+  readonly sheet?: string
+  readonly cells: string[]
+}
+
+export interface Limits {
+  /** Largest accepted file in bytes. */
+  maxBytes: number
+  /** Largest total uncompressed size of an XLSX. */
+  maxUncompressedBytes: number
+  /** Largest compression ratio of any XLSX part bigger than 1 MB. */
+  maxCompressionRatio: number
+}
+
+export const DEFAULT_LIMITS: Limits = { maxBytes: 1024 ** 3, maxUncompressedBytes: 2 * 1024 ** 3, maxCompressionRatio: 200 }
+
+export type Encoding = 'utf8' | 'gb18030'
+
+export interface OpenedFile {
+  readonly name: string
+  readonly hash: string
+  readonly size: number
+  readonly container: Container
+  readonly encoding?: Encoding
+  readonly delimiter?: string
+  rows(onReject: (rowNumber: number, reason: string) => void): AsyncIterable<RawRow>
+}
+
+const SAMPLE_BYTES = 64 * 1024
+
+function sizeOf(input: FileInput): number {
+  if (input.bytes) return input.bytes.byteLength
+  if (input.path) return statSync(input.path).size
+  throw new LedgerError('BAD_REQUEST', `${input.name}: no path or bytes given`)
+}
+
+function headBytes(input: FileInput, length: number): Uint8Array {
+  if (input.bytes) return input.bytes.subarray(0, length)
+  const handle = openSync(input.path ?? '', 'r')
+  try {
+    const buffer = Buffer.alloc(length)
+    const read = readSync(handle, buffer, 0, length, 0)
+    return buffer.subarray(0, read)
+  } finally {
+    closeSync(handle)
+  }
+}
+
+function byteStream(input: FileInput): Readable {
+  if (input.bytes) return Readable.from([Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)])
+  return createReadStream(input.path ?? '', { highWaterMark: 1024 * 1024 })
+}
+
+export async function hashInput(input: FileInput): Promise<string> {
+  const hash = createHash('sha256')
+  if (input.bytes) return hash.update(input.bytes).digest('hex')
+  for await (const chunk of createReadStream(input.path ?? '', { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** UTF-8 (BOM or valid) else GB18030, the superset of GBK that every Alipay/PDD parser falls back to. */
+export function detectEncoding(sample: Uint8Array): Encoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf8'
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true })
+    return 'utf8'
+  } catch {
+    return 'gb18030'
+  }
+}
+
+export function decodeText(bytes: Uint8Array, encoding: Encoding): string {
+  if (encoding === 'utf8') return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '')
+  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'gb18030').replace(/^\uFEFF/, '')
+}
+
+/** The separator used by most of the first lines: tab (Amazon), semicolon, or comma. */
+export function detectDelimiter(text: string): string {
+  const lines = text.split(/\r?\n/).slice(0, 40).filter((line) => line.trim() !== '')
+  const votes = new Map<string, number>()
+  for (const line of lines) {
+    const counts = [',', '\t', ';'].map((delimiter) => ({ delimiter, count: line.split(delimiter).length - 1 }))
+    counts.sort((a, b) => b.count - a.count)
+    const best = counts[0]
+    if (best && best.count > 0) votes.set(best.delimiter, (votes.get(best.delimiter) ?? 0) + 1)
+  }
+  let winner = ','
+  let most = 0
+  for (const [delimiter, count] of votes) {
+    if (count > most) {
+      winner = delimiter
+      most = count
+    }
+  }
+  return winner
+}
+
+function utf8Decoder(): Transform {
+  const decoder = new TextDecoder('utf-8')
+  let first = true
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      let text = decoder.decode(chunk, { stream: true })
+      if (first) {
+        text = text.replace(/^\uFEFF/, '')
+        first = false
+      }
+      done(null, text)
+    },
+    flush(done) {
+      done(null, decoder.decode())
+    },
+  })
+}
+
+/** Guards an XLSX before the streaming reader inflates it: sizes from the zip directory. */
+export function inspectZip(bytes: Uint8Array, limits: Limits): void {
+  let total = 0
+  try {
+    unzipSync(bytes, {
+      filter(file) {
+        total += file.originalSize
+        if (file.originalSize > 1024 * 1024 && file.size > 0 && file.originalSize / file.size > limits.maxCompressionRatio) {
+          throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${file.name} expands ${Math.round(file.originalSize / file.size)}x (limit ${limits.maxCompressionRatio}x): refusing a possible zip bomb`)
+        }
+        if (total > limits.maxUncompressedBytes) {
+          throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX expands to more than ${limits.maxUncompressedBytes} bytes: refusing a possible zip bomb`)
+        }
+        return false
+      },
+    })
+  } catch (error) {
+    if (error instanceof LedgerError) throw error
+    throw new LedgerError('UNSUPPORTED_FORMAT', `not a readable XLSX (zip): ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** Opens an input: checks size, hashes it, sniffs the container and encoding. */
+export async function openFile(input: FileInput, limits: Limits = DEFAULT_LIMITS): Promise<OpenedFile> {
+  const size = sizeOf(input)
+  if (size === 0) throw new LedgerError('VALIDATION', `${input.name}: the file is empty`)
+  if (size > limits.maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: ${size} bytes is over the ${limits.maxBytes}-byte limit`)
+  const head = headBytes(input, SAMPLE_BYTES)
+  const hash = await hashInput(input)
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    const bytes = input.bytes ?? readFileSync(input.path ?? '')
+    inspectZip(bytes, limits)
+    return { name: input.name, hash, size, container: 'xlsx', rows: () => xlsxRows(bytes) }
+  }
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    throw new LedgerError('UNSUPPORTED_FORMAT', `${input.name}: legacy .xls (BIFF) is not supported; save it as .xlsx or .csv`)
+  }
+  if (head.subarray(0, 4096).includes(0)) {
+    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)
+    throw new LedgerError('UNSUPPORTED_FORMAT', `${input.name}: ${utf16 ? 'UTF-16 text is not supported; save as UTF-8 or GBK' : 'binary data, not a CSV or XLSX file'}`)
+  }
+  const encoding = detectEncoding(head)
+  const delimiter = detectDelimiter(decodeText(head, encoding))
+  return { name: input.name, hash, size, container: 'csv', encoding, delimiter, rows: (onReject) => csvRows(input, encoding, delimiter, onReject) }
+}
+
+async function* csvRows(input: FileInput, encoding: Encoding, delimiter: string, onReject: (rowNumber: number, reason: string) => void): AsyncIterable<RawRow> {
+  const decoder = encoding === 'utf8' ? utf8Decoder() : iconv.decodeStream('gb18030', { stripBOM: true })
+  const parser = parseCsv({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    rtrim: true,
+    info: true,
+    skip_empty_lines: false,
+    skip_records_with_error: true,
+    max_record_size: 1_000_000,
+  })
+  parser.on('skip', (error: Error & { lines?: number }) => {
+    onReject(typeof error.lines === 'number' ? error.lines : 0, error.message.includes('Quote Not Closed') ? `truncated or broken quoting: ${error.message}` : error.message)
+  })
+  const source = byteStream(input)
+  source.on('error', (error) => parser.destroy(error))
+  source.pipe(decoder).pipe(parser)
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const cells = item.record
+    let newlines = 0
+    for (const cell of cells) if (cell.includes('\n')) newlines += cell.split('\n').length - 1
+    yield { rowNumber: item.info.lines - newlines, cells }
+  }
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return Number.isFinite(value) ? new Decimal(value).toSignificantDigits(15).toString() : ''
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return ''
+    return value.toISOString().slice(0, 19).replace('T', ' ')
+  }
+  if (typeof value === 'object') {
+    if ('result' in value) return cellText(value.result)
+    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('')
+    if ('text' in value) return cellText(value.text)
+    if ('formula' in value || 'sharedFormula' in value) return ''
+    if ('error' in value) return ''
+  }
+  return ''
+}
+
+async function* xlsxRows(bytes: Uint8Array): AsyncIterable<RawRow> {
+  const stream = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)])
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' })
+  let index = 0
+  for await (const worksheet of workbook) {
+    index += 1
+    const sheetName: unknown = 'name' in worksheet ? worksheet.name : undefined
+    const sheet = typeof sheetName === 'string' ? sheetName : `Sheet${index}`
+    for await (const row of worksheet) {
+      const values: unknown = row.values
+      const cells: string[] = []
+      if (Array.isArray(values)) {
+        for (let column = 1; column < values.length; column += 1) cells.push(cellText(values[column]))
+      }
+      yield { rowNumber: row.number, sheet, cells }
+    }
+  }
+}

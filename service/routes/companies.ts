@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import { TEMPLATES } from '../../shared/accounts.ts'
+import { LedgerError } from '../../shared/errors.ts'
+import { assertPeriod } from '../../shared/period.ts'
+import { membershipsOf, setRole } from '../auth/users.ts'
+import { createCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
+import { closePeriod, listPeriods, reopenPeriod } from '../ledger/periods.ts'
+import { type AppDeps, companyOf, routeGroup } from './kit.ts'
+
+const periodParam = (value: string) => assertPeriod(value)
+
+export function companyRoutes(deps: AppDeps) {
+  return routeGroup('companies', deps)
+    .route({ method: 'get', path: '/companies', summary: 'Companies (账套) the caller belongs to, with their role', permission: null }, async ({ c, access }) => {
+      const memberships = access.user ? await membershipsOf(deps.context, access.user.id) : []
+      return c.json({ companies: memberships.map((m) => ({ id: m.companyId, code: m.companyCode, name: m.companyName, role: m.role, baseCurrency: m.baseCurrency })) }, 200)
+    })
+    .route({
+      method: 'post', path: '/companies', summary: 'Create a company; the caller must be admin somewhere and becomes its admin', permission: null,
+      body: z.object({ code: z.string(), name: z.string(), baseCurrency: z.string().optional(), taxpayerType: z.enum(['general', 'smallScale']).optional(), chartTemplate: z.enum(TEMPLATES).optional() }),
+    }, async ({ c, access, body }) => {
+      const user = access.user
+      if (!user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      const memberships = await membershipsOf(deps.context, user.id)
+      if (!memberships.some((m) => m.role === 'admin')) throw new LedgerError('FORBIDDEN', 'only an admin may create companies')
+      const company = await createCompany(deps.context, access.actor, body)
+      await setRole(deps.context, access.actor, user.id, company.id, 'admin')
+      return c.json({ company }, 201)
+    })
+    .route({ method: 'get', path: '/companies/:company', summary: 'One company with its settings', permission: 'company.read' }, ({ c, access }) => c.json({ company: companyOf(access), role: access.role }, 200))
+    .route({ method: 'patch', path: '/companies/:company/settings', summary: 'Change company settings (merged)', permission: 'company.settings', body: z.record(z.string(), z.unknown()) }, async ({ c, access, body }) => {
+      const company = await updateCompanySettings(deps.context, access.actor, companyOf(access).id, body)
+      return c.json({ company }, 200)
+    })
+    .route({ method: 'get', path: '/companies/:company/accounts', summary: 'Chart of accounts (科目表)', permission: 'accounts.read' }, async ({ c, access }) => {
+      const chart = await loadChart(deps.context, companyOf(access).id)
+      return c.json({ accounts: [...chart.values()] }, 200)
+    })
+    .route({ method: 'get', path: '/companies/:company/periods', summary: 'Periods (会计期间) with status', permission: 'periods.read' }, async ({ c, access }) => {
+      return c.json({ periods: await listPeriods(deps.context, companyOf(access).id) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/periods/:period/close', summary: '结账: close P&L into 本年利润 and close the period', permission: 'periods.close' }, async ({ c, access, param }) => {
+      const result = await closePeriod(deps.context, access.actor, companyOf(access).id, periodParam(param('period')))
+      return c.json(result, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/periods/:period/reopen', summary: '反结账 (admin, audited, needs a reason)', permission: 'periods.reopen', body: z.object({ reason: z.string().min(1) }) }, async ({ c, access, body, param }) => {
+      const period = periodParam(param('period'))
+      await reopenPeriod(deps.context, access.actor, companyOf(access).id, period, body.reason)
+      return c.json({ period, status: 'open' }, 200)
+    })
+}

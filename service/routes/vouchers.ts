@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
+import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, writeVouchers } from '../ledger/vouchers.ts'
+import { type AppDeps, companyOf, routeGroup } from './kit.ts'
+
+const voucherId = (text: string) => z.coerce.number().int().positive().parse(text)
+
+export function voucherRoutes(deps: AppDeps) {
+  return routeGroup('vouchers', deps)
+    .route({ method: 'get', path: '/companies/:company/vouchers', summary: 'List vouchers', permission: 'vouchers.read', query: z.object({ period: z.string().optional(), status: z.enum(VOUCHER_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional(), offset: z.coerce.number().int().min(0).optional() }) }, async ({ c, access, query }) => {
+      return c.json({ vouchers: await listVouchers(deps.context, companyOf(access).id, query) }, 200)
+    })
+    .route({
+      method: 'post', path: '/companies/:company/vouchers', summary: 'Create a voucher (draft), or several; Idempotency-Key header or idempotencyKey field makes it safe to retry', permission: 'vouchers.create',
+      body: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).max(5000)]),
+    }, async ({ c, access, body }) => {
+      const header = c.req.header('idempotency-key')
+      const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
+      const results = await writeVouchers(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
+      const status = results.every((result) => result.replayed) ? 200 : 201
+      return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)
+    })
+    .route({ method: 'get', path: '/companies/:company/vouchers/:id', summary: 'One voucher with its lines', permission: 'vouchers.read' }, async ({ c, access, param }) => {
+      return c.json({ voucher: await getVoucher(deps.context, companyOf(access).id, voucherId(param('id'))) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/vouchers/:id/approve', summary: '审核 a draft (maker may not approve); posts it unless postOnApprove is false', permission: 'vouchers.approve' }, async ({ c, access, param }) => {
+      return c.json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/vouchers/:id/post', summary: '记账 an approved voucher', permission: 'vouchers.post' }, async ({ c, access, param }) => {
+      return c.json({ voucher: await postVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/vouchers/:id/reverse', summary: '红字冲销 a posted voucher', permission: 'vouchers.reverse', body: z.object({ date: z.string().optional() }) }, async ({ c, access, body, param }) => {
+      return c.json({ voucher: await reverseVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id')), body) }, 201)
+    })
+    .route({ method: 'delete', path: '/companies/:company/vouchers/:id', summary: 'Delete a draft', permission: 'vouchers.delete' }, async ({ c, access, param }) => {
+      await deleteDraft(deps.context, access.actor, companyOf(access).id, voucherId(param('id')))
+      return c.json({ ok: true }, 200)
+    })
+}

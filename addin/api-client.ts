@@ -1,0 +1,439 @@
+/**
+ * Typed client of the companion service's HTTP API (`/api/v1`), used by the task pane.
+ *
+ * Amounts stay decimal strings (`"1234.50"`) all the way to the Excel adapter.
+ * Every failure becomes an {@link ApiError} with a `kind` the UI can act on:
+ * `network` (service down), `unauthorized` (401), `forbidden` (403),
+ * `validation` (400/422 with field details), `notAvailable` (the route does not
+ * exist on this service yet: a 404 that is not a JSON error body), `notFound`,
+ * `conflict`, `server`.
+ */
+
+// 1. Shapes of the contract ------------------------------------------------------
+
+export type Role = 'admin' | 'accountant' | 'approver' | 'sales' | 'auditor'
+
+export interface User {
+  readonly id: number
+  readonly username: string
+  readonly displayName: string
+}
+
+export interface Company {
+  readonly id: number
+  readonly code: string
+  readonly name: string
+  readonly role: Role
+  readonly baseCurrency: string
+}
+
+export interface Session {
+  readonly token: string
+  readonly user: User
+  readonly companies: readonly Company[]
+}
+
+export interface Account {
+  readonly code: string
+  readonly name: string
+  readonly nameEn: string
+  readonly level?: number
+  readonly isLeaf: boolean
+  readonly type?: string
+}
+
+export interface Period {
+  readonly period: string
+  readonly status: string
+}
+
+export interface TrialBalanceRow {
+  readonly code: string
+  readonly name: string
+  readonly nameEn: string
+  readonly level: number
+  readonly isLeaf: boolean
+  readonly openingDebit: string
+  readonly openingCredit: string
+  readonly debit: string
+  readonly credit: string
+  readonly closingDebit: string
+  readonly closingCredit: string
+  readonly balance: string
+}
+
+export interface TrialBalance {
+  readonly rows: readonly TrialBalanceRow[]
+  readonly totals: Partial<Record<'openingDebit' | 'openingCredit' | 'debit' | 'credit' | 'closingDebit' | 'closingCredit', string>>
+  readonly balanced: boolean
+}
+
+export interface ImportReject {
+  readonly row: number
+  readonly reason: string
+  readonly raw?: string
+}
+
+export interface ImportSummary {
+  readonly id?: string | number
+  readonly fileName?: string
+  readonly format: string
+  readonly read: number
+  readonly imported: number
+  readonly duplicates: number
+  readonly rejected: number
+  readonly rejects?: readonly ImportReject[]
+}
+
+export interface MatchSummary {
+  readonly counts: Readonly<Record<string, number>>
+  readonly exceptions?: Readonly<Record<string, number>>
+}
+
+export interface MatchException {
+  readonly id: string | number
+  readonly type: string
+  readonly status: string
+  readonly orderNo?: string | null
+  readonly store?: string | null
+  readonly amount?: string | null
+  readonly difference?: string | null
+  readonly message?: string | null
+  readonly reason?: string | null
+}
+
+export interface MoneyLine {
+  readonly id?: string | number
+  readonly kind?: string
+  readonly tradeNo?: string | null
+  readonly date?: string | null
+  readonly amount: string
+  readonly description?: string | null
+}
+
+export interface ExceptionDetail {
+  readonly exception: MatchException
+  readonly order: Readonly<Record<string, string | number | null>> | null
+  readonly money: readonly MoneyLine[]
+  readonly candidates?: readonly MoneyLine[]
+}
+
+export type ExceptionAction = 'resolve' | 'ignore' | 'approve'
+
+export interface VoucherLine {
+  readonly accountCode: string
+  readonly accountName?: string
+  readonly summary?: string
+  readonly debit: string
+  readonly credit: string
+}
+
+export interface Voucher {
+  readonly id?: string | number
+  readonly number?: string | number | null
+  readonly word?: string
+  readonly date: string
+  readonly period?: string
+  readonly status?: string
+  readonly summary?: string
+  readonly lines: readonly VoucherLine[]
+}
+
+export interface PostingPreview {
+  readonly vouchers: readonly Voucher[]
+}
+
+export interface PostingRun {
+  readonly vouchers: number
+  readonly lines: number
+}
+
+export interface CompanySettings {
+  readonly tolerance?: string
+  readonly mappings?: Readonly<Record<string, string>>
+  readonly rules?: readonly string[]
+}
+
+// 2. Errors ----------------------------------------------------------------------
+
+export type ApiErrorKind =
+  | 'network' | 'unauthorized' | 'forbidden' | 'validation' | 'notAvailable' | 'notFound' | 'conflict' | 'server'
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind
+  readonly status: number
+  readonly code: string
+  readonly details: unknown
+
+  constructor(kind: ApiErrorKind, status: number, code: string, message: string, details?: unknown) {
+    super(message)
+    this.name = 'ApiError'
+    this.kind = kind
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+
+  /**
+   * Field-level messages from a validation error, keyed by field name. Accepts
+   * `details.fields: {name: msg}`, zod-style `details.issues: [{path, message}]`
+   * and `details: [{path, message}]`.
+   */
+  fieldErrors(): Record<string, string> {
+    const result: Record<string, string> = {}
+    const details = this.details
+    if (!isRecord(details) && !Array.isArray(details)) return result
+    const fields = isRecord(details) ? details.fields : undefined
+    if (isRecord(fields)) {
+      for (const [name, message] of Object.entries(fields)) {
+        if (typeof message === 'string') result[name] = message
+      }
+    }
+    const issues = Array.isArray(details) ? details : isRecord(details) ? details.issues : undefined
+    if (Array.isArray(issues)) {
+      for (const issue of issues) {
+        if (!isRecord(issue) || typeof issue.message !== 'string') continue
+        const path = Array.isArray(issue.path) ? issue.path.map(String).join('.') : typeof issue.path === 'string' ? issue.path : ''
+        if (path !== '' && result[path] === undefined) result[path] = issue.message
+      }
+    }
+    return result
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function kindOfStatus(status: number): ApiErrorKind {
+  if (status === 401) return 'unauthorized'
+  if (status === 403) return 'forbidden'
+  if (status === 404) return 'notFound'
+  if (status === 409) return 'conflict'
+  if (status === 400 || status === 413 || status === 415 || status === 422) return 'validation'
+  return 'server'
+}
+
+async function errorFromResponse(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '')
+  let body: unknown = undefined
+  try {
+    body = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined
+  if (error === undefined) {
+    // A 404 without our JSON error body means the route itself is missing.
+    if (response.status === 404 || response.status === 405) {
+      return new ApiError('notAvailable', response.status, 'NOT_AVAILABLE', 'endpoint not available on this service')
+    }
+    return new ApiError(kindOfStatus(response.status), response.status, `HTTP_${response.status}`, text.slice(0, 200) || response.statusText)
+  }
+  const code = typeof error.code === 'string' ? error.code : `HTTP_${response.status}`
+  const message = typeof error.message === 'string' ? error.message : response.statusText
+  return new ApiError(kindOfStatus(response.status), response.status, code, message, error.details)
+}
+
+// 3. The client ------------------------------------------------------------------
+
+export interface UploadProgress {
+  readonly loaded: number
+  readonly total: number
+}
+
+export interface LedgerApi {
+  login(username: string, password: string): Promise<Session>
+  companies(): Promise<Company[]>
+  accounts(company: string): Promise<Account[]>
+  periods(company: string): Promise<Period[]>
+  trialBalance(company: string, period: string): Promise<TrialBalance>
+  vouchers(company: string, query: { period?: string; status?: string }): Promise<Voucher[]>
+  approveVoucher(company: string, id: string | number): Promise<Voucher>
+  uploadImport(company: string, files: readonly File[], options: { store?: string; onProgress?: (progress: UploadProgress) => void }): Promise<ImportSummary[]>
+  importRejects(company: string, id: string | number): Promise<ImportReject[]>
+  runMatch(company: string, period: string): Promise<MatchSummary>
+  exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
+  exceptionDetail(company: string, id: string | number): Promise<ExceptionDetail>
+  actOnException(company: string, id: string | number, action: ExceptionAction, reason: string): Promise<MatchException>
+  manualMatch(company: string, id: string | number, moneyIds: readonly (string | number)[], reason: string): Promise<MatchException>
+  previewPosting(company: string, period: string): Promise<PostingPreview>
+  runPosting(company: string, period: string): Promise<PostingRun>
+  settings(company: string): Promise<CompanySettings>
+  saveSettings(company: string, settings: CompanySettings): Promise<CompanySettings>
+}
+
+/** Sends one multipart upload and reports progress; fetch cannot report upload progress, XHR can. */
+export type UploadTransport = (request: {
+  url: string
+  headers: Record<string, string>
+  body: FormData
+  onProgress?: (progress: UploadProgress) => void
+}) => Promise<Response>
+
+export interface ApiClientOptions {
+  readonly baseUrl: string
+  readonly getToken: () => string | null
+  readonly fetch?: typeof fetch
+  readonly upload?: UploadTransport
+  /** Called on every 401 so the store can drop the session. */
+  readonly onUnauthorized?: () => void
+}
+
+export function xhrUpload(request: Parameters<UploadTransport>[0]): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', request.url)
+    for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
+    xhr.upload.onprogress = (event) => request.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : 0 })
+    xhr.onload = () => resolve(new Response(xhr.responseText, { status: xhr.status, headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' } }))
+    xhr.onerror = () => reject(new TypeError('network error'))
+    xhr.send(request.body)
+  })
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '')
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams()
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, value)
+  const text = search.toString()
+  return text === '' ? '' : `?${text}`
+}
+
+/** Unwraps `{items:[...]}`, `{<key>:[...]}` or a bare array, whichever the route returns. */
+function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[]
+  if (isRecord(body)) {
+    const value = body[key] ?? body.items ?? body.data
+    if (Array.isArray(value)) return value as T[]
+  }
+  return []
+}
+
+function objectOf<T>(body: unknown, key: string): T {
+  if (isRecord(body) && isRecord(body[key])) return body[key] as T
+  return body as T
+}
+
+/**
+ * @example
+ * const api = createApiClient({ baseUrl: 'http://localhost:8787', getToken: () => store.getState().session?.token ?? null })
+ * const tb = await api.trialBalance('DEMO', '2026-10')
+ */
+export function createApiClient(options: ApiClientOptions): LedgerApi {
+  const fetcher = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
+  const upload = options.upload ?? xhrUpload
+  const base = () => `${trimSlash(options.baseUrl)}/api/v1`
+
+  function headers(json: boolean): Record<string, string> {
+    const result: Record<string, string> = { accept: 'application/json' }
+    if (json) result['content-type'] = 'application/json'
+    const token = options.getToken()
+    if (token !== null) result.authorization = `Bearer ${token}`
+    return result
+  }
+
+  async function settle(response: Response): Promise<unknown> {
+    if (!response.ok) {
+      const error = await errorFromResponse(response)
+      if (error.kind === 'unauthorized') options.onUnauthorized?.()
+      throw error
+    }
+    if (response.status === 204) return undefined
+    const text = await response.text()
+    return text === '' ? undefined : JSON.parse(text)
+  }
+
+  async function request(method: string, path: string, body?: unknown): Promise<unknown> {
+    let response: Response
+    try {
+      response = await fetcher(`${base()}${path}`, {
+        method,
+        headers: headers(body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch (cause) {
+      throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+    }
+    return settle(response)
+  }
+
+  const company = (code: string) => `/companies/${encodeURIComponent(code)}`
+
+  return {
+    async login(username, password) {
+      return (await request('POST', '/auth/login', { username, password })) as Session
+    },
+    async companies() {
+      return listOf<Company>(await request('GET', '/companies'), 'companies')
+    },
+    async accounts(code) {
+      return listOf<Account>(await request('GET', `${company(code)}/accounts`), 'accounts')
+    },
+    async periods(code) {
+      return listOf<Period>(await request('GET', `${company(code)}/periods`), 'periods')
+    },
+    async trialBalance(code, period) {
+      return (await request('GET', `${company(code)}/reports/trial-balance${query({ period })}`)) as TrialBalance
+    },
+    async vouchers(code, filter) {
+      return listOf<Voucher>(await request('GET', `${company(code)}/vouchers${query(filter)}`), 'vouchers')
+    },
+    async approveVoucher(code, id) {
+      return objectOf<Voucher>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/approve`, {}), 'voucher')
+    },
+    async uploadImport(code, files, { store, onProgress }) {
+      const form = new FormData()
+      for (const file of files) form.append('file', file, file.name)
+      if (store !== undefined && store !== '') form.append('store', store)
+      let response: Response
+      try {
+        response = await upload({ url: `${base()}${company(code)}/imports`, headers: headers(false), body: form, onProgress })
+      } catch (cause) {
+        throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+      }
+      const body = await settle(response)
+      const list = listOf<ImportSummary>(body, 'imports')
+      if (list.length > 0) return list
+      const files_ = listOf<ImportSummary>(body, 'files')
+      return files_.length > 0 ? files_ : [body as ImportSummary]
+    },
+    async importRejects(code, id) {
+      return listOf<ImportReject>(await request('GET', `${company(code)}/imports/${encodeURIComponent(String(id))}/rejects`), 'rejects')
+    },
+    async runMatch(code, period) {
+      return (await request('POST', `${company(code)}/match`, { period })) as MatchSummary
+    },
+    async exceptions(code, filter) {
+      return listOf<MatchException>(await request('GET', `${company(code)}/exceptions${query(filter)}`), 'exceptions')
+    },
+    async exceptionDetail(code, id) {
+      return (await request('GET', `${company(code)}/exceptions/${encodeURIComponent(String(id))}`)) as ExceptionDetail
+    },
+    async actOnException(code, id, action, reason) {
+      return objectOf<MatchException>(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/${action}`, { reason }), 'exception')
+    },
+    async manualMatch(code, id, moneyIds, reason) {
+      return objectOf<MatchException>(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/match`, { moneyIds, reason }), 'exception')
+    },
+    async previewPosting(code, period) {
+      return (await request('POST', `${company(code)}/posting/preview`, { period })) as PostingPreview
+    },
+    async runPosting(code, period) {
+      return (await request('POST', `${company(code)}/posting/run`, { period })) as PostingRun
+    },
+    async settings(code) {
+      return objectOf<CompanySettings>(await request('GET', `${company(code)}/settings`), 'settings')
+    },
+    async saveSettings(code, settings) {
+      return objectOf<CompanySettings>(await request('PUT', `${company(code)}/settings`, settings), 'settings')
+    },
+  }
+}

@@ -1,0 +1,60 @@
+import type { Batcher } from './batcher.ts'
+
+/**
+ * The one explicit store the worksheet functions read: which service, which
+ * token, which company, and the running batcher. The task pane writes it after
+ * sign-in and when the workbook's bound company changes (see
+ * addin/excel/workbook-sharing.ts); functions never read globals or settings.
+ *
+ * @example
+ * ledgerSession.update({ serviceUrl: 'https://localhost:8787', token, company: 'ACME' })
+ */
+export interface ServiceSession {
+  /** origin of the companion service, e.g. `https://localhost:8787` */
+  readonly serviceUrl: string | null
+  readonly token: string | null
+  /** company code the workbook is bound to */
+  readonly company: string | null
+}
+
+export type SessionListener = (session: ServiceSession) => void
+
+export interface SessionStore {
+  get(): ServiceSession
+  update(patch: Partial<ServiceSession>): void
+  subscribe(listener: SessionListener): () => void
+  /** the batcher registerCustomFunctions() started, or null before */
+  batcher(): Batcher | null
+  attachBatcher(batcher: Batcher | null): void
+}
+
+export const SIGNED_OUT: ServiceSession = Object.freeze({ serviceUrl: null, token: null, company: null })
+
+export function createSessionStore(initial: ServiceSession = SIGNED_OUT): SessionStore {
+  let session = initial
+  let running: Batcher | null = null
+  const listeners = new Set<SessionListener>()
+  return {
+    get: () => session,
+    update(patch) {
+      const next = { ...session, ...patch }
+      const changed = next.serviceUrl !== session.serviceUrl || next.token !== session.token || next.company !== session.company
+      session = next
+      if (!changed) return
+      // Figures depend on who asks and for which company: drop cached values.
+      running?.refresh()
+      for (const listener of listeners) listener(session)
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    batcher: () => running,
+    attachBatcher(batcher) {
+      running = batcher
+    },
+  }
+}
+
+/** The shared runtime's instance: the task pane and the functions use this one. */
+export const ledgerSession: SessionStore = createSessionStore()

@@ -53,12 +53,14 @@ function registerUserCommands(program: Command, runtime: CliRuntime): void {
     runtime.print({ username, company: company.code, role }, () => `${username}: ${role} in ${company.code}`)
   })
   program.command('token').description('API tokens for scripts').command('create')
-    .requiredOption('--user <name>', 'token owner')
+    .description('create an API token for --user NAME (the global option), shown once')
     .option('--name <label>', 'label')
     .option('--days <n>', 'valid for n days', '365')
-    .action(async (flags: { user: string; name?: string; days: string }) => {
+    .action(async (flags: { name?: string; days: string }) => {
+      const username = runtime.options().user
+      if (!username) throw new LedgerError('VALIDATION', 'say whose token: cledger token create --user NAME')
       const { context } = await runtime.openDb()
-      const owner = await findUser(context, flags.user)
+      const owner = await findUser(context, username)
       const token = await issueToken(context, owner.id, 'api', { name: flags.name, days: Number(flags.days) })
       runtime.print(token, () => `token (shown once): ${token.token}\nexpires ${token.expiresAt}`)
     })

@@ -32,10 +32,10 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     .description('add vouchers from a JSON file (one voucher or an array; - for stdin) as drafts')
     .option('--approve', 'approve (and post) at once — only for an admin acting alone in a one-person company; audited')
     .action(async (file: string, flags: { approve?: boolean }) => {
+      const { context, company, actor } = await runtime.open('vouchers.create')
       const data = readJsonFile(file)
       const inputs = Array.isArray(data) ? data : [data]
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
-      const { context, company, actor } = await runtime.open('vouchers.create')
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))

@@ -33,7 +33,7 @@ export function namedAccounts(lines: ReadonlyArray<StatementLine>): string[] {
  * Evaluates lines: account terms, catch-all `rest`, then `sum` lines (any order).
  * @example evaluateLines(layout.balanceSheet.assets, balances, { named, typeOf }).get('totalAssets')
  */
-export function evaluateLines(lines: ReadonlyArray<StatementLine>, balances: DetailBalances, options: { named: ReadonlyArray<string>; typeOf: TypeOf }): Map<string, bigint> {
+export function evaluateLines(lines: ReadonlyArray<StatementLine>, balances: DetailBalances, options: { named: ReadonlyArray<string>; typeOf: TypeOf; preset?: ReadonlyMap<string, bigint> }): Map<string, bigint> {
   const byKey = new Map(lines.map((line) => [line.key, line]))
   const values = new Map<string, bigint>()
   const evaluate = (key: string, seen: ReadonlySet<string>): bigint => {
@@ -42,7 +42,7 @@ export function evaluateLines(lines: ReadonlyArray<StatementLine>, balances: Det
     const line = byKey.get(key)
     invariant(line !== undefined, `statement line ${key} is not in the layout`)
     invariant(!seen.has(key), `statement line ${key} refers to itself`)
-    let value = lineFromAccounts(line, balances, options)
+    let value = lineFromAccounts(line, balances, options) + (options.preset?.get(key) ?? 0n)
     for (const part of line.sum ?? []) {
       const negative = part.startsWith('-')
       const amount = evaluate(negative ? part.slice(1) : part, new Set([...seen, key]))
@@ -137,9 +137,8 @@ export function evaluateCashFlow(layout: CashFlowLayout, flows: ReadonlyMap<Cash
   for (const line of layout.lines) {
     direct.set(line.key, cashLineValue(line, flows, openingCash))
   }
-  const withSums: StatementLine[] = layout.lines.map((line) => ({ key: line.key, name: line.name, nameEn: line.nameEn, sum: line.sum, terms: [] }))
-  const sums = evaluateLines(withSums, new Map(), { named: [], typeOf: typeByFirstDigit })
-  return new Map(layout.lines.map((line) => [line.key, line.sum ? (sums.get(line.key) ?? 0n) : (direct.get(line.key) ?? 0n)]))
+  const withSums: StatementLine[] = layout.lines.map((line) => ({ key: line.key, name: line.name, nameEn: line.nameEn, ...(line.sum ? { sum: line.sum } : {}) }))
+  return evaluateLines(withSums, new Map(), { named: [], typeOf: typeByFirstDigit, preset: direct })
 }
 
 function cashLineValue(line: CashFlowLine, flows: ReadonlyMap<CashFlowCategory, bigint>, openingCash: bigint): bigint {

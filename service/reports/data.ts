@@ -1,0 +1,107 @@
+import type { InValue } from '@libsql/client'
+import type { CashVoucherLine, DetailBalances } from '../../shared/reports/statements.ts'
+import type { LedgerContext } from '../ledger/context.ts'
+
+/**
+ * Report reads. Balances come from the materialized `balances` table; the
+ * 结转损益 vouchers (one per closed period) are read from their lines so the
+ * income statement can leave them out; cash vouchers are read by line because
+ * the direct method classifies each one by its counter-accounts.
+ */
+type Detail = Map<string, Map<string, bigint>>
+
+function addDetail(detail: Detail, code: string, store: string, amount: bigint): void {
+  const stores = detail.get(code) ?? new Map<string, bigint>()
+  stores.set(store, (stores.get(store) ?? 0n) + amount)
+  detail.set(code, stores)
+}
+
+function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number') return BigInt(value)
+  if (typeof value === 'string') return BigInt(value)
+  return 0n
+}
+
+/** Closing balances (debit positive) per leaf x store through `period` inclusive; null period = nothing. */
+export async function detailBalancesThrough(context: LedgerContext, companyId: number, period: string | null): Promise<DetailBalances> {
+  const detail: Detail = new Map()
+  if (period === null) return detail
+  const result = await context.db.client.execute({
+    sql: 'SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS balance FROM balances WHERE company_id = ? AND period <= ? GROUP BY account_code, store',
+    args: [companyId, period],
+  })
+  for (const row of result.rows) addDetail(detail, String(row.account_code), String(row.store), toBigInt(row.balance))
+  return detail
+}
+
+/** SQL condition on `v` selecting 结转损益 vouchers and red-ink reversals of them. */
+const CLOSING_VOUCHER = "(v.source_kind = 'closing' OR v.reversal_of IN (SELECT c.id FROM vouchers c WHERE c.company_id = v.company_id AND c.source_kind = 'closing'))"
+
+/**
+ * Movement (debit positive) per leaf x store over from..to, optionally without
+ * the 结转损益 vouchers, so P&L accounts show what happened, not the close.
+ */
+export async function detailMovements(context: LedgerContext, companyId: number, from: string, to: string, options: { excludeClosing: boolean }): Promise<DetailBalances> {
+  const detail: Detail = new Map()
+  const result = await context.db.client.execute({
+    sql: 'SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS movement FROM balances WHERE company_id = ? AND period >= ? AND period <= ? GROUP BY account_code, store',
+    args: [companyId, from, to],
+  })
+  for (const row of result.rows) addDetail(detail, String(row.account_code), String(row.store), toBigInt(row.movement))
+  if (options.excludeClosing) {
+    const closing = await closingVoucherMovements(context, companyId, from, to)
+    for (const [code, stores] of closing) for (const [store, amount] of stores) addDetail(detail, code, store, -amount)
+  }
+  return detail
+}
+
+/** Movement of the 结转损益 vouchers themselves per leaf x store. */
+export async function closingVoucherMovements(context: LedgerContext, companyId: number, from: string, to: string): Promise<DetailBalances> {
+  const detail: Detail = new Map()
+  const result = await context.db.client.execute({
+    sql: `SELECT l.account_code, l.store, SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE -l.amount_minor END) AS movement
+      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+      WHERE v.company_id = ? AND v.status = 'posted' AND v.period >= ? AND v.period <= ? AND ${CLOSING_VOUCHER}
+      GROUP BY l.account_code, l.store`,
+    args: [companyId, from, to],
+  })
+  for (const row of result.rows) addDetail(detail, String(row.account_code), String(row.store), toBigInt(row.movement))
+  return detail
+}
+
+/** Lines of posted vouchers in from..to that touch a cash account, grouped by voucher. */
+export async function cashVoucherLines(context: LedgerContext, companyId: number, from: string, to: string, cashAccounts: ReadonlyArray<string>): Promise<CashVoucherLine[][]> {
+  const cashCondition = cashAccounts.map(() => '(c.account_code = ? OR c.account_code LIKE ?)').join(' OR ')
+  const cashArgs: InValue[] = cashAccounts.flatMap((code) => [code, `${code}.%`])
+  const result = await context.db.client.execute({
+    sql: `SELECT l.voucher_id, l.account_code, l.side, l.amount_minor FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+      WHERE v.company_id = ? AND v.status = 'posted' AND v.period >= ? AND v.period <= ?
+        AND l.voucher_id IN (SELECT c.voucher_id FROM voucher_lines c WHERE c.company_id = ? AND c.period >= ? AND c.period <= ? AND (${cashCondition}))
+      ORDER BY l.voucher_id, l.line_no`,
+    args: [companyId, from, to, companyId, from, to, ...cashArgs],
+  })
+  const byVoucher = new Map<number, CashVoucherLine[]>()
+  for (const row of result.rows) {
+    const id = Number(row.voucher_id)
+    const lines = byVoucher.get(id) ?? []
+    lines.push({ account: String(row.account_code), side: String(row.side) === 'credit' ? 'credit' : 'debit', amount: toBigInt(row.amount_minor) })
+    byVoucher.set(id, lines)
+  }
+  return [...byVoucher.values()]
+}
+
+/** True when a 结转损益 voucher was posted in the period. */
+export async function hasClosingVoucher(context: LedgerContext, companyId: number, period: string): Promise<boolean> {
+  const result = await context.db.client.execute({ sql: "SELECT COUNT(*) AS n FROM vouchers v WHERE v.company_id = ? AND v.period = ? AND v.status = 'posted' AND v.source_kind = 'closing'", args: [companyId, period] })
+  return Number(result.rows[0]?.n ?? 0) > 0
+}
+
+export function sumDetail(detail: DetailBalances, accept: (code: string) => boolean): bigint {
+  let total = 0n
+  for (const [code, stores] of detail) {
+    if (!accept(code)) continue
+    for (const amount of stores.values()) total += amount
+  }
+  return total
+}

@@ -1,0 +1,43 @@
+import { type Report, cellText } from '../../../shared/reports/report.ts'
+
+/**
+ * JSON form of a report: amounts as decimal strings (never JSON numbers),
+ * rows as objects keyed by column, checks alongside.
+ */
+export interface ReportJson {
+  readonly report: string
+  readonly title: string
+  readonly formCode: string | null
+  readonly company: { readonly code: string; readonly name: string }
+  readonly period: string
+  readonly dateLabel: string
+  readonly currency: string
+  readonly meta: Readonly<Record<string, string>>
+  readonly columns: ReadonlyArray<{ readonly key: string; readonly label: string; readonly kind: string }>
+  readonly rows: ReadonlyArray<Record<string, string | number | null>>
+  readonly checks: Report['checks']
+  readonly balanced: boolean
+  readonly notes: ReadonlyArray<string>
+}
+
+export function reportToJson(report: Report): ReportJson {
+  const rows = report.rows.map((row) => {
+    const object: Record<string, string | number | null> = {}
+    for (const column of report.columns) {
+      const value = row.cells[column.key]
+      if (value === null || value === undefined) object[column.key] = null
+      else if (column.kind === 'integer' && typeof value === 'number') object[column.key] = value
+      else object[column.key] = cellText(value, column.kind, report.currency)
+    }
+    return object
+  })
+  return {
+    report: report.name, title: report.title, formCode: report.formCode ?? null, company: report.company, period: report.period, dateLabel: report.dateLabel,
+    currency: report.currency, meta: report.meta, columns: report.columns.map(({ key, label, kind }) => ({ key, label, kind })), rows,
+    checks: report.checks, balanced: report.checks.every((item) => item.ok), notes: report.notes,
+  }
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(reportToJson(report), null, 2)}\n`
+}

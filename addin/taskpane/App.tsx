@@ -1,0 +1,138 @@
+import {
+  Badge, Button, Field, FluentProvider, Input, Select, Tab, TabList, Title3, makeStyles, tokens, webLightTheme,
+} from '@fluentui/react-components'
+import { type ReactNode, useEffect, useMemo } from 'react'
+import type { LedgerApi } from '../api-client.ts'
+import type { WorkbookWriter } from '../excel/writer.ts'
+import { Notice, useT } from './common.tsx'
+import { type MessageKey, roleName } from './i18n.ts'
+import { ImportPane } from './ImportPane.tsx'
+import { MatchPane } from './MatchPane.tsx'
+import { PostPane } from './PostPane.tsx'
+import { PreviewSheets } from './PreviewSheets.tsx'
+import { ReportsPane } from './ReportsPane.tsx'
+import { SettingsPane } from './SettingsPane.tsx'
+import { SignIn } from './SignIn.tsx'
+import { type PaneStore, StoreProvider, type Tab as PaneTab, selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
+
+/** What the pane tells the worksheet functions (addin/functions) in the shared runtime. */
+export interface FunctionsBridge {
+  sessionChanged(session: { serviceUrl: string; token: string | null; company: string | null }): void
+  refresh(): Promise<void>
+}
+
+export interface AppProps {
+  readonly store: PaneStore
+  readonly createApi: (serviceUrl: string) => LedgerApi
+  readonly writer: WorkbookWriter
+  readonly host: 'excel' | 'preview'
+  readonly functions?: FunctionsBridge
+}
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalM, minHeight: '100vh', boxSizing: 'border-box' },
+  header: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  context: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalS },
+  who: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, fontSize: tokens.fontSizeBase200 },
+})
+
+export function App(props: AppProps) {
+  return (
+    <StoreProvider store={props.store}>
+      <Themed>
+        <Shell {...props} />
+      </Themed>
+    </StoreProvider>
+  )
+}
+
+function Themed({ children }: { children: ReactNode }) {
+  const language = usePane((state) => state.language)
+  return <FluentProvider theme={webLightTheme} lang={language}>{children}</FluentProvider>
+}
+
+function Shell({ createApi, writer, host, functions }: AppProps) {
+  const t = useT()
+  const styles = useStyles()
+  const store = usePaneStore()
+  const serviceUrl = usePane((state) => state.serviceUrl)
+  const session = usePane((state) => state.session)
+  const language = usePane((state) => state.language)
+  const api = useMemo(() => createApi(serviceUrl), [createApi, serviceUrl])
+
+  useEffect(() => {
+    document.documentElement.lang = language
+  }, [language])
+
+  const companyCode = usePane((state) => state.companyCode)
+  useEffect(() => {
+    functions?.sessionChanged({ serviceUrl, token: session?.token ?? null, company: companyCode })
+  }, [functions, serviceUrl, session, companyCode])
+
+  return (
+    <main className={styles.root} lang={language}>
+      <header className={styles.header}>
+        <Title3 as="h1">{t('appTitle')}</Title3>
+        {host === 'preview' ? <Badge appearance="outline">{t('previewBadge')}</Badge> : null}
+        {host === 'preview' && session === null ? (
+          <Button size="small" appearance="subtle" onClick={() => store.setState({ language: language === 'en' ? 'zh-CN' : 'en' })}>
+            {language === 'en' ? '中文' : 'English'}
+          </Button>
+        ) : null}
+      </header>
+      {session === null ? <SignIn createApi={createApi} /> : <Workspace api={api} writer={writer} host={host} functions={functions} />}
+      {host === 'preview' ? <PreviewSheets /> : null}
+    </main>
+  )
+}
+
+function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: WorkbookWriter; host: 'excel' | 'preview'; functions?: FunctionsBridge }) {
+  const t = useT()
+  const styles = useStyles()
+  const store = usePaneStore()
+  const session = usePane((state) => state.session)
+  const language = usePane((state) => state.language)
+  const company = usePane(selectedCompany)
+  const period = usePane((state) => state.period)
+  const tab = usePane((state) => state.tab)
+  if (session === null) return null
+
+  const tabs: readonly (readonly [PaneTab, MessageKey])[] = [
+    ['import', 'tabImport'], ['match', 'tabMatch'], ['post', 'tabPost'], ['reports', 'tabReports'], ['settings', 'tabSettings'],
+  ]
+  return (
+    <>
+      <div className={styles.who}>
+        <span>{t('signedInAs', { name: session.user.displayName || session.user.username, role: company === null ? '' : roleName(language, company.role) })}</span>
+        <Button size="small" appearance="subtle" onClick={() => signedOut(store, false)}>{t('signOut')}</Button>
+      </div>
+      {company === null ? <Notice intent="warning" text={t('noCompanies')} /> : (
+        <>
+          <div className={styles.context}>
+            <Field label={t('company')}>
+              <Select value={company.code} onChange={(_, data) => store.setState({ companyCode: data.value })}>
+                {session.companies.map((item) => <option key={item.code} value={item.code}>{item.code} · {item.name}</option>)}
+              </Select>
+            </Field>
+            <Field label={t('period')}>
+              <Input type="month" value={period} onChange={(_, data) => { if (/^\d{4}-\d{2}$/.test(data.value)) store.setState({ period: data.value }) }} />
+            </Field>
+          </div>
+          <TabList selectedValue={tab} onTabSelect={(_, data) => {
+            const chosen = tabs.find(([value]) => value === data.value)
+            if (chosen !== undefined) store.setState({ tab: chosen[0] })
+          }} size="small">
+            {tabs.map(([value, key]) => <Tab key={value} value={value}>{t(key)}</Tab>)}
+          </TabList>
+          <div role="tabpanel" aria-label={t(tabs.find(([value]) => value === tab)?.[1] ?? 'tabReports')}>
+            {tab === 'import' ? <ImportPane api={api} writer={writer} company={company.code} role={company.role} /> : null}
+            {tab === 'match' ? <MatchPane api={api} writer={writer} company={company.code} period={period} role={company.role} /> : null}
+            {tab === 'post' ? <PostPane api={api} writer={writer} company={company.code} period={period} role={company.role} onPosted={() => void functions?.refresh()} /> : null}
+            {tab === 'reports' ? <ReportsPane api={api} writer={writer} company={company.code} period={period} onRefreshFunctions={functions?.refresh} /> : null}
+            {tab === 'settings' ? <SettingsPane api={api} company={company.code} role={company.role} previewMode={host === 'preview'} /> : null}
+          </div>
+        </>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,170 @@
+import {
+  Badge, Button, Field, Input, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens,
+} from '@fluentui/react-components'
+import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react'
+import type { ImportSummary, LedgerApi, Role } from '../api-client.ts'
+import type { WorkbookWriter } from '../excel/writer.ts'
+import { ErrorNotice, Notice, fieldErrorsOf, useAction, usePaneStyles, useT } from './common.tsx'
+import { guessFormat, readHead } from './formats.ts'
+import { rejectsTable } from './tables.ts'
+
+const useStyles = makeStyles({
+  drop: {
+    border: `2px dashed ${tokens.colorNeutralStroke1}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingVerticalL,
+    textAlign: 'center', cursor: 'pointer', color: tokens.colorNeutralForeground2,
+    ':focus-visible': { outline: `2px solid ${tokens.colorBrandStroke1}` },
+  },
+  dragging: { backgroundColor: tokens.colorBrandBackground2, border: `2px dashed ${tokens.colorBrandStroke1}` },
+  files: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  hidden: { display: 'none' },
+})
+
+interface Picked {
+  readonly file: File
+  readonly guess: string | null
+}
+
+export function ImportPane({ api, writer, company, role }: { api: LedgerApi; writer: WorkbookWriter; company: string; role: Role }) {
+  const t = useT()
+  const styles = { ...usePaneStyles(), ...useStyles() }
+  const input = useRef<HTMLInputElement>(null)
+  const [picked, setPicked] = useState<Picked[]>([])
+  const [dragging, setDragging] = useState(false)
+  const [store, setStore] = useState('')
+  const [percent, setPercent] = useState<number | null>(null)
+  const [summaries, setSummaries] = useState<ImportSummary[]>([])
+  const [missing, setMissing] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+  const { busy, error, run } = useAction()
+  const canImport = role !== 'sales' && role !== 'auditor'
+
+  async function pick(files: FileList | null) {
+    if (files === null) return
+    const next = await Promise.all([...files].map(async (file) => ({ file, guess: guessFormat(file.name, await readHead(file)) })))
+    setPicked(next)
+    setMissing(false)
+    setSummaries([])
+  }
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault()
+    setDragging(false)
+    void pick(event.dataTransfer.files)
+  }
+
+  function onKey(event: KeyboardEvent) {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault()
+      input.current?.click()
+    }
+  }
+
+  async function upload() {
+    if (picked.length === 0) {
+      setMissing(true)
+      return
+    }
+    setNotice(null)
+    setPercent(0)
+    const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), {
+      store: store.trim(),
+      onProgress: ({ loaded, total }) => setPercent(total > 0 ? Math.round((loaded / total) * 100) : null),
+    }))
+    setPercent(null)
+    if (result !== undefined) setSummaries(result)
+  }
+
+  async function writeRejects(summary: ImportSummary, index: number) {
+    const fileName = summary.fileName ?? picked[index]?.file.name ?? `import-${index + 1}`
+    await run(async () => {
+      const rejects = summary.rejects ?? (summary.id === undefined ? [] : await api.importRejects(company, summary.id))
+      const report = await writer.writeTable(rejectsTable(fileName, rejects, t))
+      setNotice(t('written', { rows: report.rows, sheet: report.sheetName }))
+    })
+  }
+
+  const fieldErrors = fieldErrorsOf(error)
+  const fileError = missing ? t('noFiles') : fieldErrors.file ?? fieldErrors.files
+  return (
+    <section className={styles.section} aria-labelledby="import-title">
+      <Subtitle2 as="h2" id="import-title">{t('importTitle')}</Subtitle2>
+      <Field label={t('chooseFiles')} validationMessage={fileError}>
+        <div
+          role="button"
+          tabIndex={0}
+          aria-label={t('dropFiles')}
+          className={dragging ? `${styles.drop} ${styles.dragging}` : styles.drop}
+          onClick={() => input.current?.click()}
+          onKeyDown={onKey}
+          onDragOver={(event) => { event.preventDefault(); setDragging(true) }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          {t('dropFiles')}
+        </div>
+      </Field>
+      <input
+        ref={input} className={styles.hidden} type="file" multiple accept=".csv,.txt,.xlsx,.xls" data-testid="file-input"
+        onChange={(event) => void pick(event.target.files)}
+      />
+      {picked.length > 0 ? (
+        <ul className={styles.files} aria-label={t('detectedFormat')}>
+          {picked.map(({ file, guess }) => (
+            <li key={file.name}>
+              {file.name} — {t('detectedFormat')}: <Badge appearance="tint">{guess ?? t('formatUnknown')}</Badge>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Field label={t('store')} validationMessage={fieldErrors.store}>
+        <Input value={store} onChange={(_, data) => setStore(data.value)} />
+      </Field>
+      <div className={styles.row}>
+        <Button appearance="primary" onClick={() => void upload()} disabled={busy || !canImport}>{t('upload')}</Button>
+      </div>
+      {percent !== null ? <Field label={t('uploading', { percent })}><ProgressBar value={percent / 100} /></Field> : null}
+      <ErrorNotice error={error} feature="featureImport" fieldsShown={['file', 'files', 'store']} />
+      <Notice text={notice} />
+      {summaries.length > 0 ? <ImportSummaryTable summaries={summaries} picked={picked} onRejects={writeRejects} busy={busy} /> : null}
+    </section>
+  )
+}
+
+function ImportSummaryTable({ summaries, picked, onRejects, busy }: {
+  summaries: readonly ImportSummary[]
+  picked: readonly Picked[]
+  onRejects: (summary: ImportSummary, index: number) => Promise<void>
+  busy: boolean
+}) {
+  const t = useT()
+  const styles = usePaneStyles()
+  return (
+    <div className={styles.scroll}>
+      <Subtitle2 as="h3">{t('importSummary')}</Subtitle2>
+      <Table size="small" aria-label={t('importSummary')}>
+        <TableHeader>
+          <TableRow>
+            {(['file', 'format', 'read', 'imported', 'duplicates', 'rejected'] as const).map((key) => <TableHeaderCell key={key}>{t(key)}</TableHeaderCell>)}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {summaries.map((summary, index) => (
+            <TableRow key={`${summary.fileName ?? index}`}>
+              <TableCell>{summary.fileName ?? picked[index]?.file.name ?? ''}</TableCell>
+              <TableCell><Badge appearance="filled">{summary.format}</Badge></TableCell>
+              <TableCell>{summary.read}</TableCell>
+              <TableCell>{summary.imported}</TableCell>
+              <TableCell>{summary.duplicates}</TableCell>
+              <TableCell>
+                {summary.rejected}
+                {summary.rejected > 0 ? (
+                  <Button size="small" appearance="subtle" disabled={busy} onClick={() => void onRejects(summary, index)}>{t('writeRejects')}</Button>
+                ) : null}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  )
+}

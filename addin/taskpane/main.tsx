@@ -1,0 +1,100 @@
+/// <reference types="vite/client" />
+import { createRoot } from 'react-dom/client'
+import { createApiClient } from '../api-client.ts'
+import { officeExcelRun } from '../excel/office.ts'
+import { createExcelWriter } from '../excel/writer.ts'
+import { App, type FunctionsBridge } from './App.tsx'
+import { languageOf } from './i18n.ts'
+import { createPreviewWriter } from './preview-writer.ts'
+import { type PaneStore, createPaneStore, initialState, signedOut } from './store.ts'
+
+/**
+ * Entry of the task pane and of the shared runtime: calls Office.onReady once,
+ * registers the worksheet functions when Excel offers CustomFunctions, and
+ * renders the pane. Without an Office host (plain browser) it runs in preview mode.
+ */
+
+// The custom-functions code (addin/functions, another engineer's module) is loaded lazily
+// and only if present, so the pane builds and runs without it.
+const registerModules = import.meta.glob('../functions/register.ts')
+const sessionModules = import.meta.glob('../functions/session.ts')
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+interface OfficeInfo {
+  readonly host: string | null
+  readonly displayLanguage: string | null
+}
+
+/** Office.onReady, once; resolves with no host when office.js is missing or never answers. */
+function officeReady(timeoutMs: number): Promise<OfficeInfo> {
+  if (typeof Office === 'undefined') return Promise.resolve({ host: null, displayLanguage: null })
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ host: null, displayLanguage: null }), timeoutMs)
+    void Office.onReady((info) => {
+      clearTimeout(timer)
+      const host = info.host === null || info.host === undefined ? null : String(info.host)
+      resolve({ host, displayLanguage: host === null ? null : Office.context.displayLanguage })
+    })
+  })
+}
+
+async function loadFunctions(): Promise<FunctionsBridge | undefined> {
+  const loadRegister = registerModules['../functions/register.ts']
+  // typeof CustomFunctions !== 'undefined', read off globalThis so the pane does not need the CF runtime types.
+  if (typeof Reflect.get(globalThis, 'CustomFunctions') !== 'undefined' && loadRegister !== undefined) {
+    const module: unknown = await loadRegister()
+    if (isRecord(module) && typeof module.registerCustomFunctions === 'function') await module.registerCustomFunctions()
+  }
+  const loadSession = sessionModules['../functions/session.ts']
+  if (loadSession === undefined) return undefined
+  const module: unknown = await loadSession()
+  const session = isRecord(module) ? module.ledgerSession : undefined
+  if (!isRecord(session) || typeof session.update !== 'function' || typeof session.batcher !== 'function') return undefined
+  const update = session.update
+  const batcher = session.batcher
+  return {
+    sessionChanged: (state) => update.call(session, state),
+    async refresh() {
+      const running: unknown = batcher.call(session)
+      if (isRecord(running) && typeof running.refresh === 'function') running.refresh.call(running)
+    },
+  }
+}
+
+function defaultServiceUrl(): string {
+  const { protocol, origin } = window.location
+  return protocol === 'http:' || protocol === 'https:' ? origin : 'http://localhost:8787'
+}
+
+function requestedLanguage(): string | null {
+  return new URLSearchParams(window.location.search).get('lang')
+}
+
+async function boot(): Promise<void> {
+  const office = await officeReady(5_000)
+  const host = office.host === 'Excel' ? 'excel' : 'preview'
+  const language = languageOf(requestedLanguage() ?? office.displayLanguage ?? navigator.language)
+  const storage = window.localStorage
+  const store: PaneStore = createPaneStore(initialState({ language, serviceUrl: defaultServiceUrl(), now: new Date(), storage }), storage)
+  if (requestedLanguage() !== null) store.setState({ language })
+  const functions = await loadFunctions().catch((error: unknown) => {
+    console.error('custom functions failed to load', error)
+    return undefined
+  })
+  const createApi = (serviceUrl: string) => createApiClient({
+    baseUrl: serviceUrl,
+    getToken: () => store.getState().session?.token ?? null,
+    onUnauthorized: () => {
+      if (store.getState().session !== null) signedOut(store, true)
+    },
+  })
+  const writer = host === 'excel' ? createExcelWriter(officeExcelRun) : createPreviewWriter(store)
+  const container = document.getElementById('container')
+  if (container === null) throw new Error('taskpane.html lacks #container')
+  createRoot(container).render(<App store={store} createApi={createApi} writer={writer} host={host} functions={functions} />)
+}
+
+void boot()

@@ -1,0 +1,128 @@
+import { createContext, createElement, type ReactNode, useContext, useSyncExternalStore } from 'react'
+import type { Company, Session } from '../api-client.ts'
+import type { ChartSpec, ColumnSpec, CellInput } from '../excel/writer.ts'
+import type { Language } from './i18n.ts'
+
+/**
+ * The task pane's one store: session, company, period, tab, language, service URL
+ * and (in preview mode) the sheets written into the page. Created once at the
+ * entry and handed down through StoreProvider; no module-level instance.
+ */
+
+export type Tab = 'import' | 'match' | 'post' | 'reports' | 'settings'
+
+export interface PreviewSheet {
+  readonly sheetName: string
+  readonly title?: string
+  readonly columns: readonly ColumnSpec[]
+  readonly rows: readonly (readonly CellInput[])[]
+  readonly chart?: ChartSpec
+}
+
+export interface PaneState {
+  readonly language: Language
+  readonly serviceUrl: string
+  readonly session: Session | null
+  readonly sessionExpired: boolean
+  readonly companyCode: string | null
+  readonly period: string
+  readonly tab: Tab
+  readonly previewSheets: readonly PreviewSheet[]
+}
+
+export interface PaneStore {
+  getState(): PaneState
+  setState(patch: Partial<PaneState> | ((state: PaneState) => Partial<PaneState>)): void
+  subscribe(listener: () => void): () => void
+}
+
+/** Where the service URL and language survive a reload (localStorage in the pane). */
+export interface PreferenceStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+}
+
+const KEYS = { serviceUrl: 'cledger.serviceUrl', language: 'cledger.language' } as const
+
+export function currentPeriod(now: Date): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`
+}
+
+export function createPaneStore(initial: PaneState, storage?: PreferenceStorage): PaneStore {
+  let state = initial
+  const listeners = new Set<() => void>()
+  return {
+    getState: () => state,
+    setState(patch) {
+      const changes = typeof patch === 'function' ? patch(state) : patch
+      const next = { ...state, ...changes }
+      if (storage !== undefined) {
+        if (next.serviceUrl !== state.serviceUrl) storage.setItem(KEYS.serviceUrl, next.serviceUrl)
+        if (next.language !== state.language) storage.setItem(KEYS.language, next.language)
+      }
+      state = next
+      for (const listener of listeners) listener()
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+  }
+}
+
+export function initialState(options: { language: Language; serviceUrl: string; now: Date; storage?: PreferenceStorage }): PaneState {
+  const storedUrl = options.storage?.getItem(KEYS.serviceUrl)
+  const storedLanguage = options.storage?.getItem(KEYS.language)
+  return {
+    language: storedLanguage === 'en' || storedLanguage === 'zh-CN' ? storedLanguage : options.language,
+    serviceUrl: storedUrl !== null && storedUrl !== undefined && storedUrl !== '' ? storedUrl : options.serviceUrl,
+    session: null,
+    sessionExpired: false,
+    companyCode: null,
+    period: currentPeriod(options.now),
+    tab: 'reports',
+    previewSheets: [],
+  }
+}
+
+// Actions: every state change the panes make goes through one of these.
+
+export function signedIn(store: PaneStore, session: Session): void {
+  const first = session.companies[0]
+  store.setState({ session, sessionExpired: false, companyCode: first === undefined ? null : first.code })
+}
+
+export function signedOut(store: PaneStore, expired: boolean): void {
+  store.setState({ session: null, sessionExpired: expired, companyCode: null })
+}
+
+export function showPreviewSheet(store: PaneStore, sheet: PreviewSheet): void {
+  store.setState((state) => ({
+    previewSheets: [sheet, ...state.previewSheets.filter((existing) => existing.sheetName !== sheet.sheetName)],
+  }))
+}
+
+export function selectedCompany(state: PaneState): Company | null {
+  return state.session?.companies.find((company) => company.code === state.companyCode) ?? null
+}
+
+// React glue.
+
+const StoreContext = createContext<PaneStore | null>(null)
+
+export function StoreProvider({ store, children }: { store: PaneStore; children: ReactNode }) {
+  return createElement(StoreContext.Provider, { value: store }, children)
+}
+
+export function usePaneStore(): PaneStore {
+  const store = useContext(StoreContext)
+  if (store === null) throw new Error('usePaneStore outside StoreProvider')
+  return store
+}
+
+export function usePane<T>(selector: (state: PaneState) => T): T {
+  const store = usePaneStore()
+  return useSyncExternalStore(store.subscribe, () => selector(store.getState()), () => selector(store.getState()))
+}

@@ -46,10 +46,12 @@ export function readMoneyText(column: string, cell: string): MoneyText | null {
   let text = cell.replace(/[¥￥$€£\s\u3000]|CNY|RMB|USD|元/g, '')
   if (text === '') return null
   let refunded: string | undefined
-  const inline = /^(.*?)\((?:已退款|已全额退款|退款)([\d.,]+)\)$/.exec(text)
+  const inline = /^(.*?)\((?:已退款|已全额退款|退款|已部分退款)([\d.,]*)\)$/.exec(text)
   if (inline) {
     text = inline[1] ?? ''
-    refunded = readMoneyText(column, inline[2] ?? '')?.value
+    // `468.32(已全额退款)`: no number means the whole amount came back.
+    refunded = inline[2] ? readMoneyText(column, inline[2])?.value : undefined
+    if (refunded === undefined) refunded = readMoneyText(column, text)?.value
   }
   let negative = false
   const accounting = /^\((.*)\)$/.exec(text)

@@ -37,7 +37,7 @@ export interface ParseSession {
   readonly detection: Detection
   readonly checks: Check[]
   /** Data rows seen (not blank, not header/preamble/trailer). */
-  readonly stats: { read: number }
+  readonly stats: { read: number; skipped: number }
   items(): AsyncIterable<ParseItem>
 }
 
@@ -107,7 +107,8 @@ function isBlank(cells: ReadonlyArray<string>): boolean {
   return cells.every((cell) => cleanCell(cell) === '')
 }
 
-const GENERIC_TRAILER = /^(#|-{5,}|={5,})/
+/** `#----…列表结束`, `#支出合计…`, dashed lines; not Shopify order names like `#1001`. */
+const GENERIC_TRAILER = /^(#[^\dA-Za-z]|-{5,}|={5,})/
 
 function rawText(cells: ReadonlyArray<string>): string {
   const text = cells.join(',').replace(/,+$/, '')
@@ -177,7 +178,8 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     sheet: headerRaw.sheet,
     message: `${file.name}: ${parser.label} [${parser.id}], ${encodingText}, header on ${headerRaw.sheet ? `sheet ${headerRaw.sheet} ` : ''}row ${headerRaw.rowNumber}`,
   }
-  const stats = { read: 0 }
+  const stats = { read: 0, skipped: 0 }
+  const skipReasons = new Map<string, number>()
   const context: ParseContext = {
     fileHash: file.hash,
     fileName: file.name,
@@ -244,7 +246,9 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
       }
       const outcome = runRow(run, mapped)
       if (outcome.type === 'skip') {
-        stats.read -= 1
+        stats.skipped += 1
+        const reason = outcome.reason ?? 'not a money movement'
+        skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1)
         continue
       }
       if (outcome.type === 'reject') {
@@ -257,7 +261,14 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
         else yield { type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } }
       }
     }
+    for (const item of run.flush?.() ?? []) {
+      const verdict = validate(item)
+      const rowNumber = item.record.source.rowNumber
+      if (verdict.ok) yield { type: 'record', item, rowNumber, sheet: item.record.source.sheet }
+      else yield { type: 'reject', reject: { rowNumber, sheet: item.record.source.sheet, column: verdict.column, reason: verdict.reason, raw: '' } }
+    }
     if (duplicateHeaders > 0) checks.push({ level: 'warning', code: 'DUPLICATE_HEADER', message: `${duplicateHeaders} repeated header row(s) skipped` })
+    for (const [reason, count] of skipReasons) checks.push({ level: 'info', code: 'SKIPPED', message: `${count} row(s) skipped: ${reason}` })
     checks.push(...run.finish())
   }
 

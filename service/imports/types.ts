@@ -67,6 +67,8 @@ export interface ParserRun {
   /** True when this row ends the data block (summary header, `#...` line). */
   isTrailer?(row: MappedRow, firstCell: string): boolean
   trailer?(line: string): void
+  /** Records held back until the end (an order whose lines span rows). */
+  flush?(): CanonicalRecord[]
   /** Self-checks after the last row. */
   finish(): Check[]
 }

@@ -1,7 +1,7 @@
-import type { Minor } from '../../../shared/money.ts'
-import type { CanonicalRecord, Channel, SettlementKind, SettlementTxn, Source } from '../../../shared/records.ts'
+import { type Minor, minor } from '../../../shared/money.ts'
+import type { CanonicalRecord, Channel, Order, OrderLine, OrderStatus, SettlementKind, SettlementTxn, Source } from '../../../shared/records.ts'
 import { freeText, optionalText, required } from '../clean.ts'
-import type { Check, MappedRow, ParseContext, RowOutcome } from '../types.ts'
+import type { MappedRow, ParseContext, RowOutcome } from '../types.ts'
 
 export function sourceOf(context: ParseContext, row: MappedRow): Source {
   return row.sheet === undefined ? { fileHash: context.fileHash, rowNumber: row.rowNumber } : { fileHash: context.fileHash, sheet: row.sheet, rowNumber: row.rowNumber }
@@ -43,20 +43,6 @@ export function txn(context: ParseContext, row: MappedRow, channel: Channel, fie
   return { kind: 'settlementTxn', record }
 }
 
-/** Counts skipped rows by reason and reports them once at the end. */
-export function skipCounter(): { skip(reason: string): RowOutcome; checks(): Check[] } {
-  const counts = new Map<string, number>()
-  return {
-    skip(reason) {
-      counts.set(reason, (counts.get(reason) ?? 0) + 1)
-      return { type: 'skip', reason }
-    },
-    checks() {
-      return [...counts].map(([reason, count]) => ({ level: 'info' as const, code: 'SKIPPED', message: `${count} row(s) skipped: ${reason}` }))
-    },
-  }
-}
-
 /** Sum of minor amounts in a running total, for self-checks. */
 export class Tally {
   count = 0
@@ -65,4 +51,66 @@ export class Tally {
     this.count += 1
     this.total += amount
   }
+}
+
+/**
+ * Orders whose lines span consecutive rows (千牛 sub-orders, Shopify line items,
+ * Douyin 子订单): lines are emitted as they come, the order when the next order
+ * starts (or at the end), with totals summed over its lines. Memory holds one order.
+ */
+export class OrderAssembler {
+  private current: { order: Order; lines: number } | null = null
+  private readonly seen = new Set<string>()
+  /** Order numbers seen again after other orders: reported, not merged. */
+  repeated = 0
+
+  /** Starts or continues an order; returns the finished previous order, if any. */
+  add(order: Order, line: OrderLine, sumIntoOrder: boolean): Order | null {
+    if (this.current && this.current.order.orderNo === order.orderNo) {
+      if (sumIntoOrder) {
+        const total = this.current.order
+        total.gross = minor(total.gross + order.gross)
+        total.discount = minor(total.discount + order.discount)
+        total.refunded = minor(total.refunded + order.refunded)
+      }
+      this.current.lines += 1
+      return null
+    }
+    const finished = this.current?.order ?? null
+    if (this.seen.has(order.orderNo)) this.repeated += 1
+    if (this.seen.size < 100_000) this.seen.add(order.orderNo)
+    this.current = { order: { ...order }, lines: 1 }
+    void line
+    return finished
+  }
+
+  /** 1-based index of the next line within the current order. */
+  nextLineIndex(orderNo: string): number {
+    return this.current && this.current.order.orderNo === orderNo ? this.current.lines + 1 : 1
+  }
+
+  flush(): Order[] {
+    const last = this.current?.order
+    this.current = null
+    return last ? [last] : []
+  }
+}
+
+export function orderItems(order: Order | null, line: OrderLine): CanonicalRecord[] {
+  const items: CanonicalRecord[] = [{ kind: 'orderLine', record: line }]
+  if (order) items.unshift({ kind: 'order', record: order })
+  return items
+}
+
+/** Chinese 订单状态 wording -> normalized status. */
+export function chineseOrderStatus(text: string): OrderStatus {
+  if (/部分退款/.test(text)) return 'partially_refunded'
+  if (/退款成功|已退款|全额退款/.test(text)) return 'refunded'
+  if (/关闭/.test(text)) return 'closed'
+  if (/取消/.test(text)) return 'cancelled'
+  if (/交易成功|已完成|已签收|完成/.test(text)) return 'completed'
+  if (/已发货|待收货|等待买家确认|已揽收/.test(text)) return 'shipped'
+  if (/已付款|待发货|等待卖家发货|已支付|备货/.test(text)) return 'paid'
+  if (/等待买家付款|待付款|未付款|待支付/.test(text)) return 'pending'
+  return 'unknown'
 }

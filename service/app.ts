@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
 import { authRoutes } from './routes/auth.ts'
 import { companyRoutes } from './routes/companies.ts'
+import { functionRoutes } from './routes/functions.ts'
 import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, routeGroup } from './routes/kit.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
 import { userRoutes } from './routes/users.ts'
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     companyRoutes(deps),
     voucherRoutes(deps),
     ledgerRoutes(deps),
+    functionRoutes(deps),
     userRoutes(deps),
     ...extraGroups.map((make) => make(deps)),
   ]

@@ -1,4 +1,5 @@
 import type { Batcher } from './batcher.ts'
+import type { CustomFunctionsApi } from './custom-functions-api.ts'
 
 /**
  * The one explicit store the worksheet functions read: which service, which
@@ -23,16 +24,21 @@ export interface SessionStore {
   get(): ServiceSession
   update(patch: Partial<ServiceSession>): void
   subscribe(listener: SessionListener): () => void
-  /** the batcher registerCustomFunctions() started, or null before */
-  batcher(): Batcher | null
-  attachBatcher(batcher: Batcher | null): void
+  /** what registerCustomFunctions() started, or null before */
+  runtime(): FunctionsRuntime | null
+  attachRuntime(runtime: FunctionsRuntime | null): void
+}
+
+export interface FunctionsRuntime {
+  readonly batcher: Batcher
+  readonly api: CustomFunctionsApi
 }
 
 export const SIGNED_OUT: ServiceSession = Object.freeze({ serviceUrl: null, token: null, company: null })
 
 export function createSessionStore(initial: ServiceSession = SIGNED_OUT): SessionStore {
   let session = initial
-  let running: Batcher | null = null
+  let running: FunctionsRuntime | null = null
   const listeners = new Set<SessionListener>()
   return {
     get: () => session,
@@ -42,16 +48,16 @@ export function createSessionStore(initial: ServiceSession = SIGNED_OUT): Sessio
       session = next
       if (!changed) return
       // Figures depend on who asks and for which company: drop cached values.
-      running?.refresh()
+      running?.batcher.refresh()
       for (const listener of listeners) listener(session)
     },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    batcher: () => running,
-    attachBatcher(batcher) {
-      running = batcher
+    runtime: () => running,
+    attachRuntime(runtime) {
+      running = runtime
     },
   }
 }

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'vouchers.reverse': BOOKKEEPERS,
   'vouchers.delete': BOOKKEEPERS,
   'reports.read': ALL,
+  'functions.evaluate': ALL,
   'ledger.verify': ['admin', 'accountant', 'auditor'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],

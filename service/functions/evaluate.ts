@@ -10,6 +10,7 @@ import type { BatchRequest, BatchResponse, CellScalar, CellValue, FunctionCall, 
 import { type Membership, loadBalanceRows, loadMemberships } from './load.ts'
 import { type LedgerPlan, type Plan, isLedgerPlan, lastPeriodOf, planCall, subjectOf } from './plan.ts'
 import { NO_ACCESS, canSee } from './visibility.ts'
+import { type Permission, can } from '../auth/permissions.ts'
 import { type Extras, evaluateExtra, loadExtras } from './extras.ts'
 
 /**
@@ -19,6 +20,9 @@ import { type Extras, evaluateExtra, loadExtras } from './extras.ts'
  * per extra table the batch touches), then everything in memory.
  * Every call gets its own result; one bad call never fails the batch.
  */
+/** The permission-table entry (service/auth/permissions.ts) a role needs to use worksheet functions at all. */
+export const FUNCTIONS_PERMISSION: Permission = 'functions.evaluate'
+
 export interface FunctionCaller {
   readonly userId: number
 }
@@ -62,7 +66,7 @@ function planOne(call: FunctionCall, batchCompany: string | undefined, membershi
     const code = call.company ?? batchCompany ?? (memberships.size === 1 ? [...memberships.keys()][0] : undefined)
     if (code === undefined) throw new CallError('#VALUE!', 'no company: pass company=CODE')
     const membership = memberships.get(code)
-    if (!membership) throw notAvailable(NO_ACCESS)
+    if (!membership || !can(membership.role, FUNCTIONS_PERMISSION)) throw notAvailable(NO_ACCESS)
     const plan = planCall(call, currentPeriod)
     const subject = subjectOf(plan)
     if (subject !== null && !canSee(membership.role, subject)) throw notAvailable(NO_ACCESS)

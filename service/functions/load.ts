@@ -1,28 +1,14 @@
 import type { InValue } from '@libsql/client'
 import type { LedgerContext } from '../ledger/context.ts'
 import type { BalanceRow } from './balance-index.ts'
-import { type Role, isRole } from './visibility.ts'
+import { type Membership, membershipsOf } from '../auth/users.ts'
 
 /** The queries of a batch: memberships (1), then per company chart (1) and balances (1). */
-export interface Membership {
-  readonly companyId: number
-  readonly companyCode: string
-  readonly baseCurrency: string
-  readonly role: Role
-}
+export type { Membership }
 
 export async function loadMemberships(context: LedgerContext, userId: number): Promise<Map<string, Membership>> {
-  const result = await context.db.client.execute({
-    sql: 'SELECT c.id, c.code, c.base_currency, m.role FROM memberships m JOIN companies c ON c.id = m.company_id WHERE m.user_id = ?',
-    args: [userId],
-  })
-  const memberships = new Map<string, Membership>()
-  for (const row of result.rows) {
-    const role = String(row.role)
-    if (!isRole(role)) continue
-    memberships.set(String(row.code), { companyId: Number(row.id), companyCode: String(row.code), baseCurrency: String(row.base_currency), role })
-  }
-  return memberships
+  const memberships = await membershipsOf(context, userId)
+  return new Map(memberships.map((membership) => [membership.companyCode, membership]))
 }
 
 export interface BalanceQuery {

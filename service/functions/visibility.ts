@@ -1,4 +1,5 @@
 import { isWithin } from '../../shared/accounts.ts'
+import type { Role } from '../auth/permissions.ts'
 
 /**
  * Who may see what through worksheet functions: the ONE place this rule lives.
@@ -6,8 +7,7 @@ import { isWithin } from '../../shared/accounts.ts'
  * receivables and the order/matching functions; cash, bank, wallets, equity,
  * tax, rates and the rest answer #N/A "no access".
  */
-export const ROLE_NAMES = ['admin', 'accountant', 'approver', 'sales', 'auditor'] as const
-export type Role = (typeof ROLE_NAMES)[number]
+export type { Role }
 
 export type Subject =
   /** an account code, or the stem of a prefix pattern (`5601*` -> `5601`) */
@@ -38,8 +38,4 @@ export function canSee(role: Role, subject: Subject): boolean {
       // A pattern is visible only if everything it can cover is: "11*" also covers 1123, so no.
       return SALES_FIRST_DIGITS.has(subject.stem.slice(0, 1)) || SALES_ACCOUNT_ROOTS.some((root) => isWithin(subject.stem, root))
   }
-}
-
-export function isRole(value: string): value is Role {
-  return (ROLE_NAMES as ReadonlyArray<string>).includes(value)
 }

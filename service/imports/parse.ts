@@ -193,6 +193,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   async function* items(): AsyncIterable<ParseItem> {
     let index = headerIndex(headerRaw.cells)
     let headerKey = [...index.keys()].join('|')
+    let headerFirst = normalizeHeader(headerRaw.cells[0] ?? '')
     let sheet = headerRaw.sheet
     let inTrailer = false
     let seekingHeader = false
@@ -220,6 +221,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
         if (candidate && candidate.missing.length === 0) {
           index = headerIndex(raw.cells)
           headerKey = [...index.keys()].join('|')
+          headerFirst = normalizeHeader(raw.cells[0] ?? '')
           seekingHeader = false
         }
         continue
@@ -235,7 +237,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
         run.trailer?.(rawText(raw.cells))
         continue
       }
-      if ([...headerIndex(raw.cells).keys()].join('|') === headerKey) {
+      if (normalizeHeader(firstCell) === headerFirst && [...headerIndex(raw.cells).keys()].join('|') === headerKey) {
         duplicateHeaders += 1
         continue
       }

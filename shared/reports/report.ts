@@ -115,3 +115,12 @@ export function periodLabel(period: string, lastDay?: string): string {
   if (lastDay) return `${year}年${month}月${lastDay.slice(8)}日`
   return `${year}年${month}月`
 }
+
+const META_LABELS: Readonly<Record<string, string>> = {
+  standard: '准则', store: '店铺', account: '科目', asOf: '截止日', revenueAccount: '收入科目', vouchers: '凭证张数', method: '编制方法',
+}
+
+/** `准则: 小企业会计准则  店铺: tmall` for report headers. */
+export function metaLine(report: Pick<Report, 'meta'>): string {
+  return Object.entries(report.meta).map(([key, value]) => `${META_LABELS[key] ?? key}：${value}`).join('  ')
+}

@@ -136,6 +136,7 @@ export interface Voucher {
   readonly period?: string
   readonly status?: string
   readonly summary?: string
+  readonly total?: string
   readonly lines: readonly VoucherLine[]
 }
 
@@ -189,7 +190,7 @@ export class ApiError extends Error {
         if (typeof message === 'string') result[name] = message
       }
     }
-    const issues = Array.isArray(details) ? details : isRecord(details) ? details.issues : undefined
+    const issues = Array.isArray(details) ? details : isRecord(details) ? (Array.isArray(fields) ? fields : details.issues) : undefined
     if (Array.isArray(issues)) {
       for (const issue of issues) {
         if (!isRecord(issue) || typeof issue.message !== 'string') continue
@@ -236,6 +237,10 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   const code = typeof error.code === 'string' ? error.code : `HTTP_${response.status}`
   const message = typeof error.message === 'string' ? error.message : response.statusText
+  // The service answers unknown routes with {"error":{"code":"NOT_FOUND","message":"no route GET /api/..."}}.
+  if (response.status === 404 && /^no route /.test(message)) {
+    return new ApiError('notAvailable', 404, 'NOT_AVAILABLE', message)
+  }
   return new ApiError(kindOfStatus(response.status), response.status, code, message, error.details)
 }
 
@@ -253,6 +258,7 @@ export interface LedgerApi {
   periods(company: string): Promise<Period[]>
   trialBalance(company: string, period: string): Promise<TrialBalance>
   vouchers(company: string, query: { period?: string; status?: string }): Promise<Voucher[]>
+  voucher(company: string, id: string | number): Promise<Voucher>
   approveVoucher(company: string, id: string | number): Promise<Voucher>
   uploadImport(company: string, files: readonly File[], options: { store?: string; onProgress?: (progress: UploadProgress) => void }): Promise<ImportSummary[]>
   importRejects(company: string, id: string | number): Promise<ImportReject[]>
@@ -317,9 +323,53 @@ function listOf<T>(body: unknown, key: string): T[] {
   return []
 }
 
+/**
+ * Voucher lines arrive either as the ledger stores them (`{account, side, amount}`)
+ * or already split (`{accountCode, debit, credit}`); the pane uses the split form.
+ */
+export function normalizeVoucher(raw: unknown): Voucher {
+  const record = isRecord(raw) ? raw : {}
+  const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined)
+  const lines = Array.isArray(record.lines) ? record.lines : []
+  return {
+    id: typeof record.id === 'number' || typeof record.id === 'string' ? record.id : undefined,
+    number: typeof record.number === 'number' || typeof record.number === 'string' ? record.number : null,
+    word: text(record.word),
+    date: text(record.date) ?? '',
+    period: text(record.period),
+    status: text(record.status),
+    summary: text(record.summary),
+    total: text(record.total),
+    lines: lines.map((line): VoucherLine => {
+      const item = isRecord(line) ? line : {}
+      const amount = text(item.amount) ?? ''
+      const side = text(item.side)
+      return {
+        accountCode: text(item.accountCode) ?? text(item.account) ?? '',
+        accountName: text(item.accountName),
+        summary: text(item.summary),
+        debit: text(item.debit) ?? (side === 'debit' ? amount : ''),
+        credit: text(item.credit) ?? (side === 'credit' ? amount : ''),
+      }
+    }),
+  }
+}
+
 function objectOf<T>(body: unknown, key: string): T {
   if (isRecord(body) && isRecord(body[key])) return body[key] as T
   return body as T
+}
+
+/** Settings live on the company record: `{company:{settings:{tolerance, mappings, rules, ...}}}`. */
+function settingsOf(body: unknown): CompanySettings {
+  const company = isRecord(body) && isRecord(body.company) ? body.company : undefined
+  const settings = company !== undefined && isRecord(company.settings) ? company.settings : {}
+  const mappings = isRecord(settings.mappings) ? settings.mappings : {}
+  return {
+    tolerance: typeof settings.tolerance === 'string' ? settings.tolerance : undefined,
+    mappings: Object.fromEntries(Object.entries(mappings).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+    rules: Array.isArray(settings.rules) ? settings.rules.filter((rule): rule is string => typeof rule === 'string') : [],
+  }
 }
 
 /**
@@ -384,10 +434,13 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       return (await request('GET', `${company(code)}/reports/trial-balance${query({ period })}`)) as TrialBalance
     },
     async vouchers(code, filter) {
-      return listOf<Voucher>(await request('GET', `${company(code)}/vouchers${query(filter)}`), 'vouchers')
+      return listOf<unknown>(await request('GET', `${company(code)}/vouchers${query(filter)}`), 'vouchers').map(normalizeVoucher)
+    },
+    async voucher(code, id) {
+      return normalizeVoucher(objectOf<unknown>(await request('GET', `${company(code)}/vouchers/${encodeURIComponent(String(id))}`), 'voucher'))
     },
     async approveVoucher(code, id) {
-      return objectOf<Voucher>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/approve`, {}), 'voucher')
+      return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/approve`), 'voucher'))
     },
     async uploadImport(code, files, { store, onProgress }) {
       const form = new FormData()
@@ -424,16 +477,16 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       return objectOf<MatchException>(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/match`, { moneyIds, reason }), 'exception')
     },
     async previewPosting(code, period) {
-      return (await request('POST', `${company(code)}/posting/preview`, { period })) as PostingPreview
+      return { vouchers: listOf<unknown>(await request('POST', `${company(code)}/posting/preview`, { period }), 'vouchers').map(normalizeVoucher) }
     },
     async runPosting(code, period) {
       return (await request('POST', `${company(code)}/posting/run`, { period })) as PostingRun
     },
     async settings(code) {
-      return objectOf<CompanySettings>(await request('GET', `${company(code)}/settings`), 'settings')
+      return settingsOf(await request('GET', company(code)))
     },
     async saveSettings(code, settings) {
-      return objectOf<CompanySettings>(await request('PUT', `${company(code)}/settings`, settings), 'settings')
+      return settingsOf(await request('PATCH', `${company(code)}/settings`, settings))
     },
   }
 }

@@ -6,6 +6,8 @@ import { ErrorNotice, Notice, groupDigits, useAction, usePaneStyles, useT } from
 import { canApprove } from './MatchPane.tsx'
 import { vouchersTable, voucherLabel } from './tables.ts'
 
+const MAX_SHEET_VOUCHERS = 500
+
 export function canPost(role: Role): boolean {
   return role === 'admin' || role === 'accountant'
 }
@@ -51,7 +53,9 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
 
   async function writeVouchers() {
     await posting.run(async () => {
-      const vouchers = preview ?? await api.vouchers(company, { period })
+      // The list omits lines; fetch each voucher's lines (capped: a sheet for review, not an export).
+      const vouchers = preview ?? await Promise.all((await api.vouchers(company, { period })).slice(0, MAX_SHEET_VOUCHERS)
+        .map((voucher) => (voucher.lines.length > 0 || voucher.id === undefined ? voucher : api.voucher(company, voucher.id))))
       const report = await writer.writeTable(vouchersTable(vouchers, period, company, t))
       setSheet(report.sheetName)
       setNotice(t('written', { rows: report.rows, sheet: report.sheetName }))

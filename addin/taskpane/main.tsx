@@ -43,23 +43,21 @@ function officeReady(timeoutMs: number): Promise<OfficeInfo> {
 
 async function loadFunctions(): Promise<FunctionsBridge | undefined> {
   const loadRegister = registerModules['../functions/register.ts']
+  const register: unknown = loadRegister === undefined ? undefined : await loadRegister()
   // typeof CustomFunctions !== 'undefined', read off globalThis so the pane does not need the CF runtime types.
-  if (typeof Reflect.get(globalThis, 'CustomFunctions') !== 'undefined' && loadRegister !== undefined) {
-    const module: unknown = await loadRegister()
-    if (isRecord(module) && typeof module.registerCustomFunctions === 'function') await module.registerCustomFunctions()
+  if (typeof Reflect.get(globalThis, 'CustomFunctions') !== 'undefined' && isRecord(register) && typeof register.registerCustomFunctions === 'function') {
+    register.registerCustomFunctions()
   }
   const loadSession = sessionModules['../functions/session.ts']
-  if (loadSession === undefined) return undefined
-  const module: unknown = await loadSession()
-  const session = isRecord(module) ? module.ledgerSession : undefined
-  if (!isRecord(session) || typeof session.update !== 'function' || typeof session.batcher !== 'function') return undefined
+  const sessionModule: unknown = loadSession === undefined ? undefined : await loadSession()
+  const session = isRecord(sessionModule) ? sessionModule.ledgerSession : undefined
+  if (!isRecord(session) || typeof session.update !== 'function') return undefined
   const update = session.update
-  const batcher = session.batcher
+  const refresh = isRecord(register) ? register.refreshLedgerFunctions : undefined
   return {
     sessionChanged: (state) => update.call(session, state),
     async refresh() {
-      const running: unknown = batcher.call(session)
-      if (isRecord(running) && typeof running.refresh === 'function') running.refresh.call(running)
+      if (typeof refresh === 'function') refresh()
     },
   }
 }

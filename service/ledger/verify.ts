@@ -20,7 +20,7 @@ export interface VerifyReport {
   readonly breaches: Breach[]
 }
 
-const REQUIRED_TRIGGERS = ['posted_voucher_immutable', 'posted_voucher_undeletable', 'posted_lines_immutable', 'posted_lines_undeletable', 'closed_period_no_vouchers', 'closed_period_no_lines', 'audit_log_no_update', 'audit_log_no_delete']
+const REQUIRED_TRIGGERS = ['posted_voucher_immutable', 'posted_voucher_undeletable', 'posted_lines_immutable', 'posted_lines_undeletable', 'closed_period_no_vouchers', 'closed_period_no_balance_insert', 'closed_period_no_balance_update', 'audit_log_no_update', 'audit_log_no_delete']
 
 async function rows(client: Client, sql: string): Promise<Array<Record<string, unknown>>> {
   const result = await client.execute(sql)
@@ -94,12 +94,14 @@ async function checkImmutability(client: Client, breaches: Breach[]): Promise<nu
   const recorded = new Map<number, string>()
   let lastId = 0
   for (;;) {
-    const page = await client.execute({ sql: "SELECT id, entity_id, payload_json FROM audit_log WHERE entity = 'voucher' AND action IN ('voucher.post', 'voucher.reverse') AND id > ? ORDER BY id LIMIT 20000", args: [lastId] })
+    const page = await client.execute({ sql: "SELECT id, action, entity_id, payload_json FROM audit_log WHERE entity = 'voucher' AND action IN ('voucher.post', 'voucher.reverse', 'voucher.post.batch') AND id > ? ORDER BY id LIMIT 2000", args: [lastId] })
     if (!page.rows.length) break
     for (const row of page.rows) {
       lastId = Number(row.id)
-      const payload = JSON.parse(String(row.payload_json)) as { linesHash?: string }
-      if (payload.linesHash) recorded.set(Number(row.entity_id), payload.linesHash)
+      const payload = JSON.parse(String(row.payload_json)) as { linesHash?: string; vouchers?: Array<[number, string, string, number | null, string, string]> }
+      if (row.action === 'voucher.post.batch') {
+        for (const entry of payload.vouchers ?? []) recorded.set(entry[0], entry[5])
+      } else if (payload.linesHash) recorded.set(Number(row.entity_id), payload.linesHash)
     }
   }
   let checked = 0

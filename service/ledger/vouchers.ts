@@ -5,7 +5,7 @@ import { type Minor, formatAmount } from '../../shared/money.ts'
 import { periodOfDate } from '../../shared/period.ts'
 import { type ValidVoucher, type VoucherLine, type VoucherStatus, canonicalJson, reversalLines, totals, validateVoucher } from '../../shared/voucher.ts'
 import { multiRowInsert } from '../db/connection.ts'
-import { appendAudit } from './audit.ts'
+import { type AuditEntry, appendAudit } from './audit.ts'
 import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 
@@ -53,6 +53,17 @@ export function hashInput(input: unknown): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex')
 }
 
+/**
+ * Identity of a request for idempotency: the validated voucher (so "113" and
+ * "113.00", or reordered JSON keys, are the same input) plus its sources.
+ */
+export function voucherHash(voucher: ValidVoucher, sources: ReadonlyArray<SourceRef>): string {
+  const head = [voucher.date, voucher.word, voucher.summary, voucher.idempotencyKey ?? ''].join('\u0001')
+  const lines = voucher.lines.map((line) => [line.account, line.store, line.currency, line.side, line.amount.toString(), line.original.toString(), line.rate ?? '', line.summary].join('\u0001')).join('\u0002')
+  const links = sources.map((source) => `${source.kind}\u0001${source.id}`).join('\u0002')
+  return createHash('sha256').update(`${head}\u0003${lines}\u0003${links}`).digest('hex')
+}
+
 export function linesHash(lines: ReadonlyArray<Pick<VoucherLine, 'lineNo' | 'account' | 'store' | 'currency' | 'side' | 'amount' | 'original' | 'rate'>>): string {
   const text = lines.map((line) => [line.lineNo, line.account, line.store, line.currency, line.side, line.amount.toString(), line.original.toString(), line.rate ?? ''].join('|')).join('\n')
   return createHash('sha256').update(text).digest('hex')
@@ -63,7 +74,8 @@ async function prepare(context: LedgerContext, company: Company, requests: Reado
   return requests.map((request, index) => {
     try {
       const voucher = validateVoucher(request.input, { baseCurrency: company.baseCurrency, account: (code) => chart.get(code) })
-      return { voucher, inputHash: hashInput(request.input), sources: request.sources ?? [] }
+      const sources = request.sources ?? []
+      return { voucher, inputHash: voucherHash(voucher, sources), sources }
     } catch (error) {
       if (error instanceof LedgerError && requests.length > 1) {
         throw new LedgerError(error.code, `voucher ${index + 1}: ${error.message}`, { voucher: index + 1, details: error.details })
@@ -176,6 +188,36 @@ async function registerStores(tx: Transaction, companyId: number, stores: Iterab
   for (const statement of multiRowInsert('INSERT OR IGNORE INTO stores (company_id, code, name) VALUES', 3, codes.map((code) => [companyId, code, code]))) await tx.execute(statement)
 }
 
+interface VoucherAudit {
+  readonly id: number
+  readonly status: VoucherStatus
+  readonly period: string
+  readonly word: string
+  readonly number: number | null
+  readonly total: string
+  readonly linesHash: string
+  readonly sources: number | undefined
+}
+
+/**
+ * One audit entry per voucher for small writes; one entry per write for bulk
+ * posting (listing every voucher with its lines hash), so a 5,000-voucher run
+ * adds one link to the chain, not 5,000. verify reads both shapes.
+ */
+function auditEntries(audits: ReadonlyArray<VoucherAudit>, meta: { at: string; companyId: number; actorId: number | null; status: VoucherStatus; selfApproved: boolean; sourceKind: string }): AuditEntry[] {
+  const action = meta.status === 'posted' ? 'voucher.post' : 'voucher.create'
+  const selfApproved = meta.selfApproved ? true : undefined
+  if (audits.length <= 10) {
+    return audits.map(({ id, ...payload }) => ({ at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action, entity: 'voucher', entityId: String(id), payload: { ...payload, selfApproved } }))
+  }
+  const first = audits[0]?.id ?? 0
+  const last = audits[audits.length - 1]?.id ?? 0
+  return [{
+    at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action: `${action}.batch`, entity: 'voucher', entityId: `${first}-${last}`,
+    payload: { status: meta.status, count: audits.length, sourceKind: meta.sourceKind, selfApproved, vouchers: audits.map((audit) => [audit.id, audit.period, audit.word, audit.number, audit.total, audit.linesHash]) },
+  }]
+}
+
 /**
  * Writes vouchers in one transaction: drafts, approved, or posted (numbered,
  * balances updated). Replays of idempotency keys return the stored result.
@@ -211,7 +253,7 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     const voucherRows: InValue[][] = []
     const lineRows: InValue[][] = []
     const sourceRows: InValue[][] = []
-    const audits = []
+    const audits: VoucherAudit[] = []
     const approverId = status === 'draft' ? null : actor.userId
     for (const item of fresh) {
       const { voucher } = item
@@ -224,13 +266,13 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
       for (const line of voucher.lines) lineRows.push([id, line.lineNo, companyId, voucher.period, line.account, line.store, line.currency, line.side, line.amount, line.original, line.rate, line.summary])
       for (const source of item.sources) sourceRows.push([id, companyId, source.kind, source.id])
       created.set(item, { id, period: voucher.period, word: voucher.word, number, status, replayed: false })
-      audits.push({ at, companyId, actorId: actor.userId, action: status === 'posted' ? 'voucher.post' : 'voucher.create', entity: 'voucher', entityId: String(id), payload: { status, period: voucher.period, word: voucher.word, number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(voucher.lines), selfApproved: options.selfApprove && status !== 'draft' ? true : undefined, sources: item.sources.length || undefined } })
+      audits.push({ id, status, period: voucher.period, word: voucher.word, number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(voucher.lines), sources: item.sources.length || undefined })
     }
     for (const statement of multiRowInsert('INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at) VALUES', 18, voucherRows)) await tx.execute(statement)
     for (const statement of multiRowInsert('INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary) VALUES', 12, lineRows)) await tx.execute(statement)
     for (const statement of multiRowInsert('INSERT INTO voucher_sources (voucher_id, company_id, source_kind, source_id) VALUES', 4, sourceRows)) await tx.execute(statement)
     if (status === 'posted') await applyBalances(tx, companyId, null, fresh.flatMap((item) => item.voucher.lines.map((line) => ({ ...line, period: item.voucher.period }))))
-    await appendAudit(tx, audits)
+    await appendAudit(tx, auditEntries(audits, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))
     return prepared.map((item) => {
       const replay = item.voucher.idempotencyKey === null ? undefined : replays.get(item.voucher.idempotencyKey)
       const result = replay ?? created.get(item)

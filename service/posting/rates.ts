@@ -1,0 +1,79 @@
+import { parse } from 'csv-parse/sync'
+import { LedgerError } from '../../shared/errors.ts'
+import { Decimal, isCurrency } from '../../shared/money.ts'
+import { assertDate } from '../../shared/period.ts'
+import { multiRowInsert } from '../db/connection.ts'
+import { appendAudit } from '../ledger/audit.ts'
+import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
+import { getCompany } from '../ledger/company.ts'
+
+/**
+ * Exchange rates (汇率) to the company's base currency: decimal strings with up
+ * to 10 places per date and currency, with their source. CSV columns:
+ * `date,currency,rate[,source]` (header required).
+ */
+export interface RateRow {
+  readonly date: string
+  readonly currency: string
+  readonly rate: string
+  readonly source: string
+}
+
+const RATE_PATTERN = /^\d{1,8}(\.\d{1,10})?$/
+
+export function parseRatesCsv(text: string, defaultSource: string): RateRow[] {
+  const records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<Record<string, string>>
+  return records.map((record, index) => {
+    const line = index + 2
+    const date = record.date ?? ''
+    const currency = (record.currency ?? '').toUpperCase()
+    const rate = record.rate ?? ''
+    try {
+      assertDate(date)
+    } catch {
+      throw new LedgerError('VALIDATION', `line ${line}: "${date}" is not a date (YYYY-MM-DD)`)
+    }
+    if (!isCurrency(currency)) throw new LedgerError('UNKNOWN_CURRENCY', `line ${line}: unknown currency "${currency}"`)
+    if (!RATE_PATTERN.test(rate) || new Decimal(rate).isZero()) throw new LedgerError('VALIDATION', `line ${line}: rate "${rate}" must be a positive decimal with up to 10 places`)
+    return { date, currency, rate, source: record.source || defaultSource }
+  })
+}
+
+/** Stores rates (a later import of the same date and currency replaces the rate). */
+export async function importRates(context: LedgerContext, actor: Actor, companyId: number, rows: ReadonlyArray<RateRow>): Promise<{ imported: number }> {
+  const company = await getCompany(context, companyId)
+  const foreign = rows.filter((row) => row.currency !== company.baseCurrency)
+  await context.db.write(async (tx) => {
+    const values = foreign.map((row) => [companyId, row.date, row.currency, company.baseCurrency, row.rate, row.source])
+    for (const statement of multiRowInsert('INSERT INTO exchange_rates (company_id, date, currency, base_currency, rate, source) VALUES', 6, values, ' ON CONFLICT (company_id, currency, base_currency, date) DO UPDATE SET rate = excluded.rate, source = excluded.source')) await tx.execute(statement)
+    await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'rates.import', entity: 'exchange_rates', entityId: String(foreign.length), payload: { rows: foreign.length } }])
+  })
+  return { imported: foreign.length }
+}
+
+export async function listRates(context: LedgerContext, companyId: number): Promise<RateRow[]> {
+  const result = await context.db.client.execute({ sql: 'SELECT date, currency, rate, source FROM exchange_rates WHERE company_id = ? ORDER BY currency, date', args: [companyId] })
+  return result.rows.map((row) => ({ date: String(row.date), currency: String(row.currency), rate: String(row.rate), source: String(row.source) }))
+}
+
+/** A lookup: the latest rate on or before a date. */
+export async function rateLookup(context: LedgerContext, companyId: number): Promise<(currency: string, date: string) => string | undefined> {
+  const byCurrency = new Map<string, RateRow[]>()
+  for (const row of await listRates(context, companyId)) byCurrency.set(row.currency, [...(byCurrency.get(row.currency) ?? []), row])
+  return (currency, date) => {
+    const rows = byCurrency.get(currency)
+    if (!rows) return undefined
+    let low = 0
+    let high = rows.length - 1
+    let found: string | undefined
+    while (low <= high) {
+      const middle = (low + high) >> 1
+      const row = rows[middle]
+      if (row && row.date <= date) {
+        found = row.rate
+        low = middle + 1
+      } else high = middle - 1
+    }
+    return found
+  }
+}

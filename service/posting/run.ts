@@ -1,0 +1,145 @@
+import { LedgerError } from '../../shared/errors.ts'
+import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
+import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, planEntries, toVouchers } from '../../shared/posting/index.ts'
+import type { Actor, LedgerContext } from '../ledger/context.ts'
+import { type Company, getCompany } from '../ledger/company.ts'
+import { writeVouchers } from '../ledger/vouchers.ts'
+import { costLines } from './inventory.ts'
+import { rateLookup } from './rates.ts'
+import { loadRecords } from './records.ts'
+import { loadStoreProfiles, postingSettings, toleranceOf } from './settings.ts'
+
+/**
+ * A posting run: records -> entries (templates) -> vouchers (granularity) ->
+ * writeVouchers, drafts unless the company's auto-approval rule covers them.
+ * Incremental and idempotent: items already on a voucher (voucher_sources) are
+ * not planned again, and every voucher carries an idempotency key, so a rerun
+ * posts nothing new; a refund arriving later becomes a new voucher.
+ */
+export interface PostingRunOptions {
+  readonly period?: string
+  readonly store?: string
+  readonly granularity?: Granularity
+  readonly dryRun?: boolean
+  /** records to post instead of the imported ones (demo, benchmark, tests) */
+  readonly records?: PostingInput
+  /** matching's verdict per source item (NEEDS_APPROVAL, NOT_MATCHED) */
+  readonly hold?: (source: SourceItem) => Held['reason'] | undefined
+  /** vouchers per writeVouchers call (one transaction each) */
+  readonly chunkSize?: number
+}
+
+export interface PlannedVoucher {
+  readonly key: string
+  readonly date: string
+  readonly store: string
+  readonly summary: string
+  readonly total: string
+  readonly lines: number
+  readonly sources: number
+  readonly approval: 'auto' | 'draft'
+  readonly id?: number
+  readonly status?: string
+  readonly number?: number | null
+}
+
+export interface PostingRunResult {
+  readonly granularity: Granularity
+  readonly dryRun: boolean
+  readonly vouchers: PlannedVoucher[]
+  readonly written: { vouchers: number; lines: number; posted: number; drafts: number; replayed: number }
+  readonly held: Held[]
+  readonly uncosted: string[]
+}
+
+const key = (source: SourceItem): string => `${source.kind}\u0000${source.id}`
+
+async function postedSources(context: LedgerContext, companyId: number): Promise<{ posted: Set<string>; refunds: Map<string, bigint> }> {
+  const result = await context.db.client.execute({ sql: "SELECT source_kind, source_id FROM voucher_sources WHERE company_id = ? AND source_kind IN ('order','settlementTxn','orderLine','orderLine.return','orderRefund','bankTxn')", args: [companyId] })
+  const posted = new Set<string>()
+  const refunds = new Map<string, bigint>()
+  for (const row of result.rows) {
+    const kind = String(row.source_kind)
+    const id = String(row.source_id)
+    posted.add(`${kind}\u0000${id}`)
+    if (kind === 'orderRefund') {
+      const cut = id.lastIndexOf('#')
+      const orderKey = id.slice(0, id.indexOf('#'))
+      refunds.set(orderKey, (refunds.get(orderKey) ?? 0n) + BigInt(id.slice(cut + 1)))
+    }
+  }
+  return { posted, refunds }
+}
+
+function inScope(entry: Entry, options: PostingRunOptions): boolean {
+  return (options.period === undefined || entry.date.startsWith(options.period)) && (options.store === undefined || entry.store === options.store)
+}
+
+/** Plans a run without writing: the vouchers it would create and what waits. */
+export async function planPosting(context: LedgerContext, company: Company, options: PostingRunOptions): Promise<{ drafts: VoucherDraft[]; held: Held[]; uncosted: string[]; granularity: Granularity; autoLimit: Minor | null }> {
+  const settings = postingSettings(company)
+  const { profiles, problems } = await loadStoreProfiles(context, company)
+  if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
+  const records = options.records ?? (await loadRecords(context, company.id, { store: options.store }))
+  const [{ posted, refunds }, rateOn, costs] = await Promise.all([
+    postedSources(context, company.id),
+    rateLookup(context, company.id),
+    costLines(context, company.id, records.orders, records.orderLines ?? [], settings.recognition, !options.dryRun),
+  ])
+  const plan = planEntries({ ...records, issueCosts: costs.issueCosts, returnCosts: costs.returnCosts }, {
+    policy: { baseCurrency: company.baseCurrency, recognition: settings.recognition, tolerance: toleranceOf(company, settings), rateOn },
+    stores: profiles,
+    isPosted: (source) => posted.has(key(source)),
+    refundedBefore: (orderKey) => (refunds.get(orderKey) ?? ZERO) as Minor,
+    hold: options.hold,
+  })
+  const granularity = options.granularity ?? settings.granularity
+  const drafts = toVouchers(plan.entries.filter((entry) => inScope(entry, options)), granularity, {
+    baseCurrency: company.baseCurrency,
+    storeName: (store) => profiles.get(store)?.name ?? store,
+    roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
+  })
+  const held = plan.held.filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
+  const autoLimit = settings.autoApprove ? parseAmount(settings.autoApprove.maxTotal, company.baseCurrency) : null
+  return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }
+}
+
+function describe(draft: VoucherDraft, approval: 'auto' | 'draft', baseCurrency: string): PlannedVoucher {
+  return { key: draft.input.idempotencyKey ?? '', date: draft.input.date, store: draft.store, summary: draft.input.summary ?? '', total: formatAmount(draft.total, baseCurrency), lines: draft.input.lines.length, sources: draft.sources.length, approval }
+}
+
+/**
+ * Runs posting for a company. Errors: UNKNOWN_ACCOUNT / NON_LEAF_ACCOUNT (mapping),
+ * PERIOD_CLOSED, IDEMPOTENCY_CONFLICT, DUPLICATE (from writeVouchers).
+ */
+export async function runPosting(context: LedgerContext, actor: Actor, companyId: number, options: PostingRunOptions = {}): Promise<PostingRunResult> {
+  const company = await getCompany(context, companyId)
+  const { drafts, held, uncosted, granularity, autoLimit } = await planPosting(context, company, options)
+  const approval = (draft: VoucherDraft): 'auto' | 'draft' => (autoLimit !== null && draft.total <= autoLimit ? 'auto' : 'draft')
+  const planned = drafts.map((draft) => describe(draft, approval(draft), company.baseCurrency))
+  const written = { vouchers: 0, lines: 0, posted: 0, drafts: 0, replayed: 0 }
+  if (options.dryRun) return { granularity, dryRun: true, vouchers: planned, written, held, uncosted }
+  const chunkSize = options.chunkSize ?? 2000
+  const results: PlannedVoucher[] = []
+  for (const mode of ['auto', 'draft'] as const) {
+    const batch = drafts.filter((draft) => approval(draft) === mode)
+    for (let start = 0; start < batch.length; start += chunkSize) {
+      const chunk = batch.slice(start, start + chunkSize)
+      const stored = await writeVouchers(context, actor, companyId, chunk.map((draft) => ({ input: draft.input, sources: draft.sources })), { mode: mode === 'auto' ? 'post' : 'draft', sourceKind: `posting.${granularity}`, selfApprove: mode === 'auto' })
+      stored.forEach((result, index) => {
+        const draft = chunk[index]
+        if (!draft) return
+        results.push({ ...describe(draft, mode, company.baseCurrency), id: result.id, status: result.status, number: result.number })
+        if (result.replayed) written.replayed += 1
+        else {
+          written.vouchers += 1
+          written.lines += draft.input.lines.length
+          if (result.status === 'posted') written.posted += 1
+          else written.drafts += 1
+        }
+      })
+    }
+  }
+  results.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  return { granularity, dryRun: false, vouchers: results, written, held, uncosted }
+}

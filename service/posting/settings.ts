@@ -1,0 +1,106 @@
+import { z } from 'zod'
+import { CHANNELS, type Channel } from '../../shared/records.ts'
+import { LedgerError } from '../../shared/errors.ts'
+import { type Minor, ZERO, parseAmount } from '../../shared/money.ts'
+import { type AccountOverrides, GRANULARITIES, type MappingProblem, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
+import { type Actor, type LedgerContext } from '../ledger/context.ts'
+import { type Company, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
+
+/**
+ * Posting settings live in the company settings JSON under `posting`:
+ * recognition (completed|shipped), default granularity, tolerance, the
+ * auto-approval rule, company-wide account overrides and per-store profiles.
+ */
+const overridesSchema = z.object(Object.fromEntries(POSTING_ROLES.map((role) => [role, z.string().optional()]))).strict()
+const amount = z.string().regex(/^\d{1,16}(\.\d{1,6})?$/, 'amount must be a decimal string like "500.00"')
+
+export const postingSettingsSchema = z.object({
+  recognition: z.enum(['completed', 'shipped']).default('completed'),
+  granularity: z.enum(GRANULARITIES).default('order'),
+  /** settlement difference accepted and posted to differenceLoss/differenceGain */
+  tolerance: amount.default('0'),
+  /** vouchers with a total up to maxTotal are approved by rule (audited); the rest stay drafts */
+  autoApprove: z.object({ maxTotal: amount }).nullable().default(null),
+  accounts: overridesSchema.default({}),
+  stores: z.record(z.string(), z.object({
+    name: z.string().optional(),
+    channel: z.enum(CHANNELS).optional(),
+    taxCode: z.string().optional(),
+    accounts: overridesSchema.default({}),
+  }).strict()).default({}),
+}).strict()
+
+export type PostingSettings = z.output<typeof postingSettingsSchema>
+
+export function postingSettings(company: Company): PostingSettings {
+  const parsed = postingSettingsSchema.safeParse(company.settings.posting ?? {})
+  if (!parsed.success) throw new LedgerError('VALIDATION', `company ${company.code} posting settings: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`)
+  return parsed.data
+}
+
+export function toleranceOf(company: Company, settings: PostingSettings): Minor {
+  return settings.tolerance === '0' ? ZERO : parseAmount(settings.tolerance, company.baseCurrency)
+}
+
+export async function loadTaxRates(context: LedgerContext): Promise<TaxRateRow[]> {
+  const result = await context.db.client.execute('SELECT code, rate, taxpayer_type, valid_from, valid_to, note FROM tax_rates ORDER BY code, valid_from')
+  return result.rows.map((row) => ({ code: String(row.code), rate: String(row.rate), taxpayerType: String(row.taxpayer_type) as TaxRateRow['taxpayerType'], validFrom: String(row.valid_from), validTo: row.valid_to === null ? null : String(row.valid_to), note: String(row.note) }))
+}
+
+interface StoreRow {
+  readonly code: string
+  readonly name: string
+  readonly channel: string
+  readonly vatRate: string | null
+}
+
+async function storeRows(context: LedgerContext, companyId: number): Promise<StoreRow[]> {
+  const result = await context.db.client.execute({ sql: 'SELECT code, name, channel, vat_rate FROM stores WHERE company_id = ? ORDER BY code', args: [companyId] })
+  return result.rows.map((row) => ({ code: String(row.code), name: String(row.name), channel: String(row.channel), vatRate: row.vat_rate === null ? null : String(row.vat_rate) }))
+}
+
+const isChannel = (value: string): value is Channel => (CHANNELS as ReadonlyArray<string>).includes(value)
+
+/**
+ * Every store's posting profile (accounts resolved, VAT by date) and the
+ * mapping problems found (unknown or non-leaf accounts).
+ */
+export async function loadStoreProfiles(context: LedgerContext, company: Company): Promise<{ profiles: Map<string, StoreProfile>; problems: MappingProblem[] }> {
+  const settings = postingSettings(company)
+  const [rows, rates, chart] = await Promise.all([storeRows(context, company.id), loadTaxRates(context), loadChart(context, company.id)])
+  const codes = new Set([...rows.map((row) => row.code), ...Object.keys(settings.stores)])
+  const profiles = new Map<string, StoreProfile>()
+  const problems: MappingProblem[] = []
+  for (const code of codes) {
+    const row = rows.find((candidate) => candidate.code === code)
+    const configured = settings.stores[code]
+    const channelText = configured?.channel ?? row?.channel ?? 'other'
+    const channel: Channel = isChannel(channelText) ? channelText : 'other'
+    const taxCode = configured?.taxCode ?? (row?.vatRate && !/^\d/.test(row.vatRate) ? row.vatRate : undefined) ?? defaultTaxCode(company.taxpayerType)
+    const fixedRate = configured?.taxCode === undefined && row?.vatRate && /^\d/.test(row.vatRate) ? row.vatRate : undefined
+    let accounts
+    try {
+      accounts = resolveAccounts(company.chartTemplate, company.taxpayerType, channel, settings.accounts as AccountOverrides, (configured?.accounts ?? {}) as AccountOverrides)
+    } catch (error) {
+      if (error instanceof LedgerError) {
+        problems.push({ store: code, role: 'wallet', account: '', problem: 'UNKNOWN_ACCOUNT' })
+        continue
+      }
+      throw error
+    }
+    problems.push(...validateMapping(code, accounts, chart))
+    profiles.set(code, { code, name: configured?.name ?? row?.name ?? code, channel, accounts, vatRateOn: (date) => fixedRate ?? taxRateOn(rates, taxCode, date) })
+  }
+  return { profiles, problems }
+}
+
+/** Saves posting settings after checking every mapped account exists and is a leaf. */
+export async function updatePostingSettings(context: LedgerContext, actor: Actor, companyId: number, patch: Record<string, unknown>): Promise<PostingSettings> {
+  const company = await getCompany(context, companyId)
+  const merged = postingSettingsSchema.parse({ ...(company.settings.posting ?? {}), ...patch })
+  const candidate = { ...company, settings: { ...company.settings, posting: merged } }
+  const { problems } = await loadStoreProfiles(context, candidate)
+  if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
+  await updateCompanySettings(context, actor, companyId, { posting: merged })
+  return merged
+}

@@ -1,0 +1,95 @@
+import { render } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { ApiError, type Company, type LedgerApi, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
+import { FakeExcel } from '../../addin/excel/fake-excel.ts'
+import { createExcelWriter, type WorkbookWriter } from '../../addin/excel/writer.ts'
+import { App } from '../../addin/taskpane/App.tsx'
+import type { Language } from '../../addin/taskpane/i18n.ts'
+import { createPreviewWriter } from '../../addin/taskpane/preview-writer.ts'
+import { type PaneStore, type Tab, createPaneStore, initialState, signedIn } from '../../addin/taskpane/store.ts'
+
+// jsdom lacks ResizeObserver, which Fluent's TabList and overflow utilities construct.
+class NoopResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+if (typeof globalThis.ResizeObserver === 'undefined') globalThis.ResizeObserver = NoopResizeObserver
+
+/** Builders and a harness for task-pane component tests: a fake API, a fake workbook, one store. */
+
+export const SERVICE = 'http://ledger.test:8787'
+
+export function notAvailable(): ApiError {
+  return new ApiError('notAvailable', 404, 'NOT_AVAILABLE', 'no route')
+}
+
+export function aCompany(overrides: Partial<Company> = {}): Company {
+  return { id: 1, code: 'DEMO', name: '演示商贸有限公司', role: 'accountant', baseCurrency: 'CNY', ...overrides }
+}
+
+export function aSession(role: Role = 'accountant', companies: Company[] = [aCompany({ role })]): Session {
+  return { token: 'tok-1', user: { id: 7, username: 'kuaiji', displayName: '王会计' }, companies }
+}
+
+export function aTrialBalance(): TrialBalance {
+  return {
+    rows: [
+      { code: '1012', name: '其他货币资金', nameEn: 'Other monetary funds', level: 1, isLeaf: false, openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
+      { code: '1012.01', name: '支付宝', nameEn: 'Alipay', level: 2, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
+      { code: '5001', name: '主营业务收入', nameEn: 'Main business revenue', level: 1, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '10000.00', closingDebit: '0.00', closingCredit: '10000.00', balance: '-10000.00' },
+      { code: '2221.01.02', name: '=cmd|销项税额', nameEn: '=HYPERLINK("http://evil")', level: 1, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '1300.00', closingDebit: '0.00', closingCredit: '1300.00', balance: '-1300.00' },
+    ],
+    totals: { openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '11300.00', closingDebit: '11300.00', closingCredit: '11300.00' },
+    balanced: true,
+  }
+}
+
+/** Every endpoint answers "not available" unless the test gives it. */
+export function fakeApi(overrides: Partial<LedgerApi> = {}): LedgerApi {
+  const missing = () => Promise.reject(notAvailable())
+  return {
+    login: missing, companies: missing, accounts: missing, periods: missing, trialBalance: missing, vouchers: missing, voucher: missing,
+    approveVoucher: missing, uploadImport: missing, importRejects: missing, runMatch: missing, exceptions: missing, exceptionDetail: missing,
+    actOnException: missing, manualMatch: missing, previewPosting: missing, runPosting: missing, settings: missing, saveSettings: missing,
+    ...overrides,
+  }
+}
+
+export interface Harness {
+  readonly store: PaneStore
+  readonly excel: FakeExcel
+  readonly writer: WorkbookWriter
+  readonly user: ReturnType<typeof userEvent.setup>
+  readonly serviceUrls: string[]
+}
+
+export function renderPane(options: {
+  api?: Partial<LedgerApi>
+  session?: Session | null
+  tab?: Tab
+  language?: Language
+  host?: 'excel' | 'preview'
+} = {}): Harness {
+  const store = createPaneStore(initialState({ language: options.language ?? 'en', serviceUrl: SERVICE, now: new Date(2026, 9, 15) }))
+  if (options.session !== null) signedIn(store, options.session ?? aSession())
+  if (options.tab !== undefined) store.setState({ tab: options.tab })
+  const excel = new FakeExcel()
+  const host = options.host ?? 'excel'
+  const writer = host === 'excel' ? createExcelWriter(excel.run) : createPreviewWriter(store)
+  const api = fakeApi(options.api)
+  const serviceUrls: string[] = []
+  const createApi = (url: string) => {
+    serviceUrls.push(url)
+    return api
+  }
+  const user = userEvent.setup({ delay: null })
+  render(<App store={store} createApi={createApi} writer={writer} host={host} />)
+  return { store, excel, writer, user, serviceUrls }
+}
+
+/** Types by pasting: one input event instead of one per character (fast with Fluent inputs). */
+export async function fill(user: Harness['user'], element: HTMLElement, text: string): Promise<void> {
+  await user.click(element)
+  await user.paste(text)
+}

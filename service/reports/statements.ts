@@ -185,7 +185,7 @@ export async function cashFlowStatement(context: LedgerContext, companyId: numbe
   const currency = company.baseCurrency
   return {
     ...base(company, period), name: 'cash-flow', title: '现金流量表', titleEn: 'Cash flow statement', formCode: layouts.formCodes.cashFlow,
-    dateLabel: periodLabel(period), rows, meta: { standard: layouts.standard, method: 'direct, by counter-account' },
+    dateLabel: periodLabel(period), rows, meta: { standard: layouts.standard, method: '直接法（按对方科目分类）' },
     columns: [
       { key: 'item', label: '项目', kind: 'text', width: 44 }, { key: 'row', label: '行次', kind: 'integer', width: 4 },
       { key: 'month', label: '本月金额', kind: 'amount', width: 16 }, { key: 'year', label: '本年累计金额', kind: 'amount', width: 16 },

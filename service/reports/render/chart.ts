@@ -23,7 +23,7 @@ function scale(value: bigint, max: bigint, pixels: number): number {
 
 export function chartSvg(chart: ChartSpec, currency: string, size = { width: 960, height: 540 }): string {
   const { width, height } = size
-  const margin = { top: 70, right: 30, bottom: 90, left: 40 }
+  const margin = { top: 96, right: 30, bottom: 90, left: 40 }
   const plotWidth = width - margin.left - margin.right
   const plotHeight = height - margin.top - margin.bottom
   const values = chart.series.flatMap((series) => series.values)

@@ -10,7 +10,7 @@ import { type CjkFont, findCjkFont } from './fonts.ts'
  */
 const MARGIN = 36
 const FULL_ROW = 16
-const TIGHT_ROW = 13
+const TIGHT_ROW = 11
 
 export async function renderPdf(report: Report, options: { font?: CjkFont; now?: Date } = {}): Promise<Uint8Array> {
   const font = options.font ?? findCjkFont()
@@ -33,8 +33,8 @@ export async function renderPdf(report: Report, options: { font?: CjkFont; now?:
   const bottom = doc.page.height - MARGIN - 20
   // a statement that fits on one page at a tighter row height is kept on one page
   const footer = 8 + 12 * (report.notes.length + report.checks.length)
-  const fits = (height: number) => y + FULL_ROW + 2 + report.rows.length * height + footer <= bottom
-  const rowHeight = !fits(FULL_ROW) && fits(TIGHT_ROW) ? TIGHT_ROW : FULL_ROW
+  const room = Math.floor((bottom - y - FULL_ROW - 2 - footer) / Math.max(1, report.rows.length))
+  const rowHeight = room >= FULL_ROW ? FULL_ROW : room >= TIGHT_ROW ? room : FULL_ROW
   y = drawHeader(doc, report, widths, y, fontSize)
   for (const row of report.rows) {
     if (y + rowHeight > bottom) {

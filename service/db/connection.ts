@@ -95,3 +95,22 @@ export function multiRowInsert(prefix: string, columns: number, rows: ReadonlyAr
   }
   return statements
 }
+
+/**
+ * Bulk insert through one JSON parameter per chunk (`INSERT … SELECT … FROM
+ * json_each(?)`): SQLite parses one small statement instead of a statement with
+ * thousands of placeholders, which measured ~25% faster than multi-row VALUES on
+ * voucher lines. bigint values travel as strings and are CAST back to INTEGER in
+ * the columns listed in `integerColumns`.
+ */
+export async function jsonInsert(tx: Transaction | Client, table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<InValue>>, options: { integerColumns?: ReadonlyArray<string>; suffix?: string; rowsPerChunk?: number } = {}): Promise<void> {
+  if (rows.length === 0) return
+  const integers = new Set(options.integerColumns ?? [])
+  const select = columns.map((column, index) => (integers.has(column) ? `CAST(value->>${index} AS INTEGER)` : `value->>${index}`)).join(', ')
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select} FROM json_each(?)${options.suffix ?? ''}`
+  const chunk = options.rowsPerChunk ?? 10_000
+  for (let start = 0; start < rows.length; start += chunk) {
+    const json = JSON.stringify(rows.slice(start, start + chunk), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))
+    await tx.execute({ sql, args: [json] })
+  }
+}

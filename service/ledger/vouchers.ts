@@ -4,7 +4,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, formatAmount } from '../../shared/money.ts'
 import { periodOfDate } from '../../shared/period.ts'
 import { type ValidVoucher, type VoucherLine, type VoucherStatus, canonicalJson, reversalLines, totals, validateVoucher } from '../../shared/voucher.ts'
-import { multiRowInsert } from '../db/connection.ts'
+import { jsonInsert, multiRowInsert } from '../db/connection.ts'
 import { type AuditEntry, appendAudit } from './audit.ts'
 import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
@@ -48,6 +48,9 @@ export interface Prepared {
   readonly inputHash: string
   readonly sources: ReadonlyArray<SourceRef>
 }
+
+const VOUCHER_COLUMNS = ['id', 'company_id', 'period', 'word', 'number', 'date', 'status', 'summary', 'total_minor', 'maker_id', 'approver_id', 'approved_at', 'poster_id', 'posted_at', 'idempotency_key', 'input_hash', 'source_kind', 'created_at']
+const LINE_COLUMNS = ['voucher_id', 'line_no', 'company_id', 'period', 'account_code', 'store', 'currency', 'side', 'amount_minor', 'original_minor', 'rate', 'summary']
 
 export function hashInput(input: unknown): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex')
@@ -268,8 +271,8 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
       created.set(item, { id, period: voucher.period, word: voucher.word, number, status, replayed: false })
       audits.push({ id, status, period: voucher.period, word: voucher.word, number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(voucher.lines), sources: item.sources.length || undefined })
     }
-    for (const statement of multiRowInsert('INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at) VALUES', 18, voucherRows)) await tx.execute(statement)
-    for (const statement of multiRowInsert('INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary) VALUES', 12, lineRows)) await tx.execute(statement)
+    await jsonInsert(tx, 'vouchers', VOUCHER_COLUMNS, voucherRows, { integerColumns: ['total_minor'] })
+    await jsonInsert(tx, 'voucher_lines', LINE_COLUMNS, lineRows, { integerColumns: ['amount_minor', 'original_minor'] })
     for (const statement of multiRowInsert('INSERT INTO voucher_sources (voucher_id, company_id, source_kind, source_id) VALUES', 4, sourceRows)) await tx.execute(statement)
     if (status === 'posted') await applyBalances(tx, companyId, null, fresh.flatMap((item) => item.voucher.lines.map((line) => ({ ...line, period: item.voucher.period }))))
     await appendAudit(tx, auditEntries(audits, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))

@@ -126,5 +126,5 @@ async function trialBalanceBench(): Promise<void> {
 
 export async function run(): Promise<void> {
   await postingBench()
-  await trialBalanceBench()
+  if (process.env.BENCH_SKIP_TB !== '1') await trialBalanceBench()
 }

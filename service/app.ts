@@ -8,6 +8,7 @@ import { companyRoutes } from './routes/companies.ts'
 import { functionRoutes } from './routes/functions.ts'
 import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, routeGroup } from './routes/kit.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
+import { postingRoutes } from './routes/posting.ts'
 import { reportRoutes } from './routes/reports.ts'
 import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     companyRoutes(deps),
     voucherRoutes(deps),
     ledgerRoutes(deps),
+    postingRoutes(deps),
     reportRoutes(deps),
     functionRoutes(deps),
     userRoutes(deps),

@@ -4,6 +4,7 @@ import { type Permission, can } from './auth/permissions.ts'
 import { findUser, membershipsOf } from './auth/users.ts'
 import { registerAdminCommands } from './cli/admin.ts'
 import { registerLedgerCommands } from './cli/ledger.ts'
+import { registerPostingCommands } from './cli/post.ts'
 import { registerReportCommands } from './cli/report.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
@@ -110,6 +111,7 @@ export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: 
   if (runtimeIo) program.configureOutput({ writeOut: runtimeIo.stdout, writeErr: runtimeIo.stderr })
   registerAdminCommands(program, runtime)
   registerLedgerCommands(program, runtime)
+  registerPostingCommands(program, runtime)
   registerReportCommands(program, runtime)
   return { program, runtime }
 }

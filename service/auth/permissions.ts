@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'vouchers.post': BOOKKEEPERS,
   'vouchers.reverse': BOOKKEEPERS,
   'vouchers.delete': BOOKKEEPERS,
+  'posting.preview': LEDGER_READERS,
+  'posting.run': BOOKKEEPERS,
   'reports.read': ALL,
   'functions.evaluate': ALL,
   'ledger.verify': ['admin', 'accountant', 'auditor'],

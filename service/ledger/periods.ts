@@ -5,7 +5,7 @@ import { formatAmount } from '../../shared/money.ts'
 import { assertPeriod, lastDayOfPeriod } from '../../shared/period.ts'
 import type { VoucherInput } from '../../shared/voucher.ts'
 import { appendAudit } from './audit.ts'
-import { getCompany, loadChart } from './company.ts'
+import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 import { prepareVouchers, writeInTransaction } from './vouchers.ts'
 
@@ -60,6 +60,14 @@ export async function profitAndLossClosing(context: LedgerContext, companyId: nu
   return { date: lastDayOfPeriod(period), word: '记', summary: `结转损益 ${period}`, lines }
 }
 
+/** A step run inside the closing transaction before 结转损益 (e.g. FX revaluation from service/posting). */
+export type CloseHook = (context: LedgerContext, tx: Transaction, actor: Actor, company: Company, period: string) => Promise<void>
+const closeHooks = new Map<string, CloseHook>()
+/** Registers a close step once under a name (idempotent). */
+export function registerCloseHook(name: string, hook: CloseHook): void {
+  closeHooks.set(name, hook)
+}
+
 async function setStatus(tx: Transaction, companyId: number, period: string, status: 'open' | 'closed', actor: Actor, at: string): Promise<void> {
   await tx.execute({ sql: 'INSERT OR IGNORE INTO periods (company_id, period, status) VALUES (?, ?, ?)', args: [companyId, period, 'open'] })
   await tx.execute({ sql: 'UPDATE periods SET status = ?, closed_by = ?, closed_at = ? WHERE company_id = ? AND period = ?', args: [status, status === 'closed' ? actor.userId : null, status === 'closed' ? at : null, companyId, period] })
@@ -80,6 +88,7 @@ export async function closePeriod(context: LedgerContext, actor: Actor, companyI
     const open = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM vouchers WHERE company_id = ? AND period = ? AND status != 'posted'", args: [companyId, period] })
     const drafts = Number(open.rows[0]?.n ?? 0)
     if (drafts > 0) throw new LedgerError('PERIOD_NOT_CLOSABLE', `period ${period} has ${drafts} voucher(s) not yet posted; approve and post or delete them first`, { drafts })
+    for (const hook of closeHooks.values()) await hook(context, tx, actor, company, period)
     const closing = await profitAndLossClosing(context, companyId, period, tx)
     let voucherId: number | null = null
     if (closing) {

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { LedgerError } from '../../shared/errors.ts'
+import { formatAmount } from '../../shared/money.ts'
+import { GRANULARITIES, type Granularity } from '../../shared/posting/index.ts'
+import { normalizePeriod } from '../../shared/period.ts'
+import type { CliRuntime } from '../cli.ts'
+import { importReceipts, parseReceiptsCsv, stockOnHand } from '../posting/inventory.ts'
+import { importRates, listRates, parseRatesCsv } from '../posting/rates.ts'
+import { registerRevaluation } from '../posting/revaluation.ts'
+import { runPosting } from '../posting/run.ts'
+import { formatTable } from './table.ts'
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new LedgerError('BAD_REQUEST', `cannot read ${path}: ${(error as Error).message}`)
+  }
+}
+
+function granularityOf(text: string | undefined): Granularity | undefined {
+  if (text === undefined) return undefined
+  if (!(GRANULARITIES as ReadonlyArray<string>).includes(text)) throw new LedgerError('VALIDATION', `--granularity must be one of ${GRANULARITIES.join(', ')}`)
+  return text as Granularity
+}
+
+/** `cledger post`, `cledger rates`, `cledger inventory`. */
+export function registerPostingCommands(program: Command, runtime: CliRuntime): void {
+  registerRevaluation()
+  program.command('post')
+    .description('generate vouchers from imported and matched records (drafts unless the company auto-approves them)')
+    .option('--period <YYYY-MM>', 'only events dated in this period')
+    .option('--store <store>', 'only this store')
+    .option('--granularity <g>', `one of ${GRANULARITIES.join(', ')} (default: company setting)`)
+    .option('--dry-run', 'preview: show the vouchers without writing them')
+    .action(async (flags: { period?: string; store?: string; granularity?: string; dryRun?: boolean }) => {
+      const { context, company, actor } = await runtime.open(flags.dryRun ? 'posting.preview' : 'posting.run')
+      const result = await runPosting(context, actor, company.id, { period: flags.period ? normalizePeriod(flags.period) : undefined, store: flags.store, granularity: granularityOf(flags.granularity), dryRun: flags.dryRun })
+      runtime.print(result, () => {
+        const rows = result.vouchers.slice(0, 50).map((v) => [v.date, v.number ? `记-${v.number}` : v.id ? `#${v.id}` : '', v.status ?? v.approval, v.total, String(v.sources), v.summary])
+        const more = result.vouchers.length > 50 ? `\n... and ${result.vouchers.length - 50} more` : ''
+        const held = result.held.length ? `\n${result.held.length} item(s) wait: ${[...new Set(result.held.map((h) => h.reason))].join(', ')}` : ''
+        const head = result.dryRun ? `preview (${result.granularity}): ${result.vouchers.length} voucher(s) would be written` : `posted (${result.granularity}): ${result.written.vouchers} voucher(s), ${result.written.lines} line(s); ${result.written.posted} auto-approved and posted, ${result.written.drafts} draft(s) for an approver`
+        return `${head}\n${rows.length ? formatTable(['date', 'no', 'status', 'total', 'sources', 'summary'], rows, ['left', 'left', 'left', 'right', 'right']) : ''}${more}${held}`
+      })
+    })
+  const rates = program.command('rates').description('exchange rates (汇率) to the base currency')
+  rates.command('import <file>').description('CSV: date,currency,rate[,source]').option('--source <text>', 'source when the file has none', 'csv').action(async (file: string, flags: { source: string }) => {
+    const { context, company, actor } = await runtime.open('vouchers.create')
+    const result = await importRates(context, actor, company.id, parseRatesCsv(readText(file), flags.source))
+    runtime.print(result, () => `imported ${result.imported} rate(s)`)
+  })
+  rates.command('list').action(async () => {
+    const { context, company } = await runtime.open('vouchers.read')
+    const list = await listRates(context, company.id)
+    runtime.print({ rates: list }, () => formatTable(['date', 'currency', `rate to ${company.baseCurrency}`, 'source'], list.map((r) => [r.date, r.currency, r.rate, r.source])))
+  })
+  const inventory = program.command('inventory').description('products and moving-average stock')
+  inventory.command('receipts <file>').description('purchase receipts CSV: date,sku,quantity,total_cost[,name,reference]').action(async (file: string) => {
+    const { context, company, actor } = await runtime.open('vouchers.create')
+    const result = await importReceipts(context, actor, company.id, parseReceiptsCsv(readText(file), company.baseCurrency))
+    runtime.print(result, () => `imported ${result.imported} receipt(s)`)
+  })
+  inventory.command('stock').action(async () => {
+    const { context, company } = await runtime.open('vouchers.read')
+    const stock = await stockOnHand(context, company.id)
+    runtime.print({ stock: stock.map((s) => ({ sku: s.sku, quantity: s.quantity.toString(), value: formatAmount(s.value, company.baseCurrency) })) }, () => formatTable(['sku', 'quantity', 'value'], stock.map((s) => [s.sku, s.quantity.toString(), formatAmount(s.value, company.baseCurrency)]), ['left', 'right', 'right']))
+  })
+}

@@ -1,0 +1,59 @@
+import type { Transaction } from '@libsql/client'
+import { defaultAccountRoles } from '../../shared/accounts.ts'
+import { lastDayOfPeriod } from '../../shared/period.ts'
+import { type ForeignBalance, revaluationVoucher, revaluations } from '../../shared/posting/index.ts'
+import { multiRowInsert } from '../db/connection.ts'
+import type { Company } from '../ledger/company.ts'
+import type { Actor, LedgerContext } from '../ledger/context.ts'
+import { registerCloseHook } from '../ledger/periods.ts'
+import { prepareVouchers, writeInTransaction } from '../ledger/vouchers.ts'
+import { rateLookup } from './rates.ts'
+
+/**
+ * Period-end FX revaluation (期末汇兑损益), run by closePeriod before 结转损益:
+ * foreign balances of platform wallets (1012.*) and receivables (1122*) are
+ * restated at the last rate on or before the period end; the difference goes
+ * to 财务费用-汇兑损益. Adjustments are remembered per account x store x
+ * currency (fx_revaluations), so the next close restates from the carried amount.
+ */
+const MONETARY_PATTERNS = ['1012.%', '1122', '1122.%']
+
+async function foreignBalances(tx: Transaction, company: Company, period: string): Promise<ForeignBalance[]> {
+  const where = MONETARY_PATTERNS.map(() => 'account_code LIKE ?').join(' OR ')
+  const result = await tx.execute({
+    sql: `SELECT account_code, store, currency, SUM(debit_original_minor - credit_original_minor) AS original, SUM(debit_minor - credit_minor) AS base
+      FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND (${where}) GROUP BY account_code, store, currency`,
+    args: [company.id, period, company.baseCurrency, ...MONETARY_PATTERNS],
+  })
+  const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period < ? GROUP BY account_code, store, currency', args: [company.id, period] })
+  const carried = new Map(adjustments.rows.map((row) => [`${row.account_code}\u0000${row.store}\u0000${row.currency}`, BigInt(Number(row.total))]))
+  return result.rows.map((row) => ({
+    account: String(row.account_code), store: String(row.store), currency: String(row.currency), original: BigInt(Number(row.original)),
+    base: BigInt(Number(row.base)) + (carried.get(`${row.account_code}\u0000${row.store}\u0000${row.currency}`) ?? 0n),
+  }))
+}
+
+export async function revaluePeriod(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, period: string): Promise<number | null> {
+  const balances = await foreignBalances(tx, company, period)
+  if (balances.length === 0) return null
+  const date = lastDayOfPeriod(period)
+  const rateOn = await rateLookup(context, company.id)
+  const items = revaluations(balances, company.baseCurrency, (currency) => rateOn(currency, date))
+  const overrides = (company.settings.posting as { accounts?: { exchangeGainLoss?: string } } | undefined)?.accounts
+  const gainLoss = overrides?.exchangeGainLoss ?? defaultAccountRoles(company.chartTemplate, company.taxpayerType).exchangeGainLoss
+  const input = revaluationVoucher(items, date, company.baseCurrency, () => gainLoss)
+  if (!input) return null
+  const prepared = await prepareVouchers(context, company, [{ input: { ...input, idempotencyKey: `fx-revaluation:${period}` } }])
+  const [result] = await writeInTransaction(context, tx, actor, company, prepared, { mode: 'post', sourceKind: 'revaluation' })
+  const voucherId = result?.id ?? 0
+  const rows = items.map((item) => [company.id, period, item.balance.account, item.balance.store, item.balance.currency, item.rate, item.adjustment, voucherId])
+  for (const statement of multiRowInsert('INSERT OR IGNORE INTO fx_revaluations (company_id, period, account_code, store, currency, rate, adjustment_minor, voucher_id) VALUES', 8, rows)) await tx.execute(statement)
+  return voucherId
+}
+
+/** Plugs revaluation into period close (idempotent; called by the posting CLI and routes). */
+export function registerRevaluation(): void {
+  registerCloseHook('posting.fx-revaluation', async (context, tx, actor, company, period) => {
+    await revaluePeriod(context, tx, actor, company, period)
+  })
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it, vi } from 'vitest'
+import { ApiError, createApiClient, normalizeVoucher } from '../../addin/api-client.ts'
+
+function respond(status: number, body: unknown): Response {
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+function client(handler: (url: string, init: RequestInit | undefined) => Response | Promise<Response>, onUnauthorized = vi.fn()) {
+  const calls: { url: string; init: RequestInit | undefined }[] = []
+  const api = createApiClient({
+    baseUrl: 'http://svc.test/',
+    getToken: () => 'tok',
+    onUnauthorized,
+    fetch: async (input, init) => {
+      calls.push({ url: String(input), init })
+      return handler(String(input), init)
+    },
+  })
+  return { api, calls, onUnauthorized }
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(() => null, (caught: unknown) => caught)
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`)
+  return error
+}
+
+describe('API client', () => {
+  it('sends the bearer token and reads the trial balance with amounts as strings', async () => {
+    const { api, calls } = client(() => respond(200, { rows: [], totals: { debit: '1.10' }, balanced: true }))
+    const report = await api.trialBalance('DEMO', '2026-10')
+    expect(report.totals.debit).toBe('1.10')
+    expect(calls[0]?.url).toBe('http://svc.test/api/v1/companies/DEMO/reports/trial-balance?period=2026-10')
+    expect(new Headers(calls[0]?.init?.headers).get('authorization')).toBe('Bearer tok')
+  })
+
+  it('turns a missing route into notAvailable, but a missing record into notFound', async () => {
+    const missingRoute = client(() => respond(404, { error: { code: 'NOT_FOUND', message: 'no route POST /api/v1/companies/DEMO/match' } }))
+    expect((await failure(missingRoute.api.runMatch('DEMO', '2026-10'))).kind).toBe('notAvailable')
+    const plain404 = client(() => new Response('404 Not Found', { status: 404 }))
+    expect((await failure(plain404.api.runMatch('DEMO', '2026-10'))).kind).toBe('notAvailable')
+    const missingVoucher = client(() => respond(404, { error: { code: 'NOT_FOUND', message: 'no voucher 9' } }))
+    expect((await failure(missingVoucher.api.voucher('DEMO', 9))).kind).toBe('notFound')
+  })
+
+  it('reports network failures, 401 (dropping the session), 403 and validation details by field', async () => {
+    const down = client(() => { throw new TypeError('Failed to fetch') })
+    expect(await failure(down.api.companies())).toMatchObject({ kind: 'network', status: 0 })
+    const expired = client(() => respond(401, { error: { code: 'UNAUTHORIZED', message: 'token expired' } }))
+    expect((await failure(expired.api.companies())).kind).toBe('unauthorized')
+    expect(expired.onUnauthorized).toHaveBeenCalledTimes(1)
+    const forbidden = client(() => respond(403, { error: { code: 'FORBIDDEN', message: 'no' } }))
+    expect((await failure(forbidden.api.companies())).kind).toBe('forbidden')
+    const invalid = client(() => respond(400, { error: { code: 'VALIDATION', message: 'bad', details: { fields: [{ path: 'username', message: 'too short' }] } } }))
+    const error = await failure(invalid.api.login('a', 'b'))
+    expect(error.fieldErrors()).toEqual({ username: 'too short' })
+  })
+
+  it('normalises stored voucher lines into debit and credit columns', () => {
+    expect(normalizeVoucher({ id: 3, word: '记', number: 1, date: '2026-10-31', status: 'posted', lines: [
+      { lineNo: 1, account: '1002', side: 'debit', amount: '5.00', summary: 's' },
+      { lineNo: 2, account: '1122', side: 'credit', amount: '5.00', summary: 's' },
+    ] }).lines).toEqual([
+      { accountCode: '1002', accountName: undefined, summary: 's', debit: '5.00', credit: '' },
+      { accountCode: '1122', accountName: undefined, summary: 's', debit: '', credit: '5.00' },
+    ])
+  })
+
+  it('reads and patches company settings on the company record', async () => {
+    const { api, calls } = client((_url, init) => respond(200, { company: { code: 'DEMO', settings: { tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'], postOnApprove: true } } , method: init?.method }))
+    expect(await api.settings('DEMO')).toEqual({ tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'] })
+    await api.saveSettings('DEMO', { tolerance: '0.02' })
+    expect(calls[1]?.init?.method).toBe('PATCH')
+    expect(calls[1]?.url).toBe('http://svc.test/api/v1/companies/DEMO/settings')
+  })
+})

@@ -12,6 +12,7 @@ import { postingRoutes } from './routes/posting.ts'
 import { reportRoutes } from './routes/reports.ts'
 import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
+import { matchRoutes } from './routes/match.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     authRoutes(deps),
     companyRoutes(deps),
     voucherRoutes(deps),
+    matchRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps),

@@ -5,6 +5,7 @@ import { findUser, membershipsOf } from './auth/users.ts'
 import { registerAdminCommands } from './cli/admin.ts'
 import { registerLedgerCommands } from './cli/ledger.ts'
 import { registerPostingCommands } from './cli/post.ts'
+import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
@@ -112,6 +113,7 @@ export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: 
   registerAdminCommands(program, runtime)
   registerLedgerCommands(program, runtime)
   registerPostingCommands(program, runtime)
+  registerMatchCommands(program, runtime)
   registerReportCommands(program, runtime)
   return { program, runtime }
 }

@@ -33,6 +33,11 @@ export const PERMISSIONS = {
   'ledger.verify': ['admin', 'accountant', 'auditor'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
+  'match.read': ALL,
+  'match.run': BOOKKEEPERS,
+  'exceptions.read': ALL,
+  'exceptions.decide': BOOKKEEPERS,
+  'exceptions.approve': ['admin', 'accountant', 'approver'],
 } as const satisfies Record<string, ReadonlyArray<Role>>
 
 export type Permission = keyof typeof PERMISSIONS

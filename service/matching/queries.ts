@@ -1,0 +1,195 @@
+import type { Row } from '@libsql/client'
+import { LedgerError } from '../../shared/errors.ts'
+import { type SummaryEntry, type SummaryRow, ageInDays, summarize } from '../../shared/matching/index.ts'
+import { type Minor, formatAmount } from '../../shared/money.ts'
+import { type LedgerContext, isoNow } from '../ledger/context.ts'
+
+/** Read side of matching: counts, lists, one exception with its history, and the reconciliation summary. */
+export interface Scope {
+  readonly period?: string
+  readonly store?: string
+}
+
+function scopeSql(scope: Scope, alias = ''): { sql: string; args: string[] } {
+  const parts: string[] = []
+  const args: string[] = []
+  if (scope.period !== undefined) {
+    parts.push(`${alias}period = ?`)
+    args.push(scope.period)
+  }
+  if (scope.store !== undefined) {
+    parts.push(`${alias}store = ?`)
+    args.push(scope.store)
+  }
+  return { sql: parts.map((part) => ` AND ${part}`).join(''), args }
+}
+
+export interface MatchCounts {
+  matches: Record<string, number>
+  matchesByRule: Record<string, number>
+  exceptions: Record<string, number>
+  openByType: Record<string, number>
+}
+
+export async function matchCounts(context: LedgerContext, companyId: number, scope: Scope = {}): Promise<MatchCounts> {
+  const where = scopeSql(scope)
+  const matchRows = await context.db.client.execute({ sql: `SELECT status, rule, COUNT(*) AS n FROM matches WHERE company_id = ?${where.sql} GROUP BY status, rule ORDER BY status, rule`, args: [companyId, ...where.args] })
+  const exceptionRows = await context.db.client.execute({ sql: `SELECT status, type, COUNT(*) AS n FROM exceptions WHERE company_id = ? AND (live = 1 OR decided_by IS NOT NULL)${where.sql} GROUP BY status, type ORDER BY status, type`, args: [companyId, ...where.args] })
+  const counts: MatchCounts = { matches: { suggested: 0, confirmed: 0, unmatched: 0 }, matchesByRule: {}, exceptions: { open: 0, resolved: 0, ignored: 0 }, openByType: {} }
+  for (const row of matchRows.rows) {
+    const status = String(row.status)
+    counts.matches[status] = (counts.matches[status] ?? 0) + Number(row.n)
+    if (status !== 'unmatched') counts.matchesByRule[String(row.rule)] = (counts.matchesByRule[String(row.rule)] ?? 0) + Number(row.n)
+  }
+  for (const row of exceptionRows.rows) {
+    const status = String(row.status)
+    counts.exceptions[status] = (counts.exceptions[status] ?? 0) + Number(row.n)
+    if (status === 'open') counts.openByType[String(row.type)] = Number(row.n)
+  }
+  return counts
+}
+
+export interface ExceptionView {
+  id: number
+  type: string
+  status: string
+  level: string
+  rule: string
+  why: string
+  channel: string
+  store: string
+  currency: string
+  period: string
+  date: string
+  ageDays: number
+  orderKey: string | null
+  amount: string
+  difference: string
+  requiredRole: string | null
+  decidedBy: number | null
+  decidedAt: string | null
+  decisionReason: string | null
+  live: boolean
+}
+
+function toView(row: Row, today: string): ExceptionView {
+  const currency = String(row.currency)
+  return {
+    id: Number(row.id), type: String(row.type), status: String(row.status), level: String(row.level), rule: String(row.rule), why: String(row.why), channel: String(row.channel),
+    store: String(row.store), currency, period: String(row.period), date: String(row.date), ageDays: ageInDays(String(row.date), today), orderKey: row.order_key === null ? null : String(row.order_key),
+    amount: formatAmount(BigInt(row.amount_minor as number), currency), difference: formatAmount(BigInt(row.difference_minor as number), currency),
+    requiredRole: row.required_role === null ? null : String(row.required_role), decidedBy: row.decided_by === null ? null : Number(row.decided_by),
+    decidedAt: row.decided_at === null ? null : String(row.decided_at), decisionReason: row.decision_reason === null ? null : String(row.decision_reason), live: Number(row.live) === 1,
+  }
+}
+
+export interface ExceptionQuery extends Scope {
+  readonly status?: string
+  readonly type?: string
+  readonly limit?: number
+}
+
+/** Exceptions the latest run produced, plus decided ones; newest first. */
+export async function listExceptions(context: LedgerContext, companyId: number, query: ExceptionQuery = {}): Promise<ExceptionView[]> {
+  const where = scopeSql(query)
+  const parts = [where.sql]
+  const args: Array<string | number> = [companyId, ...where.args]
+  if (query.status !== undefined) {
+    parts.push(' AND status = ?')
+    args.push(query.status)
+  }
+  if (query.type !== undefined) {
+    parts.push(' AND type = ?')
+    args.push(query.type)
+  }
+  args.push(query.limit ?? 1000)
+  const result = await context.db.client.execute({ sql: `SELECT * FROM exceptions WHERE company_id = ? AND (live = 1 OR decided_by IS NOT NULL)${parts.join('')} ORDER BY date DESC, id DESC LIMIT ?`, args })
+  const today = isoNow(context).slice(0, 10)
+  return result.rows.map((row) => toView(row, today))
+}
+
+export async function getException(context: LedgerContext, companyId: number, id: number): Promise<ExceptionView & { items: Array<{ kind: string; ref: string; role: string; amount: string }>; events: Array<{ at: string; actorId: number | null; action: string; from: string | null; to: string; reason: string }> }> {
+  const row = (await context.db.client.execute({ sql: 'SELECT * FROM exceptions WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
+  if (!row) throw new LedgerError('NOT_FOUND', `no exception #${id}`)
+  const items = await context.db.client.execute({ sql: 'SELECT item_kind, item_ref, role, amount_minor, currency FROM exception_items WHERE exception_id = ? ORDER BY item_ref', args: [id] })
+  const events = await context.db.client.execute({ sql: 'SELECT at, actor_id, action, from_status, to_status, reason FROM exception_events WHERE exception_id = ? ORDER BY id', args: [id] })
+  return {
+    ...toView(row, isoNow(context).slice(0, 10)),
+    items: items.rows.map((item) => ({ kind: String(item.item_kind), ref: String(item.item_ref), role: String(item.role), amount: formatAmount(BigInt(item.amount_minor as number), String(item.currency)) })),
+    events: events.rows.map((event) => ({ at: String(event.at), actorId: event.actor_id === null ? null : Number(event.actor_id), action: String(event.action), from: event.from_status === null ? null : String(event.from_status), to: String(event.to_status), reason: String(event.reason) })),
+  }
+}
+
+export interface MatchView {
+  id: number
+  key: string
+  level: string
+  rule: string
+  why: string
+  status: string
+  origin: string
+  confidence: number
+  store: string
+  period: string
+  currency: string
+  difference: string
+  differenceAccount: string | null
+  items: Array<{ kind: string; ref: string; role: string; amount: string }>
+}
+
+export async function listMatches(context: LedgerContext, companyId: number, query: Scope & { status?: string; limit?: number } = {}): Promise<MatchView[]> {
+  const where = scopeSql(query)
+  const args: Array<string | number> = [companyId, ...where.args]
+  let status = " AND status <> 'unmatched'"
+  if (query.status !== undefined) {
+    status = ' AND status = ?'
+    args.push(query.status)
+  }
+  args.push(query.limit ?? 1000)
+  const rows = await context.db.client.execute({ sql: `SELECT * FROM matches WHERE company_id = ?${where.sql}${status} ORDER BY id LIMIT ?`, args })
+  const ids = rows.rows.map((row) => Number(row.id))
+  const items = ids.length === 0 ? { rows: [] } : await context.db.client.execute({ sql: `SELECT match_id, item_kind, item_ref, role, amount_minor, currency FROM match_items WHERE match_id IN (${ids.map(() => '?').join(',')}) ORDER BY item_ref`, args: ids })
+  const byMatch = new Map<number, MatchView['items']>()
+  for (const item of items.rows) {
+    const list = byMatch.get(Number(item.match_id)) ?? []
+    list.push({ kind: String(item.item_kind), ref: String(item.item_ref), role: String(item.role), amount: formatAmount(BigInt(item.amount_minor as number), String(item.currency)) })
+    byMatch.set(Number(item.match_id), list)
+  }
+  return rows.rows.map((row) => ({
+    id: Number(row.id), key: String(row.key), level: String(row.level), rule: String(row.rule), why: String(row.why), status: String(row.status), origin: String(row.origin), confidence: Number(row.confidence),
+    store: String(row.store), period: String(row.period), currency: String(row.currency), difference: formatAmount(BigInt(row.difference_minor as number), String(row.currency)),
+    differenceAccount: row.difference_account === null ? null : String(row.difference_account), items: byMatch.get(Number(row.id)) ?? [],
+  }))
+}
+
+function entryOf(row: Row, outcome: 'match' | 'exception'): SummaryEntry {
+  const m = (column: string) => BigInt(row[column] as number) as Minor
+  return {
+    outcome, status: String(row.status), store: String(row.store), period: String(row.period), currency: String(row.currency), recordedDifference: m('difference_minor'),
+    figures: { ordersCount: Number(row.orders_count), ordersGross: m('orders_gross_minor'), expected: m('expected_minor'), paid: m('paid_minor'), refunded: m('refunded_minor'), fees: m('fees_minor'), payouts: m('payouts_minor'), bankReceived: m('bank_received_minor'), measured: m('measured_minor') },
+  }
+}
+
+/**
+ * Reconciliation summary per store x period x currency from the stored results
+ * (for reports): orders, paid, refunded, fees, payouts, bank received, the
+ * difference and what explains it. `unexplained` is 0 unless something is wrong.
+ * @example const rows = await reconciliationSummary(context, company.id, { period: '2026-10' })
+ */
+export async function reconciliationSummary(context: LedgerContext, companyId: number, scope: Scope = {}): Promise<SummaryRow[]> {
+  const where = scopeSql(scope)
+  const columns = 'status, store, period, currency, difference_minor, orders_count, orders_gross_minor, expected_minor, paid_minor, refunded_minor, fees_minor, payouts_minor, bank_received_minor, measured_minor'
+  const matchRows = await context.db.client.execute({ sql: `SELECT ${columns} FROM matches WHERE company_id = ? AND status <> 'unmatched'${where.sql}`, args: [companyId, ...where.args] })
+  const exceptionRows = await context.db.client.execute({ sql: `SELECT ${columns} FROM exceptions WHERE company_id = ? AND live = 1${where.sql}`, args: [companyId, ...where.args] })
+  return summarize([...matchRows.rows.map((row) => entryOf(row, 'match')), ...exceptionRows.rows.map((row) => entryOf(row, 'exception'))])
+}
+
+/** Decimal-string form of a summary row for JSON / CSV. */
+export function summaryRowJson(row: SummaryRow): Record<string, string | number> {
+  const f = (value: bigint) => formatAmount(value, row.currency)
+  return {
+    store: row.store, period: row.period, currency: row.currency, orders: row.orders, ordersGross: f(row.ordersGross), paid: f(row.paid), refunded: f(row.refunded), fees: f(row.fees),
+    payouts: f(row.payouts), bankReceived: f(row.bankReceived), difference: f(row.difference), explainedByTolerance: f(row.explainedByTolerance),
+    explainedByOpenExceptions: f(row.explainedByOpenExceptions), acceptedByDecision: f(row.acceptedByDecision), unexplained: f(row.unexplained), openExceptions: row.openExceptions,
+  }
+}

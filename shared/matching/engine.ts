@@ -1,0 +1,560 @@
+import type { Minor } from '../money.ts'
+import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../records.ts'
+import { groupKey, membersHash } from './fingerprint.ts'
+import { normalizeBuyer, normalizeKey } from './keys.ts'
+import { type MatchingSettings, actionApplies, ageInDays, conditionAmount, ruleHolds } from './rules.ts'
+import { parseAmount } from '../money.ts'
+import {
+  BUILTIN_RULES, type BuiltinRule, type Decisions, type ExceptionResult, type ExceptionType, type Group, type GroupResult,
+  type MatchInput, type MatchOutput, type MatchResult,
+} from './types.ts'
+
+/**
+ * The pure matching engine. Groups canonical records, classifies each group into
+ * exactly one result (a match or an exception), then lets the company's ordered
+ * custom rules have their say. No I/O.
+ *
+ * Determinism: every decision is a function of the *set* of input records. Hash
+ * grouping is order-free; the few greedy steps (payouts, own-store) sort their
+ * candidates by date and natural key first. Output arrays follow input order for
+ * speed; `sortOutput()` gives the canonical order.
+ *
+ * @example
+ * const { matches, exceptions } = matchRecords({ orders, settlements, bank: [], asOf: '2026-10-31', settings: parseMatchingSettings({}) })
+ */
+export function matchRecords(input: MatchInput): MatchOutput {
+  const run = new Run(input)
+  run.orderLevel()
+  run.payoutLevel()
+  return run.output
+}
+
+type Rank = 0 | 1 | 2
+const RANK_RULES: ReadonlyArray<BuiltinRule> = ['order-key', 'sub-order', 'trade-no']
+const WHY: Record<BuiltinRule, string> = {
+  'order-key': 'order number equal after normalisation',
+  'sub-order': 'sub-order number maps to the order',
+  'trade-no': 'payment/trade number equals the order\'s 支付单号',
+  'platform-charge': 'store-level platform charge without an order',
+  'payout-amount-date': 'payout amount equals the bank line within the date window',
+  'payout-sum': 'several payouts add up to one bank line within the date window',
+  'payout-split': 'one payout split over several bank lines within the date window',
+  'own-store': 'own-store order: same amount and buyer within the time window, the only candidate',
+  tolerance: 'difference within the company tolerance',
+  approved: 'approved by a person',
+  unmatched: 'unmatched by a person',
+}
+const FAILED = /失败|failed|declined|被拒|拒绝/i
+
+interface OrderGroup {
+  readonly key: string
+  orders: Order[]
+  readonly txns: SettlementTxn[]
+  rank: Rank
+  followUp: boolean
+}
+
+function expectedNet(order: Order): bigint {
+  return order.status === 'cancelled' || order.status === 'closed' ? 0n : order.gross - order.refunded
+}
+
+function expectsPayment(order: Order): boolean {
+  return order.status !== 'cancelled' && order.status !== 'closed' && order.status !== 'pending' && order.status !== 'unknown'
+}
+
+function dayNumber(date: string): number {
+  return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / 86_400_000)
+}
+
+function bankDate(line: BankTxn): string {
+  return line.valueDate ?? line.occurredAt.slice(0, 10)
+}
+
+function byRef<T>(items: ReadonlyArray<{ ref: string; item: T }>): T[] {
+  return [...items].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)).map((entry) => entry.item)
+}
+
+class Run {
+  readonly output: MatchOutput = { matches: [], exceptions: [], pending: [], skipped: [] }
+  private readonly settings: MatchingSettings
+  private readonly asOf: string
+  private readonly decisions: Decisions
+  private readonly pinned: ReadonlySet<string> | null
+  private readonly rejected: ReadonlySet<string> | null
+  private readonly payouts: SettlementTxn[] = []
+  private readonly tolerance: Map<string, bigint> = new Map()
+
+  constructor(private readonly input: MatchInput) {
+    this.settings = input.settings
+    this.asOf = input.asOf
+    this.decisions = input.decisions ?? {}
+    this.pinned = this.decisions.pinnedRefs && this.decisions.pinnedRefs.size > 0 ? this.decisions.pinnedRefs : null
+    this.rejected = this.decisions.rejectedPairs && this.decisions.rejectedPairs.size > 0 ? this.decisions.rejectedPairs : null
+  }
+
+  // -------------------------------------------------------------------------
+  // Level 1: orders <-> settlement txns
+  // -------------------------------------------------------------------------
+
+  orderLevel(): void {
+    const { orderIndex, duplicates, paymentIndex, subIndex } = this.indexOrders()
+    const groups = new Map<string, OrderGroup>()
+    const orphans = new Map<string, SettlementTxn[]>()
+    const charges: SettlementTxn[] = []
+    const pinnedOrders = this.decisions.pinnedOrderKeys
+    for (const txn of this.input.settlements) {
+      if (this.pinned !== null && this.pinned.has(naturalKey({ kind: 'settlementTxn', record: txn }))) continue
+      if (txn.kind === 'payout') {
+        this.payouts.push(txn)
+        continue
+      }
+      const refKey = normalizeKey(txn.orderRef)
+      let key = ''
+      let rank: Rank = 0
+      if (refKey !== '' && (orderIndex.has(refKey) || duplicates.has(refKey) || pinnedOrders?.has(refKey))) key = refKey
+      else if (refKey !== '' && subIndex.has(refKey)) { key = subIndex.get(refKey) ?? ''; rank = 1 }
+      else {
+        const tradeKey = refKey !== '' && paymentIndex.has(refKey) ? refKey : normalizeKey(txn.tradeNo)
+        const viaTrade = tradeKey !== '' ? paymentIndex.get(tradeKey) : undefined
+        if (viaTrade !== undefined && viaTrade !== '') { key = viaTrade; rank = 2 }
+      }
+      if (key !== '' && this.rejected !== null && this.rejected.has(`${key}\u0000${naturalKey({ kind: 'settlementTxn', record: txn })}`)) key = ''
+      if (key === '') {
+        const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
+        if (orphanKey !== '') {
+          const list = orphans.get(orphanKey)
+          if (list) list.push(txn)
+          else orphans.set(orphanKey, [txn])
+        } else if (txn.kind === 'payment' || txn.kind === 'refund') {
+          orphans.set(`#${naturalKey({ kind: 'settlementTxn', record: txn })}`, [txn])
+        } else charges.push(txn)
+        continue
+      }
+      let group = groups.get(key)
+      if (group === undefined) {
+        group = { key, orders: [], txns: [txn], rank, followUp: false }
+        groups.set(key, group)
+      } else {
+        group.txns.push(txn)
+        if (rank > group.rank) group.rank = rank
+      }
+    }
+    const lonely: Order[] = []
+    for (const [key, order] of orderIndex) {
+      const group = groups.get(key)
+      if (group === undefined) {
+        lonely.push(order)
+        continue
+      }
+      group.orders = [order]
+      this.emit(this.classifyOrderGroup(group))
+    }
+    for (const [key, orders] of duplicates) {
+      const group = groups.get(key) ?? { key, orders, txns: [], rank: 0 as Rank, followUp: false }
+      group.orders = orders
+      this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, this.difference(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
+    }
+    if (pinnedOrders) {
+      for (const key of pinnedOrders) {
+        const group = groups.get(key)
+        if (group === undefined || orderIndex.has(key) || duplicates.has(key)) continue
+        group.followUp = true
+        this.emit(this.classifyFollowUp(group))
+      }
+    }
+    this.ownStoreAndLeftovers(lonely, orphans)
+    for (const txn of charges) {
+      const group = this.txnGroup('charge', naturalKey({ kind: 'settlementTxn', record: txn }), [txn])
+      this.emit(this.match(group, 'platform-charge', WHY['platform-charge']))
+    }
+  }
+
+  private indexOrders() {
+    const orderIndex = new Map<string, Order>()
+    const duplicates = new Map<string, Order[]>()
+    const paymentIndex = new Map<string, string>()
+    const subIndex = new Map<string, string>()
+    for (const order of this.input.orders) {
+      if (this.pinned !== null && this.pinned.has(naturalKey({ kind: 'order', record: order }))) continue
+      const key = normalizeKey(order.orderNo)
+      const seen = duplicates.get(key)
+      if (seen) seen.push(order)
+      else {
+        const first = orderIndex.get(key)
+        if (first === undefined) orderIndex.set(key, order)
+        else {
+          orderIndex.delete(key)
+          duplicates.set(key, [first, order])
+        }
+      }
+      if (order.paymentRef !== undefined) {
+        const paymentKey = normalizeKey(order.paymentRef)
+        if (paymentKey !== '' && paymentKey !== key) {
+          const existing = paymentIndex.get(paymentKey)
+          paymentIndex.set(paymentKey, existing === undefined || existing === key ? key : '')
+        }
+      }
+    }
+    for (const line of this.input.orderLines ?? []) {
+      const sub = normalizeKey(line.subOrderNo)
+      const parent = normalizeKey(line.orderNo)
+      if (sub !== '' && sub !== parent && !orderIndex.has(sub) && !duplicates.has(sub)) subIndex.set(sub, parent)
+    }
+    return { orderIndex, duplicates, paymentIndex, subIndex }
+  }
+
+  /** Σ payments + Σ refunds - expected net of the orders: the group's contribution to the unexplained difference. */
+  private difference(txns: ReadonlyArray<SettlementTxn>, orders: ReadonlyArray<Order>): Minor {
+    let total = 0n
+    for (const txn of txns) if (txn.kind === 'payment' || txn.kind === 'refund') total += txn.amount
+    for (const order of orders) total -= expectedNet(order)
+    return total as Minor
+  }
+
+  private orderGroup(group: OrderGroup, order: Order | null, difference: Minor): Group {
+    const first = order ?? group.txns[0]
+    const sortedTxns = group.txns.length > 1 ? byRef(group.txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : group.txns
+    const orders = group.orders.length > 1 ? byRef(group.orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item }))) : group.orders
+    return {
+      level: 'order', anchor: group.followUp ? `${group.key}+${naturalKey({ kind: 'settlementTxn', record: sortedTxns[0] ?? (group.txns[0] as SettlementTxn) })}` : group.key,
+      orders, settlements: sortedTxns, bank: [],
+      channel: first?.channel ?? 'other', store: first?.store ?? '', currency: first?.currency ?? 'CNY',
+      date: order ? order.createdAt.slice(0, 10) : earliest(group.txns), difference,
+    }
+  }
+
+  private classifyOrderGroup(group: OrderGroup): GroupResult {
+    const order = group.orders[0] as Order
+    let paid = 0n
+    let refunds = 0n
+    let payments = 0
+    let failed = false
+    let currencyMismatch = false
+    for (const txn of group.txns) {
+      if (txn.currency !== order.currency) currencyMismatch = true
+      if (txn.kind === 'payment') {
+        paid += txn.amount
+        payments += 1
+        if (txn.amount <= 0n || FAILED.test(txn.description)) failed = true
+      } else if (txn.kind === 'refund') refunds += txn.amount
+    }
+    const difference = (paid + refunds - expectedNet(order)) as Minor
+    const base = this.orderGroup(group, order, difference)
+    const rule = RANK_RULES[group.rank] ?? 'order-key'
+    if (currencyMismatch) return this.exception(base, 'CURRENCY_MISMATCH', rule, `a settlement txn is not in the order currency ${order.currency}`)
+    if (failed) return this.exception(base, 'PAYMENT_FAILED', rule, 'a payment of the order failed or was returned')
+    if ((order.status === 'cancelled' || order.status === 'closed') && paid + refunds > 0n) return this.exception(base, 'CLOSED_ORDER_WITH_PAYMENT', rule, `order is ${order.status} but kept ${paid + refunds} minor units of payment`)
+    if (-refunds > paid) return this.exception(base, 'OVER_REFUND', rule, `refunds ${-refunds} exceed payments ${paid} (minor units)`)
+    if (payments > 1 && paid > order.gross) return this.exception(base, 'DUPLICATE_PAYMENT', rule, `${payments} payments total ${paid}, order gross ${order.gross} (minor units)`)
+    if (difference !== 0n) {
+      if (this.withinTolerance(difference, order.currency)) return this.match(base, rule, `${WHY[rule]}; difference ${difference} within the company tolerance`, this.settings.tolerance.account)
+      return this.exception(base, 'AMOUNT_MISMATCH', rule, `money ${paid + refunds} vs expected ${expectedNet(order)} (minor units)`)
+    }
+    return this.match(base, rule, WHY[rule])
+  }
+
+  private classifyFollowUp(group: OrderGroup): GroupResult {
+    const base = this.orderGroup(group, null, this.difference(group.txns, []))
+    return { ...this.match(base, 'order-key', `follow-up to the person-decided match of order ${group.key}`), confidence: 50 }
+  }
+
+  private withinTolerance(difference: bigint, currency: string): boolean {
+    let limit = this.tolerance.get(currency)
+    if (limit === undefined) {
+      limit = parseAmount(this.settings.tolerance.amount, currency) as bigint
+      this.tolerance.set(currency, limit)
+    }
+    return (difference < 0n ? -difference : difference) <= limit
+  }
+
+  private txnGroup(level: 'order' | 'charge', anchor: string, txns: ReadonlyArray<SettlementTxn>): Group {
+    const sorted = txns.length > 1 ? byRef(txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : txns
+    const first = sorted[0] as SettlementTxn
+    return { level, anchor, orders: [], settlements: sorted, bank: [], channel: first.channel, store: first.store, currency: first.currency, date: earliest(sorted), difference: this.difference(sorted, []) }
+  }
+
+  // -------------------------------------------------------------------------
+  // Own-store orders without a key, and what is left over
+  // -------------------------------------------------------------------------
+
+  private ownStoreAndLeftovers(lonely: ReadonlyArray<Order>, orphans: Map<string, SettlementTxn[]>): void {
+    const own = this.settings.ownStore
+    const eligible = lonely.filter((order) => expectsPayment(order) && (own.channels.includes(order.channel) || own.stores.includes(order.store)) && normalizeBuyer(order.buyerRef) !== '')
+    const candidates = new Map<string, { orphanKey: string; txn: SettlementTxn }[]>()
+    if (eligible.length > 0) {
+      for (const [orphanKey, txns] of orphans) {
+        if (txns.length !== 1) continue
+        const txn = txns[0] as SettlementTxn
+        const buyer = normalizeBuyer(txn.counterparty)
+        if (txn.kind !== 'payment' || buyer === '') continue
+        const index = `${txn.currency}|${txn.amount}|${buyer}`
+        const list = candidates.get(index)
+        if (list) list.push({ orphanKey, txn })
+        else candidates.set(index, [{ orphanKey, txn }])
+      }
+    }
+    const windowMs = own.windowHours * 3_600_000
+    const edges: Array<{ order: Order; orderKey: string; orphanKey: string; txn: SettlementTxn }> = []
+    for (const order of eligible) {
+      const list = candidates.get(`${order.currency}|${order.gross}|${normalizeBuyer(order.buyerRef)}`)
+      if (!list) continue
+      const at = Date.parse(order.paidAt ?? order.createdAt)
+      const orderKey = normalizeKey(order.orderNo)
+      for (const candidate of list) {
+        if (Math.abs(Date.parse(candidate.txn.occurredAt) - at) > windowMs) continue
+        if (this.rejected !== null && this.rejected.has(`${orderKey}\u0000${naturalKey({ kind: 'settlementTxn', record: candidate.txn })}`)) continue
+        edges.push({ order, orderKey, orphanKey: candidate.orphanKey, txn: candidate.txn })
+      }
+    }
+    const taken = new Set<Order>()
+    for (const component of components(edges)) {
+      const orders = [...new Set(component.map((edge) => edge.order))]
+      const txns = [...new Map(component.map((edge) => [edge.orphanKey, edge.txn])).entries()]
+      for (const order of orders) taken.add(order)
+      for (const [orphanKey] of txns) orphans.delete(orphanKey)
+      const sortedOrders = byRef(orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item })))
+      const first = sortedOrders[0] as Order
+      const group: OrderGroup = { key: normalizeKey(first.orderNo), orders: sortedOrders, txns: txns.map(([, txn]) => txn), rank: 0, followUp: false }
+      const base = this.orderGroup(group, first, this.difference(group.txns, sortedOrders))
+      if (orders.length === 1 && txns.length === 1) this.emit(this.match(base, 'own-store', WHY['own-store']))
+      else if (orders.length === 1) this.emit(this.exception(base, 'DUPLICATE_PAYMENT', 'own-store', `${txns.length} payments fit order ${group.key} (amount + buyer + time): not guessing`))
+      else this.emit(this.exception(base, 'DUPLICATE_ORDER', 'own-store', `${orders.length} orders fit the same payment (amount + buyer + time): not guessing`))
+    }
+    const minimumAge = this.settings.missingPaymentDays
+    for (const order of lonely) {
+      if (taken.has(order) || order.status !== 'completed') continue
+      if (ageInDays(order.completedAt ?? order.createdAt, this.asOf) < minimumAge) continue
+      const group: OrderGroup = { key: normalizeKey(order.orderNo), orders: [order], txns: [], rank: 0, followUp: false }
+      this.emit(this.exception(this.orderGroup(group, order, (-expectedNet(order)) as Minor), 'MISSING_PAYMENT', 'order-key', `completed order without money after ${minimumAge} days`))
+    }
+    for (const [orphanKey, txns] of orphans) {
+      const group = this.txnGroup('order', orphanKey, txns)
+      const hasPayment = txns.some((txn) => txn.kind === 'payment')
+      const hasRefund = txns.some((txn) => txn.kind === 'refund')
+      if (!hasPayment && hasRefund) this.emit(this.exception(group, 'REFUND_WITHOUT_ORDER', 'order-key', 'refund for an order that is not in the books'))
+      else this.emit(this.exception(group, 'ORPHAN_PAYMENT', 'order-key', orphanKey.startsWith('#') ? 'payment without an order number, and no own-store order fits' : `money for order ${orphanKey}, which is not in the books`))
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Level 2: payouts <-> bank lines
+  // -------------------------------------------------------------------------
+
+  payoutLevel(): void {
+    const window = this.settings.payoutWindowDays
+    const payouts = byRef(this.payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
+      .map((txn) => ({ txn, ref: naturalKey({ kind: 'settlementTxn', record: txn }), out: txn.amount < 0n ? -txn.amount : txn.amount, day: dayNumber(txn.occurredAt), used: false }))
+      .sort((a, b) => a.day - b.day)
+    const lines: Array<{ line: BankTxn; ref: string; day: number; used: boolean }> = []
+    for (const line of this.input.bank) {
+      const ref = naturalKey({ kind: 'bankTxn', record: line })
+      if (this.pinned !== null && this.pinned.has(ref)) continue
+      if (line.amount <= 0n) {
+        this.output.skipped.push(line)
+        continue
+      }
+      lines.push({ line, ref, day: dayNumber(bankDate(line)), used: false })
+    }
+    lines.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+    const fits = (payout: (typeof payouts)[number], line: (typeof lines)[number]) =>
+      !payout.used && !line.used && payout.txn.currency === line.line.currency && line.day - payout.day >= -1 && line.day - payout.day <= window &&
+      (this.rejected === null || !this.rejected.has(`${line.ref}\u0000${payout.ref}`))
+    const byAmount = new Map<string, Array<(typeof payouts)[number]>>()
+    for (const payout of payouts) {
+      const key = `${payout.txn.currency}|${payout.out}`
+      const list = byAmount.get(key)
+      if (list) list.push(payout)
+      else byAmount.set(key, [payout])
+    }
+    for (const line of lines) {
+      const list = byAmount.get(`${line.line.currency}|${line.line.amount}`) ?? []
+      let best: (typeof payouts)[number] | undefined
+      for (const payout of list) {
+        if (!fits(payout, line)) continue
+        if (best === undefined || Math.abs(line.day - payout.day) < Math.abs(line.day - best.day)) best = payout
+      }
+      if (best === undefined) continue
+      best.used = true
+      line.used = true
+      this.emit(this.payoutMatch([best.txn], [line.line], 'payout-amount-date'))
+    }
+    for (const line of lines) {
+      if (line.used) continue
+      const pool = payouts.filter((payout) => fits(payout, line))
+      const subset = findSubset(pool.map((payout) => payout.out), line.line.amount)
+      if (subset === null || subset.length < 2) continue
+      const chosen = subset.map((index) => pool[index]).filter((payout) => payout !== undefined)
+      for (const payout of chosen) payout.used = true
+      line.used = true
+      this.emit(this.payoutMatch(chosen.map((payout) => payout.txn), [line.line], 'payout-sum'))
+    }
+    for (const payout of payouts) {
+      if (payout.used) continue
+      const pool = lines.filter((line) => fits(payout, line))
+      const subset = findSubset(pool.map((line) => line.line.amount), payout.out)
+      if (subset === null || subset.length < 2) continue
+      const chosen = subset.map((index) => pool[index]).filter((line) => line !== undefined)
+      for (const line of chosen) line.used = true
+      payout.used = true
+      this.emit(this.payoutMatch([payout.txn], chosen.map((line) => line.line), 'payout-split'))
+    }
+    for (const payout of payouts) {
+      if (payout.used) continue
+      if (ageInDays(payout.txn.occurredAt, this.asOf) <= window) {
+        this.output.pending.push(payout.txn)
+        continue
+      }
+      const group: Group = { level: 'payout', anchor: payout.ref, orders: [], settlements: [payout.txn], bank: [], channel: payout.txn.channel, store: payout.txn.store, currency: payout.txn.currency, date: payout.txn.occurredAt.slice(0, 10), difference: (-payout.out) as Minor }
+      this.emit(this.exception(group, 'MISSING_PAYMENT', 'payout-amount-date', `payout not found in the bank within ${window} days`))
+    }
+    for (const line of lines) {
+      if (line.used) continue
+      const group: Group = { level: 'payout', anchor: line.ref, orders: [], settlements: [], bank: [line.line], channel: 'bank', store: '', currency: line.line.currency, date: bankDate(line.line), difference: line.line.amount }
+      this.emit(this.exception(group, 'ORPHAN_PAYMENT', 'payout-amount-date', 'bank receipt that no payout explains'))
+    }
+  }
+
+  private payoutMatch(payouts: ReadonlyArray<SettlementTxn>, lines: ReadonlyArray<BankTxn>, rule: BuiltinRule): GroupResult {
+    const bank = byRef(lines.map((item) => ({ ref: naturalKey({ kind: 'bankTxn', record: item }), item })))
+    const settlements = byRef(payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
+    const first = settlements[0] as SettlementTxn
+    let difference = 0n
+    for (const line of bank) difference += line.amount
+    for (const payout of settlements) difference -= payout.amount < 0n ? -payout.amount : payout.amount
+    const anchor = naturalKey({ kind: 'bankTxn', record: bank[0] as BankTxn })
+    const group: Group = { level: 'payout', anchor, orders: [], settlements, bank, channel: first.channel, store: first.store, currency: first.currency, date: earliest(settlements), difference: difference as Minor }
+    return this.match(group, rule, WHY[rule])
+  }
+
+  // -------------------------------------------------------------------------
+  // Results and custom rules
+  // -------------------------------------------------------------------------
+
+  private match(source: Group, rule: BuiltinRule, why: string, differenceAccount?: string): MatchResult {
+    const group = 'outcome' in source ? groupOf(source) : source
+    const confidence: number = BUILTIN_RULES[rule]
+    const status = confidence >= this.settings.autoConfirmConfidence ? 'confirmed' : 'suggested'
+    return differenceAccount === undefined
+      ? { ...group, outcome: 'match', rule, why, confidence, status }
+      : { ...group, outcome: 'match', rule: 'tolerance', why, confidence, status, differenceAccount }
+  }
+
+  private exception(source: Group, type: ExceptionType, rule: string, why: string): ExceptionResult {
+    const group = 'outcome' in source ? groupOf(source) : source
+    const amount = conditionAmount({ ...group, outcome: 'match', rule, why, confidence: 0, status: 'suggested' }, undefined) ?? 0n
+    return { ...group, outcome: 'exception', type, status: 'open', rule, why, amount: amount as Minor, ageDays: ageInDays(group.date, this.asOf) }
+  }
+
+  private emit(result: GroupResult): void {
+    const final = this.settings.rules.length === 0 ? result : this.applyRules(result)
+    if (final.outcome === 'match') this.output.matches.push(final)
+    else this.output.exceptions.push(final)
+  }
+
+  private applyRules(result: GroupResult): GroupResult {
+    for (const rule of this.settings.rules) {
+      if (!actionApplies(rule.then, result) || !ruleHolds(rule, result, this.asOf)) continue
+      const fired = `custom:${rule.id}`
+      const action = rule.then
+      switch (action.action) {
+        case 'raise':
+          return { ...this.exception(result, action.type, fired, `rule ${rule.id} raised ${action.type} (${result.outcome === 'match' ? `was a match by ${result.rule}` : `was ${result.type}`})`) }
+        case 'ignore':
+          if (result.outcome !== 'exception') continue
+          return { ...result, status: 'ignored', rule: fired, why: `rule ${rule.id} auto-ignores this (${result.why})` }
+        case 'tolerance': {
+          const limit = parseAmount(action.maxDifference, result.currency) as bigint
+          const difference = result.difference < 0n ? -result.difference : result.difference
+          if (difference > limit) continue
+          return { ...this.match(result, 'tolerance', `rule ${rule.id}: difference ${result.difference} within ${action.maxDifference}, posts to ${action.account}`, action.account), rule: fired }
+        }
+        case 'requireApproval': {
+          if (result.outcome !== 'match') continue
+          const approvedHash = this.decisions.approvals?.get(groupKey(result))
+          if (approvedHash !== undefined && approvedHash === membersHash(result)) {
+            return { ...result, rule: 'approved', why: `approved (rule ${rule.id} requires ${action.role}); ${result.why}`, status: 'confirmed' }
+          }
+          return { ...this.exception(result, 'NEEDS_APPROVAL', fired, `rule ${rule.id}: needs approval by ${action.role} before posting (${result.why})`), requiredRole: action.role }
+        }
+      }
+    }
+    return result
+  }
+}
+
+/** Only the group's own fields (a result re-classified by a rule must not carry the old outcome's fields). */
+function groupOf(source: Group): Group {
+  return { level: source.level, anchor: source.anchor, orders: source.orders, settlements: source.settlements, bank: source.bank, channel: source.channel, store: source.store, currency: source.currency, date: source.date, difference: source.difference }
+}
+
+function earliest(items: ReadonlyArray<{ occurredAt: string }>): string {
+  let best = ''
+  for (const item of items) {
+    const date = item.occurredAt.slice(0, 10)
+    if (best === '' || date < best) best = date
+  }
+  return best
+}
+
+/** Connected components of the order <-> txn candidate graph, each sorted for determinism. */
+function components<E extends { orderKey: string; orphanKey: string }>(edges: ReadonlyArray<E>): E[][] {
+  const parent = new Map<string, string>()
+  const find = (node: string): string => {
+    let root = node
+    while (parent.get(root) !== root) root = parent.get(root) ?? root
+    parent.set(node, root)
+    return root
+  }
+  for (const edge of edges) {
+    const left = `o${edge.orderKey}`
+    const right = `t${edge.orphanKey}`
+    if (!parent.has(left)) parent.set(left, left)
+    if (!parent.has(right)) parent.set(right, right)
+    const a = find(left)
+    const b = find(right)
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b)
+  }
+  const byRoot = new Map<string, E[]>()
+  for (const edge of edges) {
+    const root = find(`o${edge.orderKey}`)
+    const list = byRoot.get(root)
+    if (list) list.push(edge)
+    else byRoot.set(root, [edge])
+  }
+  return [...byRoot.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, list]) => list)
+}
+
+/**
+ * First subset (by index order, smaller subsets first) of `values` summing to `target`;
+ * bounded search so a crowded window cannot stall a run. Null when none or too many candidates.
+ */
+export function findSubset(values: ReadonlyArray<bigint>, target: bigint): number[] | null {
+  if (values.length < 2 || values.length > 16) return null
+  let budget = 50_000
+  for (let size = 2; size <= values.length; size += 1) {
+    const chosen: number[] = []
+    const search = (start: number, remaining: bigint): boolean => {
+      if (chosen.length === size) return remaining === 0n
+      for (let index = start; index < values.length; index += 1) {
+        budget -= 1
+        if (budget < 0) return false
+        const value = values[index] ?? 0n
+        chosen.push(index)
+        if (search(index + 1, remaining - value)) return true
+        chosen.pop()
+      }
+      return false
+    }
+    if (search(0, target)) return chosen
+    if (budget < 0) return null
+  }
+  return null
+}
+
+/** Canonical order of an output: by group key. Use when comparing runs. */
+export function sortOutput(output: MatchOutput): MatchOutput {
+  const byKey = <T extends Group>(list: T[]) => [...list].sort((a, b) => { const ka = groupKey(a); const kb = groupKey(b); return ka < kb ? -1 : ka > kb ? 1 : 0 })
+  const refSort = <T extends SettlementTxn | BankTxn>(list: T[], kind: 'settlementTxn' | 'bankTxn') => byRef(list.map((item) => ({ ref: kind === 'bankTxn' ? naturalKey({ kind, record: item as BankTxn }) : naturalKey({ kind, record: item as SettlementTxn }), item })))
+  return { matches: byKey(output.matches), exceptions: byKey(output.exceptions), pending: refSort(output.pending, 'settlementTxn'), skipped: refSort(output.skipped, 'bankTxn') }
+}
+

@@ -1,0 +1,6 @@
+export * from './types.ts'
+export * from './keys.ts'
+export * from './rules.ts'
+export * from './fingerprint.ts'
+export * from './engine.ts'
+export * from './summary.ts'

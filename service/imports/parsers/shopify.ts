@@ -26,6 +26,7 @@ export const shopifyOrders: FileParser = {
   start(context) {
     const assembler = new OrderAssembler()
     let currency = context.currency ?? 'USD'
+    let orderStatus: { status: OrderStatus; statusRaw: string } = { status: 'unknown', statusRaw: '' }
     return {
       row(row) {
         const orderNo = required('Name', row.get('name'))
@@ -42,6 +43,8 @@ export const shopifyOrders: FileParser = {
         }
         const paidAt = timestampOrUndefined('Paid at', row.get('paidat'), '+00:00')
         if (paidAt) order.paidAt = paidAt
+        // Continuation rows leave the order columns blank: lines take the order's status.
+        if (!continuation) orderStatus = { status: order.status, statusRaw: order.statusRaw }
         const shippedAt = timestampOrUndefined('Fulfilled at', row.get('fulfilledat'), '+00:00')
         if (shippedAt) order.shippedAt = shippedAt
         if (cancelledAt) order.cancelledAt = cancelledAt
@@ -55,7 +58,7 @@ export const shopifyOrders: FileParser = {
         const line: OrderLine = {
           channel: 'shopify', store: context.store, orderNo, subOrderNo: `${orderNo}-${assembler.nextLineIndex(orderNo)}`,
           sku: freeText(row.get('lineitemsku')), title: freeText(row.get('lineitemname')), quantity: qty, unitPrice, discount,
-          amount: minor(unitPrice * BigInt(qty) - discount), refunded: minor(0n), status: order.status, statusRaw: order.statusRaw, currency, source: sourceOf(context, row),
+          amount: minor(unitPrice * BigInt(qty) - discount), refunded: minor(0n), ...orderStatus, currency, source: sourceOf(context, row),
         }
         // Order-level money is on the first row of each order only; continuation rows are blank there.
         return { type: 'records', records: orderItems(assembler.add(order, line, false), line) }

@@ -1,0 +1,130 @@
+import type { Minor } from '../../shared/money.ts'
+import { formatAmount } from '../../shared/money.ts'
+import type { CanonicalRecord, Source } from '../../shared/records.ts'
+
+/** Seeded PRNG (mulberry32): same seed, same file. */
+export class Rng {
+  private state: number
+  constructor(seed: number) {
+    this.state = seed >>> 0
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0
+    let t = this.state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1))
+  }
+  pick<T>(items: ReadonlyArray<T>): T {
+    const item = items[Math.floor(this.next() * items.length)]
+    if (item === undefined) throw new Error('pick from an empty list')
+    return item
+  }
+  chance(probability: number): boolean {
+    return this.next() < probability
+  }
+  /** Minor units between min and max (inclusive). */
+  minor(min: number, max: number): Minor {
+    return BigInt(this.int(min, max)) as Minor
+  }
+  digits(length: number): string {
+    let text = String(this.int(1, 9))
+    while (text.length < length) text += String(this.int(0, 9))
+    return text
+  }
+}
+
+export const money = (amount: bigint, currency = 'CNY'): string => formatAmount(amount, currency)
+
+function two(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+/** A local wall-clock time `minutes` after 2024-03-01 00:00 as [file text, ISO with offset]. */
+export function clock(minutes: number, offset = '+08:00', style: 'dash' | 'slash' | 'iso' | 'shopify' = 'dash'): [string, string] {
+  const date = new Date(Date.UTC(2024, 2, 1) + minutes * 60_000 + (minutes % 60) * 1000)
+  const [y, mo, d, h, mi, s] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+  const iso = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}${offset}`
+  if (style === 'slash') return [`${y}/${mo}/${d} ${two(h)}:${two(mi)}:${two(s)}`, iso]
+  if (style === 'iso') return [iso, iso]
+  if (style === 'shopify') return [`${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)} ${offset.replace(':', '')}`, iso]
+  return [`${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`, iso]
+}
+
+/** Placeholder source; the generator fills in the real file hash and row number. */
+export const PENDING_SOURCE: Source = { fileHash: '0'.repeat(64), rowNumber: 1 }
+
+/** What a format generator returns per data row: the cells and the records an importer must produce. */
+export interface GeneratedRow {
+  cells: string[]
+  records: CanonicalRecord[]
+}
+
+/** Running totals of the generated settlement records, for trailers and summary lines. */
+export interface Summary {
+  rows: number
+  incoming: { count: number; total: bigint }
+  outgoing: { count: number; total: bigint }
+  byKind: Partial<Record<string, bigint>>
+}
+
+export function emptySummary(): Summary {
+  return { rows: 0, incoming: { count: 0, total: 0n }, outgoing: { count: 0, total: 0n }, byKind: {} }
+}
+
+export function addToSummary(summary: Summary, row: GeneratedRow): void {
+  summary.rows += 1
+  for (const item of row.records) {
+    if (item.kind !== 'settlementTxn') continue
+    const { amount, kind } = item.record
+    if (amount > 0n) {
+      summary.incoming.count += 1
+      summary.incoming.total += amount
+    } else if (amount < 0n) {
+      summary.outgoing.count += 1
+      summary.outgoing.total += amount
+    }
+    summary.byKind[kind] = (summary.byKind[kind] ?? 0n) + amount
+  }
+}
+
+export interface RowContext {
+  rng: Rng
+  index: number
+  store: string
+  options: GenerateOptions
+}
+
+export interface FormatSpec {
+  /** Parser id the importer must pick. */
+  parser: string
+  container: 'csv' | 'xlsx'
+  encoding: 'utf8' | 'utf8-bom' | 'gbk'
+  delimiter?: string
+  /** Lines before the header, given the number of data rows (0 when streaming). */
+  preamble?(count: number): string[]
+  header: string[]
+  row(context: RowContext): GeneratedRow
+  /** Lines after the data (summaries), from running totals. */
+  trailer?(summary: Summary): string[][]
+  /** Decorates cells as the real export does (backticks, trailing tabs, padding). */
+  decorate?(cell: string, column: number): string
+  /** Rows of one order are generated together (multi-line orders). */
+  grouped?: boolean
+}
+
+export interface GenerateOptions {
+  seed?: number
+  /** Data rows (for grouped formats: at least this many lines). */
+  rows?: number
+  store?: string
+  /** Rows to repeat verbatim at the end (they must import as duplicates). */
+  duplicateRows?: number
+  /** Rows to drop after generating (they are missing from expected too). */
+  missingRows?: number
+  /** Refunds as separate rows (default) or inline where the format allows. */
+  refunds?: 'separate' | 'inline'
+}

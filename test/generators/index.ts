@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+import { minor } from '../../shared/money.ts'
+import type { CanonicalRecord } from '../../shared/records.ts'
+import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary, money } from './core.ts'
+import * as formats from './formats.ts'
+
+export type { GenerateOptions } from './core.ts'
+
+/**
+ * Seeded generators of realistic channel export files, for round-trip tests,
+ * matching/posting tests and benchmarks. See README.md.
+ */
+export const GENERATED_FORMATS = {
+  'alipay-merchant-account': formats.alipayMerchantAccount,
+  'alipay-personal': formats.alipayPersonal,
+  'wechat-merchant-trade': formats.wechatMerchantTrade,
+  'wechat-personal': formats.wechatPersonalCsv,
+  'wechat-personal-xlsx': formats.wechatPersonalXlsx,
+  'taobao-qianniu': formats.taobaoQianniuXlsx,
+  'taobao-qianniu-csv': formats.taobaoQianniuCsv,
+  'jd-personal': formats.jdPersonal,
+  'shopify-orders': formats.shopifyOrders,
+  'shopify-payments-transactions': formats.shopifyTransactions,
+  'amazon-settlement-flat': formats.amazonSettlement,
+  'pdd-account': formats.pddAccount,
+  'douyin-fund': formats.douyinFund,
+  'bank-csv-cn': formats.bankCsvCn,
+} as const satisfies Record<string, FormatSpec>
+
+export type GeneratedFormat = keyof typeof GENERATED_FORMATS
+
+export interface GeneratedFile {
+  format: GeneratedFormat
+  /** The parser the importer should pick. */
+  parser: string
+  fileName: string
+  bytes: Uint8Array
+  /** SHA-256 of bytes; equals `source.fileHash` of every expected record. */
+  hash: string
+  /** Data rows written (including duplicated rows). */
+  rows: number
+  /** Exactly the records an import must produce (with source hash, sheet, row). */
+  expected: CanonicalRecord[]
+}
+
+const SHEET = 'Sheet1'
+
+function groupsOf(spec: FormatSpec, context: RowContext): GeneratedRow[] {
+  if (spec === formats.taobaoQianniuXlsx || spec === formats.taobaoQianniuCsv) return formats.qianniuOrder(context)
+  if (spec === formats.shopifyOrders) return formats.shopifyOrder(context)
+  return [spec.row(context)]
+}
+
+/** Builds the data rows (groups kept whole), applying missing/duplicate options. */
+function buildRows(spec: FormatSpec, options: GenerateOptions): { rows: GeneratedRow[]; duplicates: GeneratedRow[] } {
+  const rng = new Rng(options.seed ?? 1)
+  const target = options.rows ?? 100
+  const groups: GeneratedRow[][] = []
+  let count = 0
+  for (let index = 0; count < target; index += 1) {
+    const group = groupsOf(spec, { rng, index, store: options.store ?? '', options })
+    groups.push(group)
+    count += group.length
+  }
+  for (let missing = options.missingRows ?? 0; missing > 0 && groups.length > 1; missing -= 1) groups.splice(rng.int(0, groups.length - 1), 1)
+  const rows = groups.flat()
+  const duplicates = rows.slice(0, Math.min(options.duplicateRows ?? 0, rows.length)).map((row) => ({ cells: [...row.cells], records: row.records }))
+  return { rows, duplicates }
+}
+
+function csvCell(cell: string, delimiter: string): string {
+  return cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') || cell.includes('\r') ? `"${cell.replace(/"/g, '""')}"` : cell
+}
+
+function encode(text: string, encoding: FormatSpec['encoding']): Uint8Array {
+  if (encoding === 'gbk') return iconv.encode(text, 'gbk')
+  const bytes = Buffer.from(text, 'utf8')
+  return encoding === 'utf8-bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes
+}
+
+function amazonSummary(spec: FormatSpec, rows: GeneratedRow[]): string[] | null {
+  if (spec !== formats.amazonSettlement) return null
+  const total = rows.flatMap((row) => row.records).reduce((sum, item) => (item.kind === 'settlementTxn' ? sum + item.record.amount : sum), 0n)
+  return spec.header.map((name) => ({ 'settlement-id': '24288684721', 'settlement-start-date': '2024-03-01T00:00:00+00:00', 'settlement-end-date': '2024-03-31T00:00:00+00:00', 'deposit-date': '2024-04-02T00:00:00+00:00', 'total-amount': money(total, 'CAD'), currency: 'CAD' } as Record<string, string>)[name] ?? '')
+}
+
+
+/** Places records at their row, fills source and per-row placeholders. */
+function place(records: CanonicalRecord[], rowNumber: number, sheet: string | undefined): CanonicalRecord[] {
+  return records.map((item) => {
+    const source = sheet === undefined ? { fileHash: '', rowNumber } : { fileHash: '', sheet, rowNumber }
+    if (item.kind === 'settlementTxn') return { kind: 'settlementTxn', record: { ...item.record, externalId: item.record.externalId.replace('{ROW}', String(rowNumber)), source } }
+    if (item.kind === 'order') return { kind: 'order', record: { ...item.record, source } }
+    if (item.kind === 'orderLine') return { kind: 'orderLine', record: { ...item.record, source } }
+    return { kind: 'bankTxn', record: { ...item.record, source } }
+  })
+}
+
+function withHash(records: CanonicalRecord[], hash: string): CanonicalRecord[] {
+  for (const item of records) item.record.source.fileHash = hash
+  return records
+}
+
+function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRow[], store: string): { text: string; expected: CanonicalRecord[] } {
+  const delimiter = spec.delimiter ?? ','
+  const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
+  const lines: string[] = []
+  const expected: CanonicalRecord[] = []
+  let lineNumber = 0
+  const push = (cells: string[]) => {
+    const line = cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)
+    lines.push(line)
+    lineNumber += 1 + (line.match(/\n/g)?.length ?? 0)
+  }
+  for (const line of spec.preamble?.(rows.length) ?? []) push([line])
+  push(spec.header)
+  const summaryRow = amazonSummary(spec, rows)
+  if (summaryRow) {
+    push(summaryRow)
+    const total = rows.flatMap((row) => row.records).reduce((sum, item) => (item.kind === 'settlementTxn' ? sum + item.record.amount : sum), 0n)
+    expected.push({ kind: 'settlementTxn', record: { channel: 'amazon', store, externalId: '24288684721:payout', kind: 'payout', amount: minor(-total), currency: 'CAD', occurredAt: '2024-04-02T00:00:00+00:00', payoutRef: '24288684721', description: 'settlement deposit', source: { fileHash: '', rowNumber: lineNumber } } })
+  }
+  const summary = emptySummary()
+  // Duplicated rows are in the file (and its trailer totals) but not in the expected records.
+  for (const [index, row] of [...rows, ...duplicates].entries()) {
+    const start = lineNumber + 1
+    push(row.cells.map((cell, column) => spec.decorate?.(cell, column) ?? cell))
+    if (index < rows.length) expected.push(...place(row.records, start, undefined))
+    addToSummary(summary, row)
+  }
+  for (const cells of spec.trailer?.(summary) ?? []) push(cells)
+  return { text: `${lines.join(newline)}${newline}`, expected }
+}
+
+async function xlsxFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRow[]): Promise<{ bytes: Uint8Array; expected: CanonicalRecord[] }> {
+  const workbook = new ExcelJS.Workbook()
+  const sheet = workbook.addWorksheet(SHEET)
+  const expected: CanonicalRecord[] = []
+  for (const line of spec.preamble?.(rows.length) ?? []) sheet.addRow(line === '' ? [] : [line])
+  sheet.addRow(spec.header)
+  for (const [index, row] of [...rows, ...duplicates].entries()) {
+    const added = sheet.addRow(row.cells)
+    if (index < rows.length) expected.push(...place(row.records, added.number, SHEET))
+  }
+  const buffer = await workbook.xlsx.writeBuffer()
+  return { bytes: new Uint8Array(buffer), expected }
+}
+
+/**
+ * Generates one file in memory with the records an import must give back.
+ * @example const file = await generateFile('alipay-merchant-account', { seed: 7, rows: 500, duplicateRows: 3 })
+ */
+export async function generateFile(format: GeneratedFormat, options: GenerateOptions = {}): Promise<GeneratedFile> {
+  const spec: FormatSpec = GENERATED_FORMATS[format]
+  const { rows, duplicates } = buildRows(spec, options)
+  const store = options.store ?? ''
+  let bytes: Uint8Array
+  let expected: CanonicalRecord[]
+  if (spec.container === 'xlsx') {
+    ({ bytes, expected } = await xlsxFile(spec, rows, duplicates))
+  } else {
+    const file = csvFile(spec, rows, duplicates, store)
+    bytes = encode(file.text, spec.encoding)
+    expected = file.expected
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex')
+  const extension = spec.container === 'xlsx' ? 'xlsx' : spec.delimiter === '\t' ? 'txt' : 'csv'
+  return { format, parser: spec.parser, fileName: `${format}-${options.seed ?? 1}.${extension}`, bytes, hash, rows: rows.length + duplicates.length, expected: withHash(expected, hash) }
+}
+
+/**
+ * Streams a large generated file to disk (constant memory): CSV formats with
+ * running-total trailers, or XLSX through exceljs's streaming writer. No
+ * expected records (use generateFile for those).
+ * @example await writeGeneratedFile('alipay-merchant-account', '/tmp/a.csv', { rows: 1_000_000 })
+ */
+export async function writeGeneratedFile(format: GeneratedFormat, path: string, options: GenerateOptions = {}): Promise<{ rows: number; bytes: number }> {
+  const spec: FormatSpec = GENERATED_FORMATS[format]
+  if (spec.grouped || spec === formats.amazonSettlement) throw new Error(`${format}: streaming generation supports single-row CSV/XLSX formats`)
+  const rng = new Rng(options.seed ?? 1)
+  const target = options.rows ?? 100
+  const store = options.store ?? ''
+  if (spec.container === 'xlsx') {
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false })
+    const sheet = writer.addWorksheet(SHEET)
+    for (const line of spec.preamble?.(0) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
+    sheet.addRow(spec.header).commit()
+    for (let index = 0; index < target; index += 1) sheet.addRow(spec.row({ rng, index, store, options }).cells).commit()
+    sheet.commit()
+    await writer.commit()
+    const { statSync } = await import('node:fs')
+    return { rows: target, bytes: statSync(path).size }
+  }
+  const delimiter = spec.delimiter ?? ','
+  const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
+  const out = createWriteStream(path)
+  let written = 0
+  const write = async (text: string) => {
+    const bytes = encode(text, spec.encoding === 'utf8-bom' && written > 0 ? 'utf8' : spec.encoding)
+    written += bytes.byteLength
+    if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  const line = (cells: string[]) => cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)
+  await write([...(spec.preamble?.(target) ?? []), line(spec.header)].join(newline) + newline)
+  const summary = emptySummary()
+  let chunk: string[] = []
+  for (let index = 0; index < target; index += 1) {
+    const row = spec.row({ rng, index, store, options })
+    addToSummary(summary, row)
+    chunk.push(line(row.cells.map((cell, column) => spec.decorate?.(cell, column) ?? cell)))
+    if (chunk.length === 5000) {
+      await write(chunk.join(newline) + newline)
+      chunk = []
+    }
+  }
+  if (chunk.length) await write(chunk.join(newline) + newline)
+  const trailer = spec.trailer?.(summary) ?? []
+  if (trailer.length) await write(trailer.map(line).join(newline) + newline)
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  return { rows: target, bytes: written }
+}

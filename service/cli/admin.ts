@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
@@ -12,7 +13,7 @@ import { readEnv } from '../env.ts'
 import { createCompany, getCompany, listCompanies } from '../ledger/company.ts'
 import { SYSTEM } from '../ledger/context.ts'
 import { verifyLedger } from '../ledger/verify.ts'
-import { ADDIN_DIST, startServer } from '../server.ts'
+import { ADDIN_DIST, REPO_ROOT, startServer } from '../server.ts'
 import { formatTable } from './table.ts'
 
 async function readStdinLine(): Promise<string> {
@@ -154,7 +155,12 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
     const demo = await createDemo(context, { code: flags.code })
     runtime.print({ company: demo.company.code, vouchers: demo.vouchers, users: demo.users }, () => `demo company ${demo.company.code}: ${demo.vouchers} vouchers posted\nlogins: ${demo.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
   })
-  program.command('start').description('npm start: create the demo company on first run, then serve').option('--port <n>', 'port').option('--host <host>', 'interface').action(async (flags: { port?: string; host?: string }) => {
+  program.command('start').description('npm start: build the add-in if needed, create the demo company on first run, then serve').option('--port <n>', 'port').option('--host <host>', 'interface').action(async (flags: { port?: string; host?: string }) => {
+    if (!existsSync(resolve(ADDIN_DIST, 'taskpane.html')) || !existsSync(resolve(ADDIN_DIST, 'functions.json'))) {
+      runtime.stderr('building the add-in (first run)…\n')
+      const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'inherit', 'inherit'], cwd: REPO_ROOT })
+      if (build.status !== 0) runtime.stderr('the add-in build failed; the API still starts. Run `npm run build` to see why.\n')
+    }
     const { context } = await runtime.openDb()
     if ((await listCompanies(context)).length === 0) {
       const demo = await createDemo(context)

@@ -125,6 +125,6 @@ async function trialBalanceBench(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  await postingBench()
+  if (process.env.BENCH_SKIP_POST !== '1') await postingBench()
   if (process.env.BENCH_SKIP_TB !== '1') await trialBalanceBench()
 }

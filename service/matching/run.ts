@@ -113,7 +113,9 @@ async function loadDecisionState(tx: Transaction, companyId: number): Promise<De
 function orderKeyOf(result: GroupResult): string | null {
   if (result.level !== 'order') return null
   const plus = result.anchor.indexOf('+')
-  return plus > 0 ? result.anchor.slice(0, plus) : result.anchor.startsWith('#') ? null : result.anchor
+  if (result.anchor.startsWith('#')) return null
+  if (result.anchor.startsWith('~')) return result.anchor.slice(1)
+  return plus > 0 ? result.anchor.slice(0, plus) : result.anchor
 }
 
 function figureValues(result: GroupResult): InValue[] {

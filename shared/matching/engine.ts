@@ -328,7 +328,8 @@ class Run {
       this.emit(this.exception(this.orderGroup(group, order, (-expectedNet(order)) as Minor), 'MISSING_PAYMENT', 'order-key', `completed order without money after ${minimumAge} days`))
     }
     for (const [orphanKey, txns] of orphans) {
-      const group = this.txnGroup('order', orphanKey, txns)
+      // '~': money for an order number not in the books; distinct from that order's own group key
+      const group = this.txnGroup('order', orphanKey.startsWith('#') ? orphanKey : `~${orphanKey}`, txns)
       const hasPayment = txns.some((txn) => txn.kind === 'payment')
       const hasRefund = txns.some((txn) => txn.kind === 'refund')
       if (!hasPayment && hasRefund) this.emit(this.exception(group, 'REFUND_WITHOUT_ORDER', 'order-key', 'refund for an order that is not in the books'))

@@ -26,6 +26,8 @@ export interface SessionStore {
   subscribe(listener: SessionListener): () => void
   /** what registerCustomFunctions() started, or null before */
   runtime(): FunctionsRuntime | null
+  /** the running batcher (the task pane's Refresh calls `.refresh()` on it), or null before registration */
+  batcher(): Batcher | null
   attachRuntime(runtime: FunctionsRuntime | null): void
 }
 
@@ -56,6 +58,7 @@ export function createSessionStore(initial: ServiceSession = SIGNED_OUT): Sessio
       return () => listeners.delete(listener)
     },
     runtime: () => running,
+    batcher: () => running?.batcher ?? null,
     attachRuntime(runtime) {
       running = runtime
     },

@@ -137,6 +137,9 @@ export interface Voucher {
   readonly status?: string
   readonly summary?: string
   readonly total?: string
+  readonly store?: string
+  /** Number of lines; a posting preview gives only the count. */
+  readonly lineCount?: number
   readonly lines: readonly VoucherLine[]
 }
 
@@ -265,8 +268,9 @@ export interface LedgerApi {
   runMatch(company: string, period: string): Promise<MatchSummary>
   exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
   exceptionDetail(company: string, id: string | number): Promise<ExceptionDetail>
-  actOnException(company: string, id: string | number, action: ExceptionAction, reason: string): Promise<MatchException>
-  manualMatch(company: string, id: string | number, moneyIds: readonly (string | number)[], reason: string): Promise<MatchException>
+  actOnException(company: string, id: string | number, action: ExceptionAction, reason: string): Promise<{ status: string }>
+  /** Matches an order (by its order key) with settlement transactions (by their refs) by hand. */
+  manualMatch(company: string, orderKey: string, moneyRefs: readonly (string | number)[], reason: string): Promise<{ status: string }>
   previewPosting(company: string, period: string): Promise<PostingPreview>
   runPosting(company: string, period: string): Promise<PostingRun>
   settings(company: string): Promise<CompanySettings>
@@ -340,6 +344,8 @@ export function normalizeVoucher(raw: unknown): Voucher {
     status: text(record.status),
     summary: text(record.summary),
     total: text(record.total),
+    store: text(record.store),
+    lineCount: typeof record.lines === 'number' ? record.lines : lines.length,
     lines: lines.map((line): VoucherLine => {
       const item = isRecord(line) ? line : {}
       const amount = text(item.amount) ?? ''
@@ -358,6 +364,60 @@ export function normalizeVoucher(raw: unknown): Voucher {
 function objectOf<T>(body: unknown, key: string): T {
   if (isRecord(body) && isRecord(body[key])) return body[key] as T
   return body as T
+}
+
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined)
+
+/** `{counts:{matches, exceptions, openByType}}` from GET /match, or an already flat summary. */
+function matchSummaryOf(body: unknown): MatchSummary {
+  const counts = isRecord(body) && isRecord(body.counts) ? body.counts : {}
+  const numbers = (value: unknown): Record<string, number> =>
+    isRecord(value) ? Object.fromEntries(Object.entries(value).map(([key, count]) => [key, Number(count)])) : {}
+  if (isRecord(counts.matches)) return { counts: numbers(counts.matches), exceptions: numbers(counts.openByType) }
+  return { counts: numbers(counts), exceptions: isRecord(body) ? numbers(body.exceptions) : {} }
+}
+
+/** The service's exception view: orderKey / why; the pane's: orderNo / message. */
+export function normalizeException(raw: unknown): MatchException {
+  const record = isRecord(raw) ? raw : {}
+  return {
+    id: typeof record.id === 'number' || typeof record.id === 'string' ? record.id : '',
+    type: textOf(record.type) ?? '',
+    status: textOf(record.status) ?? '',
+    orderNo: textOf(record.orderNo) ?? textOf(record.orderKey) ?? null,
+    store: textOf(record.store) ?? null,
+    amount: textOf(record.amount) ?? null,
+    difference: textOf(record.difference) ?? null,
+    message: textOf(record.message) ?? textOf(record.why) ?? null,
+    reason: textOf(record.reason) ?? textOf(record.decisionReason) ?? null,
+  }
+}
+
+/** One exception with its items: order-side items on the left, money on the right, candidates for a manual match. */
+function exceptionDetailOf(raw: unknown): ExceptionDetail {
+  const record = isRecord(raw) ? raw : {}
+  if (isRecord(record.exception)) return raw as ExceptionDetail
+  const exception = normalizeException(record)
+  const items = (Array.isArray(record.items) ? record.items : []).filter(isRecord)
+  const line = (item: Record<string, unknown>): MoneyLine => ({ id: textOf(item.ref), kind: textOf(item.kind), tradeNo: textOf(item.ref) ?? null, amount: textOf(item.amount) ?? '' })
+  const isOrder = (item: Record<string, unknown>) => /order/i.test(textOf(item.kind) ?? '')
+  const isCandidate = (item: Record<string, unknown>) => /candidate/i.test(textOf(item.role) ?? '')
+  const order: Record<string, string | number | null> = {}
+  for (const key of ['orderKey', 'store', 'channel', 'date', 'amount', 'difference', 'rule', 'level', 'currency']) {
+    const value = record[key]
+    if (typeof value === 'string' || typeof value === 'number') order[key] = value
+  }
+  for (const item of items.filter(isOrder)) order[textOf(item.ref) ?? 'order'] = textOf(item.amount) ?? null
+  return {
+    exception,
+    order,
+    money: items.filter((item) => !isOrder(item) && !isCandidate(item)).map(line),
+    candidates: items.filter((item) => !isOrder(item) && isCandidate(item)).map(line),
+  }
+}
+
+function statusOf(body: unknown, fallback = ''): { status: string } {
+  return { status: isRecord(body) && typeof body.status === 'string' ? body.status : fallback }
 }
 
 /** Settings live on the company record: `{company:{settings:{tolerance, mappings, rules, ...}}}`. */
@@ -462,25 +522,28 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       return listOf<ImportReject>(await request('GET', `${company(code)}/imports/${encodeURIComponent(String(id))}/rejects`), 'rejects')
     },
     async runMatch(code, period) {
-      return (await request('POST', `${company(code)}/match`, { period })) as MatchSummary
+      await request('POST', `${company(code)}/match/run`, {})
+      return matchSummaryOf(await request('GET', `${company(code)}/match${query({ period })}`))
     },
     async exceptions(code, filter) {
-      return listOf<MatchException>(await request('GET', `${company(code)}/exceptions${query(filter)}`), 'exceptions')
+      return listOf<unknown>(await request('GET', `${company(code)}/exceptions${query(filter)}`), 'exceptions').map(normalizeException)
     },
     async exceptionDetail(code, id) {
-      return (await request('GET', `${company(code)}/exceptions/${encodeURIComponent(String(id))}`)) as ExceptionDetail
+      return exceptionDetailOf(objectOf<unknown>(await request('GET', `${company(code)}/exceptions/${encodeURIComponent(String(id))}`), 'exception'))
     },
     async actOnException(code, id, action, reason) {
-      return objectOf<MatchException>(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/${action}`, { reason }), 'exception')
+      return statusOf(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/${action}`, { reason }))
     },
-    async manualMatch(code, id, moneyIds, reason) {
-      return objectOf<MatchException>(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/match`, { moneyIds, reason }), 'exception')
+    async manualMatch(code, orderKey, moneyRefs, reason) {
+      return statusOf(await request('POST', `${company(code)}/match/manual`, { order: orderKey, txns: moneyRefs.map(String), reason }), 'matched')
     },
     async previewPosting(code, period) {
       return { vouchers: listOf<unknown>(await request('POST', `${company(code)}/posting/preview`, { period }), 'vouchers').map(normalizeVoucher) }
     },
     async runPosting(code, period) {
-      return (await request('POST', `${company(code)}/posting/run`, { period })) as PostingRun
+      const body = await request('POST', `${company(code)}/posting/run`, { period })
+      const written = isRecord(body) && isRecord(body.written) ? body.written : isRecord(body) ? body : {}
+      return { vouchers: Number(written.vouchers ?? 0), lines: Number(written.lines ?? 0) }
     },
     async settings(code) {
       return settingsOf(await request('GET', company(code)))

@@ -61,8 +61,8 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
     if (result !== undefined) setDetail(result)
   }
 
-  function settled(updated: MatchException) {
-    setItems((current) => (current ?? []).map((item) => (item.id === updated.id ? { ...item, ...updated } : item)).filter((item) => status === 'all' || item.status === status))
+  function settled(id: string | number, newStatus: string) {
+    setItems((current) => (current ?? []).map((item) => (item.id === id ? { ...item, status: newStatus } : item)).filter((item) => status === 'all' || item.status === status))
     setDetail(null)
     setNotice(t('done'))
   }
@@ -126,7 +126,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
 }
 
 function ExceptionDetailView({ api, company, detail, role, onSettled }: {
-  api: LedgerApi; company: string; detail: ExceptionDetail; role: Role; onSettled: (item: MatchException) => void
+  api: LedgerApi; company: string; detail: ExceptionDetail; role: Role; onSettled: (id: string | number, status: string) => void
 }) {
   const t = useT()
   const styles = { ...usePaneStyles(), ...useStyles() }
@@ -143,7 +143,7 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
     }
     setLocal({})
     const result = await run(() => api.actOnException(company, detail.exception.id, action, reason.trim()))
-    if (result !== undefined) onSettled(result)
+    if (result !== undefined) onSettled(detail.exception.id, result.status)
   }
 
   async function match() {
@@ -152,8 +152,9 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
     if (reason.trim() === '') problems.reason = t('reasonRequired')
     setLocal(problems)
     if (Object.keys(problems).length > 0) return
-    const result = await run(() => api.manualMatch(company, detail.exception.id, chosen, reason.trim()))
-    if (result !== undefined) onSettled(result)
+    const orderKey = detail.exception.orderNo ?? ''
+    const result = await run(() => api.manualMatch(company, orderKey, chosen, reason.trim()))
+    if (result !== undefined) onSettled(detail.exception.id, result.status === '' ? 'resolved' : result.status)
   }
 
   const remote = fieldErrorsOf(error)

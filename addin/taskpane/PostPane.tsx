@@ -106,7 +106,15 @@ function VoucherTable({ vouchers }: { vouchers: readonly Voucher[] }) {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {vouchers.slice(0, 50).flatMap((voucher, index) => voucher.lines.map((line, lineIndex) => (
+          {vouchers.slice(0, 50).flatMap((voucher, index) => voucher.lines.length === 0 ? [(
+            <TableRow key={`${index}`}>
+              <TableCell>{`${voucherLabel(voucher, index)} ${voucher.date}`}</TableCell>
+              <TableCell>{voucher.summary ?? ''}</TableCell>
+              <TableCell>{voucher.store ?? ''}{voucher.lineCount !== undefined ? ` (${voucher.lineCount})` : ''}</TableCell>
+              <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
+              <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
+            </TableRow>
+          )] : voucher.lines.map((line, lineIndex) => (
             <TableRow key={`${index}-${lineIndex}`}>
               <TableCell>{lineIndex === 0 ? `${voucherLabel(voucher, index)} ${voucher.date}` : ''}</TableCell>
               <TableCell>{line.summary ?? voucher.summary ?? ''}</TableCell>

@@ -35,7 +35,7 @@ describe('API client', () => {
   })
 
   it('turns a missing route into notAvailable, but a missing record into notFound', async () => {
-    const missingRoute = client(() => respond(404, { error: { code: 'NOT_FOUND', message: 'no route POST /api/v1/companies/DEMO/match' } }))
+    const missingRoute = client(() => respond(404, { error: { code: 'NOT_FOUND', message: 'no route POST /api/v1/companies/DEMO/match/run' } }))
     expect((await failure(missingRoute.api.runMatch('DEMO', '2026-10'))).kind).toBe('notAvailable')
     const plain404 = client(() => new Response('404 Not Found', { status: 404 }))
     expect((await failure(plain404.api.runMatch('DEMO', '2026-10'))).kind).toBe('notAvailable')
@@ -64,6 +64,23 @@ describe('API client', () => {
       { accountCode: '1002', accountName: undefined, summary: 's', debit: '5.00', credit: '' },
       { accountCode: '1122', accountName: undefined, summary: 's', debit: '', credit: '5.00' },
     ])
+  })
+
+  it('runs matching then reads counts, and maps the service exception view', async () => {
+    const { api, calls } = client((url) => url.endsWith('/match/run')
+      ? respond(200, { run: { matched: 3 } })
+      : url.includes('/exceptions/5') ? respond(200, { exception: { id: 5, type: 'MISSING_PAYMENT', status: 'open', orderKey: 'T1', why: 'no money', amount: '10.00', difference: '10.00', store: 'tmall',
+        items: [{ kind: 'order', ref: 'T1', role: 'subject', amount: '10.00' }, { kind: 'settlement', ref: 'S9', role: 'candidate', amount: '10.00' }] } })
+      : respond(200, { counts: { matches: { confirmed: 3, suggested: 1 }, matchesByRule: {}, exceptions: { open: 2 }, openByType: { MISSING_PAYMENT: 2 } } }))
+    expect(await api.runMatch('DEMO', '2026-10')).toEqual({ counts: { confirmed: 3, suggested: 1 }, exceptions: { MISSING_PAYMENT: 2 } })
+    expect(calls.map((call) => `${call.init?.method} ${call.url}`)).toEqual([
+      'POST http://svc.test/api/v1/companies/DEMO/match/run', 'GET http://svc.test/api/v1/companies/DEMO/match?period=2026-10',
+    ])
+    const detail = await api.exceptionDetail('DEMO', 5)
+    expect(detail.exception).toMatchObject({ id: 5, orderNo: 'T1', message: 'no money' })
+    expect(detail.candidates).toEqual([{ id: 'S9', kind: 'settlement', tradeNo: 'S9', amount: '10.00' }])
+    await api.manualMatch('DEMO', 'T1', ['S9'], 'by hand')
+    expect(JSON.parse(String(calls.at(-1)?.init?.body))).toEqual({ order: 'T1', txns: ['S9'], reason: 'by hand' })
   })
 
   it('reads and patches company settings on the company record', async () => {

@@ -94,8 +94,8 @@ function matchApi(overrides: Partial<LedgerApi> = {}): Partial<LedgerApi> {
     exceptions: vi.fn(async () => [EXCEPTION]),
     runMatch: vi.fn(async () => ({ counts: { matched: 118, partial: 1, unmatched: 2 }, exceptions: { amount_mismatch: 1, missing_payment: 2 } })),
     exceptionDetail: vi.fn(async () => DETAIL),
-    actOnException: vi.fn(async (_company: string, _id: string | number, action: string) => ({ ...EXCEPTION, status: action === 'ignore' ? 'ignored' : 'resolved' })),
-    manualMatch: vi.fn(async () => ({ ...EXCEPTION, status: 'resolved' })),
+    actOnException: vi.fn(async (_company: string, _id: string | number, action: string) => ({ status: action === 'ignore' ? 'ignored' : 'resolved' })),
+    manualMatch: vi.fn(async () => ({ status: 'matched' })),
     ...overrides,
   }
 }
@@ -146,7 +146,7 @@ describe('Match', () => {
     await user.click(within(detail).getByRole('checkbox', { name: /2026101622002/ }))
     await fill(user, within(detail).getByRole('textbox'), '补款')
     await user.click(within(detail).getByRole('button', { name: 'Match selected' }))
-    expect(api.manualMatch).toHaveBeenCalledWith('DEMO', 41, ['m2'], '补款')
+    expect(api.manualMatch).toHaveBeenCalledWith('DEMO', '202610150000000001', ['m2'], '补款')
   })
 
   it('offers Approve only to approvers and nothing to sales', async () => {

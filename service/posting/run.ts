@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, planEntries, toVouchers } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -62,11 +62,8 @@ async function postedSources(context: LedgerContext, companyId: number): Promise
     const kind = String(row.source_kind)
     const id = String(row.source_id)
     posted.add(`${kind}\u0000${id}`)
-    if (kind === 'orderRefund') {
-      const cut = id.lastIndexOf('#')
-      const orderKey = id.slice(0, id.indexOf('#'))
-      refunds.set(orderKey, (refunds.get(orderKey) ?? 0n) + BigInt(id.slice(cut + 1)))
-    }
+    const marker = kind === 'orderRefund' ? parseRefundMarker(id) : null
+    if (marker) refunds.set(marker.orderKey, (refunds.get(marker.orderKey) ?? 0n) + marker.amount)
   }
   return { posted, refunds }
 }

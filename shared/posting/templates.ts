@@ -197,6 +197,20 @@ function settlementEntries(scope: Scope, money: OrderMoney): Set<SettlementTxn> 
 const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b)
 const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b)
 
+/**
+ * The source item that records a refund's amount against its order, so later
+ * runs continue the cumulative VAT split: id = JSON [orderKey, eventKey, amount].
+ */
+export function refundMarker(orderKey: string, eventKey: string, amount: bigint): SourceItem {
+  return { kind: 'orderRefund', id: JSON.stringify([orderKey, eventKey, amount.toString()]) }
+}
+
+export function parseRefundMarker(id: string): { orderKey: string; amount: bigint } | null {
+  const parsed: unknown = JSON.parse(id)
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[2] !== 'string') return null
+  return { orderKey: parsed[0], amount: BigInt(parsed[2]) }
+}
+
 interface RefundEvent {
   readonly amount: Minor
   readonly date: string
@@ -209,7 +223,7 @@ interface RefundEvent {
 function refundEntry(scope: Scope, money: OrderMoney, event: RefundEvent): void {
   const { order, store } = money
   const orderKey = orderKeyOf(order)
-  const marker = { kind: 'orderRefund', id: `${orderKey}#${event.key}#${event.amount}` }
+  const marker = refundMarker(orderKey, event.key, event.amount)
   const rate = rateFor(scope, order.currency, event.date, event.sources[0] ?? marker, store.code)
   if (rate === undefined) return
   const before = scope.refundTotals.get(orderKey) ?? BigInt(scope.options.refundedBefore?.(orderKey) ?? 0n)
@@ -292,6 +306,20 @@ function indexOrders(orders: ReadonlyArray<Order>): (txn: SettlementTxn) => Orde
   }
 }
 
+/** A recognised order refunded in full before any money reached the seller: reverse the whole sale. */
+function fullRefundWithoutPayment(scope: Scope, order: Order, money: OrderMoney | undefined): void {
+  const store = scope.options.stores.get(order.store)
+  const date = recognitionDate(order, scope.options.policy.recognition)
+  if (!store || date === undefined || order.gross === 0n) return
+  const txns = money?.txns ?? []
+  if (txns.some((txn) => txn.kind === 'payment')) return
+  const refundTxns = txns.filter((txn) => txn.kind === 'refund').reduce((sum, txn) => sum - txn.amount, 0n)
+  if (order.refunded - refundTxns < order.gross) return
+  const key = `${orderKeyOf(order)}#before`
+  if (scope.isPosted(refundMarker(orderKeyOf(order), key, order.gross))) return
+  refundEntry(scope, { order, store, txns }, { amount: order.gross, date, key, before: true, sources: [] })
+}
+
 const compareTxns = (a: SettlementTxn, b: SettlementTxn): number => (a.occurredAt === b.occurredAt ? (txnKeyOf(a) < txnKeyOf(b) ? -1 : 1) : a.occurredAt < b.occurredAt ? -1 : 1)
 
 /**
@@ -330,6 +358,7 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
     saleEntry(scope, order, store)
     inventoryEntries(scope, order, store, linesByOrder.get(orderKeyOf(order)) ?? [])
   }
+  for (const order of input.orders) fullRefundWithoutPayment(scope, order, money.get(orderKeyOf(order)))
   for (const group of money.values()) {
     const used = settlementEntries(scope, group)
     for (const txn of group.txns) {

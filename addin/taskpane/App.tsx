@@ -30,9 +30,10 @@ export interface AppProps {
 }
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalM, minHeight: '100vh', boxSizing: 'border-box' },
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalM, minHeight: '100vh', boxSizing: 'border-box', maxWidth: '100vw', minWidth: 0 },
   header: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  context: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalS },
+  context: { display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: tokens.spacingHorizontalS, '& > *': { minWidth: 0 } },
+  fill: { minWidth: 0, width: '100%', maxWidth: '100%', boxSizing: 'border-box' },
   who: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, fontSize: tokens.fontSizeBase200 },
 })
 
@@ -110,12 +111,12 @@ function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: W
         <>
           <div className={styles.context}>
             <Field label={t('company')}>
-              <Select value={company.code} onChange={(_, data) => store.setState({ companyCode: data.value })}>
+              <Select className={styles.fill} value={company.code} onChange={(_, data) => store.setState({ companyCode: data.value })}>
                 {session.companies.map((item) => <option key={item.code} value={item.code}>{item.code} · {item.name}</option>)}
               </Select>
             </Field>
             <Field label={t('period')}>
-              <Input type="month" value={period} onChange={(_, data) => { if (/^\d{4}-\d{2}$/.test(data.value)) store.setState({ period: data.value }) }} />
+              <Input className={styles.fill} type="month" value={period} onChange={(_, data) => { if (/^\d{4}-\d{2}$/.test(data.value)) store.setState({ period: data.value }) }} />
             </Field>
           </div>
           <TabList selectedValue={tab} onTabSelect={(_, data) => {

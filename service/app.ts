@@ -13,6 +13,7 @@ import { reportRoutes } from './routes/reports.ts'
 import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
 import { matchRoutes } from './routes/match.ts'
+import { importRoutes } from './routes/imports.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     companyRoutes(deps),
     voucherRoutes(deps),
     matchRoutes(deps),
+    importRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps),

@@ -7,6 +7,7 @@ import { registerLedgerCommands } from './cli/ledger.ts'
 import { registerPostingCommands } from './cli/post.ts'
 import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
+import { registerImportCommands } from './cli/import.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
 import { type Company, getCompany, listCompanies } from './ledger/company.ts'
@@ -115,6 +116,7 @@ export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: 
   registerPostingCommands(program, runtime)
   registerMatchCommands(program, runtime)
   registerReportCommands(program, runtime)
+  registerImportCommands(program, runtime)
   return { program, runtime }
 }
 

@@ -38,6 +38,10 @@ export const PERMISSIONS = {
   'exceptions.read': ALL,
   'exceptions.decide': BOOKKEEPERS,
   'exceptions.approve': ['admin', 'accountant', 'approver'],
+  'import.create': BOOKKEEPERS,
+  'import.read': ALL,
+  'orders.read': ALL,
+  'txns.read': ALL,
 } as const satisfies Record<string, ReadonlyArray<Role>>
 
 export type Permission = keyof typeof PERMISSIONS

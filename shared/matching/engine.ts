@@ -213,7 +213,8 @@ class Run {
 
   private orderGroup(group: OrderGroup, order: Order | null, difference: Minor): Group {
     const first = order ?? group.txns[0]
-    const sortedTxns = group.txns.length > 1 ? byRef(group.txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : group.txns
+    // Items stay in arrival order here (sorting 1M small groups costs more than the join); groupItems() sorts for keys and hashes.
+    const sortedTxns = group.followUp && group.txns.length > 1 ? byRef(group.txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : group.txns
     const orders = group.orders.length > 1 ? byRef(group.orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item }))) : group.orders
     return {
       level: 'order', anchor: group.followUp ? `${group.key}+${naturalKey({ kind: 'settlementTxn', record: sortedTxns[0] ?? (group.txns[0] as SettlementTxn) })}` : group.key,

@@ -22,7 +22,7 @@ describe('order level', () => {
   it('matches one order to its payment, commission and fee by normalised order number', () => {
     const out = run({ orders: [anOrder('1001', '100.00')], settlements: [aTxn('a1', 'payment', '100.00', { orderRef: 'T200P1001' }), aTxn('a1', 'commission', '-5.00', { orderRef: '`1001' }), aTxn('a1', 'fee', '-0.60', { orderRef: '="1001"' })] })
     expect(brief(out)).toEqual({ matches: ['order:1001 order-key confirmed 0'], exceptions: [] })
-    expect(out.matches[0]?.settlements.map((t) => t.kind)).toEqual(['commission', 'fee', 'payment'])
+    expect(out.matches[0]?.settlements.map((t) => t.kind).sort()).toEqual(['commission', 'fee', 'payment'])
   })
   it('matches through the sub-order number and through the Taobao 支付单号 = Alipay trade number', () => {
     const out = run({

@@ -1,21 +1,22 @@
-import type { Account } from '../../shared/accounts.ts'
 import { isWithin, matchesAccountPattern } from '../../shared/accounts.ts'
 
 /**
- * In-memory view of one company's materialized balances (account x period x
- * store x currency), loaded with one query per batch. Answers cumulative sums
- * "up to period p" by binary search over lazily built, memoized series, so a
- * batch of thousands of calls costs one query plus O(calls x accounts matched).
+ * In-memory view of one company's materialized balances, loaded with one query
+ * per batch as slices: one per account x store x currency, holding that
+ * slice's movements per period. A call is answered by one binary search in a
+ * memoized cumulative series per (account pattern, store filter, currency
+ * filter), so thousands of calls cost one query plus one series per distinct
+ * pattern and filter.
  */
-export interface BalanceRow {
+export interface BalanceSlice {
   readonly account: string
-  readonly period: string
   readonly store: string
   readonly currency: string
-  readonly debit: bigint
-  readonly credit: bigint
-  readonly debitOriginal: bigint
-  readonly creditOriginal: bigint
+  readonly periods: ReadonlyArray<string>
+  readonly debit: ReadonlyArray<bigint>
+  readonly credit: ReadonlyArray<bigint>
+  readonly debitOriginal: ReadonlyArray<bigint>
+  readonly creditOriginal: ReadonlyArray<bigint>
 }
 
 export interface Sums {
@@ -27,7 +28,7 @@ export interface Sums {
 
 const ZERO_SUMS: Readonly<Sums> = Object.freeze({ debit: 0n, credit: 0n, debitOriginal: 0n, creditOriginal: 0n })
 
-/** Periods ascending with running totals: cumulative[i] = Σ rows with period <= periods[i]. */
+/** Periods ascending with running totals: cumulative[i] = Σ movements of periods <= periods[i]. */
 interface Series {
   readonly periods: string[]
   readonly cumulative: Sums[]
@@ -41,56 +42,44 @@ export interface SliceFilter {
 }
 
 export class BalanceIndex {
-  private readonly rowsByAccount = new Map<string, BalanceRow[]>()
+  private readonly slicesByAccount = new Map<string, BalanceSlice[]>()
   private readonly series = new Map<string, Series>()
   private readonly patternLeaves = new Map<string, string[]>()
 
-  constructor(
-    readonly chart: ReadonlyMap<string, Account>,
-    rows: Iterable<BalanceRow>,
-  ) {
-    for (const row of rows) {
-      const list = this.rowsByAccount.get(row.account)
-      if (list) list.push(row)
-      else this.rowsByAccount.set(row.account, [row])
+  constructor(slices: Iterable<BalanceSlice>) {
+    for (const slice of slices) {
+      const list = this.slicesByAccount.get(slice.account)
+      if (list) list.push(slice)
+      else this.slicesByAccount.set(slice.account, [slice])
     }
   }
 
-  /** Leaf codes (with balances or in the chart) covered by an exact code (rolls up) or a `5601*` prefix. */
+  /** Accounts with balances covered by an exact code (rolls up its children) or a `5601*` prefix. */
   leavesOf(pattern: string): string[] {
     const cached = this.patternLeaves.get(pattern)
     if (cached) return cached
     const codes = new Set<string>()
-    for (const account of this.chart.values()) if (account.isLeaf && covers(account.code, pattern)) codes.add(account.code)
-    for (const code of this.rowsByAccount.keys()) if (covers(code, pattern)) codes.add(code)
+    for (const code of this.slicesByAccount.keys()) if (covers(code, pattern)) codes.add(code)
     const leaves = [...codes].sort()
     this.patternLeaves.set(pattern, leaves)
     return leaves
   }
 
-  /** Σ movements of the pattern's leaves over periods <= `period` (null = nothing, i.e. zero). */
-  cumulative(pattern: string, period: string | null, filter: SliceFilter): Sums {
-    const total: Sums = { ...ZERO_SUMS }
-    if (period === null) return total
-    for (const leaf of this.leavesOf(pattern)) add(total, this.at(leaf, period, filter))
-    return total
+  /** Leaf accounts with any balance, for trial balances. */
+  accountsWithBalances(): string[] {
+    return [...this.slicesByAccount.keys()].sort()
   }
 
-  /** Accounts (leaves) with any balance row, for trial balances. */
-  accountsWithRows(): string[] {
-    return [...this.rowsByAccount.keys()].sort()
-  }
-
-  at(leaf: string, period: string, filter: SliceFilter): Readonly<Sums> {
-    const series = this.seriesOf(leaf, filter)
+  /** Σ movements of the pattern's leaves over periods <= `period`. */
+  cumulative(pattern: string, period: string, filter: SliceFilter): Readonly<Sums> {
+    const series = this.seriesOf(pattern, filter)
     // last index whose period <= `period`
     let low = 0
     let high = series.periods.length - 1
     let found = -1
     while (low <= high) {
       const middle = (low + high) >> 1
-      const candidate = series.periods[middle] ?? ''
-      if (candidate <= period) {
+      if ((series.periods[middle] ?? '') <= period) {
         found = middle
         low = middle + 1
       } else {
@@ -100,22 +89,26 @@ export class BalanceIndex {
     return found === -1 ? ZERO_SUMS : (series.cumulative[found] ?? ZERO_SUMS)
   }
 
-  private seriesOf(leaf: string, filter: SliceFilter): Series {
-    const key = `${leaf}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
+  private seriesOf(pattern: string, filter: SliceFilter): Series {
+    const key = `${pattern}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
     const cached = this.series.get(key)
     if (cached) return cached
     const byPeriod = new Map<string, Sums>()
-    for (const row of this.rowsByAccount.get(leaf) ?? []) {
-      if (filter.store !== null && row.store !== filter.store) continue
-      if (filter.currency !== null && row.currency !== filter.currency) continue
-      const sums = byPeriod.get(row.period) ?? { ...ZERO_SUMS }
-      add(sums, row)
-      byPeriod.set(row.period, sums)
+    for (const leaf of this.leavesOf(pattern)) {
+      for (const slice of this.slicesByAccount.get(leaf) ?? []) {
+        if (filter.store !== null && slice.store !== filter.store) continue
+        if (filter.currency !== null && slice.currency !== filter.currency) continue
+        addSlice(byPeriod, slice, filter.currency !== null)
+      }
     }
     const periods = [...byPeriod.keys()].sort()
     const running: Sums = { ...ZERO_SUMS }
     const cumulative = periods.map((period) => {
-      add(running, byPeriod.get(period) ?? ZERO_SUMS)
+      const sums = byPeriod.get(period) ?? ZERO_SUMS
+      running.debit += sums.debit
+      running.credit += sums.credit
+      running.debitOriginal += sums.debitOriginal
+      running.creditOriginal += sums.creditOriginal
       return { ...running }
     })
     const series = { periods, cumulative }
@@ -124,15 +117,26 @@ export class BalanceIndex {
   }
 }
 
-function covers(code: string, pattern: string): boolean {
-  return pattern.endsWith('*') ? matchesAccountPattern(code, pattern) : isWithin(code, pattern)
+/** Original-currency sums only mean something within one currency; skip them otherwise. */
+function addSlice(byPeriod: Map<string, Sums>, slice: BalanceSlice, withOriginal: boolean): void {
+  for (let index = 0; index < slice.periods.length; index += 1) {
+    const period = slice.periods[index] ?? ''
+    let sums = byPeriod.get(period)
+    if (!sums) {
+      sums = { ...ZERO_SUMS }
+      byPeriod.set(period, sums)
+    }
+    sums.debit += slice.debit[index] ?? 0n
+    sums.credit += slice.credit[index] ?? 0n
+    if (withOriginal) {
+      sums.debitOriginal += slice.debitOriginal[index] ?? 0n
+      sums.creditOriginal += slice.creditOriginal[index] ?? 0n
+    }
+  }
 }
 
-function add(target: Sums, source: Readonly<Sums>): void {
-  target.debit += source.debit
-  target.credit += source.credit
-  target.debitOriginal += source.debitOriginal
-  target.creditOriginal += source.creditOriginal
+function covers(code: string, pattern: string): boolean {
+  return pattern.endsWith('*') ? matchesAccountPattern(code, pattern) : isWithin(code, pattern)
 }
 
 export function subtract(later: Readonly<Sums>, earlier: Readonly<Sums>): Sums {

@@ -1,4 +1,4 @@
-import type { Account } from '../../shared/accounts.ts'
+import { type Account, matchesAccountPattern } from '../../shared/accounts.ts'
 import { isLedgerError } from '../../shared/errors.ts'
 import { toExcelNumber } from '../../shared/money.ts'
 import { previousPeriod } from '../../shared/period.ts'
@@ -7,8 +7,8 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { CallError, notAvailable } from './arguments.ts'
 import { BalanceIndex, type Sums, subtract } from './balance-index.ts'
 import type { BatchRequest, BatchResponse, CellScalar, CellValue, FunctionCall, FunctionResult } from './contract.ts'
-import { type Membership, loadBalanceRows, loadMemberships } from './load.ts'
-import { type LedgerPlan, type Plan, isLedgerPlan, lastPeriodOf, planCall, subjectOf } from './plan.ts'
+import { type Membership, ledgerVersion, loadBalanceSlices, loadMemberships } from './load.ts'
+import { type Plan, isLedgerPlan, planCall, subjectOf } from './plan.ts'
 import { NO_ACCESS, canSee } from './visibility.ts'
 import { type Permission, can } from '../auth/permissions.ts'
 import { type Extras, evaluateExtra, loadExtras } from './extras.ts'
@@ -91,27 +91,47 @@ async function loadBooks(context: LedgerContext, planned: ReadonlyArray<Planned>
     groups.set(item.membership.companyId, group)
   }
   const books = await Promise.all([...groups.values()].map(async ({ membership, plans }): Promise<CompanyBook> => {
-    const ledgerPlans = plans.filter(isLedgerPlan)
-    const [chart, rows, extras] = await Promise.all([
+    const needsBalances = plans.some(isLedgerPlan)
+    const [chart, index, extras] = await Promise.all([
       loadChart(context, membership.companyId),
-      ledgerPlans.length ? loadBalanceRows(context, { companyId: membership.companyId, ...balanceScope(ledgerPlans) }) : Promise.resolve([]),
+      needsBalances ? cachedBalances(context, membership) : Promise.resolve<BalanceIndex | null>(null),
       loadExtras(context, membership, plans),
     ])
-    return { membership, chart, index: new BalanceIndex(chart, rows), extras }
+    return { membership, chart, index: index ?? new BalanceIndex([]), extras }
   }))
   return new Map(books.map((book) => [book.membership.companyId, book]))
 }
 
-function balanceScope(plans: ReadonlyArray<LedgerPlan>): { to: string; stores: Set<string> | null } {
-  let to = ''
-  let stores: Set<string> | null = new Set<string>()
-  for (const plan of plans) {
-    const last = lastPeriodOf(plan)
-    if (last > to) to = last
-    if (plan.store === null) stores = null
-    else stores?.add(plan.store)
+/**
+ * Balances change only with a ledger write, and Excel sends a workbook's cells
+ * in many batches: keep each company's index (with its memoized series) until
+ * the ledger version moves. Per open database, never shared between databases.
+ */
+const balanceCaches = new WeakMap<object, Map<number, { version: number; index: BalanceIndex }>>()
+const CACHED_COMPANIES_MAX = 16
+
+async function cachedBalances(context: LedgerContext, membership: Membership): Promise<BalanceIndex> {
+  const version = await ledgerVersion(context)
+  let cache = balanceCaches.get(context.db)
+  if (!cache) {
+    cache = new Map()
+    balanceCaches.set(context.db, cache)
   }
-  return { to, stores }
+  const hit = cache.get(membership.companyId)
+  if (hit && hit.version === version) return hit.index
+  const index = new BalanceIndex(await loadBalanceSlices(context, membership.companyId, membership.baseCurrency))
+  cache.delete(membership.companyId)
+  cache.set(membership.companyId, { version, index })
+  if (cache.size > CACHED_COMPANIES_MAX) {
+    const oldest = cache.keys().next()
+    if (!oldest.done) cache.delete(oldest.value)
+  }
+  return index
+}
+
+/** Drops cached balances of a database (benchmarks measure cold batches with it). */
+export function clearBalanceCache(context: LedgerContext): void {
+  balanceCaches.delete(context.db)
 }
 
 function evaluatePlan(book: CompanyBook, plan: Plan): CellValue {
@@ -147,11 +167,12 @@ function pick(fn: 'ACTIVITY' | 'DEBITS' | 'CREDITS', movement: Sums): bigint {
 }
 
 function assertKnownAccount(book: CompanyBook, pattern: string): void {
-  if (pattern.endsWith('*')) {
-    if (book.index.leavesOf(pattern).length === 0) throw notAvailable(`no account matches ${pattern}`)
-  } else if (!book.chart.has(pattern) && book.index.leavesOf(pattern).length === 0) {
-    throw notAvailable(`unknown account ${pattern}`)
+  if (!pattern.endsWith('*')) {
+    if (!book.chart.has(pattern) && book.index.leavesOf(pattern).length === 0) throw notAvailable(`unknown account ${pattern}`)
+    return
   }
+  for (const code of book.chart.keys()) if (matchesAccountPattern(code, pattern)) return
+  if (book.index.leavesOf(pattern).length === 0) throw notAvailable(`no account matches ${pattern}`)
 }
 
 export const TB_HEADER: CellScalar[] = ['code', 'name', 'debit', 'credit']
@@ -163,8 +184,8 @@ export const TB_HEADER: CellScalar[] = ['code', 'name', 'debit', 'credit']
  */
 function trialBalanceCells(book: CompanyBook, period: string, store: string | null): CellScalar[][] {
   const closing = new Map<string, bigint>()
-  for (const leaf of book.index.accountsWithRows()) {
-    const sums = book.index.at(leaf, period, { store, currency: null })
+  for (const leaf of book.index.accountsWithBalances()) {
+    const sums = book.index.cumulative(leaf, period, { store, currency: null })
     if (sums.debit === 0n && sums.credit === 0n) continue
     for (let code: string | null = leaf; code !== null; code = book.chart.get(code)?.parent ?? null) {
       closing.set(code, (closing.get(code) ?? 0n) + sums.debit - sums.credit)

@@ -1,9 +1,8 @@
-import type { InValue } from '@libsql/client'
 import type { LedgerContext } from '../ledger/context.ts'
-import type { BalanceRow } from './balance-index.ts'
+import type { BalanceSlice } from './balance-index.ts'
 import { type Membership, membershipsOf } from '../auth/users.ts'
 
-/** The queries of a batch: memberships (1), then per company chart (1) and balances (1). */
+/** The queries of a batch: memberships, then per company the chart, the ledger version and, on a cache miss, the balances. */
 export type { Membership }
 
 export async function loadMemberships(context: LedgerContext, userId: number): Promise<Map<string, Membership>> {
@@ -11,46 +10,69 @@ export async function loadMemberships(context: LedgerContext, userId: number): P
   return new Map(memberships.map((membership) => [membership.companyCode, membership]))
 }
 
-export interface BalanceQuery {
-  readonly companyId: number
-  /** last period any call reads */
-  readonly to: string
-  /** null = every store is needed */
-  readonly stores: ReadonlySet<string> | null
+/**
+ * The ledger's version for caching: every write of balances appends to the
+ * audit log in the same transaction (service/ledger/vouchers.ts), so the log's
+ * last id changes whenever balances can have. O(1): the rowid's maximum.
+ */
+export async function ledgerVersion(context: LedgerContext): Promise<number> {
+  const result = await context.db.client.execute('SELECT COALESCE(MAX(id), 0) AS version FROM audit_log')
+  return Number(result.rows[0]?.version ?? 0)
 }
 
 /**
- * One range scan of `balances_period (company_id, period)`: every row a batch
- * can need. Its size is accounts x periods x stores x currencies, independent
- * of the number of voucher lines.
+ * All materialized movements of a company in one scan of the primary key
+ * (company, account, period, store, currency), packed by SQLite into one row
+ * per account: the libSQL client is slow per row, not per byte. Original-
+ * currency amounts travel only for foreign-currency rows (equal otherwise).
+ * Size: accounts x periods x stores x currencies, independent of voucher lines.
  */
-export async function loadBalanceRows(context: LedgerContext, query: BalanceQuery): Promise<BalanceRow[]> {
-  const conditions = ['company_id = ?', 'period <= ?']
-  const args: InValue[] = [query.companyId, query.to]
-  if (query.stores !== null) {
-    conditions.push(`store IN (${[...query.stores].map(() => '?').join(',')})`)
-    args.push(...query.stores)
-  }
+export async function loadBalanceSlices(context: LedgerContext, companyId: number, baseCurrency: string): Promise<BalanceSlice[]> {
   const result = await context.db.client.execute({
-    sql: `SELECT account_code, period, store, currency, debit_minor, credit_minor, debit_original_minor, credit_original_minor FROM balances WHERE ${conditions.join(' AND ')}`,
-    args,
+    sql: `SELECT account_code, group_concat(store || ',' || currency || ',' || period || ',' || debit_minor || ',' || credit_minor
+        || CASE WHEN currency = ? THEN '' ELSE ',' || debit_original_minor || ',' || credit_original_minor END, ';') AS entries
+      FROM balances WHERE company_id = ? GROUP BY account_code`,
+    args: [baseCurrency, companyId],
   })
-  const rows: BalanceRow[] = new Array(result.rows.length)
-  let index = 0
-  for (const row of result.rows) {
-    rows[index] = {
-      account: String(row.account_code), period: String(row.period), store: String(row.store), currency: String(row.currency),
-      debit: toBigInt(row.debit_minor), credit: toBigInt(row.credit_minor),
-      debitOriginal: toBigInt(row.debit_original_minor), creditOriginal: toBigInt(row.credit_original_minor),
-    }
-    index += 1
-  }
-  return rows
+  const slices: BalanceSlice[] = []
+  for (const row of result.rows) slices.push(...unpack(String(row.account_code), String(row.entries)))
+  return slices
 }
 
-function toBigInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value)
-  throw new Error(`invariant violated: balance column holds ${String(value)}`)
+const INTEGER = /^-?\d+$/
+
+interface MutableSlice {
+  readonly account: string
+  readonly store: string
+  readonly currency: string
+  readonly periods: string[]
+  readonly debit: bigint[]
+  readonly credit: bigint[]
+  readonly debitOriginal: bigint[]
+  readonly creditOriginal: bigint[]
+}
+
+/** `store,currency,period,debit,credit[,debitOriginal,creditOriginal];...` -> slices per store x currency. */
+function unpack(account: string, entries: string): MutableSlice[] {
+  const slices = new Map<string, MutableSlice>()
+  for (const entry of entries.split(';')) {
+    const [store = '', currency = '', period = '', ...amounts] = entry.split(',')
+    if ((amounts.length !== 2 && amounts.length !== 4) || !amounts.every((amount) => INTEGER.test(amount))) {
+      throw new Error(`invariant violated: balance entry "${entry}" of ${account}`)
+    }
+    const key = `${store}\u0000${currency}`
+    let slice = slices.get(key)
+    if (!slice) {
+      slice = { account, store, currency, periods: [], debit: [], credit: [], debitOriginal: [], creditOriginal: [] }
+      slices.set(key, slice)
+    }
+    const debit = BigInt(amounts[0] ?? '0')
+    const credit = BigInt(amounts[1] ?? '0')
+    slice.periods.push(period)
+    slice.debit.push(debit)
+    slice.credit.push(credit)
+    slice.debitOriginal.push(amounts.length === 4 ? BigInt(amounts[2] ?? '0') : debit)
+    slice.creditOriginal.push(amounts.length === 4 ? BigInt(amounts[3] ?? '0') : credit)
+  }
+  return [...slices.values()]
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { FunctionCall } from '../../service/functions/contract.ts'
 import { evaluateBatch } from '../../service/functions/evaluate.ts'
 import { createContext } from '../../service/ledger/context.ts'
+import { reverseVoucher, writeVouchers } from '../../service/ledger/vouchers.ts'
+import { aSale } from '../support/builders.ts'
 import { functionsLedger } from './support.ts'
 
 const call = (id: string, fn: string, ...args: Array<string | number | boolean | null>): FunctionCall => ({ id, fn, args })
@@ -136,7 +138,7 @@ describe('worksheet function evaluation', () => {
     expect(response.results).toEqual([{ id: 'now', value: 155 }])
   })
 
-  it('evaluates a thousand calls across periods and stores in three queries (memberships, chart, balances)', async () => {
+  it('evaluates a thousand calls in four queries (memberships, chart, ledger version, balances) and a repeat in three', async () => {
     const ledger = await functionsLedger()
     let queries = 0
     const client = new Proxy(ledger.context.db.client, {
@@ -154,9 +156,23 @@ describe('worksheet function evaluation', () => {
       calls.push(index % 3 === 0 ? call(`c${index}`, 'ACTIVITY', account, period, null, store) : call(`c${index}`, 'BALANCE', account, period, store))
     }
     const response = await evaluateBatch(context, { userId: ledger.users.accountant }, { calls, company: 'ACME' })
-    expect(queries).toBe(3)
+    expect(queries).toBe(4)
     expect(response.results).toHaveLength(1000)
     expect(response.results.filter((result) => !("value" in result))).toEqual([])
     expect([response.results[10], response.results[11]]).toEqual([{ id: 'c10', value: -13 }, { id: 'c11', value: 71 }])
+    queries = 0
+    const repeat = await evaluateBatch(context, { userId: ledger.users.accountant }, { calls, company: 'ACME' })
+    expect(queries).toBe(3)
+    expect(repeat).toEqual(response)
+  })
+
+  it('sees a voucher posted after the previous batch: cached balances follow the ledger version', async () => {
+    const ledger = await functionsLedger()
+    const ask = () => evaluateBatch(ledger.context, { userId: ledger.users.accountant }, { calls: [call('ar', 'BALANCE', '1122', '2026-11')], company: 'ACME' })
+    expect((await ask()).results).toEqual([{ id: 'ar', value: 155 }])
+    const [posted] = await writeVouchers(ledger.context, { userId: null }, ledger.company.id, [{ input: aSale('2026-11-20').build() }], { mode: 'post' })
+    expect((await ask()).results).toEqual([{ id: 'ar', value: 268 }])
+    await reverseVoucher(ledger.context, { userId: null }, ledger.company.id, posted?.id ?? 0, { date: '2026-11-21' })
+    expect((await ask()).results).toEqual([{ id: 'ar', value: 155 }])
   })
 })

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
 import { Readable, Transform } from 'node:stream'
-import { parse as parseCsv } from 'csv-parse'
-import ExcelJS from 'exceljs'
 import { unzipSync } from 'fflate'
 import iconv from 'iconv-lite'
 import { LedgerError } from '../../shared/errors.ts'
-import { Decimal } from '../../shared/money.ts'
 import type { Container } from './types.ts'
+import { type CsvRecord, CsvTokenizer } from './csv.ts'
+import { readXlsxRows } from './xlsx.ts'
 
 /**
  * Bytes -> rows: container sniffing, size and zip-bomb guards, encoding
@@ -72,8 +71,15 @@ function headBytes(input: FileInput, length: number): Uint8Array {
 }
 
 function byteStream(input: FileInput): Readable {
-  if (input.bytes) return Readable.from([Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)])
-  return createReadStream(input.path ?? '', { highWaterMark: 1024 * 1024 })
+  // csv-parse slows down on big chunks (it re-slices its carry-over buffer): feed it 64 KB at a time.
+  const chunk = 64 * 1024
+  if (input.bytes) {
+    const bytes = input.bytes
+    return Readable.from((function* () {
+      for (let start = 0; start < bytes.byteLength; start += chunk) yield Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(chunk, bytes.byteLength - start))
+    })())
+  }
+  return createReadStream(input.path ?? '', { highWaterMark: chunk })
 }
 
 export async function hashInput(input: FileInput): Promise<string> {
@@ -187,64 +193,29 @@ export async function openFile(input: FileInput, limits: Limits = DEFAULT_LIMITS
 
 async function* csvRows(input: FileInput, encoding: Encoding, delimiter: string, onReject: (rowNumber: number, reason: string) => void): AsyncIterable<RawRow> {
   const decoder = encoding === 'utf8' ? utf8Decoder() : iconv.decodeStream('gb18030', { stripBOM: true })
-  const parser = parseCsv({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    rtrim: true,
-    info: true,
-    skip_empty_lines: false,
-    skip_records_with_error: true,
-    max_record_size: 1_000_000,
-  })
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    onReject(typeof error.lines === 'number' ? error.lines : 0, error.message.includes('Quote Not Closed') ? `truncated or broken quoting: ${error.message}` : error.message)
-  })
   const source = byteStream(input)
-  source.on('error', (error) => parser.destroy(error))
-  source.pipe(decoder).pipe(parser)
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const cells = item.record
-    let newlines = 0
-    for (const cell of cells) if (cell.includes('\n')) newlines += cell.split('\n').length - 1
-    yield { rowNumber: item.info.lines - newlines, cells }
+  source.on('error', (error) => decoder.emit('error', error))
+  source.pipe(decoder)
+  const tokenizer = new CsvTokenizer(delimiter)
+  const records: CsvRecord[] = []
+  for await (const text of decoder as AsyncIterable<string>) {
+    try {
+      tokenizer.push(text, records)
+    } catch (error) {
+      source.destroy()
+      throw new LedgerError('VALIDATION', `${input.name}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    for (const record of records) yield { rowNumber: record.line, cells: record.cells }
+    records.length = 0
   }
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'string') return value
-  if (typeof value === 'number') return Number.isFinite(value) ? new Decimal(value).toSignificantDigits(15).toString() : ''
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return ''
-    return value.toISOString().slice(0, 19).replace('T', ' ')
+  const last = tokenizer.end()
+  if (last.unclosedQuote && last.record) {
+    onReject(last.record.line, `truncated file or broken quoting: a quoted field opened on line ${last.record.line} is never closed`)
+  } else if (last.record) {
+    yield { rowNumber: last.record.line, cells: last.record.cells }
   }
-  if (typeof value === 'object') {
-    if ('result' in value) return cellText(value.result)
-    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('')
-    if ('text' in value) return cellText(value.text)
-    if ('formula' in value || 'sharedFormula' in value) return ''
-    if ('error' in value) return ''
-  }
-  return ''
 }
 
 async function* xlsxRows(bytes: Uint8Array): AsyncIterable<RawRow> {
-  const stream = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)])
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' })
-  let index = 0
-  for await (const worksheet of workbook) {
-    index += 1
-    const sheetName: unknown = 'name' in worksheet ? worksheet.name : undefined
-    const sheet = typeof sheetName === 'string' ? sheetName : `Sheet${index}`
-    for await (const row of worksheet) {
-      const values: unknown = row.values
-      const cells: string[] = []
-      if (Array.isArray(values)) {
-        for (let column = 1; column < values.length; column += 1) cells.push(cellText(values[column]))
-      }
-      yield { rowNumber: row.number, sheet, cells }
-    }
-  }
+  for await (const row of readXlsxRows(bytes)) yield row
 }

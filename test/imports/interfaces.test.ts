@@ -67,7 +67,7 @@ describe('HTTP imports API', () => {
     const token = await signedIn(api, context, company, 'acc', 'accountant')
     const file = await generateFile('shopify-payments-transactions', { seed: 2, rows: 20 })
     const form = new FormData()
-    form.append('file', new Blob([file.bytes]), 'tx.csv')
+    form.append('file', new Blob([new Uint8Array(file.bytes)]), 'tx.csv')
     form.append('store', 'us')
     const uploaded = await api.app.request(`/api/v1/companies/${company.code}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
     expect(uploaded.status).toBe(201)

@@ -1,0 +1,225 @@
+import { Unzip, UnzipInflate, unzipSync } from 'fflate'
+import { LedgerError } from '../../shared/errors.ts'
+import { Decimal } from '../../shared/money.ts'
+
+/**
+ * A small streaming XLSX reader: sheet XML is inflated chunk by chunk (fflate),
+ * decoded with a streaming TextDecoder and tokenized here. Written because
+ * exceljs's streaming reader decodes each zip chunk separately and breaks
+ * multi-byte characters that straddle chunks (`某���户` in a 200k-row sheet).
+ * Reads values as Excel shows them: shared/inline strings, cached formula
+ * results, booleans, numbers, and date-formatted numbers as `yyyy-MM-dd HH:mm:ss`.
+ */
+
+export interface SheetRow {
+  sheet: string
+  rowNumber: number
+  cells: string[]
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+export function unescapeXml(text: string): string {
+  if (!text.includes('&')) return text
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_match, entity: string) => {
+    if (entity.startsWith('#x')) return String.fromCodePoint(Number.parseInt(entity.slice(2), 16))
+    if (entity.startsWith('#')) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10))
+    return ENTITIES[entity] ?? ''
+  })
+}
+
+function attributes(tag: string): Map<string, string> {
+  const result = new Map<string, string>()
+  for (const match of tag.matchAll(/([\w:]+)="([^"]*)"/g)) result.set(match[1] ?? '', unescapeXml(match[2] ?? ''))
+  return result
+}
+
+function readText(files: Record<string, Uint8Array>, path: string): string {
+  const bytes = files[path]
+  return bytes ? new TextDecoder('utf-8').decode(bytes) : ''
+}
+
+function columnIndex(reference: string): number {
+  let index = 0
+  for (const char of reference) {
+    const code = char.charCodeAt(0)
+    if (code < 65 || code > 90) break
+    index = index * 26 + (code - 64)
+  }
+  return index - 1
+}
+
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57])
+
+function isDateFormat(code: string): boolean {
+  const bare = code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '')
+  return /[yd]/i.test(bare) || /h.*m|m.*s/i.test(bare)
+}
+
+interface Workbook {
+  sheets: Array<{ name: string; path: string }>
+  sharedStrings: string[]
+  dateStyles: Set<number>
+}
+
+function readWorkbook(bytes: Uint8Array): Workbook {
+  const wanted = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'])
+  const files = unzipSync(bytes, { filter: (file) => wanted.has(file.name) })
+  const workbookXml = readText(files, 'xl/workbook.xml')
+  if (workbookXml === '') throw new LedgerError('UNSUPPORTED_FORMAT', 'not an XLSX workbook (no xl/workbook.xml)')
+  const targets = new Map<string, string>()
+  for (const match of readText(files, 'xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)) {
+    const attrs = attributes(match[0])
+    const target = attrs.get('Target') ?? ''
+    targets.set(attrs.get('Id') ?? '', target.startsWith('/') ? target.slice(1) : `xl/${target}`)
+  }
+  const sheets = [...workbookXml.matchAll(/<sheet\b[^>]*>/g)].map((match) => {
+    const attrs = attributes(match[0])
+    return { name: attrs.get('name') ?? 'Sheet', path: targets.get(attrs.get('r:id') ?? '') ?? '' }
+  }).filter((sheet) => sheet.path !== '')
+  const sharedStrings = [...readText(files, 'xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
+    [...(match[1] ?? '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((text) => unescapeXml(text[1] ?? '')).join(''))
+  const styles = readText(files, 'xl/styles.xml')
+  const customDates = new Set([...styles.matchAll(/<numFmt\b[^>]*>/g)].map((match) => attributes(match[0])).filter((attrs) => isDateFormat(attrs.get('formatCode') ?? '')).map((attrs) => Number(attrs.get('numFmtId'))))
+  const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? ''
+  const dateStyles = new Set<number>()
+  ;[...cellXfs.matchAll(/<xf\b[^>]*>/g)].forEach((match, index) => {
+    const id = Number(attributes(match[0]).get('numFmtId') ?? '0')
+    if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(index)
+  })
+  return { sheets, sharedStrings, dateStyles }
+}
+
+function two(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+/** Excel serial day number (1900 system) -> `yyyy-MM-dd HH:mm:ss`. */
+export function excelSerialText(serial: number): string {
+  const date = new Date(Math.round((serial - 25569) * 86_400_000))
+  if (Number.isNaN(date.getTime())) return ''
+  return `${date.getUTCFullYear()}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`
+}
+
+/** Tokenizes one sheet's XML as it arrives and collects finished rows. */
+class SheetParser {
+  private buffer = ''
+  private row: string[] = []
+  private rowNumber = 0
+  private cell: { column: number; type: string; style: number } | null = null
+  private value = ''
+  private inValue = false
+  readonly rows: SheetRow[] = []
+
+  constructor(private readonly sheet: string, private readonly workbook: Workbook) {}
+
+  write(text: string): void {
+    this.buffer += text
+    let position = 0
+    for (;;) {
+      const open = this.buffer.indexOf('<', position)
+      if (open === -1) break
+      if (this.inValue && open > position) this.value += this.buffer.slice(position, open)
+      const close = this.buffer.indexOf('>', open)
+      if (close === -1) {
+        position = open
+        this.buffer = this.buffer.slice(position)
+        return
+      }
+      this.tag(this.buffer.slice(open + 1, close))
+      position = close + 1
+    }
+    if (this.inValue) this.value += this.buffer.slice(position)
+    this.buffer = ''
+  }
+
+  private tag(body: string): void {
+    const closing = body.startsWith('/')
+    const name = (closing ? body.slice(1) : body).split(/[\s/]/, 1)[0] ?? ''
+    if (name === 'row') {
+      if (closing) return this.endRow()
+      this.rowNumber = Number(attributes(body).get('r') ?? this.rowNumber + 1)
+      this.row = []
+      if (body.endsWith('/')) this.endRow()
+    } else if (name === 'c') {
+      if (closing) return this.endCell()
+      const attrs = attributes(body)
+      this.cell = { column: columnIndex(attrs.get('r') ?? ''), type: attrs.get('t') ?? 'n', style: Number(attrs.get('s') ?? '0') }
+      this.value = ''
+      if (body.endsWith('/')) this.endCell()
+    } else if (name === 'v' || name === 't') {
+      if (closing) this.inValue = false
+      else if (!body.endsWith('/')) this.inValue = true
+    }
+  }
+
+  private endCell(): void {
+    const cell = this.cell
+    if (!cell) return
+    const raw = unescapeXml(this.value)
+    let text = raw
+    if (cell.type === 's') text = this.workbook.sharedStrings[Number(raw)] ?? ''
+    else if (cell.type === 'b') text = raw === '1' ? 'TRUE' : 'FALSE'
+    else if (cell.type === 'e') text = ''
+    else if (cell.type === 'n' && raw !== '') {
+      const number = Number(raw)
+      text = !Number.isFinite(number) ? '' : this.workbook.dateStyles.has(cell.style) ? excelSerialText(number) : new Decimal(raw).toSignificantDigits(15).toString()
+    }
+    const column = cell.column >= 0 ? cell.column : this.row.length
+    if (column < 100_000) {
+      while (this.row.length < column) this.row.push('')
+      this.row[column] = text
+    }
+    this.cell = null
+    this.value = ''
+  }
+
+  private endRow(): void {
+    this.rows.push({ sheet: this.sheet, rowNumber: this.rowNumber, cells: this.row })
+    this.row = []
+  }
+}
+
+/**
+ * Streams the rows of every sheet, in workbook order.
+ * Throws LedgerError UNSUPPORTED_FORMAT when the zip is not a workbook.
+ */
+export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow> {
+  let workbook: Workbook
+  try {
+    workbook = readWorkbook(bytes)
+  } catch (error) {
+    if (error instanceof LedgerError) throw error
+    throw new LedgerError('UNSUPPORTED_FORMAT', `not a readable XLSX: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  for (const sheet of workbook.sheets) {
+    const parser = new SheetParser(sheet.name, workbook)
+    const decoder = new TextDecoder('utf-8')
+    let failure: Error | null = null
+    const unzip = new Unzip((file) => {
+      if (file.name !== sheet.path) return
+      file.ondata = (error, data, final) => {
+        if (error) {
+          failure = error
+          return
+        }
+        parser.write(decoder.decode(data, { stream: !final }))
+      }
+      file.start()
+    })
+    unzip.register(UnzipInflate)
+    const chunk = 256 * 1024
+    for (let start = 0; start < bytes.byteLength; start += chunk) {
+      try {
+        unzip.push(bytes.subarray(start, start + chunk), start + chunk >= bytes.byteLength)
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error))
+      }
+      if (failure) throw new LedgerError('UNSUPPORTED_FORMAT', `XLSX sheet ${sheet.name} is damaged: ${String(failure)}`)
+      while (parser.rows.length > 0) {
+        const rows = parser.rows.splice(0, parser.rows.length)
+        for (const row of rows) yield row
+      }
+    }
+  }
+}

@@ -2,11 +2,11 @@ import type { Minor } from '../money.ts'
 import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../records.ts'
 import { groupKey, membersHash } from './fingerprint.ts'
 import { normalizeBuyer, normalizeKey } from './keys.ts'
-import { type MatchingSettings, actionApplies, ageInDays, conditionAmount, ruleHolds } from './rules.ts'
+import { type MatchingSettings, actionApplies, ageInDays, ruleHolds } from './rules.ts'
 import { parseAmount } from '../money.ts'
 import {
   BUILTIN_RULES, type BuiltinRule, type Decisions, type ExceptionResult, type ExceptionType, type Group, type GroupResult,
-  type MatchInput, type MatchOutput, type MatchResult,
+  type MatchInput, type MatchOutput, type MatchResult, type MatchStatus,
 } from './types.ts'
 
 /**
@@ -54,8 +54,28 @@ interface OrderGroup {
   followUp: boolean
 }
 
+/**
+ * One slot per normalised order key, made while indexing the orders: the probe side
+ * of the join appends to it with a single Map lookup, and the slot becomes one result.
+ */
+interface Slot {
+  readonly key: string
+  /** First order with this key; null for a pinned order's follow-up slot. */
+  readonly order: Order | null
+  /** Every order with this key (input order) once there are two or more. */
+  dupes: Order[] | null
+  txns: SettlementTxn[] | null
+  rank: Rank
+}
+
+const NO_ORDERS: ReadonlyArray<Order> = Object.freeze([])
+const NO_TXNS: ReadonlyArray<SettlementTxn> = Object.freeze([])
+const NO_BANK: ReadonlyArray<BankTxn> = Object.freeze([])
+const DAY_MS = 86_400_000
+
 function expectedNet(order: Order): bigint {
-  return order.status === 'cancelled' || order.status === 'closed' ? 0n : order.gross - order.refunded
+  if (order.status === 'cancelled' || order.status === 'closed') return 0n
+  return order.refunded === 0n ? order.gross : order.gross - order.refunded
 }
 
 function expectsPayment(order: Order): boolean {
@@ -63,33 +83,113 @@ function expectsPayment(order: Order): boolean {
 }
 
 function dayNumber(date: string): number {
-  return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / 86_400_000)
+  return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / DAY_MS)
 }
 
 function bankDate(line: BankTxn): string {
   return line.valueDate ?? line.occurredAt.slice(0, 10)
 }
 
-function byRef<T>(items: ReadonlyArray<{ ref: string; item: T }>): T[] {
-  return [...items].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)).map((entry) => entry.item)
+function compareRef(a: { ref: string }, b: { ref: string }): number {
+  return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0
+}
+
+function byRef<T>(items: Array<{ ref: string; item: T }>): T[] {
+  items.sort(compareRef)
+  const sorted: T[] = new Array<T>(items.length)
+  for (let index = 0; index < items.length; index += 1) sorted[index] = (items[index] as { item: T }).item
+  return sorted
+}
+
+function txnRef(txn: SettlementTxn): string {
+  return naturalKey({ kind: 'settlementTxn', record: txn })
+}
+
+function txnsByRef(txns: ReadonlyArray<SettlementTxn>): SettlementTxn[] {
+  return byRef(txns.map((item) => ({ ref: txnRef(item), item })))
+}
+
+function ordersByRef(orders: ReadonlyArray<Order>): Order[] {
+  return byRef(orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item })))
+}
+
+/** Σ payments + Σ refunds - expected net of the orders: the group's contribution to the unexplained difference. */
+function differenceOf(txns: ReadonlyArray<SettlementTxn>, orders: ReadonlyArray<Order>): Minor {
+  let total = 0n
+  for (const txn of txns) if (txn.kind === 'payment' || txn.kind === 'refund') total += txn.amount
+  for (const order of orders) total -= expectedNet(order)
+  return total as Minor
+}
+
+/** Absolute money a group is about: its largest item (as `conditionAmount` without kinds). */
+function largestAmount(group: Group): bigint {
+  let best = 0n
+  let seen = false
+  for (const txn of group.settlements) {
+    const value = txn.amount < 0n ? -txn.amount : txn.amount
+    if (!seen || value > best) { best = value; seen = true }
+  }
+  for (const line of group.bank) {
+    const value = line.amount < 0n ? -line.amount : line.amount
+    if (!seen || value > best) { best = value; seen = true }
+  }
+  for (const order of group.orders) {
+    if (!seen || order.gross > best) { best = order.gross; seen = true }
+  }
+  return best
 }
 
 class Run {
   readonly output: MatchOutput = { matches: [], exceptions: [], pending: [], skipped: [] }
   private readonly settings: MatchingSettings
   private readonly asOf: string
+  private readonly asOfDay: number
   private readonly decisions: Decisions
   private readonly pinned: ReadonlySet<string> | null
   private readonly rejected: ReadonlySet<string> | null
   private readonly payouts: SettlementTxn[] = []
   private readonly tolerance: Map<string, bigint> = new Map()
+  private readonly noRules: boolean
+  /** Status of an automatic match per built-in rule (confidence vs autoConfirmConfidence). */
+  private readonly statusOf: (rule: BuiltinRule) => MatchResult['status']
+  private lastDescription = ''
+  private lastFailed = false
+  private lastDate = ''
 
   constructor(private readonly input: MatchInput) {
     this.settings = input.settings
     this.asOf = input.asOf
+    this.asOfDay = dayNumber(input.asOf)
     this.decisions = input.decisions ?? {}
     this.pinned = this.decisions.pinnedRefs && this.decisions.pinnedRefs.size > 0 ? this.decisions.pinnedRefs : null
     this.rejected = this.decisions.rejectedPairs && this.decisions.rejectedPairs.size > 0 ? this.decisions.rejectedPairs : null
+    this.noRules = this.settings.rules.length === 0
+    const threshold = this.settings.autoConfirmConfidence
+    this.statusOf = (rule) => (BUILTIN_RULES[rule] >= threshold ? 'confirmed' : 'suggested')
+  }
+
+  /** Same as ageInDays(date, asOf), with asOf parsed once. */
+  private age(date: string): number {
+    const days = this.asOfDay - dayNumber(date)
+    return days > 0 ? days : 0
+  }
+
+  /** createdAt.slice(0, 10), reusing the previous string while rows stay on the same day. */
+  private dateOf(createdAt: string): string {
+    const last = this.lastDate
+    if (last.length === 10 && createdAt.startsWith(last)) return last
+    const date = createdAt.slice(0, 10)
+    this.lastDate = date
+    return date
+  }
+
+  /** FAILED.test with a one-entry cache: payment descriptions repeat from row to row. */
+  private failedText(description: string): boolean {
+    if (description !== this.lastDescription) {
+      this.lastDescription = description
+      this.lastFailed = FAILED.test(description)
+    }
+    return this.lastFailed
   }
 
   // -------------------------------------------------------------------------
@@ -97,96 +197,112 @@ class Run {
   // -------------------------------------------------------------------------
 
   orderLevel(): void {
-    const { orderIndex, duplicates, paymentIndex, subIndex } = this.indexOrders()
-    const groups = new Map<string, OrderGroup>()
+    const { slots, unique, duplicated, paymentIndex, subIndex } = this.indexOrders()
     const orphans = new Map<string, SettlementTxn[]>()
     const charges: SettlementTxn[] = []
-    const pinnedOrders = this.decisions.pinnedOrderKeys
-    for (const txn of this.input.settlements) {
-      if (this.pinned !== null && this.pinned.has(naturalKey({ kind: 'settlementTxn', record: txn }))) continue
+    const pinnedOrders = this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
+    const pinned = this.pinned
+    const rejected = this.rejected
+    const hasSubs = subIndex.size > 0
+    const hasPaymentRefs = paymentIndex.size > 0
+    const settlements = this.input.settlements
+    for (let index = 0; index < settlements.length; index += 1) {
+      const txn = settlements[index] as SettlementTxn
+      if (pinned !== null && pinned.has(txnRef(txn))) continue
       if (txn.kind === 'payout') {
         this.payouts.push(txn)
         continue
       }
       const refKey = normalizeKey(txn.orderRef)
-      let key = ''
+      let slot: Slot | undefined
       let rank: Rank = 0
-      if (refKey !== '' && (orderIndex.has(refKey) || duplicates.has(refKey) || pinnedOrders?.has(refKey))) key = refKey
-      else if (refKey !== '' && subIndex.has(refKey)) { key = subIndex.get(refKey) ?? ''; rank = 1 }
-      else {
+      if (refKey !== '') {
+        slot = slots.get(refKey)
+        if (slot === undefined && pinnedOrders !== null && pinnedOrders.has(refKey)) slot = followUpSlot(slots, refKey)
+        if (slot === undefined && hasSubs) {
+          const parent = subIndex.get(refKey)
+          if (parent !== undefined) {
+            slot = slots.get(parent) ?? (pinnedOrders !== null && pinnedOrders.has(parent) ? followUpSlot(slots, parent) : undefined)
+            rank = 1
+          }
+        }
+      }
+      if (slot === undefined && hasPaymentRefs) {
         const tradeKey = refKey !== '' && paymentIndex.has(refKey) ? refKey : normalizeKey(txn.tradeNo)
         const viaTrade = tradeKey !== '' ? paymentIndex.get(tradeKey) : undefined
-        if (viaTrade !== undefined && viaTrade !== '') { key = viaTrade; rank = 2 }
+        if (viaTrade !== undefined && viaTrade !== '') {
+          slot = slots.get(viaTrade)
+          rank = 2
+        }
       }
-      if (key !== '' && this.rejected !== null && this.rejected.has(`${key}\u0000${naturalKey({ kind: 'settlementTxn', record: txn })}`)) key = ''
-      if (key === '') {
+      if (slot !== undefined && rejected !== null && rejected.has(`${slot.key}\u0000${txnRef(txn)}`)) slot = undefined
+      if (slot === undefined) {
         const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
         if (orphanKey !== '') {
           const list = orphans.get(orphanKey)
           if (list) list.push(txn)
           else orphans.set(orphanKey, [txn])
         } else if (txn.kind === 'payment' || txn.kind === 'refund') {
-          orphans.set(`#${naturalKey({ kind: 'settlementTxn', record: txn })}`, [txn])
+          orphans.set(`#${txnRef(txn)}`, [txn])
         } else charges.push(txn)
         continue
       }
-      let group = groups.get(key)
-      if (group === undefined) {
-        group = { key, orders: [], txns: [txn], rank, followUp: false }
-        groups.set(key, group)
+      if (slot.txns === null) {
+        slot.txns = [txn]
+        slot.rank = rank
       } else {
-        group.txns.push(txn)
-        if (rank > group.rank) group.rank = rank
+        slot.txns.push(txn)
+        if (rank > slot.rank) slot.rank = rank
       }
     }
     const lonely: Order[] = []
-    for (const [key, order] of orderIndex) {
-      const group = groups.get(key)
-      if (group === undefined) {
-        lonely.push(order)
-        continue
-      }
-      group.orders = [order]
-      this.emit(this.classifyOrderGroup(group))
+    for (let index = 0; index < unique.length; index += 1) {
+      const slot = unique[index] as Slot
+      if (slot.dupes !== null || slot.order === null) continue
+      if (slot.txns === null) lonely.push(slot.order)
+      else this.emit(this.classifyOrderGroup(slot, slot.order, slot.txns))
     }
-    for (const [key, orders] of duplicates) {
-      const group = groups.get(key) ?? { key, orders, txns: [], rank: 0 as Rank, followUp: false }
-      group.orders = orders
-      this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, this.difference(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
+    for (const slot of duplicated) {
+      // sorted first, so the group's channel, store and date do not depend on row order
+      const orders = ordersByRef(slot.dupes ?? [])
+      const group: OrderGroup = { key: slot.key, orders, txns: slot.txns ?? [], rank: slot.rank, followUp: false }
+      this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${slot.key} after normalisation`))
     }
-    if (pinnedOrders) {
+    if (pinnedOrders !== null) {
       for (const key of pinnedOrders) {
-        const group = groups.get(key)
-        if (group === undefined || orderIndex.has(key) || duplicates.has(key)) continue
-        group.followUp = true
-        this.emit(this.classifyFollowUp(group))
+        const slot = slots.get(key)
+        if (slot === undefined || slot.order !== null || slot.txns === null) continue
+        this.emit(this.classifyFollowUp({ key, orders: [], txns: slot.txns, rank: slot.rank, followUp: true }))
       }
     }
     this.ownStoreAndLeftovers(lonely, orphans)
     for (const txn of charges) {
-      const group = this.txnGroup('charge', naturalKey({ kind: 'settlementTxn', record: txn }), [txn])
+      const group = this.txnGroup('charge', txnRef(txn), [txn])
       this.emit(this.match(group, 'platform-charge', WHY['platform-charge']))
     }
   }
 
   private indexOrders() {
-    const orderIndex = new Map<string, Order>()
-    const duplicates = new Map<string, Order[]>()
+    const slots = new Map<string, Slot>()
+    const unique: Slot[] = []
+    const duplicated: Slot[] = []
     const paymentIndex = new Map<string, string>()
     const subIndex = new Map<string, string>()
-    for (const order of this.input.orders) {
-      if (this.pinned !== null && this.pinned.has(naturalKey({ kind: 'order', record: order }))) continue
+    const pinned = this.pinned
+    const orders = this.input.orders
+    for (let index = 0; index < orders.length; index += 1) {
+      const order = orders[index] as Order
+      if (pinned !== null && pinned.has(naturalKey({ kind: 'order', record: order }))) continue
       const key = normalizeKey(order.orderNo)
-      const seen = duplicates.get(key)
-      if (seen) seen.push(order)
-      else {
-        const first = orderIndex.get(key)
-        if (first === undefined) orderIndex.set(key, order)
-        else {
-          orderIndex.delete(key)
-          duplicates.set(key, [first, order])
-        }
-      }
+      const slot = slots.get(key)
+      if (slot === undefined) {
+        const created: Slot = { key, order, dupes: null, txns: null, rank: 0 }
+        slots.set(key, created)
+        unique.push(created)
+      } else if (slot.dupes === null) {
+        slot.dupes = [slot.order ?? order, order]
+        duplicated.push(slot)
+      } else slot.dupes.push(order)
       if (order.paymentRef !== undefined) {
         const paymentKey = normalizeKey(order.paymentRef)
         if (paymentKey !== '' && paymentKey !== key) {
@@ -198,65 +314,87 @@ class Run {
     for (const line of this.input.orderLines ?? []) {
       const sub = normalizeKey(line.subOrderNo)
       const parent = normalizeKey(line.orderNo)
-      if (sub !== '' && sub !== parent && !orderIndex.has(sub) && !duplicates.has(sub)) subIndex.set(sub, parent)
+      if (sub !== '' && sub !== parent && !slots.has(sub)) subIndex.set(sub, parent)
     }
-    return { orderIndex, duplicates, paymentIndex, subIndex }
-  }
-
-  /** Σ payments + Σ refunds - expected net of the orders: the group's contribution to the unexplained difference. */
-  private difference(txns: ReadonlyArray<SettlementTxn>, orders: ReadonlyArray<Order>): Minor {
-    let total = 0n
-    for (const txn of txns) if (txn.kind === 'payment' || txn.kind === 'refund') total += txn.amount
-    for (const order of orders) total -= expectedNet(order)
-    return total as Minor
+    return { slots, unique, duplicated, paymentIndex, subIndex }
   }
 
   private orderGroup(group: OrderGroup, order: Order | null, difference: Minor): Group {
     const first = order ?? group.txns[0]
     // Items stay in arrival order here (sorting 1M small groups costs more than the join); groupItems() sorts for keys and hashes.
-    const sortedTxns = group.followUp && group.txns.length > 1 ? byRef(group.txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : group.txns
-    const orders = group.orders.length > 1 ? byRef(group.orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item }))) : group.orders
+    const sortedTxns = group.followUp && group.txns.length > 1 ? txnsByRef(group.txns) : group.txns
+    const orders = group.orders.length > 1 ? ordersByRef(group.orders) : group.orders
     return {
-      level: 'order', anchor: group.followUp ? `${group.key}+${naturalKey({ kind: 'settlementTxn', record: sortedTxns[0] ?? (group.txns[0] as SettlementTxn) })}` : group.key,
-      orders, settlements: sortedTxns, bank: [],
+      level: 'order', anchor: group.followUp ? `${group.key}+${txnRef(sortedTxns[0] ?? (group.txns[0] as SettlementTxn))}` : group.key,
+      orders, settlements: sortedTxns, bank: NO_BANK,
       channel: first?.channel ?? 'other', store: first?.store ?? '', currency: first?.currency ?? 'CNY',
       date: order ? order.createdAt.slice(0, 10) : earliest(group.txns), difference,
     }
   }
 
-  private classifyOrderGroup(group: OrderGroup): GroupResult {
-    const order = group.orders[0] as Order
+  /** The hot path: one order, its txns, one result object. */
+  private classifyOrderGroup(slot: Slot, order: Order, txns: SettlementTxn[]): GroupResult {
+    const currency = order.currency
     let paid = 0n
     let refunds = 0n
     let payments = 0
+    let hasRefund = false
     let failed = false
     let currencyMismatch = false
-    for (const txn of group.txns) {
-      if (txn.currency !== order.currency) currencyMismatch = true
-      if (txn.kind === 'payment') {
-        paid += txn.amount
+    for (let index = 0; index < txns.length; index += 1) {
+      const txn = txns[index] as SettlementTxn
+      if (txn.currency !== currency) currencyMismatch = true
+      const kind = txn.kind
+      if (kind === 'payment') {
+        const amount = txn.amount
+        paid = payments === 0 ? amount : paid + amount
         payments += 1
-        if (txn.amount <= 0n || FAILED.test(txn.description)) failed = true
-      } else if (txn.kind === 'refund') refunds += txn.amount
+        if (amount <= 0n || this.failedText(txn.description)) failed = true
+      } else if (kind === 'refund') {
+        refunds = hasRefund ? refunds + txn.amount : txn.amount
+        hasRefund = true
+      }
     }
-    const difference = (paid + refunds - expectedNet(order)) as Minor
-    const base = this.orderGroup(group, order, difference)
-    const rule = RANK_RULES[group.rank] ?? 'order-key'
-    if (currencyMismatch) return this.exception(base, 'CURRENCY_MISMATCH', rule, `a settlement txn is not in the order currency ${order.currency}`)
-    if (failed) return this.exception(base, 'PAYMENT_FAILED', rule, 'a payment of the order failed or was returned')
-    if ((order.status === 'cancelled' || order.status === 'closed') && paid + refunds > 0n) return this.exception(base, 'CLOSED_ORDER_WITH_PAYMENT', rule, `order is ${order.status} but kept ${paid + refunds} minor units of payment`)
-    if (-refunds > paid) return this.exception(base, 'OVER_REFUND', rule, `refunds ${-refunds} exceed payments ${paid} (minor units)`)
-    if (payments > 1 && paid > order.gross) return this.exception(base, 'DUPLICATE_PAYMENT', rule, `${payments} payments total ${paid}, order gross ${order.gross} (minor units)`)
-    if (difference !== 0n) {
-      if (this.withinTolerance(difference, order.currency)) return this.match(base, rule, `${WHY[rule]}; difference ${difference} within the company tolerance`, this.settings.tolerance.account)
-      return this.exception(base, 'AMOUNT_MISMATCH', rule, `money ${paid + refunds} vs expected ${expectedNet(order)} (minor units)`)
+    const moved = hasRefund ? paid + refunds : paid
+    const expected = expectedNet(order)
+    const difference = (moved === expected ? 0n : moved - expected) as Minor
+    const rule = RANK_RULES[slot.rank] ?? 'order-key'
+    const closed = order.status === 'cancelled' || order.status === 'closed'
+    let type: ExceptionType | null = null
+    let why = ''
+    if (currencyMismatch) { type = 'CURRENCY_MISMATCH'; why = `a settlement txn is not in the order currency ${currency}` }
+    else if (failed) { type = 'PAYMENT_FAILED'; why = 'a payment of the order failed or was returned' }
+    else if (closed && moved > 0n) { type = 'CLOSED_ORDER_WITH_PAYMENT'; why = `order is ${order.status} but kept ${moved} minor units of payment` }
+    else if (-refunds > paid) { type = 'OVER_REFUND'; why = `refunds ${-refunds} exceed payments ${paid} (minor units)` }
+    else if (payments > 1 && paid > order.gross) { type = 'DUPLICATE_PAYMENT'; why = `${payments} payments total ${paid}, order gross ${order.gross} (minor units)` }
+    else if (difference !== 0n) {
+      if (!this.withinTolerance(difference, currency)) { type = 'AMOUNT_MISMATCH'; why = `money ${moved} vs expected ${expected} (minor units)` }
+      else {
+        const account = this.settings.tolerance.account
+        const tolerated: MatchResult = {
+          level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
+          date: this.dateOf(order.createdAt), difference, outcome: 'match', rule: 'tolerance', why: `${WHY[rule]}; difference ${difference} within the company tolerance`,
+          confidence: BUILTIN_RULES[rule], status: this.statusOf(rule), differenceAccount: account,
+        }
+        return tolerated
+      }
     }
-    return this.match(base, rule, WHY[rule])
+    if (type === null) {
+      const matched: MatchResult = {
+        level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
+        date: this.dateOf(order.createdAt), difference, outcome: 'match', rule, why: WHY[rule], confidence: BUILTIN_RULES[rule], status: this.statusOf(rule),
+      }
+      return matched
+    }
+    const date = this.dateOf(order.createdAt)
+    const group: Group = { level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency, date, difference }
+    return this.exception(group, type, rule, why)
   }
 
   private classifyFollowUp(group: OrderGroup): GroupResult {
-    const base = this.orderGroup(group, null, this.difference(group.txns, []))
-    return { ...this.match(base, 'order-key', `follow-up to the person-decided match of order ${group.key}`), confidence: 50 }
+    const base = this.orderGroup(group, null, differenceOf(group.txns, []))
+    const result = this.match(base, 'order-key', `follow-up to the person-decided match of order ${group.key}`)
+    return matchOf(result, result.rule, result.why, 50, result.status, result.differenceAccount)
   }
 
   private withinTolerance(difference: bigint, currency: string): boolean {
@@ -269,9 +407,9 @@ class Run {
   }
 
   private txnGroup(level: 'order' | 'charge', anchor: string, txns: ReadonlyArray<SettlementTxn>): Group {
-    const sorted = txns.length > 1 ? byRef(txns.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))) : txns
+    const sorted = txns.length > 1 ? txnsByRef(txns) : txns
     const first = sorted[0] as SettlementTxn
-    return { level, anchor, orders: [], settlements: sorted, bank: [], channel: first.channel, store: first.store, currency: first.currency, date: earliest(sorted), difference: this.difference(sorted, []) }
+    return { level, anchor, orders: NO_ORDERS, settlements: sorted, bank: NO_BANK, channel: first.channel, store: first.store, currency: first.currency, date: earliest(sorted), difference: differenceOf(sorted, NO_ORDERS) }
   }
 
   // -------------------------------------------------------------------------
@@ -316,7 +454,7 @@ class Run {
       const sortedOrders = byRef(orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item })))
       const first = sortedOrders[0] as Order
       const group: OrderGroup = { key: normalizeKey(first.orderNo), orders: sortedOrders, txns: txns.map(([, txn]) => txn), rank: 0, followUp: false }
-      const base = this.orderGroup(group, first, this.difference(group.txns, sortedOrders))
+      const base = this.orderGroup(group, first, differenceOf(group.txns, sortedOrders))
       if (orders.length === 1 && txns.length === 1) this.emit(this.match(base, 'own-store', WHY['own-store']))
       else if (orders.length === 1) this.emit(this.exception(base, 'DUPLICATE_PAYMENT', 'own-store', `${txns.length} payments fit order ${group.key} (amount + buyer + time): not guessing`))
       else this.emit(this.exception(base, 'DUPLICATE_ORDER', 'own-store', `${orders.length} orders fit the same payment (amount + buyer + time): not guessing`))
@@ -432,23 +570,16 @@ class Run {
   // Results and custom rules
   // -------------------------------------------------------------------------
 
-  private match(source: Group, rule: BuiltinRule, why: string, differenceAccount?: string): MatchResult {
-    const group = 'outcome' in source ? groupOf(source) : source
-    const confidence: number = BUILTIN_RULES[rule]
-    const status = confidence >= this.settings.autoConfirmConfidence ? 'confirmed' : 'suggested'
-    return differenceAccount === undefined
-      ? { ...group, outcome: 'match', rule, why, confidence, status }
-      : { ...group, outcome: 'match', rule: 'tolerance', why, confidence, status, differenceAccount }
+  private match(group: Group, rule: BuiltinRule, why: string, differenceAccount?: string): MatchResult {
+    return matchOf(group, differenceAccount === undefined ? rule : 'tolerance', why, BUILTIN_RULES[rule], this.statusOf(rule), differenceAccount)
   }
 
-  private exception(source: Group, type: ExceptionType, rule: string, why: string): ExceptionResult {
-    const group = 'outcome' in source ? groupOf(source) : source
-    const amount = conditionAmount({ ...group, outcome: 'match', rule, why, confidence: 0, status: 'suggested' }, undefined) ?? 0n
-    return { ...group, outcome: 'exception', type, status: 'open', rule, why, amount: amount as Minor, ageDays: ageInDays(group.date, this.asOf) }
+  private exception(group: Group, type: ExceptionType, rule: string, why: string): ExceptionResult {
+    return exceptionOf(group, type, 'open', rule, why, largestAmount(group) as Minor, this.age(group.date), undefined)
   }
 
   private emit(result: GroupResult): void {
-    const final = this.settings.rules.length === 0 ? result : this.applyRules(result)
+    const final = this.noRules ? result : this.applyRules(result)
     if (final.outcome === 'match') this.output.matches.push(final)
     else this.output.exceptions.push(final)
   }
@@ -460,23 +591,24 @@ class Run {
       const action = rule.then
       switch (action.action) {
         case 'raise':
-          return { ...this.exception(result, action.type, fired, `rule ${rule.id} raised ${action.type} (${result.outcome === 'match' ? `was a match by ${result.rule}` : `was ${result.type}`})`) }
+          return this.exception(result, action.type, fired, `rule ${rule.id} raised ${action.type} (${result.outcome === 'match' ? `was a match by ${result.rule}` : `was ${result.type}`})`)
         case 'ignore':
           if (result.outcome !== 'exception') continue
-          return { ...result, status: 'ignored', rule: fired, why: `rule ${rule.id} auto-ignores this (${result.why})` }
+          return exceptionOf(result, result.type, 'ignored', fired, `rule ${rule.id} auto-ignores this (${result.why})`, result.amount, result.ageDays, result.requiredRole)
         case 'tolerance': {
           const limit = parseAmount(action.maxDifference, result.currency) as bigint
           const difference = result.difference < 0n ? -result.difference : result.difference
           if (difference > limit) continue
-          return { ...this.match(result, 'tolerance', `rule ${rule.id}: difference ${result.difference} within ${action.maxDifference}, posts to ${action.account}`, action.account), rule: fired }
+          return matchOf(result, fired, `rule ${rule.id}: difference ${result.difference} within ${action.maxDifference}, posts to ${action.account}`, BUILTIN_RULES.tolerance, this.statusOf('tolerance'), action.account)
         }
         case 'requireApproval': {
           if (result.outcome !== 'match') continue
           const approvedHash = this.decisions.approvals?.get(groupKey(result))
           if (approvedHash !== undefined && approvedHash === membersHash(result)) {
-            return { ...result, rule: 'approved', why: `approved (rule ${rule.id} requires ${action.role}); ${result.why}`, status: 'confirmed' }
+            return matchOf(result, 'approved', `approved (rule ${rule.id} requires ${action.role}); ${result.why}`, result.confidence, 'confirmed', result.differenceAccount)
           }
-          return { ...this.exception(result, 'NEEDS_APPROVAL', fired, `rule ${rule.id}: needs approval by ${action.role} before posting (${result.why})`), requiredRole: action.role }
+          const needs = this.exception(result, 'NEEDS_APPROVAL', fired, `rule ${rule.id}: needs approval by ${action.role} before posting (${result.why})`)
+          return exceptionOf(needs, needs.type, needs.status, needs.rule, needs.why, needs.amount, needs.ageDays, action.role)
         }
       }
     }
@@ -484,9 +616,37 @@ class Run {
   }
 }
 
-/** Only the group's own fields (a result re-classified by a rule must not carry the old outcome's fields). */
-function groupOf(source: Group): Group {
-  return { level: source.level, anchor: source.anchor, orders: source.orders, settlements: source.settlements, bank: source.bank, channel: source.channel, store: source.store, currency: source.currency, date: source.date, difference: source.difference }
+/** A match over a group's own fields (a result re-classified by a rule must not carry the old outcome's fields). One object, no spreads. */
+function matchOf(group: Group, rule: string, why: string, confidence: number, status: MatchStatus, differenceAccount: string | undefined): MatchResult {
+  if (differenceAccount === undefined) {
+    return {
+      level: group.level, anchor: group.anchor, orders: group.orders, settlements: group.settlements, bank: group.bank, channel: group.channel, store: group.store,
+      currency: group.currency, date: group.date, difference: group.difference, outcome: 'match', rule, why, confidence, status,
+    }
+  }
+  return {
+    level: group.level, anchor: group.anchor, orders: group.orders, settlements: group.settlements, bank: group.bank, channel: group.channel, store: group.store,
+    currency: group.currency, date: group.date, difference: group.difference, outcome: 'match', rule, why, confidence, status, differenceAccount,
+  }
+}
+
+function exceptionOf(group: Group, type: ExceptionType, status: 'open' | 'ignored', rule: string, why: string, amount: Minor, ageDays: number, requiredRole: string | undefined): ExceptionResult {
+  if (requiredRole === undefined) {
+    return {
+      level: group.level, anchor: group.anchor, orders: group.orders, settlements: group.settlements, bank: group.bank, channel: group.channel, store: group.store,
+      currency: group.currency, date: group.date, difference: group.difference, outcome: 'exception', type, status, rule, why, amount, ageDays,
+    }
+  }
+  return {
+    level: group.level, anchor: group.anchor, orders: group.orders, settlements: group.settlements, bank: group.bank, channel: group.channel, store: group.store,
+    currency: group.currency, date: group.date, difference: group.difference, outcome: 'exception', type, status, rule, why, amount, ageDays, requiredRole,
+  }
+}
+
+function followUpSlot(slots: Map<string, Slot>, key: string): Slot {
+  const slot: Slot = { key, order: null, dupes: null, txns: null, rank: 0 }
+  slots.set(key, slot)
+  return slot
 }
 
 function earliest(items: ReadonlyArray<{ occurredAt: string }>): string {

@@ -49,6 +49,17 @@ describe('order level', () => {
     const out = run({ orders: [anOrder('T200P3001', '10.00', { channel: 'tmall' }), anOrder('3001', '10.00')], settlements: [aTxn('d1', 'payment', '10.00', { orderRef: '3001' })] })
     expect(brief(out).exceptions).toEqual(['order:3001 DUPLICATE_ORDER open order-key -1000'])
   })
+  it('describes a DUPLICATE_ORDER group by the same first order whatever the row order', () => {
+    const orders = [anOrder('3001', '10.00', { channel: 'tmall', createdAt: '2026-10-02T10:00:00+08:00' }), anOrder('T200P3001', '10.00', { channel: 'taobao', createdAt: '2026-10-05T10:00:00+08:00' })]
+    const forward = run({ orders }).exceptions.map((e) => [e.type, e.channel, e.date, e.orders.map((o) => o.orderNo)])
+    const backward = run({ orders: [...orders].reverse() }).exceptions.map((e) => [e.type, e.channel, e.date, e.orders.map((o) => o.orderNo)])
+    expect(forward).toEqual([['DUPLICATE_ORDER', 'taobao', '2026-10-05', ['T200P3001', '3001']]])
+    expect(backward).toEqual(forward)
+  })
+  it('keeps money for a sub-order whose order is not in the books as ORPHAN_PAYMENT instead of dropping it', () => {
+    const out = run({ orderLines: [aLine('2009', '2009-01', '80.00')], settlements: [aTxn('s9', 'payment', '80.00', { orderRef: '2009-01' })] })
+    expect(brief(out)).toEqual({ matches: [], exceptions: ['order:~2009-01 ORPHAN_PAYMENT open order-key 8000'] })
+  })
   it('raises DUPLICATE_PAYMENT when an order is paid twice', () => {
     const out = run({ orders: [anOrder('4001', '25.00')], settlements: [aTxn('p1', 'payment', '25.00', { orderRef: '4001' }), aTxn('p2', 'payment', '25.00', { orderRef: '4001' })] })
     expect(brief(out).exceptions).toEqual(['order:4001 DUPLICATE_PAYMENT open order-key 2500'])

@@ -6,6 +6,7 @@ import { type Company, getCompany } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
 import { costLines } from './inventory.ts'
 import { rateLookup } from './rates.ts'
+import { matchingVerdicts } from './matches.ts'
 import { loadRecords } from './records.ts'
 import { loadStoreProfiles, postingSettings, toleranceOf } from './settings.ts'
 
@@ -55,7 +56,7 @@ export interface PostingRunResult {
 const key = (source: SourceItem): string => `${source.kind}\u0000${source.id}`
 
 async function postedSources(context: LedgerContext, companyId: number): Promise<{ posted: Set<string>; refunds: Map<string, bigint> }> {
-  const result = await context.db.client.execute({ sql: "SELECT source_kind, source_id FROM voucher_sources WHERE company_id = ? AND source_kind IN ('order','settlementTxn','orderLine','orderLine.return','orderRefund','bankTxn')", args: [companyId] })
+  const result = await context.db.client.execute({ sql: "SELECT source_kind, source_id FROM voucher_sources WHERE company_id = ? AND source_kind IN ('order','settlementTxn','orderLine','orderLine.return','orderRefund','bankTxn','match')", args: [companyId] })
   const posted = new Set<string>()
   const refunds = new Map<string, bigint>()
   for (const row of result.rows) {
@@ -68,6 +69,19 @@ async function postedSources(context: LedgerContext, companyId: number): Promise
   return { posted, refunds }
 }
 
+/** The first voucher that posts a confirmed match's settlement items links the match (for reversal on unmatch). */
+function linkMatches(drafts: VoucherDraft[], matchOf: (source: SourceItem) => number | undefined, posted: ReadonlySet<string>): void {
+  const linked = new Set<number>()
+  for (const draft of drafts) {
+    for (const source of [...draft.sources]) {
+      const match = matchOf(source)
+      if (match === undefined || linked.has(match) || posted.has(`match\u0000${match}`)) continue
+      linked.add(match)
+      draft.sources.push({ kind: 'match', id: String(match) })
+    }
+  }
+}
+
 function inScope(entry: Entry, options: PostingRunOptions): boolean {
   return (options.period === undefined || entry.date.startsWith(options.period)) && (options.store === undefined || entry.store === options.store)
 }
@@ -78,17 +92,18 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   const { profiles, problems } = await loadStoreProfiles(context, company)
   if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
   const records = options.records ?? (await loadRecords(context, company.id, { store: options.store }))
-  const [{ posted, refunds }, rateOn, costs] = await Promise.all([
+  const [{ posted, refunds }, rateOn, costs, verdicts] = await Promise.all([
     postedSources(context, company.id),
     rateLookup(context, company.id),
     costLines(context, company.id, records.orders, records.orderLines ?? [], settings.recognition, !options.dryRun),
+    matchingVerdicts(context, company.id),
   ])
   const plan = planEntries({ ...records, issueCosts: costs.issueCosts, returnCosts: costs.returnCosts }, {
     policy: { baseCurrency: company.baseCurrency, recognition: settings.recognition, tolerance: toleranceOf(company, settings), rateOn },
     stores: profiles,
     isPosted: (source) => posted.has(key(source)),
     refundedBefore: (orderKey) => (refunds.get(orderKey) ?? ZERO) as Minor,
-    hold: options.hold,
+    hold: options.hold ?? verdicts.hold,
   })
   const granularity = options.granularity ?? settings.granularity
   const drafts = toVouchers(plan.entries.filter((entry) => inScope(entry, options)), granularity, {
@@ -96,6 +111,7 @@ export async function planPosting(context: LedgerContext, company: Company, opti
     storeName: (store) => profiles.get(store)?.name ?? store,
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
+  linkMatches(drafts, verdicts.confirmedMatchOf, posted)
   const held = plan.held.filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const autoLimit = settings.autoApprove ? parseAmount(settings.autoApprove.maxTotal, company.baseCurrency) : null
   return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }

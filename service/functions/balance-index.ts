@@ -44,6 +44,7 @@ export interface SliceFilter {
 export class BalanceIndex {
   private readonly slicesByAccount = new Map<string, BalanceSlice[]>()
   private readonly series = new Map<string, Series>()
+  private readonly leafSums = new Map<string, ReadonlyMap<string, Sums>>()
   private readonly patternLeaves = new Map<string, string[]>()
 
   constructor(slices: Iterable<BalanceSlice>) {
@@ -89,16 +90,31 @@ export class BalanceIndex {
     return found === -1 ? ZERO_SUMS : (series.cumulative[found] ?? ZERO_SUMS)
   }
 
+  /** One leaf's movements per period under a filter, memoized: patterns sharing leaves reuse them. */
+  private sumsOf(leaf: string, filter: SliceFilter): ReadonlyMap<string, Sums> {
+    const key = `${leaf}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
+    const cached = this.leafSums.get(key)
+    if (cached) return cached
+    const byPeriod = new Map<string, Sums>()
+    for (const slice of this.slicesByAccount.get(leaf) ?? []) {
+      if (filter.store !== null && slice.store !== filter.store) continue
+      if (filter.currency !== null && slice.currency !== filter.currency) continue
+      addSlice(byPeriod, slice, filter.currency !== null)
+    }
+    this.leafSums.set(key, byPeriod)
+    return byPeriod
+  }
+
   private seriesOf(pattern: string, filter: SliceFilter): Series {
     const key = `${pattern}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
     const cached = this.series.get(key)
     if (cached) return cached
     const byPeriod = new Map<string, Sums>()
     for (const leaf of this.leavesOf(pattern)) {
-      for (const slice of this.slicesByAccount.get(leaf) ?? []) {
-        if (filter.store !== null && slice.store !== filter.store) continue
-        if (filter.currency !== null && slice.currency !== filter.currency) continue
-        addSlice(byPeriod, slice, filter.currency !== null)
+      for (const [period, sums] of this.sumsOf(leaf, filter)) {
+        const target = byPeriod.get(period)
+        if (target) add(target, sums)
+        else byPeriod.set(period, { ...sums })
       }
     }
     const periods = [...byPeriod.keys()].sort()
@@ -118,6 +134,13 @@ export class BalanceIndex {
 }
 
 /** Original-currency sums only mean something within one currency; skip them otherwise. */
+function add(target: Sums, source: Readonly<Sums>): void {
+  target.debit += source.debit
+  target.credit += source.credit
+  target.debitOriginal += source.debitOriginal
+  target.creditOriginal += source.creditOriginal
+}
+
 function addSlice(byPeriod: Map<string, Sums>, slice: BalanceSlice, withOriginal: boolean): void {
   for (let index = 0; index < slice.periods.length; index += 1) {
     const period = slice.periods[index] ?? ''

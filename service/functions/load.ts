@@ -39,8 +39,6 @@ export async function loadBalanceSlices(context: LedgerContext, companyId: numbe
   return slices
 }
 
-const INTEGER = /^-?\d+$/
-
 interface MutableSlice {
   readonly account: string
   readonly store: string
@@ -55,24 +53,30 @@ interface MutableSlice {
 /** `store,currency,period,debit,credit[,debitOriginal,creditOriginal];...` -> slices per store x currency. */
 function unpack(account: string, entries: string): MutableSlice[] {
   const slices = new Map<string, MutableSlice>()
-  for (const entry of entries.split(';')) {
-    const [store = '', currency = '', period = '', ...amounts] = entry.split(',')
-    if ((amounts.length !== 2 && amounts.length !== 4) || !amounts.every((amount) => INTEGER.test(amount))) {
-      throw new Error(`invariant violated: balance entry "${entry}" of ${account}`)
-    }
+  // Hand-rolled field scan: this runs for every balance row of a company on a cold batch.
+  let start = 0
+  while (start < entries.length) {
+    let end = entries.indexOf(';', start)
+    if (end === -1) end = entries.length
+    const fields = entries.slice(start, end).split(',')
+    start = end + 1
+    if (fields.length !== 5 && fields.length !== 7) throw new Error(`invariant violated: balance entry of ${account} has ${fields.length} fields`)
+    const store = fields[0] ?? ''
+    const currency = fields[1] ?? ''
     const key = `${store}\u0000${currency}`
     let slice = slices.get(key)
     if (!slice) {
       slice = { account, store, currency, periods: [], debit: [], credit: [], debitOriginal: [], creditOriginal: [] }
       slices.set(key, slice)
     }
-    const debit = BigInt(amounts[0] ?? '0')
-    const credit = BigInt(amounts[1] ?? '0')
-    slice.periods.push(period)
+    // BigInt() throws a SyntaxError on anything but an integer: a corrupt row fails loudly.
+    const debit = BigInt(fields[3] ?? '')
+    const credit = BigInt(fields[4] ?? '')
+    slice.periods.push(fields[2] ?? '')
     slice.debit.push(debit)
     slice.credit.push(credit)
-    slice.debitOriginal.push(amounts.length === 4 ? BigInt(amounts[2] ?? '0') : debit)
-    slice.creditOriginal.push(amounts.length === 4 ? BigInt(amounts[3] ?? '0') : credit)
+    slice.debitOriginal.push(fields.length === 7 ? BigInt(fields[5] ?? '') : debit)
+    slice.creditOriginal.push(fields.length === 7 ? BigInt(fields[6] ?? '') : credit)
   }
   return [...slices.values()]
 }

@@ -67,8 +67,10 @@ async function bigLedger(lines: number): Promise<{ context: ReturnType<typeof cr
   const vouchers = Math.floor(lines / 2)
   await bench.db.client.executeMultiple(`
     DROP TRIGGER IF EXISTS closed_period_no_vouchers; DROP TRIGGER IF EXISTS closed_period_no_lines; DROP TRIGGER IF EXISTS closed_period_no_balance_insert;
-    CREATE TEMP TABLE leaf AS ${leaves};
-    CREATE TEMP TABLE st AS ${stores};
+    PRAGMA foreign_keys = OFF;
+    DROP INDEX IF EXISTS voucher_lines_account; DROP INDEX IF EXISTS vouchers_company_status; DROP INDEX IF EXISTS vouchers_idempotency_unique;
+    CREATE TEMP TABLE leaf (k INTEGER PRIMARY KEY, code TEXT); INSERT INTO leaf ${leaves};
+    CREATE TEMP TABLE st (k INTEGER PRIMARY KEY, code TEXT); INSERT INTO st ${stores};
     INSERT INTO periods (company_id, period, status) WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 23) SELECT ${company.id}, printf('%04d-%02d', 2025 + i / 12, 1 + i % 12), 'open' FROM m;
     INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, input_hash, source_kind, created_at)
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${vouchers})
@@ -79,6 +81,8 @@ async function bigLedger(lines: number): Promise<{ context: ReturnType<typeof cr
     INSERT INTO balances (company_id, account_code, period, store, currency, debit_minor, credit_minor, debit_original_minor, credit_original_minor)
       SELECT company_id, account_code, period, store, currency, SUM(CASE WHEN side = 'debit' THEN amount_minor ELSE 0 END), SUM(CASE WHEN side = 'credit' THEN amount_minor ELSE 0 END), SUM(CASE WHEN side = 'debit' THEN original_minor ELSE 0 END), SUM(CASE WHEN side = 'credit' THEN original_minor ELSE 0 END)
       FROM voucher_lines GROUP BY company_id, account_code, period, store, currency;
+    CREATE INDEX voucher_lines_account ON voucher_lines (company_id, account_code, period);
+    PRAGMA foreign_keys = ON;
   `)
   return { context, companyId: company.id, cleanup: bench.cleanup, dir: bench.dir }
 }

@@ -129,8 +129,12 @@ function hash52(text: string): number {
 }
 
 function contentKey(item: CanonicalRecord): string {
-  const { source: _source, ...rest } = item.record
-  return JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))
+  const record: Record<string, unknown> = item.record
+  let key = ''
+  for (const name of Object.keys(record).sort()) {
+    if (name !== 'source') key += `${name}\u0001${String(record[name])}\u0002`
+  }
+  return key
 }
 
 function naturalKeyText(item: CanonicalRecord): string {

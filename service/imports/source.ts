@@ -71,8 +71,7 @@ function headBytes(input: FileInput, length: number): Uint8Array {
 }
 
 function byteStream(input: FileInput): Readable {
-  // csv-parse slows down on big chunks (it re-slices its carry-over buffer): feed it 64 KB at a time.
-  const chunk = 64 * 1024
+  const chunk = 256 * 1024
   if (input.bytes) {
     const bytes = input.bytes
     return Readable.from((function* () {

@@ -82,6 +82,11 @@ describe('POST /api/v1/functions/batch', () => {
       { error: '#N/A', message: 'unknown account 9999' },
       { error: '#VALUE!', message: 'account "cash" is not an account code like "1122" or a prefix like "5601*"' },
     ])
-    for (const cell of cells.slice(9)) expect(cell).toMatchObject({ error: '#N/A', message: expect.stringMatching(/^not available: /) })
+    expect(cells.slice(9)).toEqual([
+      { error: '#N/A', message: 'nothing matched or open for store tmall-main in 2026-10' },
+      0,
+      { error: '#N/A', message: 'no order T2026100500001' },
+      { error: '#N/A', message: 'no USD rate on or before 2026-10-08' },
+    ])
   })
 })

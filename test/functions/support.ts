@@ -43,3 +43,20 @@ export async function addUser(context: LedgerContext, username: string, roles: R
   }
   return id
 }
+
+/**
+ * Inserts a row, filling every other NOT NULL column without a default with a
+ * neutral value (0 or ''), so tests state only the columns they mean.
+ */
+export async function insertRow(context: LedgerContext, table: string, values: Record<string, string | number | null>): Promise<number> {
+  const columns = await context.db.client.execute(`PRAGMA table_info(${table})`)
+  const row: Record<string, string | number | null> = {}
+  for (const column of columns.rows) {
+    const name = String(column.name)
+    if (Number(column.notnull) === 1 && column.dflt_value === null && Number(column.pk) === 0) row[name] = String(column.type).toUpperCase() === 'INTEGER' ? 0 : ''
+  }
+  Object.assign(row, values)
+  const names = Object.keys(row)
+  const inserted = await context.db.client.execute({ sql: `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING rowid AS id`, args: names.map((name) => row[name] ?? null) })
+  return Number(inserted.rows[0]?.id)
+}

@@ -55,17 +55,31 @@ interface OrderGroup {
 }
 
 /**
- * One slot per normalised order key, made while indexing the orders: the probe side
- * of the join appends to it with a single Map lookup, and the slot becomes one result.
+ * One slot per normalised order key, made while indexing the orders, stored by
+ * column: the Map holds small integers (no object per order), the probe side of
+ * the join appends with a single Map lookup, and each slot becomes one result.
  */
-interface Slot {
-  readonly key: string
-  /** First order with this key; null for a pinned order's follow-up slot. */
-  readonly order: Order | null
-  /** Every order with this key (input order) once there are two or more. */
-  dupes: Order[] | null
-  txns: SettlementTxn[] | null
-  rank: Rank
+class Slots {
+  readonly index = new Map<string, number>()
+  readonly keys: string[] = []
+  /** First order with the key; null for a pinned order's follow-up slot. */
+  readonly orders: Array<Order | null> = []
+  readonly txns: Array<SettlementTxn[] | null> = []
+  readonly ranks: Rank[] = []
+  /** Every order with the key (input order), for keys with two or more. */
+  readonly dupes = new Map<number, Order[]>()
+  /** Slots in the order they became duplicates. */
+  readonly duplicated: number[] = []
+
+  add(key: string, order: Order | null): number {
+    const slot = this.keys.length
+    this.index.set(key, slot)
+    this.keys.push(key)
+    this.orders.push(order)
+    this.txns.push(null)
+    this.ranks.push(0)
+    return slot
+  }
 }
 
 const NO_ORDERS: ReadonlyArray<Order> = Object.freeze([])
@@ -197,7 +211,10 @@ class Run {
   // -------------------------------------------------------------------------
 
   orderLevel(): void {
-    const { slots, unique, duplicated, paymentIndex, subIndex } = this.indexOrders()
+    const { slots, paymentIndex, subIndex } = this.indexOrders()
+    const index = slots.index
+    const slotTxns = slots.txns
+    const slotRanks = slots.ranks
     const orphans = new Map<string, SettlementTxn[]>()
     const charges: SettlementTxn[] = []
     const pinnedOrders = this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
@@ -206,37 +223,40 @@ class Run {
     const hasSubs = subIndex.size > 0
     const hasPaymentRefs = paymentIndex.size > 0
     const settlements = this.input.settlements
-    for (let index = 0; index < settlements.length; index += 1) {
-      const txn = settlements[index] as SettlementTxn
+    for (let row = 0; row < settlements.length; row += 1) {
+      const txn = settlements[row] as SettlementTxn
       if (pinned !== null && pinned.has(txnRef(txn))) continue
       if (txn.kind === 'payout') {
         this.payouts.push(txn)
         continue
       }
       const refKey = normalizeKey(txn.orderRef)
-      let slot: Slot | undefined
+      let slot = -1
       let rank: Rank = 0
       if (refKey !== '') {
-        slot = slots.get(refKey)
-        if (slot === undefined && pinnedOrders !== null && pinnedOrders.has(refKey)) slot = followUpSlot(slots, refKey)
-        if (slot === undefined && hasSubs) {
+        const found = index.get(refKey)
+        if (found !== undefined) slot = found
+        else if (pinnedOrders !== null && pinnedOrders.has(refKey)) slot = slots.add(refKey, null)
+        else if (hasSubs) {
           const parent = subIndex.get(refKey)
           if (parent !== undefined) {
-            slot = slots.get(parent) ?? (pinnedOrders !== null && pinnedOrders.has(parent) ? followUpSlot(slots, parent) : undefined)
+            const viaParent = index.get(parent)
+            if (viaParent !== undefined) slot = viaParent
+            else if (pinnedOrders !== null && pinnedOrders.has(parent)) slot = slots.add(parent, null)
             rank = 1
           }
         }
       }
-      if (slot === undefined && hasPaymentRefs) {
+      if (slot < 0 && hasPaymentRefs) {
         const tradeKey = refKey !== '' && paymentIndex.has(refKey) ? refKey : normalizeKey(txn.tradeNo)
         const viaTrade = tradeKey !== '' ? paymentIndex.get(tradeKey) : undefined
         if (viaTrade !== undefined && viaTrade !== '') {
-          slot = slots.get(viaTrade)
+          slot = index.get(viaTrade) ?? -1
           rank = 2
         }
       }
-      if (slot !== undefined && rejected !== null && rejected.has(`${slot.key}\u0000${txnRef(txn)}`)) slot = undefined
-      if (slot === undefined) {
+      if (slot >= 0 && rejected !== null && rejected.has(`${slots.keys[slot] ?? ''}\u0000${txnRef(txn)}`)) slot = -1
+      if (slot < 0) {
         const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
         if (orphanKey !== '') {
           const list = orphans.get(orphanKey)
@@ -247,32 +267,40 @@ class Run {
         } else charges.push(txn)
         continue
       }
-      if (slot.txns === null) {
-        slot.txns = [txn]
-        slot.rank = rank
+      const list = slotTxns[slot]
+      if (list === null || list === undefined) {
+        slotTxns[slot] = [txn]
+        slotRanks[slot] = rank
       } else {
-        slot.txns.push(txn)
-        if (rank > slot.rank) slot.rank = rank
+        list.push(txn)
+        if (rank > (slotRanks[slot] ?? 0)) slotRanks[slot] = rank
       }
     }
     const lonely: Order[] = []
-    for (let index = 0; index < unique.length; index += 1) {
-      const slot = unique[index] as Slot
-      if (slot.dupes !== null || slot.order === null) continue
-      if (slot.txns === null) lonely.push(slot.order)
-      else this.emit(this.classifyOrderGroup(slot, slot.order, slot.txns))
+    const slotOrders = slots.orders
+    const dupes = slots.dupes
+    const hasDupes = dupes.size > 0
+    for (let slot = 0; slot < slotOrders.length; slot += 1) {
+      const order = slotOrders[slot]
+      if (order === null || order === undefined || (hasDupes && dupes.has(slot))) continue
+      const txns = slotTxns[slot]
+      if (txns === null || txns === undefined) lonely.push(order)
+      else this.emit(this.classifyOrderGroup(slots.keys[slot] ?? '', slotRanks[slot] ?? 0, order, txns))
     }
-    for (const slot of duplicated) {
+    for (const slot of slots.duplicated) {
+      const key = slots.keys[slot] ?? ''
       // sorted first, so the group's channel, store and date do not depend on row order
-      const orders = ordersByRef(slot.dupes ?? [])
-      const group: OrderGroup = { key: slot.key, orders, txns: slot.txns ?? [], rank: slot.rank, followUp: false }
-      this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${slot.key} after normalisation`))
+      const orders = ordersByRef(dupes.get(slot) ?? [])
+      const group: OrderGroup = { key, orders, txns: slotTxns[slot] ?? [], rank: slotRanks[slot] ?? 0, followUp: false }
+      this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
     }
     if (pinnedOrders !== null) {
       for (const key of pinnedOrders) {
-        const slot = slots.get(key)
-        if (slot === undefined || slot.order !== null || slot.txns === null) continue
-        this.emit(this.classifyFollowUp({ key, orders: [], txns: slot.txns, rank: slot.rank, followUp: true }))
+        const slot = index.get(key)
+        if (slot === undefined || slotOrders[slot] !== null) continue
+        const txns = slotTxns[slot]
+        if (txns === null || txns === undefined) continue
+        this.emit(this.classifyFollowUp({ key, orders: [], txns, rank: slotRanks[slot] ?? 0, followUp: true }))
       }
     }
     this.ownStoreAndLeftovers(lonely, orphans)
@@ -283,26 +311,25 @@ class Run {
   }
 
   private indexOrders() {
-    const slots = new Map<string, Slot>()
-    const unique: Slot[] = []
-    const duplicated: Slot[] = []
+    const slots = new Slots()
+    const index = slots.index
     const paymentIndex = new Map<string, string>()
     const subIndex = new Map<string, string>()
     const pinned = this.pinned
     const orders = this.input.orders
-    for (let index = 0; index < orders.length; index += 1) {
-      const order = orders[index] as Order
+    for (let row = 0; row < orders.length; row += 1) {
+      const order = orders[row] as Order
       if (pinned !== null && pinned.has(naturalKey({ kind: 'order', record: order }))) continue
       const key = normalizeKey(order.orderNo)
-      const slot = slots.get(key)
-      if (slot === undefined) {
-        const created: Slot = { key, order, dupes: null, txns: null, rank: 0 }
-        slots.set(key, created)
-        unique.push(created)
-      } else if (slot.dupes === null) {
-        slot.dupes = [slot.order ?? order, order]
-        duplicated.push(slot)
-      } else slot.dupes.push(order)
+      const slot = index.get(key)
+      if (slot === undefined) slots.add(key, order)
+      else {
+        const seen = slots.dupes.get(slot)
+        if (seen === undefined) {
+          slots.dupes.set(slot, [slots.orders[slot] ?? order, order])
+          slots.duplicated.push(slot)
+        } else seen.push(order)
+      }
       if (order.paymentRef !== undefined) {
         const paymentKey = normalizeKey(order.paymentRef)
         if (paymentKey !== '' && paymentKey !== key) {
@@ -314,9 +341,9 @@ class Run {
     for (const line of this.input.orderLines ?? []) {
       const sub = normalizeKey(line.subOrderNo)
       const parent = normalizeKey(line.orderNo)
-      if (sub !== '' && sub !== parent && !slots.has(sub)) subIndex.set(sub, parent)
+      if (sub !== '' && sub !== parent && !index.has(sub)) subIndex.set(sub, parent)
     }
-    return { slots, unique, duplicated, paymentIndex, subIndex }
+    return { slots, paymentIndex, subIndex }
   }
 
   private orderGroup(group: OrderGroup, order: Order | null, difference: Minor): Group {
@@ -333,7 +360,7 @@ class Run {
   }
 
   /** The hot path: one order, its txns, one result object. */
-  private classifyOrderGroup(slot: Slot, order: Order, txns: SettlementTxn[]): GroupResult {
+  private classifyOrderGroup(key: string, slotRank: Rank, order: Order, txns: SettlementTxn[]): GroupResult {
     const currency = order.currency
     let paid = 0n
     let refunds = 0n
@@ -358,7 +385,7 @@ class Run {
     const moved = hasRefund ? paid + refunds : paid
     const expected = expectedNet(order)
     const difference = (moved === expected ? 0n : moved - expected) as Minor
-    const rule = RANK_RULES[slot.rank] ?? 'order-key'
+    const rule = RANK_RULES[slotRank] ?? 'order-key'
     const closed = order.status === 'cancelled' || order.status === 'closed'
     let type: ExceptionType | null = null
     let why = ''
@@ -372,7 +399,7 @@ class Run {
       else {
         const account = this.settings.tolerance.account
         const tolerated: MatchResult = {
-          level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
+          level: 'order', anchor: key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
           date: this.dateOf(order.createdAt), difference, outcome: 'match', rule: 'tolerance', why: `${WHY[rule]}; difference ${difference} within the company tolerance`,
           confidence: BUILTIN_RULES[rule], status: this.statusOf(rule), differenceAccount: account,
         }
@@ -381,13 +408,13 @@ class Run {
     }
     if (type === null) {
       const matched: MatchResult = {
-        level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
+        level: 'order', anchor: key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency,
         date: this.dateOf(order.createdAt), difference, outcome: 'match', rule, why: WHY[rule], confidence: BUILTIN_RULES[rule], status: this.statusOf(rule),
       }
       return matched
     }
     const date = this.dateOf(order.createdAt)
-    const group: Group = { level: 'order', anchor: slot.key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency, date, difference }
+    const group: Group = { level: 'order', anchor: key, orders: [order], settlements: txns, bank: NO_BANK, channel: order.channel, store: order.store, currency, date, difference }
     return this.exception(group, type, rule, why)
   }
 
@@ -641,12 +668,6 @@ function exceptionOf(group: Group, type: ExceptionType, status: 'open' | 'ignore
     level: group.level, anchor: group.anchor, orders: group.orders, settlements: group.settlements, bank: group.bank, channel: group.channel, store: group.store,
     currency: group.currency, date: group.date, difference: group.difference, outcome: 'exception', type, status, rule, why, amount, ageDays, requiredRole,
   }
-}
-
-function followUpSlot(slots: Map<string, Slot>, key: string): Slot {
-  const slot: Slot = { key, order: null, dupes: null, txns: null, rank: 0 }
-  slots.set(key, slot)
-  return slot
 }
 
 function earliest(items: ReadonlyArray<{ occurredAt: string }>): string {

@@ -13,21 +13,24 @@ import { normalizeOrderRef } from '../records.ts'
  */
 export function normalizeKey(raw: string | undefined): string {
   if (raw === undefined || raw.length === 0) return ''
-  if (isPlain(raw)) return raw.charCodeAt(0) === 84 /* T */ ? normalizeOrderRef(raw) : raw
+  // Fast path, one pass: already clean (letters, digits, '-', '_', '.', '/', ':'), no leading '#' or '=';
+  // a `T200P<digits>` reference loses its prefix exactly as normalizeOrderRef does.
+  const length = raw.length
+  let prefixed = length > 5 && raw.charCodeAt(0) === 84 /* T */ && raw.startsWith('T200P')
+  for (let index = 0; index < length; index += 1) {
+    const code = raw.charCodeAt(index)
+    const ok = (code >= 48 && code <= 58) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95 || code === 46 || code === 47
+    if (!ok) return normalizeArmoured(raw)
+    if (prefixed && index >= 5 && (code < 48 || code > 57)) prefixed = false
+  }
+  return prefixed ? raw.slice(5) : raw
+}
+
+function normalizeArmoured(raw: string): string {
   let text = raw.replace(/[\s`'"\u3000]/g, '')
   if (text.startsWith('=')) text = text.slice(1)
   if (text.startsWith('#')) text = text.slice(1)
   return normalizeOrderRef(text)
-}
-
-/** Fast path: already clean (letters, digits, '-', '_', '.', '/', ':'), no leading '#' or '='. */
-function isPlain(raw: string): boolean {
-  for (let index = 0; index < raw.length; index += 1) {
-    const code = raw.charCodeAt(index)
-    const ok = (code >= 48 && code <= 58) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95 || code === 46 || code === 47
-    if (!ok) return false
-  }
-  return true
 }
 
 /** Buyer / counterparty names compare case-insensitively without spaces or masking stars. */

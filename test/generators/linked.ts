@@ -1,0 +1,310 @@
+import iconv from 'iconv-lite'
+import { minor } from '../../shared/money.ts'
+import { type FormatSpec, Rng, type Summary, clock, emptySummary, money } from './core.ts'
+import { GENERATED_FORMATS, type GeneratedFormat } from './index.ts'
+
+/**
+ * Linked files for matching scenarios: a Taobao 千牛 order export and the Alipay
+ * merchant 账务明细 of the same orders (Alipay carries `T200P<order>` and the bare
+ * order number, the order carries the Alipay business number as 支付单号), the
+ * bank statement the Alipay payouts land on, and a small Shopify order +
+ * Shopify Payments pair (the only generated pair with a currency per row).
+ *
+ * Clean orders match one-to-one; each requested defect plants one case and names
+ * it in `cases`, so a test can expect the exact exception or match per case.
+ * The files use the existing format specs (header, preamble, trailer, cell
+ * decoration, encoding) of test/generators, so they import through the real parsers.
+ *
+ * Dates: orders in March 2024 (see core.clock); match with asOf 2024-04-10.
+ *
+ * @example const files = linkedFiles({ seed: 7, orders: 20, defects: ['orphanPayment', 'overRefund'] })
+ */
+export const DEFECTS = [
+  'missingPayment', 'orphanPayment', 'amountMismatch', 'duplicateOrder', 'duplicatePayment', 'refundWithoutOrder', 'overRefund', 'failedPayment',
+  'closedOrderWithPayment', 'currencyMismatch', 'bigRefund', 'roundingDifference', 'smallDifference',
+  'payoutInBank', 'payoutNotInBank', 'recentPayout', 'unexplainedReceipt', 'outgoingBankLine',
+] as const
+export type Defect = (typeof DEFECTS)[number]
+
+/** What each defect plants (all amounts CNY unless said). */
+export const DEFECT_NOTES: Record<Defect, string> = {
+  missingPayment: 'completed order, created 2024-03-02, no Alipay row',
+  orphanPayment: 'Alipay payment for an order number not in the export',
+  amountMismatch: 'payment 12.00 below the order total',
+  duplicateOrder: 'the same order exported twice, once with the Alipay T200P prefix in 主订单编号',
+  duplicatePayment: 'two payments (different 账务流水号) of the full order total',
+  refundWithoutOrder: 'Alipay refund for an order number not in the export',
+  overRefund: 'two refunds adding up to more than the payment',
+  failedPayment: 'payment row whose 业务描述 says 支付失败',
+  closedOrderWithPayment: 'order 交易关闭 whose payment was kept',
+  currencyMismatch: 'Shopify order in EUR paid in USD',
+  bigRefund: 'order 8000.00 paid, refunded 6000.00 (退款成功 partial refund recorded on the order)',
+  roundingDifference: 'payment 0.05 below the order total',
+  smallDifference: 'payment 0.50 below the order total',
+  payoutInBank: 'Alipay 提现 on 03-20 and the bank receipt of the same amount on 03-21',
+  payoutNotInBank: 'Alipay 提现 on 03-05, no bank receipt',
+  recentPayout: 'Alipay 提现 on 04-08, inside the bank window of asOf 04-10',
+  unexplainedReceipt: 'bank receipt no payout explains',
+  outgoingBankLine: 'bank payment to a supplier (借方)',
+}
+
+export interface LinkedFile {
+  format: GeneratedFormat
+  parser: string
+  fileName: string
+  bytes: Uint8Array
+}
+
+export interface LinkedCase {
+  readonly defect: Defect
+  /** Order number as written in the order export (absent for money without an order). */
+  readonly orderNo?: string
+  /** Order number the money refers to. */
+  readonly orderRef?: string
+  /** The order's total (买家实际支付金额 summed over its lines), minor units. */
+  readonly gross?: bigint
+  /** 账务流水号 of the planted Alipay rows, or the bank 流水号 / Shopify order name. */
+  readonly refs: ReadonlyArray<string>
+}
+
+export interface LinkedFiles {
+  readonly files: { orders: LinkedFile; alipay: LinkedFile; bank: LinkedFile; shopifyOrders: LinkedFile; shopifyPayments: LinkedFile }
+  /** Clean orders (paid exactly once, matched by order key). */
+  readonly clean: ReadonlyArray<string>
+  readonly cases: Partial<Record<Defect, LinkedCase>>
+  /** Bank account name: pass as the import's store for the bank file. */
+  readonly bankAccount: string
+}
+
+export interface LinkedOptions {
+  seed?: number
+  /** Clean orders (default 20). */
+  orders?: number
+  defects?: ReadonlyArray<Defect>
+  store?: string
+}
+
+interface OrderSpec { orderNo: string; lines: Array<{ subNo: string; price: bigint; qty: number }>; status: string; minutes: number; trade: string; refunded: bigint }
+interface AlipaySpec { journal: string; business: string; orderId: string; minutes: number; type: 'payment' | 'refund' | 'fee' | 'payout'; amount: bigint; failed?: boolean }
+
+const ALIPAY_TYPE = {
+  payment: { type: '交易付款', desc: '0010001|交易收款-交易收款' },
+  refund: { type: '交易退款', desc: '0010003|交易退款-售中退款' },
+  fee: { type: '收费', desc: '0030002|花呗服务费' },
+  payout: { type: '提现', desc: '' },
+} as const
+const DAY = 24 * 60
+
+function csvCell(cell: string, delimiter: string): string {
+  return cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') || cell.includes('\r') ? `"${cell.replace(/"/g, '""')}"` : cell
+}
+
+/** Serialises rows exactly as the generators' CSV writer does for `spec` (preamble, decoration, trailer, encoding). */
+function csvBytes(spec: FormatSpec, rows: ReadonlyArray<ReadonlyArray<string>>, summary: Summary): Uint8Array {
+  const delimiter = spec.delimiter ?? ','
+  const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
+  const line = (cells: ReadonlyArray<string>) => cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)
+  const lines = [...(spec.preamble?.(rows.length) ?? []), line(spec.header)]
+  for (const row of rows) lines.push(line(row.map((cell, column) => spec.decorate?.(cell, column) ?? cell)))
+  for (const cells of spec.trailer?.(summary) ?? []) lines.push(line(cells))
+  const text = `${lines.join(newline)}${newline}`
+  if (spec.encoding === 'gbk') return iconv.encode(text, 'gbk')
+  const bytes = Buffer.from(text, 'utf8')
+  return spec.encoding === 'utf8-bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes
+}
+
+function file(format: GeneratedFormat, seed: number, rows: ReadonlyArray<ReadonlyArray<string>>, summary: Summary = emptySummary()): LinkedFile {
+  const spec: FormatSpec = GENERATED_FORMATS[format]
+  return { format, parser: spec.parser, fileName: `linked-${format}-${seed}.csv`, bytes: csvBytes(spec, rows, summary) }
+}
+
+function grossOf(order: OrderSpec): bigint {
+  return order.lines.reduce((sum, line) => sum + line.price * BigInt(line.qty), 0n)
+}
+
+export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
+  const seed = options.seed ?? 1
+  const rng = new Rng(seed)
+  const wanted = new Set(options.defects ?? [])
+  const orders: OrderSpec[] = []
+  const alipay: AlipaySpec[] = []
+  const bank: Array<{ id: string; minutes: number; amount: bigint }> = []
+  const cases: Partial<Record<Defect, LinkedCase>> = {}
+  const clean: string[] = []
+  let journal = 2024030100000000000n
+  let minutes = DAY + 9 * 60
+  const nextJournal = () => {
+    journal += 1n
+    return String(journal)
+  }
+  const newOrder = (status = '交易成功', lineCount = rng.int(1, 2), total?: bigint): OrderSpec => {
+    const orderNo = rng.digits(19)
+    const lines = Array.from({ length: lineCount }, (_, index) => ({ subNo: lineCount === 1 ? orderNo : rng.digits(19), price: index === 0 && total !== undefined ? total : rng.minor(1_000, 50_000), qty: total !== undefined ? 1 : rng.int(1, 3) }))
+    minutes += rng.int(20, 90)
+    const order: OrderSpec = { orderNo, lines, status, minutes, trade: `2024030122001${rng.digits(15)}`, refunded: 0n }
+    orders.push(order)
+    return order
+  }
+  const pay = (order: OrderSpec, type: AlipaySpec['type'], amount: bigint, extra: Partial<AlipaySpec> = {}): string => {
+    const id = nextJournal()
+    alipay.push({ journal: id, business: type === 'payment' ? order.trade : `2024030122001${rng.digits(15)}`, orderId: order.orderNo, minutes: order.minutes + 5 + alipay.length % 7, type, amount, ...extra })
+    return id
+  }
+  const stranger = (): OrderSpec => ({ orderNo: rng.digits(19), lines: [], status: '', minutes: (minutes += 30), trade: `2024030122001${rng.digits(15)}`, refunded: 0n })
+
+  for (let index = 0; index < (options.orders ?? 20); index += 1) {
+    const order = newOrder()
+    pay(order, 'payment', grossOf(order))
+    if (index % 3 === 0) pay(order, 'fee', -rng.minor(10, 300))
+    clean.push(order.orderNo)
+  }
+  const plantOrder = (defect: Defect, build: () => { order?: OrderSpec; orderRef?: string; refs: string[] }) => {
+    if (!wanted.has(defect)) return
+    const { order, orderRef, refs } = build()
+    cases[defect] = { defect, ...(order ? { orderNo: order.orderNo, gross: grossOf(order) } : {}), ...(orderRef ? { orderRef } : {}), refs }
+  }
+  plantOrder('missingPayment', () => {
+    const order = newOrder()
+    order.minutes = DAY + 8 * 60
+    return { order, refs: [] }
+  })
+  plantOrder('orphanPayment', () => {
+    const ghost = stranger()
+    return { orderRef: ghost.orderNo, refs: [pay(ghost, 'payment', 4_321n)] }
+  })
+  plantOrder('amountMismatch', () => {
+    const order = newOrder()
+    return { order, refs: [pay(order, 'payment', grossOf(order) - 1_200n)] }
+  })
+  plantOrder('duplicateOrder', () => {
+    const order = newOrder('交易成功', 1)
+    orders.push({ ...order, orderNo: `T200P${order.orderNo}`, lines: order.lines.map((line) => ({ ...line, subNo: `T200P${line.subNo}` })), minutes: order.minutes + 1 })
+    return { order, refs: [pay(order, 'payment', grossOf(order))] }
+  })
+  plantOrder('duplicatePayment', () => {
+    const order = newOrder()
+    return { order, refs: [pay(order, 'payment', grossOf(order)), pay(order, 'payment', grossOf(order))] }
+  })
+  plantOrder('refundWithoutOrder', () => {
+    const ghost = stranger()
+    return { orderRef: ghost.orderNo, refs: [pay(ghost, 'refund', -2_500n)] }
+  })
+  plantOrder('overRefund', () => {
+    const order = newOrder('交易成功', 1, 10_000n)
+    return { order, refs: [pay(order, 'payment', 10_000n), pay(order, 'refund', -6_000n), pay(order, 'refund', -6_000n)] }
+  })
+  plantOrder('failedPayment', () => {
+    const order = newOrder()
+    return { order, refs: [pay(order, 'payment', grossOf(order), { failed: true })] }
+  })
+  plantOrder('closedOrderWithPayment', () => {
+    const order = newOrder('交易关闭')
+    return { order, refs: [pay(order, 'payment', grossOf(order))] }
+  })
+  plantOrder('bigRefund', () => {
+    const order = newOrder('交易成功', 1, 800_000n)
+    order.refunded = 600_000n
+    return { order, refs: [pay(order, 'payment', 800_000n), pay(order, 'refund', -600_000n)] }
+  })
+  plantOrder('roundingDifference', () => {
+    const order = newOrder()
+    return { order, refs: [pay(order, 'payment', grossOf(order) - 5n)] }
+  })
+  plantOrder('smallDifference', () => {
+    const order = newOrder()
+    return { order, refs: [pay(order, 'payment', grossOf(order) - 50n)] }
+  })
+
+  // Payout level: Alipay 提现 rows and the bank statement.
+  const payout = (defect: Defect, at: number, amount: bigint, bankAt?: number) => {
+    if (!wanted.has(defect)) return
+    const id = nextJournal()
+    alipay.push({ journal: id, business: `2024030122001${rng.digits(15)}`, orderId: '', minutes: at, type: 'payout', amount: -amount })
+    const refs = [id]
+    if (bankAt !== undefined) {
+      const line = `B${rng.digits(14)}`
+      bank.push({ id: line, minutes: bankAt, amount })
+      refs.push(line)
+    }
+    cases[defect] = { defect, refs }
+  }
+  payout('payoutInBank', 19 * DAY + 15 * 60, 1_234_567n, 20 * DAY + 10 * 60)
+  payout('payoutNotInBank', 4 * DAY + 15 * 60, 765_400n)
+  payout('recentPayout', 38 * DAY + 15 * 60, 99_900n)
+  for (const [defect, amount, at] of [['unexplainedReceipt', 55_500n, 22 * DAY + 11 * 60], ['outgoingBankLine', -300_000n, 23 * DAY + 11 * 60]] as const) {
+    if (!wanted.has(defect)) continue
+    const line = `B${rng.digits(14)}`
+    bank.push({ id: line, minutes: at, amount })
+    cases[defect] = { defect, refs: [line] }
+  }
+
+  const shopify = wanted.has('currencyMismatch')
+  if (shopify) cases.currencyMismatch = { defect: 'currencyMismatch', orderNo: '#5001', orderRef: '#5001', refs: ['#5001'] }
+  const bankAccount = 'ICBC-6222'
+  return {
+    files: {
+      orders: file('taobao-qianniu-csv', seed, qianniuRows(orders)),
+      alipay: alipayFile(seed, alipay),
+      bank: file('bank-csv-cn', seed, bank.map((line) => bankRow(line, rng))),
+      shopifyOrders: file('shopify-orders', seed, shopify ? [shopifyOrderRow()] : []),
+      shopifyPayments: file('shopify-payments-transactions', seed, shopify ? [shopifyPaymentRow()] : []),
+    },
+    clean, cases, bankAccount,
+  }
+}
+
+function qianniuRows(orders: ReadonlyArray<OrderSpec>): string[][] {
+  const rows: string[][] = []
+  for (const order of orders) {
+    const [created] = clock(order.minutes)
+    const [paid] = clock(order.minutes + 1)
+    for (const [index, line] of order.lines.entries()) {
+      const amount = line.price * BigInt(line.qty)
+      // the order's refund sits on its first line (退款金额 of the sub-order)
+      const refunded = index === 0 ? order.refunded : 0n
+      rows.push([line.subNo, order.orderNo, `商品标题${index + 1}`, money(line.price), String(line.qty), `SKU-${100 + index}`, '颜色：黑', 'null', 'null', order.status, `SKU-${100 + index}`, order.trade,
+        money(amount), money(amount), refunded > 0n ? '退款成功' : '没有申请退款', refunded > 0n ? money(refunded) : '无退款申请', created, paid, String(600000000000 + index), 'null', 'null', 'null', 'null', 'null', 'null', 'null', '否', 'null', 'null'])
+    }
+  }
+  return rows
+}
+
+function alipayFile(seed: number, rows: ReadonlyArray<AlipaySpec>): LinkedFile {
+  const summary = emptySummary()
+  const cells = rows.map((row) => {
+    const [time] = clock(row.minutes)
+    const out = row.amount < 0n
+    const absolute = out ? -row.amount : row.amount
+    if (out) {
+      summary.outgoing.count += 1
+      summary.outgoing.total += row.amount
+    } else {
+      summary.incoming.count += 1
+      summary.incoming.total += row.amount
+    }
+    summary.rows += 1
+    const type = ALIPAY_TYPE[row.type]
+    const desc = row.failed ? '0010001|交易收款-支付失败' : type.desc
+    const payout = row.type === 'payout'
+    return [row.journal, row.business, payout ? '' : `T200P${row.orderId}`, payout ? '' : '商品', time, payout ? '' : '买家1', out ? '0.00' : money(absolute), out ? money(absolute) : '0.00', '', '支付宝', type.type, '', desc, row.orderId]
+  })
+  return file('alipay-merchant-account', seed, cells, summary)
+}
+
+function bankRow(line: { id: string; minutes: number; amount: bigint }, rng: Rng): string[] {
+  const [time] = clock(line.minutes)
+  const out = line.amount < 0n
+  const absolute = out ? -line.amount : line.amount
+  return [time.slice(0, 10), time.slice(11), out ? money(absolute) : '', out ? '' : money(absolute), money(rng.minor(1_000_000, 9_000_000)), out ? '某供应商' : '支付宝（中国）网络技术有限公司', rng.digits(16), out ? '货款' : '提现', line.id]
+}
+
+function shopifyOrderRow(): string[] {
+  const [created] = clock(10 * DAY, '-04:00', 'shopify')
+  const total = minor(12_900n)
+  return ['#5001', 'buyer@example.com', 'paid', created, 'fulfilled', created, 'EUR', money(total), '0.00', '0.00', money(total), '0.00', created, '1', 'Snowboard', money(total), 'SB-10', '0.00', '0.00', 'r500100000001', '']
+}
+
+function shopifyPaymentRow(): string[] {
+  const [time] = clock(10 * DAY + 5, '-04:00', 'shopify')
+  return [time, 'charge', '#5001', 'visa', 'online', 'paid', '2024-03-13', '2024-03-13', '129.00', '4.04', '124.96', '#50010000000001', 'card', '129.00', 'USD', 'USD']
+}

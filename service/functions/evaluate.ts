@@ -13,13 +13,17 @@ import { NO_ACCESS, canSee } from './visibility.ts'
 import { type Permission, can } from '../auth/permissions.ts'
 import { type Extras, evaluateExtra, loadExtras } from './extras.ts'
 
-/**
+/*
  * Evaluates a batch of worksheet-function calls in a few queries regardless of
  * the number of calls and of the ledger's size: memberships once, then per
- * company the chart and one range scan of materialized balances (plus one query
- * per extra table the batch touches), then everything in memory.
- * Every call gets its own result; one bad call never fails the batch.
+ * company the chart, the ledger version and (when it moved) one scan of the
+ * materialized balances, plus one query per other table the batch touches;
+ * then everything in memory. Every call gets its own result; one bad call
+ * never fails the batch. Company: the call's, else the batch's, else the
+ * caller's only one. Role checks: functions.evaluate in the permission table,
+ * then visibility.ts per call.
  */
+
 /** The permission-table entry (service/auth/permissions.ts) a role needs to use worksheet functions at all. */
 export const FUNCTIONS_PERMISSION: Permission = 'functions.evaluate'
 

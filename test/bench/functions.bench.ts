@@ -20,7 +20,7 @@ import { benchDatabase, peakRssMb, report, timed } from './support.ts'
 const CALLS = 10_000
 const PERIODS = 36
 const STORES = Array.from({ length: 20 }, (_, index) => `store-${String(index + 1).padStart(2, '0')}`)
-const RUNS = 9
+const RUNS = 15
 
 interface Ledger {
   readonly context: ReturnType<typeof createContext>
@@ -63,6 +63,8 @@ export async function buildLedger(lines: number): Promise<Ledger> {
     CREATE INDEX voucher_lines_account ON voucher_lines (company_id, account_code, period);
     PRAGMA journal_mode = WAL;
     ANALYZE;
+    PRAGMA cache_size = -2000;
+    PRAGMA shrink_memory;
   `)
   const count = await bench.db.client.execute('SELECT (SELECT COUNT(*) FROM voucher_lines) AS lines, (SELECT COUNT(*) FROM balances) AS balances')
   const built = Number(count.rows[0]?.lines)

@@ -34,6 +34,15 @@ function attributes(tag: string): Map<string, string> {
   return result
 }
 
+/** One attribute of a tag body, without building a map (hot path: every cell). */
+function attribute(body: string, name: string): string | undefined {
+  const start = body.indexOf(` ${name}="`)
+  if (start === -1) return undefined
+  const from = start + name.length + 3
+  const end = body.indexOf('"', from)
+  return end === -1 ? undefined : body.slice(from, end)
+}
+
 function readText(files: Record<string, Uint8Array>, path: string): string {
   const bytes = files[path]
   return bytes ? new TextDecoder('utf-8').decode(bytes) : ''
@@ -138,13 +147,12 @@ class SheetParser {
     const name = (closing ? body.slice(1) : body).split(/[\s/]/, 1)[0] ?? ''
     if (name === 'row') {
       if (closing) return this.endRow()
-      this.rowNumber = Number(attributes(body).get('r') ?? this.rowNumber + 1)
+      this.rowNumber = Number(attribute(body, 'r') ?? this.rowNumber + 1)
       this.row = []
       if (body.endsWith('/')) this.endRow()
     } else if (name === 'c') {
       if (closing) return this.endCell()
-      const attrs = attributes(body)
-      this.cell = { column: columnIndex(attrs.get('r') ?? ''), type: attrs.get('t') ?? 'n', style: Number(attrs.get('s') ?? '0') }
+      this.cell = { column: columnIndex(attribute(body, 'r') ?? ''), type: attribute(body, 't') ?? 'n', style: Number(attribute(body, 's') ?? '0') }
       this.value = ''
       if (body.endsWith('/')) this.endCell()
     } else if (name === 'v' || name === 't') {

@@ -66,6 +66,8 @@ export interface GeneratedRow {
 /** Running totals of the generated settlement records, for trailers and summary lines. */
 export interface Summary {
   rows: number
+  /** Rows whose first record is a refund. */
+  refundRows?: number
   incoming: { count: number; total: bigint }
   outgoing: { count: number; total: bigint }
   byKind: Partial<Record<string, bigint>>
@@ -77,6 +79,8 @@ export function emptySummary(): Summary {
 
 export function addToSummary(summary: Summary, row: GeneratedRow): void {
   summary.rows += 1
+  const first = row.records[0]
+  if (first?.kind === 'settlementTxn' && first.record.kind === 'refund') summary.refundRows = (summary.refundRows ?? 0) + 1
   for (const item of row.records) {
     if (item.kind !== 'settlementTxn') continue
     const { amount, kind } = item.record

@@ -495,3 +495,72 @@ export const bankCsvCn: FormatSpec = {
     }
   },
 }
+
+// ---------------------------------------------------------------------------
+// Alipay merchant 业务明细 (GBK, # preamble, 交易/退款 rows with 服务费, trailer totals)
+// ---------------------------------------------------------------------------
+
+export const alipayMerchantTrade: FormatSpec = {
+  parser: 'alipay-merchant-trade',
+  container: 'csv',
+  encoding: 'gbk',
+  preamble: () => ['#支付宝业务明细查询', '#账号：[20885212319120680156]', '#起始日期：[2024年03月01日 00:00:00]   终止日期：[2024年04月01日 00:00:00]', '#-----------------------------------------业务明细列表----------------------------------------'],
+  header: ['支付宝交易号', '商户订单号', '业务类型', '商品名称', '创建时间', '完成时间', '门店编号', '门店名称', '操作员', '终端号', '对方账户', '订单金额（元）', '商家实收（元）', '支付宝红包（元）', '集分宝（元）', '支付宝优惠（元）', '商家优惠（元）', '券核销金额（元）', '券名称', '商家红包消费金额（元）', '卡消费金额（元）', '退款批次号/请求号', '服务费（元）', '分润（元）', '备注'],
+  decorate: (cell, column) => (column <= 3 ? `${cell}\t` : cell),
+  row(context) {
+    const { rng, index } = context
+    const [created] = clock(index * 5)
+    const [done, iso] = clock(index * 5 + 1)
+    const refund = rng.chance(0.15)
+    const amount = rng.minor(100, 50_000)
+    const fee = minor((amount * 6n) / 1000n)
+    const tradeNo = `2024030121001004${rng.digits(12)}`
+    const orderNo = rng.digits(20)
+    const batch = refund ? `R${rng.digits(10)}` : ''
+    const externalId = refund ? `${tradeNo}:${batch}` : tradeNo
+    const type = refund ? '退款' : '交易'
+    const common = { externalId, currency: 'CNY', occurredAt: iso, orderRef: orderNo, tradeNo, counterparty: `*杨(137****${rng.digits(4)})` }
+    const records = [settlement(context, 'alipay', { ...common, kind: refund ? 'refund' : 'payment', amount: refund ? neg(amount) : amount, description: `${type} 商品${index % 5}` })]
+    if (fee > 0n) records.push(settlement(context, 'alipay', { ...common, kind: 'fee', amount: refund ? fee : neg(fee), description: `服务费 ${type}` }))
+    const signed = refund ? `-${money(amount)}` : money(amount)
+    return {
+      cells: [tradeNo, orderNo, type, `商品${index % 5}`, created, done, '', '', '', '', common.counterparty, signed, signed, '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', batch, refund ? money(fee) : `-${money(fee)}`, '0.00', ''],
+      records,
+    }
+  },
+  trailer: (summary) => {
+    const trades = summary.byKind.payment ?? 0n
+    const refunds = summary.byKind.refund ?? 0n
+    return [
+      ['#-----------------------------------------业务明细列表结束------------------------------------'],
+      [`#交易合计：${summary.rows - (summary.refundRows ?? 0)}笔，商家实收共${money(trades)}元，商家优惠共0.00元`],
+      [`#退款合计：${summary.refundRows ?? 0}笔，商家实收共${money(refunds)}元，商家优惠共0.00元`],
+      ['#导出时间：[2024年04月01日 13:19:01]'],
+    ]
+  },
+}
+
+// ---------------------------------------------------------------------------
+// Shopify payouts summary (Total = sum of the parts)
+// ---------------------------------------------------------------------------
+
+export const shopifyPayouts: FormatSpec = {
+  parser: 'shopify-payouts-summary',
+  container: 'csv',
+  encoding: 'utf8',
+  header: ['Payout Date', 'Status', 'Charges', 'Refunds', 'Adjustments', 'Reserved Funds', 'Fees', 'Retried Amount', 'Total', 'Currency', 'Bank Reference'],
+  row(context) {
+    const { rng, index } = context
+    const [, iso] = clock(index * 1440, '+00:00')
+    const date = iso.slice(0, 10)
+    const charges = rng.minor(10_000, 900_000)
+    const refunds = neg(rng.minor(0, 5_000))
+    const fees = neg(minor(charges / 33n))
+    const total = minor(charges + refunds + fees)
+    const reference = `P${rng.digits(10)}`
+    return {
+      cells: [date, 'paid', money(charges, 'USD'), money(refunds, 'USD'), '0.00', '0.00', money(fees, 'USD'), '0.00', money(total, 'USD'), 'USD', reference],
+      records: [settlement(context, 'shopify', { externalId: `payout|${date}|${reference}`, kind: 'payout', amount: neg(total), currency: 'USD', occurredAt: `${date}T00:00:00+00:00`, payoutRef: reference, description: 'payout paid' })],
+    }
+  },
+}

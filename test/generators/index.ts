@@ -28,6 +28,8 @@ export const GENERATED_FORMATS = {
   'pdd-account': formats.pddAccount,
   'douyin-fund': formats.douyinFund,
   'bank-csv-cn': formats.bankCsvCn,
+  'alipay-merchant-trade': formats.alipayMerchantTrade,
+  'shopify-payouts-summary': formats.shopifyPayouts,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { peakRssMb } from './support.ts'
 import { matchRecords, normalizeKey, parseMatchingSettings } from '../../shared/matching/index.ts'
 import type { Minor } from '../../shared/money.ts'
@@ -57,8 +59,16 @@ function baseline(orders: ReadonlyArray<Order>, settlements: ReadonlyArray<Settl
   return groups + unmatched
 }
 
+/** A full GC between timed phases, so neither side pays for the other's garbage. */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc')
+  const gc: unknown = vm.runInNewContext('gc')
+  return typeof gc === 'function' ? () => { gc() } : () => {}
+}
+
 /**
- * Best of `rounds` for each side, measured alternately in the same process. Wall time is what
+ * Best of `rounds` for each side, measured alternately in the same process (which side
+ * goes first alternates too), with a full GC before each timed phase. Wall time is what
  * the goal is about; CPU time (process.cpuUsage: user + system, GC threads included) is
  * reported too because on a loaded machine it approximates the idle wall time better.
  */
@@ -75,21 +85,35 @@ export function run(options: { orders?: number; txns?: number; rounds?: number }
   const cpuMs = (since: NodeJS.CpuUsage) => { const used = process.cpuUsage(since); return (used.user + used.system) / 1000 }
   let matches = 0
   let exceptions = 0
-  for (let round = 0; round < rounds; round += 1) {
-    let cpu = process.cpuUsage()
-    let start = performance.now()
+  const collect = collector()
+  const timeBaseline = () => {
+    collect()
+    const cpu = process.cpuUsage()
+    const start = performance.now()
     const groups = baseline(orders, settlements)
     baselineMs = Math.min(baselineMs, performance.now() - start)
     baselineCpuMs = Math.min(baselineCpuMs, cpuMs(cpu))
-    cpu = process.cpuUsage()
-    start = performance.now()
+    if (groups !== orderCount) throw new Error(`baseline grouped ${groups}, expected ${orderCount}`)
+  }
+  const timeEngine = () => {
+    collect()
+    const cpu = process.cpuUsage()
+    const start = performance.now()
     const output = matchRecords({ orders, settlements, bank: [], asOf: '2026-10-31', settings })
     engineMs = Math.min(engineMs, performance.now() - start)
     engineCpuMs = Math.min(engineCpuMs, cpuMs(cpu))
     matches = output.matches.length
     exceptions = output.exceptions.length
-    if (groups !== orderCount) throw new Error(`baseline grouped ${groups}, expected ${orderCount}`)
     if (matches !== orderCount || exceptions !== 0) throw new Error(`engine made ${matches} matches and ${exceptions} exceptions, expected ${orderCount} and 0`)
+  }
+  for (let round = 0; round < rounds; round += 1) {
+    if (round % 2 === 0) {
+      timeBaseline()
+      timeEngine()
+    } else {
+      timeEngine()
+      timeBaseline()
+    }
   }
   const result = { engineMs: Math.round(engineMs), baselineMs: Math.round(baselineMs), ratio: Math.round((engineMs / baselineMs) * 100) / 100,
     engineCpuMs: Math.round(engineCpuMs), baselineCpuMs: Math.round(baselineCpuMs), cpuRatio: Math.round((engineCpuMs / baselineCpuMs) * 100) / 100, peakRssMb: peakRssMb(), matches, exceptions }

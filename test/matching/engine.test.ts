@@ -16,6 +16,9 @@ describe('key normalisation', () => {
     expect(['T200P133899', '`133899', '="133899"', '133899\t', ' 1338 99 ', '#133899'].map(normalizeKey)).toEqual(['133899', '133899', '133899', '133899', '133899', '133899'])
     expect(normalizeKey('112-1234567-1234567')).toBe('112-1234567-1234567')
   })
+  it('strips T200P only before digits, as normalizeOrderRef does', () => {
+    expect(['T200P', 'T200P12a', 'T200P-12', 'T200P0', 'T2001', '="T200P77"', 'T200P 77'].map(normalizeKey)).toEqual(['T200P', 'T200P12a', 'T200P-12', '0', 'T2001', '77', '77'])
+  })
 })
 
 describe('order level', () => {

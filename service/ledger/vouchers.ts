@@ -138,8 +138,10 @@ async function assertSourcesUnposted(tx: Transaction, companyId: number, prepare
   }
   for (let start = 0; start < all.length; start += 400) {
     const chunk = all.slice(start, start + 400)
-    const condition = chunk.map(() => '(source_kind = ? AND source_id = ?)').join(' OR ')
-    const found = await tx.execute({ sql: `SELECT source_kind, source_id, voucher_id FROM voucher_sources WHERE company_id = ? AND (${condition}) LIMIT 1`, args: [companyId, ...chunk.flatMap((source) => [source.kind, source.id])] })
+    // A row-value IN (VALUES …) lets SQLite use the whole unique index; an OR of
+    // pairs used only its company_id prefix and scanned every source of the company.
+    const values = chunk.map(() => '(?, ?)').join(', ')
+    const found = await tx.execute({ sql: `SELECT source_kind, source_id, voucher_id FROM voucher_sources WHERE company_id = ? AND (source_kind, source_id) IN (VALUES ${values}) LIMIT 1`, args: [companyId, ...chunk.flatMap((source) => [source.kind, source.id])] })
     const row = found.rows[0]
     if (row) throw new LedgerError('DUPLICATE', `source ${row.source_kind} ${row.source_id} is already on voucher id ${row.voucher_id}`)
   }

@@ -62,14 +62,14 @@ interface OrderGroup {
 class Slots {
   readonly index = new Map<string, number>()
   readonly keys: string[] = []
-  /** First order with the key; null for a pinned order's follow-up slot. */
+  /** The order of the slot; null for a pinned order's follow-up slot. */
   readonly orders: Array<Order | null> = []
   readonly txns: Array<SettlementTxn[] | null> = []
   readonly ranks: Rank[] = []
-  /** Every order with the key (input order), for keys with two or more. */
-  readonly dupes = new Map<number, Order[]>()
-  /** Slots in the order they became duplicates. */
-  readonly duplicated: number[] = []
+  /** Keys shared by two or more orders -> those orders (input order), in the order the keys repeated. */
+  readonly duplicates = new Map<string, Order[]>()
+  /** Slots of orders whose key is duplicated (the Map points at the last of them). */
+  readonly duplicated = new Set<number>()
 
   add(key: string, order: Order | null): number {
     const slot = this.keys.length
@@ -270,7 +270,7 @@ class Run {
       const list = slotTxns[slot]
       if (list === null || list === undefined) {
         slotTxns[slot] = [txn]
-        slotRanks[slot] = rank
+        if (rank !== 0) slotRanks[slot] = rank
       } else {
         list.push(txn)
         if (rank > (slotRanks[slot] ?? 0)) slotRanks[slot] = rank
@@ -278,19 +278,19 @@ class Run {
     }
     const lonely: Order[] = []
     const slotOrders = slots.orders
-    const dupes = slots.dupes
-    const hasDupes = dupes.size > 0
+    const duplicated = slots.duplicated
+    const hasDupes = duplicated.size > 0
     for (let slot = 0; slot < slotOrders.length; slot += 1) {
       const order = slotOrders[slot]
-      if (order === null || order === undefined || (hasDupes && dupes.has(slot))) continue
+      if (order === null || order === undefined || (hasDupes && duplicated.has(slot))) continue
       const txns = slotTxns[slot]
       if (txns === null || txns === undefined) lonely.push(order)
       else this.emit(this.classifyOrderGroup(slots.keys[slot] ?? '', slotRanks[slot] ?? 0, order, txns))
     }
-    for (const slot of slots.duplicated) {
-      const key = slots.keys[slot] ?? ''
+    for (const [key, list] of slots.duplicates) {
+      const slot = index.get(key) ?? -1
       // sorted first, so the group's channel, store and date do not depend on row order
-      const orders = ordersByRef(dupes.get(slot) ?? [])
+      const orders = ordersByRef(list)
       const group: OrderGroup = { key, orders, txns: slotTxns[slot] ?? [], rank: slotRanks[slot] ?? 0, followUp: false }
       this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
     }
@@ -317,19 +317,15 @@ class Run {
     const subIndex = new Map<string, string>()
     const pinned = this.pinned
     const orders = this.input.orders
+    let repeated: Set<string> | null = null
     for (let row = 0; row < orders.length; row += 1) {
       const order = orders[row] as Order
       if (pinned !== null && pinned.has(naturalKey({ kind: 'order', record: order }))) continue
       const key = normalizeKey(order.orderNo)
-      const slot = index.get(key)
-      if (slot === undefined) slots.add(key, order)
-      else {
-        const seen = slots.dupes.get(slot)
-        if (seen === undefined) {
-          slots.dupes.set(slot, [slots.orders[slot] ?? order, order])
-          slots.duplicated.push(slot)
-        } else seen.push(order)
-      }
+      // one hash operation per order: a key seen before does not grow the Map (rare; resolved below)
+      const size = index.size
+      slots.add(key, order)
+      if (index.size === size) (repeated ??= new Set()).add(key)
       if (order.paymentRef !== undefined) {
         const paymentKey = normalizeKey(order.paymentRef)
         if (paymentKey !== '' && paymentKey !== key) {
@@ -342,6 +338,18 @@ class Run {
       const sub = normalizeKey(line.subOrderNo)
       const parent = normalizeKey(line.orderNo)
       if (sub !== '' && sub !== parent && !index.has(sub)) subIndex.set(sub, parent)
+    }
+    if (repeated !== null) {
+      for (let slot = 0; slot < slots.keys.length; slot += 1) {
+        const key = slots.keys[slot] ?? ''
+        if (!repeated.has(key)) continue
+        slots.duplicated.add(slot)
+        const order = slots.orders[slot] ?? null
+        if (order === null) continue
+        const list = slots.duplicates.get(key)
+        if (list) list.push(order)
+        else slots.duplicates.set(key, [order])
+      }
     }
     return { slots, paymentIndex, subIndex }
   }

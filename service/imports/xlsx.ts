@@ -1,10 +1,10 @@
-import { Unzip, UnzipInflate, unzipSync } from 'fflate'
+import { unzipSync } from 'fflate'
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal } from '../../shared/money.ts'
 
 /**
- * A small streaming XLSX reader: sheet XML is inflated chunk by chunk (fflate),
- * decoded with a streaming TextDecoder and tokenized here. Written because
+ * A small XLSX reader: each sheet's XML is inflated (fflate), decoded with a
+ * streaming TextDecoder in slices and tokenized here. Written because
  * exceljs's streaming reader decodes each zip chunk separately and breaks
  * multi-byte characters that straddle chunks (`某���户` in a 200k-row sheet).
  * Reads values as Excel shows them: shared/inline strings, cached formula
@@ -202,32 +202,22 @@ export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow> 
   }
   for (const sheet of workbook.sheets) {
     const parser = new SheetParser(sheet.name, workbook)
+    // One sheet inflated at a time (its size is bounded by the zip guard), then decoded and
+    // tokenized in 1 MB slices so rows flow out without holding the sheet as one string.
+    // (fflate's streaming Unzip kept every inflated chunk of a data-descriptor entry: 2.4 GB for 200k rows.)
+    let xml: Uint8Array | undefined
+    try {
+      xml = unzipSync(bytes, { filter: (file) => file.name === sheet.path })[sheet.path]
+    } catch (error) {
+      throw new LedgerError('UNSUPPORTED_FORMAT', `XLSX sheet ${sheet.name} is damaged: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (!xml) continue
     const decoder = new TextDecoder('utf-8')
-    let failure: Error | null = null
-    const unzip = new Unzip((file) => {
-      if (file.name !== sheet.path) return
-      file.ondata = (error, data, final) => {
-        if (error) {
-          failure = error
-          return
-        }
-        parser.write(decoder.decode(data, { stream: !final }))
-      }
-      file.start()
-    })
-    unzip.register(UnzipInflate)
-    const chunk = 256 * 1024
-    for (let start = 0; start < bytes.byteLength; start += chunk) {
-      try {
-        unzip.push(bytes.subarray(start, start + chunk), start + chunk >= bytes.byteLength)
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error))
-      }
-      if (failure) throw new LedgerError('UNSUPPORTED_FORMAT', `XLSX sheet ${sheet.name} is damaged: ${String(failure)}`)
-      while (parser.rows.length > 0) {
-        const rows = parser.rows.splice(0, parser.rows.length)
-        for (const row of rows) yield row
-      }
+    const slice = 1024 * 1024
+    for (let start = 0; start < xml.byteLength; start += slice) {
+      parser.write(decoder.decode(xml.subarray(start, start + slice), { stream: start + slice < xml.byteLength }))
+      const rows = parser.rows.splice(0, parser.rows.length)
+      for (const row of rows) yield row
     }
   }
 }

@@ -68,7 +68,9 @@ async function importBench(format: 'alipay-merchant-account' | 'wechat-personal-
     if (generated.status !== 0) throw new Error(`generating ${format} failed`)
     const bytes = statSync(path).size
     const company = await createCompany(createContext(bench.db), SYSTEM, { code: 'IMP', name: 'import' })
-    const { result, peakMb } = await withPeakRss(() => timed(() => importFile(bench.db, company.id, { name: fileName, path }, { actor: SYSTEM })))
+    const { result, peakMb: sampledMb } = await withPeakRss(() => timed(() => importFile(bench.db, company.id, { name: fileName, path }, { actor: SYSTEM })))
+    // maxRSS is the process's lifetime peak: exact for the first phase, an upper bound after it.
+    const peakMb = Math.max(sampledMb, Math.round(process.resourceUsage().maxRSS / 1024))
     if (result.result.rejected > 0 || result.result.checks.some((check) => check.level === 'error')) throw new Error(`bench import was not clean: ${JSON.stringify(result.result.checks)} ${result.result.rejected} rejects`)
     return { ms: result.ms, peakMb, imported: result.result.imported, bytes, read: result.result.read }
   } finally {
@@ -78,6 +80,7 @@ async function importBench(format: 'alipay-merchant-account' | 'wechat-personal-
 
 export async function run(rows = Number(process.env.IMPORT_BENCH_ROWS ?? 1_000_000), xlsxRows = Number(process.env.IMPORT_BENCH_XLSX_ROWS ?? 200_000)): Promise<void> {
   const imported = await importBench('alipay-merchant-account', rows, 'alipay-account.csv')
+  // (runs first, so its peak RSS is the process peak so far)
   const rawMs = await rawInsert(rows)
   const importRate = Math.round(imported.read / (imported.ms / 1000))
   const rawRate = Math.round(rows / (rawMs / 1000))
@@ -87,7 +90,7 @@ export async function run(rows = Number(process.env.IMPORT_BENCH_ROWS ?? 1_000_0
   })
   const xlsx = await importBench('wechat-personal-xlsx', xlsxRows, 'wechat.xlsx')
   report(`wechat personal XLSX, ${xlsxRows} rows (${Math.round(xlsx.bytes / 1024 / 1024)} MB)`, {
-    importMs: Math.round(xlsx.ms), rowsPerSec: Math.round(xlsx.read / (xlsx.ms / 1000)), peakRssMb: xlsx.peakMb, imported: xlsx.imported,
+    importMs: Math.round(xlsx.ms), rowsPerSec: Math.round(xlsx.read / (xlsx.ms / 1000)), processPeakRssMb: xlsx.peakMb, imported: xlsx.imported,
   })
 }
 

@@ -70,7 +70,7 @@ export function parseAmount(text: string, currency: string): Minor {
 export function toMinor(value: Decimal | string, currency: string): Minor {
   const exponent = exponentOf(currency)
   const scaled = new Decimal(value).times(new Decimal(10).pow(exponent)).toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
-  return minor(scaled.toFixed(0))
+  return minor(scaled.toString())
 }
 
 export function toDecimal(amount: Minor, currency: string): Decimal {
@@ -135,7 +135,7 @@ export function vatOfGross(gross: Minor | bigint, rate: string | Decimal, curren
     throw new LedgerError('VALIDATION', `VAT rate ${rateDecimal.toString()} is out of range`)
   }
   const grossDecimal = new Decimal(gross.toString())
-  const vat = BigInt(grossDecimal.minus(grossDecimal.dividedBy(rateDecimal.plus(1))).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0))
+  const vat = BigInt(grossDecimal.minus(grossDecimal.dividedBy(rateDecimal.plus(1))).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toString())
   return { net: (BigInt(gross) - vat) as Minor, vat: vat as Minor }
 }
 

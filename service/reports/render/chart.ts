@@ -49,13 +49,13 @@ export function chartSvg(chart: ChartSpec, currency: string, size = { width: 960
       const barHeight = Math.abs(scale(value, span, plotHeight))
       const x = groupX + seriesIndex * barWidth
       const y = value >= 0n ? zeroY - barHeight : zeroY
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${PALETTE[seriesIndex % PALETTE.length]}"/>`)
+      parts.push(`<rect x="${px(x)}" y="${px(y)}" width="${px((barWidth - 4))}" height="${px(barHeight)}" fill="${PALETTE[seriesIndex % PALETTE.length]}"/>`)
       const labelY = value >= 0n ? y - 4 : y + barHeight + 14
-      parts.push(`<text x="${(x + barWidth / 2 - 2).toFixed(1)}" y="${labelY.toFixed(1)}" font-size="11" text-anchor="middle" fill="#333">${escapeXml(groupThousands(formatAmount(value, currency)))}</text>`)
+      parts.push(`<text x="${px((x + barWidth / 2 - 2))}" y="${px(labelY)}" font-size="11" text-anchor="middle" fill="#333">${escapeXml(groupThousands(formatAmount(value, currency)))}</text>`)
     })
-    parts.push(`<text x="${(margin.left + categoryIndex * groupWidth + groupWidth / 2).toFixed(1)}" y="${height - margin.bottom + 28}" font-size="15" text-anchor="middle" fill="#222">${escapeXml(category)}</text>`)
+    parts.push(`<text x="${px((margin.left + categoryIndex * groupWidth + groupWidth / 2))}" y="${height - margin.bottom + 28}" font-size="15" text-anchor="middle" fill="#222">${escapeXml(category)}</text>`)
   })
-  parts.push(`<line x1="${margin.left}" y1="${zeroY.toFixed(1)}" x2="${width - margin.right}" y2="${zeroY.toFixed(1)}" stroke="#444" stroke-width="1"/>`)
+  parts.push(`<line x1="${margin.left}" y1="${px(zeroY)}" x2="${width - margin.right}" y2="${px(zeroY)}" stroke="#444" stroke-width="1"/>`)
   parts.push(`<text x="${width - margin.right}" y="${height - 20}" font-size="12" text-anchor="end" fill="#777">单位：${currency === 'CNY' ? '元' : escapeXml(currency)}</text>`)
   parts.push('</svg>')
   return parts.join('')
@@ -64,4 +64,9 @@ export function chartSvg(chart: ChartSpec, currency: string, size = { width: 960
 export function renderChartPng(chart: ChartSpec, currency: string, font: CjkFont = findCjkFont()): Uint8Array {
   const resvg = new Resvg(chartSvg(chart, currency), { font: { fontFiles: [font.path], loadSystemFonts: false, defaultFontFamily: font.family, sansSerifFamily: font.family } })
   return resvg.render().asPng()
+}
+
+/** SVG coordinate with one decimal (pixels, not money). */
+function px(value: number): string {
+  return String(Math.round(value * 10) / 10)
 }

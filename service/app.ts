@@ -9,6 +9,7 @@ import { functionRoutes } from './routes/functions.ts'
 import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, routeGroup } from './routes/kit.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
 import { postingRoutes } from './routes/posting.ts'
+import { reconciliationReport } from './reports/reconciliation.ts'
 import { reportRoutes } from './routes/reports.ts'
 import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
@@ -94,7 +95,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     importRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
-    reportRoutes(deps),
+    reportRoutes(deps, { reconciliation: reconciliationReport }),
     functionRoutes(deps),
     userRoutes(deps),
     ...extraGroups.map((make) => make(deps)),

@@ -7,6 +7,7 @@ import { registerLedgerCommands } from './cli/ledger.ts'
 import { registerPostingCommands } from './cli/post.ts'
 import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
+import { reconciliationReport } from './reports/reconciliation.ts'
 import { registerImportCommands } from './cli/import.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
@@ -115,7 +116,7 @@ export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: 
   registerLedgerCommands(program, runtime)
   registerPostingCommands(program, runtime)
   registerMatchCommands(program, runtime)
-  registerReportCommands(program, runtime)
+  registerReportCommands(program, runtime, { reconciliation: reconciliationReport })
   registerImportCommands(program, runtime)
   return { program, runtime }
 }

@@ -5,6 +5,8 @@ import { normalizePeriod } from '../../shared/period.ts'
 import { VOUCHER_STATUSES, type VoucherStatus } from '../../shared/voucher.ts'
 import type { CliRuntime } from '../cli.ts'
 import { trialBalance } from '../ledger/balances.ts'
+import { buildReport } from '../reports/index.ts'
+import { renderReport } from '../reports/render/index.ts'
 import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
 import { closePeriod, reopenPeriod } from '../ledger/periods.ts'
@@ -97,11 +99,20 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
     .requiredOption('--period <YYYY-MM>', 'period')
     .option('--from <YYYY-MM>', 'movement from this period (default the same period)')
     .option('--store <store>', 'one store only')
-    .option('--format <format>', 'table|csv|json', 'table')
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--format <format>', 'table|csv|json|xlsx|pdf', 'table')
+    .option('--out <file>', 'write to a file instead of stdout (required for xlsx and pdf)')
     .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string }) => {
-      if (!['table', 'csv', 'json'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv or json')
+      if (!['table', 'csv', 'json', 'xlsx', 'pdf'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv, json, xlsx or pdf')
       const { context, company } = await runtime.open('reports.read')
+      if (flags.format === 'xlsx' || flags.format === 'pdf') {
+        if (!flags.out) throw new LedgerError('VALIDATION', `--format ${flags.format} is binary; pass --out FILE`)
+        const report = await buildReport(context, company.id, 'trial-balance', { period: normalizePeriod(flags.period), ...(flags.store ? { store: flags.store } : {}) })
+        const rendered = await renderReport(report, flags.format)
+        const { writeFileSync } = await import('node:fs')
+        writeFileSync(flags.out, rendered.body)
+        runtime.stderr(`wrote ${flags.out}\n`)
+        return
+      }
       const tb = await trialBalance(context, company.id, normalizePeriod(flags.period), { from: flags.from ? normalizePeriod(flags.from) : undefined, store: flags.store })
       const rows = tb.rows.map((r) => [r.code, `${'  '.repeat(r.level - 1)}${r.name}`, r.openingDebit, r.openingCredit, r.debit, r.credit, r.closingDebit, r.closingCredit])
       const totalRow = ['', '合计 Total', tb.totals.openingDebit, tb.totals.openingCredit, tb.totals.debit, tb.totals.credit, tb.totals.closingDebit, tb.totals.closingCredit]

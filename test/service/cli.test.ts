@@ -46,6 +46,19 @@ describe('cledger command line', () => {
     expect(verify.stdout).toContain('every invariant holds')
   })
 
+  it('writes the trial balance as an xlsx workbook that opens with the figures', async () => {
+    const { url, dir, file } = await initialized()
+    await cledger(url, 'voucher', 'add', file('v.json', sale), '--approve')
+    const out = join(dir, 'tb.xlsx')
+    expect((await cledger(url, 'report', 'trial-balance', '--period', '2026-10', '--format', 'xlsx', '--out', out)).code).toBe(0)
+    const ExcelJS = (await import('exceljs')).default
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile(out)
+    const values = workbook.worksheets[0]?.getSheetValues().flat().filter((value) => value !== null && value !== undefined) ?? []
+    expect(values).toEqual(expect.arrayContaining(['1122', 113]))
+    expect((await cledger(url, 'report', 'trial-balance', '--period', '2026-10', '--format', 'xlsx')).stderr).toContain('pass --out FILE')
+  })
+
   it.each([
     ['an unbalanced voucher', { ...sale, lines: [{ account: '1122', debit: '113.00' }, { account: '5001', credit: '100.00' }] }, /does not balance/],
     ['an unknown account', { ...sale, lines: [{ account: '9999', debit: '1.00' }, { account: '5001', credit: '1.00' }] }, /line 1: unknown account 9999/],

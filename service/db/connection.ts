@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Client, type InStatement, type InValue, type ResultSet, type Transaction, createClient } from '@libsql/client'
+import { type Client, type InStatement, type InValue, type Transaction, createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { migrate } from 'drizzle-orm/libsql/migrator'
 import * as schema from './schema/index.ts'
@@ -71,13 +71,6 @@ async function withBusyRetry<T>(client: Client, work: (tx: Transaction) => Promi
       tx?.close()
     }
   }
-}
-
-/** Runs statements in chunks so no statement exceeds SQLite's bound-variable limit. */
-export async function executeChunks(tx: Transaction | Client, statements: InStatement[]): Promise<ResultSet[]> {
-  const results: ResultSet[] = []
-  for (const statement of statements) results.push(await tx.execute(statement))
-  return results
 }
 
 /**

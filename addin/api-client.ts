@@ -103,8 +103,12 @@ export interface MatchException {
 }
 
 export interface MoneyLine {
+  /** The record's natural key (`alipay|2024…|payment`), which a manual match accepts. */
   readonly id?: string | number
+  /** payment, refund, fee, commission, payout, bank … (or the record kind when the role says nothing more). */
   readonly kind?: string
+  /** Where the record came from: `alipay`, `taobao`, `bank:ICBC-6222` … */
+  readonly source?: string | null
   readonly tradeNo?: string | null
   readonly date?: string | null
   readonly amount: string
@@ -113,7 +117,11 @@ export interface MoneyLine {
 
 export interface ExceptionDetail {
   readonly exception: MatchException
+  /** Facts of the order side (order number, store, date, amount, difference …). */
   readonly order: Readonly<Record<string, string | number | null>> | null
+  /** The order records in the exception (items of kind `order`): none for money without an order. */
+  readonly orders?: readonly MoneyLine[]
+  /** Settlement and bank records in the exception (items of kind `settlementTxn` / `bankTxn`). */
   readonly money: readonly MoneyLine[]
   readonly candidates?: readonly MoneyLine[]
 }
@@ -143,8 +151,16 @@ export interface Voucher {
   readonly lines: readonly VoucherLine[]
 }
 
+/** A record a posting run leaves out, and why (open exception, not matched, no profile …). */
+export interface HeldItem {
+  readonly reason: string
+  readonly message: string
+  readonly ref: string
+}
+
 export interface PostingPreview {
   readonly vouchers: readonly Voucher[]
+  readonly held?: readonly HeldItem[]
 }
 
 export interface PostingRun {
@@ -393,27 +409,56 @@ export function normalizeException(raw: unknown): MatchException {
   }
 }
 
-/** One exception with its items: order-side items on the left, money on the right, candidates for a manual match. */
+/** `alipay|2024030100000000010|payment` -> source `alipay`, id `2024030100000000010`; other refs stay whole. */
+function splitRef(ref: string): { source: string | null; id: string } {
+  const parts = ref.split('|')
+  return parts.length === 3 ? { source: parts[0] ?? null, id: parts[1] ?? ref } : { source: null, id: ref }
+}
+
+/**
+ * One exception with its items, as GET /exceptions/:id returns them
+ * (service/matching/queries.ts getException): `items: [{kind, ref, role, amount}]`
+ * where kind is `order`, `settlementTxn` or `bankTxn` and role is `order`, the
+ * txn kind (payment, refund, fee, payout …) or `bank`. Order items go on the
+ * order side, settlement and bank items on the money side. The service names no
+ * candidates today; items with role `candidate` are offered for a manual match.
+ */
 function exceptionDetailOf(raw: unknown): ExceptionDetail {
   const record = isRecord(raw) ? raw : {}
   if (isRecord(record.exception)) return raw as ExceptionDetail
   const exception = normalizeException(record)
   const items = (Array.isArray(record.items) ? record.items : []).filter(isRecord)
-  const line = (item: Record<string, unknown>): MoneyLine => ({ id: textOf(item.ref), kind: textOf(item.kind), tradeNo: textOf(item.ref) ?? null, amount: textOf(item.amount) ?? '' })
-  const isOrder = (item: Record<string, unknown>) => /order/i.test(textOf(item.kind) ?? '')
-  const isCandidate = (item: Record<string, unknown>) => /candidate/i.test(textOf(item.role) ?? '')
+  const line = (item: Record<string, unknown>): MoneyLine => {
+    const ref = textOf(item.ref)
+    const split = ref === undefined ? undefined : splitRef(ref)
+    const role = textOf(item.role)
+    const kind = role === undefined || ['order', 'candidate', 'subject'].includes(role) ? textOf(item.kind) : role
+    return { id: ref, kind, source: split?.source ?? undefined, tradeNo: split?.id ?? null, amount: textOf(item.amount) ?? '' }
+  }
+  const isOrder = (item: Record<string, unknown>) => textOf(item.kind) === 'order' || textOf(item.kind) === 'orderLine'
+  const isCandidate = (item: Record<string, unknown>) => textOf(item.role) === 'candidate'
   const order: Record<string, string | number | null> = {}
-  for (const key of ['orderKey', 'store', 'channel', 'date', 'amount', 'difference', 'rule', 'level', 'currency']) {
+  for (const key of ['orderKey', 'channel', 'store', 'date', 'amount', 'difference']) {
     const value = record[key]
     if (typeof value === 'string' || typeof value === 'number') order[key] = value
   }
-  for (const item of items.filter(isOrder)) order[textOf(item.ref) ?? 'order'] = textOf(item.amount) ?? null
   return {
     exception,
     order,
+    orders: items.filter((item) => isOrder(item) && !isCandidate(item)).map(line),
     money: items.filter((item) => !isOrder(item) && !isCandidate(item)).map(line),
     candidates: items.filter((item) => !isOrder(item) && isCandidate(item)).map(line),
   }
+}
+
+/** Items a posting run holds back: `held: [{source: {kind, id}, reason, message}]`. */
+function heldOf(body: unknown): HeldItem[] {
+  const held = isRecord(body) && Array.isArray(body.held) ? body.held : []
+  return held.filter(isRecord).map((item) => ({
+    reason: textOf(item.reason) ?? '',
+    message: textOf(item.message) ?? '',
+    ref: isRecord(item.source) ? textOf(item.source.id) ?? '' : '',
+  }))
 }
 
 function statusOf(body: unknown, fallback = ''): { status: string } {
@@ -538,7 +583,8 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       return statusOf(await request('POST', `${company(code)}/match/manual`, { order: orderKey, txns: moneyRefs.map(String), reason }), 'matched')
     },
     async previewPosting(code, period) {
-      return { vouchers: listOf<unknown>(await request('POST', `${company(code)}/posting/preview`, { period }), 'vouchers').map(normalizeVoucher) }
+      const body = await request('POST', `${company(code)}/posting/preview`, { period })
+      return { vouchers: listOf<unknown>(body, 'vouchers').map(normalizeVoucher), held: heldOf(body) }
     },
     async runPosting(code, period) {
       const body = await request('POST', `${company(code)}/posting/run`, { period })

@@ -17,6 +17,13 @@ const useStyles = makeStyles({
   dragging: { backgroundColor: tokens.colorBrandBackground2, border: `2px dashed ${tokens.colorBrandStroke1}` },
   files: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   hidden: { display: 'none' },
+  // The file cell carries the detected format under the name, so the narrow pane needs one column less.
+  fileCell: { width: '40%' },
+  fileName: { display: 'block', overflowWrap: 'anywhere' },
+  format: {
+    display: 'inline-block', maxWidth: '100%', overflowWrap: 'anywhere', fontSize: tokens.fontSizeBase100, lineHeight: tokens.lineHeightBase100,
+    color: tokens.colorBrandForeground1, backgroundColor: tokens.colorBrandBackground2, borderRadius: tokens.borderRadiusMedium, paddingInline: tokens.spacingHorizontalXS,
+  },
 })
 
 interface Picked {
@@ -137,21 +144,23 @@ function ImportSummaryTable({ summaries, picked, onRejects, busy }: {
   busy: boolean
 }) {
   const t = useT()
-  const styles = usePaneStyles()
+  const styles = { ...usePaneStyles(), ...useStyles() }
   return (
     <div className={styles.scroll}>
       <Subtitle2 as="h3">{t('importSummary')}</Subtitle2>
       <Table size="small" aria-label={t('importSummary')}>
         <TableHeader>
           <TableRow>
-            {(['file', 'format', 'read', 'imported', 'duplicates', 'rejected'] as const).map((key) => <TableHeaderCell key={key}>{t(key)}</TableHeaderCell>)}
+            {(['file', 'read', 'imported', 'duplicates', 'rejected'] as const).map((key) => <TableHeaderCell key={key} className={key === 'file' ? styles.fileCell : undefined}>{t(key)}</TableHeaderCell>)}
           </TableRow>
         </TableHeader>
         <TableBody>
           {summaries.map((summary, index) => (
             <TableRow key={`${summary.fileName ?? index}`}>
-              <TableCell>{summary.fileName ?? picked[index]?.file.name ?? ''}</TableCell>
-              <TableCell><Badge appearance="filled">{summary.format}</Badge></TableCell>
+              <TableCell>
+                <span className={styles.fileName}>{summary.fileName ?? picked[index]?.file.name ?? ''}</span>
+                <span className={styles.format} aria-label={t('format')}>{summary.format}</span>
+              </TableCell>
               <TableCell>{summary.read}</TableCell>
               <TableCell>{summary.imported}</TableCell>
               <TableCell>{summary.duplicates}</TableCell>

@@ -2,10 +2,10 @@ import {
   Badge, Button, Checkbox, Field, Select, Subtitle2, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
-import type { ExceptionAction, ExceptionDetail, LedgerApi, MatchException, MatchSummary, Role } from '../api-client.ts'
+import type { ExceptionAction, ExceptionDetail, LedgerApi, MatchException, MatchSummary, MoneyLine, Role } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, fieldErrorsOf, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
-import { roleName } from './i18n.ts'
+import { type MessageKey, type Translate, moneyKindName, roleName } from './i18n.ts'
 import { usePane } from './store.ts'
 import { exceptionsTable } from './tables.ts'
 
@@ -14,9 +14,40 @@ const useStyles = makeStyles({
   item: { width: '100%', justifyContent: 'space-between', textAlign: 'left' },
   sides: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalM },
   side: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalS, minWidth: 0, overflowWrap: 'anywhere' },
-  dl: { margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: tokens.spacingHorizontalS, fontSize: tokens.fontSizeBase200 },
+  // One column: label over value, so a 19-digit order number fits the half-width side unbroken.
+  dl: { margin: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', fontSize: tokens.fontSizeBase200 },
   counts: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS },
+  lines: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, fontSize: tokens.fontSizeBase200 },
+  line: { display: 'flex', flexDirection: 'column', borderTop: `1px solid ${tokens.colorNeutralStroke3}`, paddingTop: tokens.spacingVerticalXXS },
+  amount: { margin: 0, marginBlockEnd: tokens.spacingVerticalXXS, fontVariantNumeric: 'tabular-nums', fontWeight: tokens.fontWeightSemibold },
+  fact: { margin: 0, marginBlockEnd: tokens.spacingVerticalXXS, overflowWrap: 'anywhere' },
+  label: { fontSize: tokens.fontSizeBase100, color: tokens.colorNeutralForeground3 },
 })
+
+/** Facts whose value is an amount (right digits grouped). */
+const AMOUNT_FACTS = new Set(['amount', 'difference', 'total'])
+
+const FACT_LABELS: Readonly<Record<string, MessageKey>> = {
+  orderKey: 'orderNo', orderNo: 'orderNo', channel: 'channel', store: 'storeName', date: 'date', amount: 'amount', difference: 'difference', total: 'amount',
+}
+
+function factLabel(name: string, t: Translate): string {
+  const key = FACT_LABELS[name]
+  return key === undefined ? name : t(key)
+}
+
+/** One record of either side: what it is and where from, its number, and its amount. */
+function MoneyLineItem({ line }: { line: MoneyLine }) {
+  const language = usePane((state) => state.language)
+  const styles = { ...usePaneStyles(), ...useStyles() }
+  return (
+    <li className={styles.line}>
+      <span className={styles.muted}>{moneyKindName(language, line.kind ?? '')}{line.source !== undefined && line.source !== null ? ` · ${line.source}` : ''}{line.date !== undefined && line.date !== null ? ` · ${line.date}` : ''}</span>
+      <span>{line.tradeNo ?? ''}</span>
+      <strong className={styles.amount}>{groupDigits(line.amount)}</strong>
+    </li>
+  )
+}
 
 const STATUSES = ['open', 'resolved', 'ignored', 'approved'] as const
 const STATUS_KEYS = { open: 'statusOpen', resolved: 'statusResolved', ignored: 'statusIgnored', approved: 'statusApproved' } as const
@@ -135,6 +166,7 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
   const [local, setLocal] = useState<Record<string, string>>({})
   const { busy, error, run } = useAction()
   const candidates = detail.candidates ?? []
+  const orders = detail.orders ?? []
 
   async function act(action: ExceptionAction) {
     if (reason.trim() === '') {
@@ -162,24 +194,31 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
   return (
     <div className={styles.section} role="region" aria-label={`${detail.exception.type} ${detail.exception.orderNo ?? ''}`}>
       <div className={styles.sides}>
-        <div className={styles.side}>
+        <div className={styles.side} role="group" aria-label={t('orderSide')}>
           <Subtitle2 as="h3">{t('orderSide')}</Subtitle2>
           <dl className={styles.dl}>
             {Object.entries(detail.order ?? {}).map(([name, value]) => (
-              <div key={name} style={{ display: 'contents' }}><dt>{name}</dt><dd style={{ margin: 0 }}>{String(value ?? '')}</dd></div>
+              <div key={name} style={{ display: 'contents' }}>
+                <dt className={styles.label}>{factLabel(name, t)}</dt>
+                <dd className={AMOUNT_FACTS.has(name) ? styles.amount : styles.fact}>{AMOUNT_FACTS.has(name) ? groupDigits(String(value ?? '')) : String(value ?? '')}</dd>
+              </div>
             ))}
           </dl>
+          {orders.length > 0 ? (
+            <ul className={styles.lines}>
+              {orders.map((line, index) => <MoneyLineItem key={String(line.id ?? index)} line={line} />)}
+            </ul>
+          ) : detail.orders !== undefined ? <span className={styles.muted}>{t('noOrder')}</span> : null}
         </div>
-        <div className={styles.side}>
+        <div className={styles.side} role="group" aria-label={t('moneySide')}>
           <Subtitle2 as="h3">{t('moneySide')}</Subtitle2>
-          <ul className={styles.list}>
-            {detail.money.map((line, index) => (
-              <li key={String(line.id ?? index)}>{line.kind ?? ''} {line.tradeNo ?? ''} {line.date ?? ''} <strong>{groupDigits(line.amount)}</strong></li>
-            ))}
+          {detail.money.length === 0 ? <span className={styles.muted}>{t('noMoney')}</span> : null}
+          <ul className={styles.lines}>
+            {detail.money.map((line, index) => <MoneyLineItem key={String(line.id ?? index)} line={line} />)}
           </ul>
         </div>
       </div>
-      {detail.exception.message !== undefined && detail.exception.message !== null ? <span>{detail.exception.message}</span> : null}
+      {detail.exception.message !== undefined && detail.exception.message !== null ? <span><span className={styles.muted}>{t('why')}: </span>{detail.exception.message}</span> : null}
       {editable && candidates.length > 0 ? (
         <Field label={t('candidates')} validationMessage={local.candidates}>
           {candidates.map((line, index) => {

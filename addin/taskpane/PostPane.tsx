@@ -1,6 +1,6 @@
 import { Button, Link, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
-import type { LedgerApi, Role, Voucher } from '../api-client.ts'
+import type { HeldItem, LedgerApi, Role, Voucher } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
 import { canApprove } from './MatchPane.tsx'
@@ -18,6 +18,7 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
   const t = useT()
   const styles = usePaneStyles()
   const [preview, setPreview] = useState<readonly Voucher[] | null>(null)
+  const [held, setHeld] = useState<readonly HeldItem[]>([])
   const [drafts, setDrafts] = useState<readonly Voucher[] | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [sheet, setSheet] = useState<string | null>(null)
@@ -32,7 +33,9 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
   async function loadPreview() {
     setNotice(null)
     const result = await posting.run(() => api.previewPosting(company, period))
-    if (result !== undefined) setPreview(result.vouchers)
+    if (result === undefined) return
+    setPreview(result.vouchers)
+    setHeld(result.held ?? [])
   }
 
   async function post() {
@@ -40,6 +43,7 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
     if (result === undefined) return
     setNotice(t('posted', { vouchers: result.vouchers, lines: result.lines }))
     setPreview(null)
+    setHeld([])
     onPosted?.()
     setDrafts(await approving.run(() => api.vouchers(company, { period, status: 'draft' })) ?? null)
   }
@@ -77,6 +81,7 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
       <Notice text={notice} />
       {preview !== null && preview.length === 0 ? <span className={styles.muted}>{t('noPreview')}</span> : null}
       {preview !== null && preview.length > 0 ? <VoucherTable vouchers={preview} /> : null}
+      {preview !== null && held.length > 0 ? <HeldList held={held} /> : null}
       <Subtitle2 as="h3">{t('draftVouchers')}</Subtitle2>
       <ErrorNotice error={approving.error} feature="featurePosting" />
       {drafts !== null && drafts.length === 0 ? <span className={styles.muted}>{t('noDrafts')}</span> : null}
@@ -93,6 +98,32 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
 function VoucherTable({ vouchers }: { vouchers: readonly Voucher[] }) {
   const t = useT()
   const styles = usePaneStyles()
+  const shown = vouchers.slice(0, 50)
+  // A posting preview gives each voucher's total and line count, not its lines: three columns fit the narrow pane.
+  if (shown.every((voucher) => voucher.lines.length === 0)) {
+    return (
+      <div className={styles.scroll}>
+        <Table size="extra-small" aria-label={t('voucher')}>
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>{t('voucher')}</TableHeaderCell>
+              <TableHeaderCell>{t('summary')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('amount')}</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {shown.map((voucher, index) => (
+              <TableRow key={`${index}`}>
+                <TableCell>{`${voucherLabel(voucher, index)} ${voucher.date}`}</TableCell>
+                <TableCell>{voucher.summary ?? ''}{voucher.store !== undefined ? ` · ${voucher.store}` : ''}{voucher.lineCount !== undefined ? ` (${voucher.lineCount})` : ''}</TableCell>
+                <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+    )
+  }
   return (
     <div className={styles.scroll}>
       <Table size="extra-small" aria-label={t('voucher')}>
@@ -106,15 +137,7 @@ function VoucherTable({ vouchers }: { vouchers: readonly Voucher[] }) {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {vouchers.slice(0, 50).flatMap((voucher, index) => voucher.lines.length === 0 ? [(
-            <TableRow key={`${index}`}>
-              <TableCell>{`${voucherLabel(voucher, index)} ${voucher.date}`}</TableCell>
-              <TableCell>{voucher.summary ?? ''}</TableCell>
-              <TableCell>{voucher.store ?? ''}{voucher.lineCount !== undefined ? ` (${voucher.lineCount})` : ''}</TableCell>
-              <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
-              <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
-            </TableRow>
-          )] : voucher.lines.map((line, lineIndex) => (
+          {shown.flatMap((voucher, index) => voucher.lines.map((line, lineIndex) => (
             <TableRow key={`${index}-${lineIndex}`}>
               <TableCell>{lineIndex === 0 ? `${voucherLabel(voucher, index)} ${voucher.date}` : ''}</TableCell>
               <TableCell>{line.summary ?? voucher.summary ?? ''}</TableCell>
@@ -125,6 +148,25 @@ function VoucherTable({ vouchers }: { vouchers: readonly Voucher[] }) {
           )))}
         </TableBody>
       </Table>
+    </div>
+  )
+}
+
+const SHOWN_HELD = 5
+
+/** What the run leaves out and why (an open exception, money without an order …), so nothing waits unseen. */
+function HeldList({ held }: { held: readonly HeldItem[] }) {
+  const t = useT()
+  const styles = usePaneStyles()
+  return (
+    <div role="group" aria-label={t('heldItems', { count: held.length })}>
+      <span>{t('heldItems', { count: held.length })}</span>
+      <ul style={{ margin: 0, paddingInlineStart: '1.2em' }}>
+        {held.slice(0, SHOWN_HELD).map((item, index) => (
+          <li key={`${item.ref}-${index}`} className={styles.muted} style={{ overflowWrap: 'anywhere' }}>{item.reason}: {item.message}</li>
+        ))}
+      </ul>
+      {held.length > SHOWN_HELD ? <span className={styles.muted}>…</span> : null}
     </div>
   )
 }

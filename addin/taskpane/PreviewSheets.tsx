@@ -10,6 +10,17 @@ const useStyles = makeStyles({
   sheet: { borderTop: `1px solid ${tokens.colorNeutralStroke1}`, paddingBlock: tokens.spacingVerticalS },
   bar: { height: '10px', backgroundColor: tokens.colorBrandBackground, borderRadius: '2px' },
   negative: { height: '10px', backgroundColor: tokens.colorPaletteRedBackground3, borderRadius: '2px' },
+  // In a narrow pane (Excel opens it 320-350 px wide) each row becomes a small card: text first, then
+  // "label value" pairs two per line, so no amount column hides behind a horizontal scroll.
+  cards: {
+    '@media (max-width: 480px)': {
+      '& thead': { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)' },
+      '& tr': { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: tokens.spacingHorizontalM, paddingBlock: tokens.spacingVerticalXS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+      '& td': { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS, border: 'none', padding: 0, minWidth: 0 },
+      '& td[data-text]': { justifyContent: 'flex-start', fontWeight: tokens.fontWeightSemibold, whiteSpace: 'normal', overflowWrap: 'anywhere' },
+      '& td[data-label]::before': { content: 'attr(data-label)', color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis' },
+    },
+  },
   chart: { display: 'grid', gridTemplateColumns: 'minmax(80px, 40%) 1fr', gap: '2px 8px', alignItems: 'center', fontSize: tokens.fontSizeBase200, marginBlock: tokens.spacingVerticalS },
 })
 
@@ -36,7 +47,7 @@ function PreviewSheetView({ sheet }: { sheet: PreviewSheet }) {
       {sheet.title !== undefined ? <div>{sheet.title}</div> : null}
       {sheet.chart !== undefined ? <PreviewChart chart={sheet.chart} /> : null}
       <div className={styles.scroll}>
-        <table className={styles.table} aria-label={sheet.sheetName}>
+        <table className={`${styles.table} ${styles.cards}`} aria-label={sheet.sheetName}>
           <thead>
             <tr>{sheet.columns.map((column) => <th key={column.header} className={styles.cell} scope="col">{column.header}</th>)}</tr>
           </thead>
@@ -47,7 +58,7 @@ function PreviewSheetView({ sheet }: { sheet: PreviewSheet }) {
                   const value = row[index]
                   const amount = column.kind === 'amount' || column.kind === 'integer'
                   return (
-                    <td key={column.header} className={amount ? styles.number : styles.cell}>
+                    <td key={column.header} className={amount ? styles.number : styles.cell} {...(amount ? { 'data-label': column.header } : { 'data-text': '' })}>
                       {amount && typeof value === 'string' ? groupDigits(value) : String(value ?? '')}
                     </td>
                   )

@@ -86,6 +86,11 @@ const en = {
   tradeNo: 'Trade number',
   date: 'Date',
   description: 'Description',
+  channel: 'Channel',
+  storeName: 'Store',
+  noOrder: 'No order in the books for this money.',
+  noMoney: 'No money found for this order.',
+  why: 'Why',
   writeExceptions: 'Write exceptions to a sheet',
   readOnlyRole: 'Your role ({role}) can look but not change matches.',
   featureMatch: 'Matching',
@@ -103,6 +108,7 @@ const en = {
   draftVouchers: 'Vouchers waiting for approval',
   noDrafts: 'No vouchers wait for approval.',
   noPreview: 'Nothing to post for this period.',
+  heldItems: '{count} records wait and are not posted:',
   writeVouchers: 'Write vouchers to a sheet',
   openVoucherSheet: 'Open the voucher sheet',
   featurePosting: 'Posting',
@@ -226,6 +232,11 @@ const zh: Messages = {
   tradeNo: '交易号',
   date: '日期',
   description: '说明',
+  channel: '渠道',
+  storeName: '店铺',
+  noOrder: '账上没有这笔资金对应的订单。',
+  noMoney: '没有找到这笔订单的资金。',
+  why: '异常说明',
   writeExceptions: '将异常写入工作表',
   readOnlyRole: '您的角色（{role}）只能查看，不能修改勾对。',
   featureMatch: '勾对',
@@ -242,6 +253,7 @@ const zh: Messages = {
   draftVouchers: '待审核凭证',
   noDrafts: '没有待审核的凭证。',
   noPreview: '本期没有可过账的内容。',
+  heldItems: '{count} 条记录暂不过账：',
   writeVouchers: '将凭证写入工作表',
   openVoucherSheet: '打开凭证工作表',
   featurePosting: '过账',
@@ -300,6 +312,16 @@ export function translator(language: Language): Translate {
     if (values === undefined) return template
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
   }
+}
+
+const MONEY_KINDS: Record<Language, Record<string, string>> = {
+  'zh-CN': { order: '订单', payment: '收款', refund: '退款', fee: '手续费', commission: '佣金', payout: '提现', promotion: '推广费', adjustment: '调整', bank: '银行流水', settlementTxn: '结算流水', bankTxn: '银行流水' },
+  en: { order: 'order', payment: 'payment', refund: 'refund', fee: 'fee', commission: 'commission', payout: 'payout', promotion: 'promotion', adjustment: 'adjustment', bank: 'bank line', settlementTxn: 'settlement', bankTxn: 'bank line' },
+}
+
+/** Name of a money record's kind (payment, fee, refund …) in the pane's language; unknown kinds as given. */
+export function moneyKindName(language: Language, kind: string): string {
+  return MONEY_KINDS[language][kind] ?? kind
 }
 
 export function roleName(language: Language, role: string): string {

@@ -83,6 +83,36 @@ describe('API client', () => {
     expect(JSON.parse(String(calls.at(-1)?.init?.body))).toEqual({ order: 'T1', txns: ['S9'], reason: 'by hand' })
   })
 
+  it('puts order items on the order side and settlement/bank items on the money side, as GET /exceptions/:id returns them', async () => {
+    const { api } = client(() => respond(200, { exception: {
+      id: 1, type: 'AMOUNT_MISMATCH', status: 'open', orderKey: '3245647275438155660', channel: 'taobao', store: 'tmall-main', date: '2024-03-02', amount: '1328.99', difference: '-12.00',
+      why: 'money 131699 vs expected 132899 (minor units)', rule: 'order-key', level: 'order',
+      items: [
+        { kind: 'settlementTxn', ref: 'alipay|2024030100000000010|payment', role: 'payment', amount: '1316.99' },
+        { kind: 'order', ref: 'taobao|3245647275438155660|order', role: 'order', amount: '1328.99' },
+        { kind: 'bankTxn', ref: 'bank:ICBC-6222|B77|bankTxn', role: 'bank', amount: '555.00' },
+      ],
+    } }))
+    const detail = await api.exceptionDetail('DEMO', 1)
+    expect(detail.order).toEqual({ orderKey: '3245647275438155660', channel: 'taobao', store: 'tmall-main', date: '2024-03-02', amount: '1328.99', difference: '-12.00' })
+    expect(detail.orders).toEqual([{ id: 'taobao|3245647275438155660|order', kind: 'order', source: 'taobao', tradeNo: '3245647275438155660', amount: '1328.99' }])
+    expect(detail.money).toEqual([
+      { id: 'alipay|2024030100000000010|payment', kind: 'payment', source: 'alipay', tradeNo: '2024030100000000010', amount: '1316.99' },
+      { id: 'bank:ICBC-6222|B77|bankTxn', kind: 'bank', source: 'bank:ICBC-6222', tradeNo: 'B77', amount: '555.00' },
+    ])
+    expect(detail.candidates).toEqual([])
+  })
+
+  it('reads what a posting preview holds back', async () => {
+    const { api } = client(() => respond(200, {
+      vouchers: [{ key: 'day:tmall-main:2024-03-02', date: '2024-03-02', store: 'tmall-main', summary: 'day', total: '4512.59', lines: 3, approval: 'auto' }],
+      held: [{ source: { kind: 'settlementTxn', id: 'alipay|9|payment' }, store: 'tmall-main', reason: 'NOT_MATCHED', message: 'payment 9 has no order' }],
+    }))
+    const preview = await api.previewPosting('DEMO', '2024-03')
+    expect(preview.vouchers.map((voucher) => [voucher.total, voucher.lineCount, voucher.lines.length])).toEqual([['4512.59', 3, 0]])
+    expect(preview.held).toEqual([{ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment' }])
+  })
+
   it('reads and patches company settings on the company record', async () => {
     const { api, calls } = client((_url, init) => respond(200, { company: { code: 'DEMO', settings: { tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'], postOnApprove: true } } , method: init?.method }))
     expect(await api.settings('DEMO')).toEqual({ tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'] })

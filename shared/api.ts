@@ -1,0 +1,48 @@
+import { z } from 'zod'
+
+/**
+ * HTTP contract shared by the service and the add-in (pure zod, no I/O).
+ *
+ * ## Worksheet functions: `POST /api/v1/functions/batch` (architecture.md)
+ * The service validates with these schemas; the add-in's batcher imports the
+ * types only (`import type`), so zod stays out of the task-pane bundle.
+ *
+ * @example
+ * {"calls":[{"id":"c1","fn":"BALANCE","args":["1122","2026-10"]}]}
+ * -> {"results":[{"id":"c1","value":113}]}
+ */
+export const FUNCTION_NAMES = ['BALANCE', 'ACTIVITY', 'DEBITS', 'CREDITS', 'TB', 'ACCOUNTNAME', 'MATCHRATE', 'UNMATCHED', 'ORDER', 'FX'] as const
+export type FunctionName = (typeof FUNCTION_NAMES)[number]
+
+/** Largest batch the service evaluates in one request (the add-in sends far smaller ones). */
+export const MAX_CALLS_PER_BATCH = 10_000
+
+export const argumentSchema = z.union([z.string().max(200), z.number(), z.boolean(), z.null()])
+export type FunctionArgument = z.infer<typeof argumentSchema>
+
+export const functionCallSchema = z.object({
+  id: z.string().min(1).max(64),
+  fn: z.string().min(1).max(32),
+  args: z.array(argumentSchema).max(8),
+  /** company code; overrides the batch's `company` (query `?company=` or header `X-Ledger-Company`) */
+  company: z.string().min(1).max(32).optional(),
+})
+export type FunctionCall = z.infer<typeof functionCallSchema>
+
+export const batchRequestSchema = z.object({
+  calls: z.array(functionCallSchema).max(MAX_CALLS_PER_BATCH),
+  company: z.string().min(1).max(32).optional(),
+})
+export type BatchRequest = z.infer<typeof batchRequestSchema>
+
+export type CellScalar = number | string | boolean
+export type CellValue = CellScalar | CellScalar[][]
+export type CellErrorCode = '#N/A' | '#VALUE!'
+
+export type FunctionResult =
+  | { readonly id: string; readonly value: CellValue }
+  | { readonly id: string; readonly error: CellErrorCode; readonly message: string }
+
+export interface BatchResponse {
+  readonly results: FunctionResult[]
+}

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type Translate, translator } from '../../addin/taskpane/i18n.ts'
 import { openDatabase, type Database } from '../../service/db/connection.ts'
 import { DEMO_STORES, createDemo } from '../../service/demo.ts'
@@ -167,7 +167,8 @@ async function cellTexts(row: Locator): Promise<string[]> {
 
 describe('the month-end in the task pane, in headless Chromium against the running service', () => {
   for (const language of LANGUAGES) {
-    it(`imports, matches, resolves an exception, posts, approves and shows the trial balance (${language})`, async () => {
+    // Both languages at once: each has its own service and page, and most of a flow is waiting on the other process.
+    it.concurrent(`imports, matches, resolves an exception, posts, approves and shows the trial balance (${language})`, async ({ expect }) => {
       const t = translator(language)
       const service = services.get(language)
       if (service === undefined) throw new Error('service did not start')

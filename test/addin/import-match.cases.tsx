@@ -1,10 +1,7 @@
-// @vitest-environment jsdom
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError, type ExceptionDetail, type ImportSummary, type LedgerApi, type MatchException } from '../../addin/api-client.ts'
 import { aSession, fill, renderPane } from './pane-harness.tsx'
-
-afterEach(cleanup)
 
 const ALIPAY_HEAD = '#支付宝账务明细查询\n#账号：[20888011365400330156]\n账务流水号,业务流水号,商户订单号\n'
 

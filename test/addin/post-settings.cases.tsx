@@ -1,10 +1,7 @@
-// @vitest-environment jsdom
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError, type LedgerApi, type Voucher } from '../../addin/api-client.ts'
 import { aSession, fill, renderPane } from './pane-harness.tsx'
-
-afterEach(cleanup)
 
 const DRAFT: Voucher = {
   id: 12, number: null, word: '记', date: '2026-10-31', status: 'draft', summary: '天猫 10 月回款',

@@ -1,11 +1,8 @@
-// @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../addin/api-client.ts'
 import { excelSerial } from '../../addin/excel/cells.ts'
 import { SERVICE, aSession, aTrialBalance, fill, renderPane } from './pane-harness.tsx'
-
-afterEach(cleanup)
 
 describe('Sign in', () => {
   it('signs in and shows the company, period and the panes', async () => {

@@ -3,7 +3,7 @@ import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../rec
 import { groupKey, membersHash } from './fingerprint.ts'
 import { normalizeBuyer, normalizeKey } from './keys.ts'
 import { type MatchingSettings, actionApplies, ageInDays, ruleHolds } from './rules.ts'
-import { parseAmount } from '../money.ts'
+import { formatAmount, isCurrency, parseAmount } from '../money.ts'
 import {
   BUILTIN_RULES, type BuiltinRule, type Decisions, type ExceptionResult, type ExceptionType, type Group, type GroupResult,
   type MatchInput, type MatchOutput, type MatchResult, type MatchStatus,
@@ -399,11 +399,11 @@ class Run {
     let why = ''
     if (currencyMismatch) { type = 'CURRENCY_MISMATCH'; why = `a settlement txn is not in the order currency ${currency}` }
     else if (failed) { type = 'PAYMENT_FAILED'; why = 'a payment of the order failed or was returned' }
-    else if (closed && moved > 0n) { type = 'CLOSED_ORDER_WITH_PAYMENT'; why = `order is ${order.status} but kept ${moved} minor units of payment` }
-    else if (-refunds > paid) { type = 'OVER_REFUND'; why = `refunds ${-refunds} exceed payments ${paid} (minor units)` }
-    else if (payments > 1 && paid > order.gross) { type = 'DUPLICATE_PAYMENT'; why = `${payments} payments total ${paid}, order gross ${order.gross} (minor units)` }
+    else if (closed && moved > 0n) { type = 'CLOSED_ORDER_WITH_PAYMENT'; why = `order is ${order.status} but kept ${money(moved, currency)} of payment` }
+    else if (-refunds > paid) { type = 'OVER_REFUND'; why = `refunds ${money(-refunds, currency)} exceed payments ${money(paid, currency)}` }
+    else if (payments > 1 && paid > order.gross) { type = 'DUPLICATE_PAYMENT'; why = `${payments} payments total ${money(paid, currency)}, order gross ${money(order.gross, currency)}` }
     else if (difference !== 0n) {
-      if (!this.withinTolerance(difference, currency)) { type = 'AMOUNT_MISMATCH'; why = `money ${moved} vs expected ${expected} (minor units)` }
+      if (!this.withinTolerance(difference, currency)) { type = 'AMOUNT_MISMATCH'; why = `money ${money(moved, currency)} vs expected ${money(expected, currency)}` }
       else {
         const account = this.settings.tolerance.account
         const tolerated: MatchResult = {
@@ -749,3 +749,8 @@ export function sortOutput(output: MatchOutput): MatchOutput {
   return { matches: byKey(output.matches), exceptions: byKey(output.exceptions), pending: refSort(output.pending, 'settlementTxn'), skipped: refSort(output.skipped, 'bankTxn') }
 }
 
+
+/** Amounts in exception explanations, as people read them ("131.77 CNY"). */
+function money(value: bigint, currency: string): string {
+  return isCurrency(currency) ? `${formatAmount(value, currency)} ${currency}` : `${value} (minor units)`
+}

@@ -307,7 +307,7 @@ export async function channelProfit(context: LedgerContext, companyId: number, o
   const stores = rows.slice(0, -1)
   return {
     ...header(company, period), name: 'channel-profit', title: '渠道利润表', titleEn: 'Channel profitability', dateLabel: periodLabel(period), rows,
-    notes: [`收入 ${roles.revenue}（贷方为销售、借方为退款），佣金 ${roles.commission}，手续费 ${roles.paymentFee}，推广 ${roles.promotion}，运费 ${roles.shipping}，成本 ${roles.cost}；不含结转损益凭证。`, '按 SKU 的渠道利润待订单明细表（导入/过账）提供 SKU 后加入。'],
+    notes: [`收入 ${roles.revenue}（贷方为销售、借方为退款），佣金 ${roles.commission}，手续费 ${roles.paymentFee}，推广 ${roles.promotion}，运费 ${roles.shipping}，成本 ${roles.cost}；不含结转损益凭证。`, '按 SKU 的渠道利润见 sku-profit 报表。'],
     meta: { revenueAccount: `${roles.revenue} ${chart.get(roles.revenue)?.name ?? ''}`.trim(), ...(options.store === undefined ? {} : { store: options.store }) },
     columns: [
       { key: 'store', label: '店铺', kind: 'text', width: 14 }, { key: 'channel', label: '渠道', kind: 'text', width: 8 },

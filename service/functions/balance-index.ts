@@ -42,17 +42,48 @@ export interface SliceFilter {
 }
 
 export class BalanceIndex {
-  private readonly slicesByAccount = new Map<string, BalanceSlice[]>()
-  private readonly series = new Map<string, Series>()
-  private readonly leafSums = new Map<string, ReadonlyMap<string, Sums>>()
+  private readonly slicesByAccount: Map<string, BalanceSlice[]>
+  /** pattern -> filter key -> series */
+  private readonly series = new Map<string, Map<string, Series>>()
+  /** leaf -> filter key -> movements per period */
+  private readonly leafSums = new Map<string, Map<string, ReadonlyMap<string, Sums>>>()
   private readonly patternLeaves = new Map<string, string[]>()
 
   constructor(slices: Iterable<BalanceSlice>) {
+    this.slicesByAccount = new Map()
     for (const slice of slices) {
       const list = this.slicesByAccount.get(slice.account)
       if (list) list.push(slice)
       else this.slicesByAccount.set(slice.account, [slice])
     }
+  }
+
+  /**
+   * A new index equal to reloading everything, given the fresh rows of every
+   * (account, period) whose balances may have changed: `fresh` holds all
+   * current rows of exactly those pairs. Memoized series and sums of patterns
+   * and leaves untouched by the change carry over.
+   */
+  withChanges(changed: ReadonlyMap<string, ReadonlySet<string>>, fresh: Iterable<BalanceSlice>): BalanceIndex {
+    const freshByAccount = new Map<string, BalanceSlice[]>()
+    for (const slice of fresh) {
+      if (!changed.get(slice.account)) throw new Error(`invariant violated: fresh balances of ${slice.account} outside the changed pairs`)
+      const list = freshByAccount.get(slice.account)
+      if (list) list.push(slice)
+      else freshByAccount.set(slice.account, [slice])
+    }
+    const next = new BalanceIndex([])
+    for (const [account, slices] of this.slicesByAccount) if (!changed.has(account)) next.slicesByAccount.set(account, slices)
+    for (const [account, periods] of changed) {
+      const merged = mergeSlices(account, this.slicesByAccount.get(account) ?? [], periods, freshByAccount.get(account) ?? [])
+      if (merged.length) next.slicesByAccount.set(account, merged)
+    }
+    const touched = [...changed.keys()]
+    const untouched = (pattern: string) => !touched.some((code) => covers(code, pattern))
+    for (const [pattern, leaves] of this.patternLeaves) if (untouched(pattern)) next.patternLeaves.set(pattern, leaves)
+    for (const [pattern, byFilter] of this.series) if (untouched(pattern)) next.series.set(pattern, byFilter)
+    for (const [leaf, byFilter] of this.leafSums) if (!changed.has(leaf)) next.leafSums.set(leaf, byFilter)
+    return next
   }
 
   /** Accounts with balances covered by an exact code (rolls up its children) or a `5601*` prefix. */
@@ -71,16 +102,17 @@ export class BalanceIndex {
     return [...this.slicesByAccount.keys()].sort()
   }
 
-  /** Σ movements of the pattern's leaves over periods <= `period`. */
+  /** Σ movements of the pattern's leaves over periods <= `period`: one binary search in a memoized prefix-sum series. */
   cumulative(pattern: string, period: string, filter: SliceFilter): Readonly<Sums> {
     const series = this.seriesOf(pattern, filter)
+    const periods = series.periods
     // last index whose period <= `period`
     let low = 0
-    let high = series.periods.length - 1
+    let high = periods.length - 1
     let found = -1
     while (low <= high) {
       const middle = (low + high) >> 1
-      if ((series.periods[middle] ?? '') <= period) {
+      if ((periods[middle] ?? '') <= period) {
         found = middle
         low = middle + 1
       } else {
@@ -92,8 +124,13 @@ export class BalanceIndex {
 
   /** One leaf's movements per period under a filter, memoized: patterns sharing leaves reuse them. */
   private sumsOf(leaf: string, filter: SliceFilter): ReadonlyMap<string, Sums> {
-    const key = `${leaf}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
-    const cached = this.leafSums.get(key)
+    const key = filterKey(filter)
+    let byFilter = this.leafSums.get(leaf)
+    if (!byFilter) {
+      byFilter = new Map()
+      this.leafSums.set(leaf, byFilter)
+    }
+    const cached = byFilter.get(key)
     if (cached) return cached
     const byPeriod = new Map<string, Sums>()
     for (const slice of this.slicesByAccount.get(leaf) ?? []) {
@@ -101,13 +138,18 @@ export class BalanceIndex {
       if (filter.currency !== null && slice.currency !== filter.currency) continue
       addSlice(byPeriod, slice, filter.currency !== null)
     }
-    this.leafSums.set(key, byPeriod)
+    byFilter.set(key, byPeriod)
     return byPeriod
   }
 
   private seriesOf(pattern: string, filter: SliceFilter): Series {
-    const key = `${pattern}\u0000${filter.store ?? '\u0001'}\u0000${filter.currency ?? '\u0001'}`
-    const cached = this.series.get(key)
+    const key = filterKey(filter)
+    let byFilter = this.series.get(pattern)
+    if (!byFilter) {
+      byFilter = new Map()
+      this.series.set(pattern, byFilter)
+    }
+    const cached = byFilter.get(key)
     if (cached) return cached
     const byPeriod = new Map<string, Sums>()
     for (const leaf of this.leavesOf(pattern)) {
@@ -128,9 +170,56 @@ export class BalanceIndex {
       return { ...running }
     })
     const series = { periods, cumulative }
-    this.series.set(key, series)
+    byFilter.set(key, series)
     return series
   }
+}
+
+function filterKey(filter: SliceFilter): string {
+  return filter.store === null ? (filter.currency === null ? '' : `\u0001\u0000${filter.currency}`) : `${filter.store}\u0000${filter.currency ?? '\u0001'}`
+}
+
+/** An account's slices with the rows of `periods` replaced by `fresh` (all current rows of those periods). */
+function mergeSlices(account: string, old: ReadonlyArray<BalanceSlice>, periods: ReadonlySet<string>, fresh: ReadonlyArray<BalanceSlice>): BalanceSlice[] {
+  const merged = new Map<string, MutableSlice>()
+  const append = (slice: BalanceSlice, keep: (period: string) => boolean) => {
+    const key = `${slice.store}\u0000${slice.currency}`
+    let target = merged.get(key)
+    for (let index = 0; index < slice.periods.length; index += 1) {
+      const period = slice.periods[index] ?? ''
+      if (!keep(period)) continue
+      if (!target) {
+        target = emptySlice(account, slice.store, slice.currency)
+        merged.set(key, target)
+      }
+      target.periods.push(period)
+      target.debit.push(slice.debit[index] ?? 0n)
+      target.credit.push(slice.credit[index] ?? 0n)
+      target.debitOriginal.push(slice.debitOriginal[index] ?? 0n)
+      target.creditOriginal.push(slice.creditOriginal[index] ?? 0n)
+    }
+  }
+  for (const slice of old) append(slice, (period) => !periods.has(period))
+  for (const slice of fresh) {
+    if (slice.account !== account) throw new Error(`invariant violated: fresh balances of ${slice.account} merged into ${account}`)
+    append(slice, (period) => {
+      if (!periods.has(period)) throw new Error(`invariant violated: fresh balance of ${account} ${period} outside the changed periods`)
+      return true
+    })
+  }
+  return [...merged.values()]
+}
+
+export interface MutableSlice extends BalanceSlice {
+  readonly periods: string[]
+  readonly debit: bigint[]
+  readonly credit: bigint[]
+  readonly debitOriginal: bigint[]
+  readonly creditOriginal: bigint[]
+}
+
+export function emptySlice(account: string, store: string, currency: string): MutableSlice {
+  return { account, store, currency, periods: [], debit: [], credit: [], debitOriginal: [], creditOriginal: [] }
 }
 
 /** Original-currency sums only mean something within one currency; skip them otherwise. */

@@ -7,7 +7,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { CallError, notAvailable } from './arguments.ts'
 import { BalanceIndex, type Sums, subtract } from './balance-index.ts'
 import type { BatchRequest, BatchResponse, CellScalar, CellValue, FunctionCall, FunctionResult } from './contract.ts'
-import { type Membership, ledgerVersion, loadBalanceSlices, loadMemberships } from './load.ts'
+import { type Membership, ledgerVersion, loadBalanceChanges, loadBalanceSlices, loadMemberships } from './load.ts'
 import { type Plan, isLedgerPlan, planCall, subjectOf } from './plan.ts'
 import { NO_ACCESS, canSee } from './visibility.ts'
 import { type Permission, can } from '../auth/permissions.ts'
@@ -109,7 +109,9 @@ async function loadBooks(context: LedgerContext, planned: ReadonlyArray<Planned>
 /**
  * Balances change only with a ledger write, and Excel sends a workbook's cells
  * in many batches: keep each company's index (with its memoized series) until
- * the ledger version moves. Per open database, never shared between databases.
+ * the ledger version moves, then refresh only the (account, period) pairs the
+ * writes in between touched (load.ts: loadBalanceChanges), falling back to a
+ * full reload. Per open database, never shared between databases.
  */
 const balanceCaches = new WeakMap<object, Map<number, { version: number; index: BalanceIndex }>>()
 const CACHED_COMPANIES_MAX = 16
@@ -123,7 +125,15 @@ async function cachedBalances(context: LedgerContext, membership: Membership): P
   }
   const hit = cache.get(membership.companyId)
   if (hit && hit.version === version) return hit.index
-  const index = new BalanceIndex(await loadBalanceSlices(context, membership.companyId, membership.baseCurrency))
+  let index: BalanceIndex | null = null
+  if (hit && hit.version < version) {
+    const changes = await loadBalanceChanges(context, membership.companyId, membership.baseCurrency, hit.version, version)
+    if (changes.kind === 'changes') index = changes.changed.size === 0 ? hit.index : hit.index.withChanges(changes.changed, changes.fresh)
+  }
+  index ??= new BalanceIndex(await loadBalanceSlices(context, membership.companyId, membership.baseCurrency))
+  // a concurrent batch may have cached a later version meanwhile: keep the newest
+  const current = cache.get(membership.companyId)
+  if (current && current.version > version) return index
   cache.delete(membership.companyId)
   cache.set(membership.companyId, { version, index })
   if (cache.size > CACHED_COMPANIES_MAX) {

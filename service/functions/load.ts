@@ -1,5 +1,5 @@
 import type { LedgerContext } from '../ledger/context.ts'
-import type { BalanceSlice } from './balance-index.ts'
+import { type BalanceSlice, type MutableSlice, emptySlice } from './balance-index.ts'
 import { type Membership, membershipsOf } from '../auth/users.ts'
 
 /** The queries of a batch: memberships, then per company the chart, the ledger version and, on a cache miss, the balances. */
@@ -28,26 +28,100 @@ export async function ledgerVersion(context: LedgerContext): Promise<number> {
  * Size: accounts x periods x stores x currencies, independent of voucher lines.
  */
 export async function loadBalanceSlices(context: LedgerContext, companyId: number, baseCurrency: string): Promise<BalanceSlice[]> {
+  return packedBalances(context, companyId, baseCurrency, '', [])
+}
+
+const PACKED_ENTRIES = `group_concat(store || ',' || currency || ',' || period || ',' || debit_minor || ',' || credit_minor
+  || CASE WHEN currency = ? THEN '' ELSE ',' || debit_original_minor || ',' || credit_original_minor END, ';')`
+
+async function packedBalances(context: LedgerContext, companyId: number, baseCurrency: string, where: string, args: ReadonlyArray<string>): Promise<BalanceSlice[]> {
   const result = await context.db.client.execute({
-    sql: `SELECT account_code, group_concat(store || ',' || currency || ',' || period || ',' || debit_minor || ',' || credit_minor
-        || CASE WHEN currency = ? THEN '' ELSE ',' || debit_original_minor || ',' || credit_original_minor END, ';') AS entries
-      FROM balances WHERE company_id = ? GROUP BY account_code`,
-    args: [baseCurrency, companyId],
+    sql: `SELECT account_code, ${PACKED_ENTRIES} AS entries FROM balances WHERE company_id = ?${where} GROUP BY account_code`,
+    args: [baseCurrency, companyId, ...args],
   })
   const slices: BalanceSlice[] = []
   for (const row of result.rows) slices.push(...unpack(String(row.account_code), String(row.entries)))
   return slices
 }
 
-interface MutableSlice {
-  readonly account: string
-  readonly store: string
-  readonly currency: string
-  readonly periods: string[]
-  readonly debit: bigint[]
-  readonly credit: bigint[]
-  readonly debitOriginal: bigint[]
-  readonly creditOriginal: bigint[]
+/** What changed a company's balances between two ledger versions: the (account, period) pairs and their current rows, or `reload`. */
+export type BalanceChanges =
+  | { readonly kind: 'reload'; readonly reason: string }
+  | { readonly kind: 'changes'; readonly changed: ReadonlyMap<string, ReadonlySet<string>>; readonly fresh: BalanceSlice[] }
+
+/** Audit actions that write balances (service/ledger/vouchers.ts: applyBalances runs only beside these). */
+const POSTING_ACTIONS: ReadonlySet<string> = new Set(['voucher.post', 'voucher.reverse'])
+/** Audit actions known to leave balances alone; anything else in between forces a full reload. */
+const NEUTRAL_ACTION = /^(voucher\.(create|create\.batch|approve|delete)$|period\.(close|reopen)$|match\.|exception\.|token\.|user\.|rates\.)/
+const CHANGE_ENTRIES_MAX = 500
+const CHANGED_VOUCHERS_MAX = 5_000
+const CHANGED_PAIRS_MAX = 2_000
+const VOUCHERS_PER_QUERY = 500
+const PAIRS_PER_QUERY = 400
+
+/**
+ * The balances a company's cached index must refresh between versions
+ * `since` and `until` of the ledger: the audit entries in between name every
+ * voucher posted or reversed (a period close posts 结转损益 and FX revaluation
+ * as such vouchers, each with its own entry), their lines name the (account,
+ * period) pairs touched, and those pairs' rows are re-read whole: absolute
+ * figures, so a write landing during the refresh is simply re-read by the
+ * next one. Falls back to `reload` for unknown actions or large changes.
+ */
+export async function loadBalanceChanges(context: LedgerContext, companyId: number, baseCurrency: string, since: number, until: number): Promise<BalanceChanges> {
+  const entries = await context.db.client.execute({
+    sql: 'SELECT action, entity_id, payload_json FROM audit_log WHERE id > ? AND id <= ? AND (company_id = ? OR company_id IS NULL) ORDER BY id LIMIT ?',
+    args: [since, until, companyId, CHANGE_ENTRIES_MAX + 1],
+  })
+  if (entries.rows.length > CHANGE_ENTRIES_MAX) return { kind: 'reload', reason: 'many writes' }
+  const vouchers = new Set<number>()
+  for (const row of entries.rows) {
+    const action = String(row.action)
+    if (action === 'voucher.post.batch') {
+      const payload: unknown = JSON.parse(String(row.payload_json))
+      const listed = typeof payload === 'object' && payload !== null && 'vouchers' in payload ? payload.vouchers : undefined
+      if (!Array.isArray(listed)) return { kind: 'reload', reason: 'unreadable batch entry' }
+      for (const entry of listed) {
+        const id: unknown = Array.isArray(entry) ? entry[0] : undefined
+        if (typeof id !== 'number' || !Number.isInteger(id)) return { kind: 'reload', reason: 'unreadable batch entry' }
+        vouchers.add(id)
+      }
+    } else if (POSTING_ACTIONS.has(action)) {
+      const id = Number(String(row.entity_id))
+      if (!Number.isInteger(id)) return { kind: 'reload', reason: 'unreadable posting entry' }
+      vouchers.add(id)
+    } else if (!NEUTRAL_ACTION.test(action)) {
+      return { kind: 'reload', reason: action }
+    }
+  }
+  if (vouchers.size > CHANGED_VOUCHERS_MAX) return { kind: 'reload', reason: 'many vouchers' }
+  const changed = new Map<string, Set<string>>()
+  let pairs = 0
+  const ids = [...vouchers]
+  for (let start = 0; start < ids.length; start += VOUCHERS_PER_QUERY) {
+    const chunk = ids.slice(start, start + VOUCHERS_PER_QUERY)
+    const lines = await context.db.client.execute({
+      // `+company_id`: look lines up by voucher (primary key), never by the company's account index
+      sql: `SELECT DISTINCT account_code, period FROM voucher_lines WHERE voucher_id IN (${chunk.map(() => '?').join(', ')}) AND +company_id = ?`,
+      args: [...chunk, companyId],
+    })
+    for (const row of lines.rows) {
+      const account = String(row.account_code)
+      const periods = changed.get(account) ?? new Set<string>()
+      const before = periods.size
+      periods.add(String(row.period))
+      pairs += periods.size - before
+      changed.set(account, periods)
+    }
+    if (pairs > CHANGED_PAIRS_MAX) return { kind: 'reload', reason: 'many balances' }
+  }
+  const list = [...changed].flatMap(([account, periods]) => [...periods].map((period) => [account, period]))
+  const fresh: BalanceSlice[] = []
+  for (let start = 0; start < list.length; start += PAIRS_PER_QUERY) {
+    const chunk = list.slice(start, start + PAIRS_PER_QUERY)
+    fresh.push(...await packedBalances(context, companyId, baseCurrency, ` AND (account_code, period) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`, chunk.flat()))
+  }
+  return { kind: 'changes', changed, fresh }
 }
 
 /** `store,currency,period,debit,credit[,debitOriginal,creditOriginal];...` -> slices per store x currency. */
@@ -66,7 +140,7 @@ function unpack(account: string, entries: string): MutableSlice[] {
     const key = `${store}\u0000${currency}`
     let slice = slices.get(key)
     if (!slice) {
-      slice = { account, store, currency, periods: [], debit: [], credit: [], debitOriginal: [], creditOriginal: [] }
+      slice = emptySlice(account, store, currency)
       slices.set(key, slice)
     }
     // BigInt() throws a SyntaxError on anything but an integer: a corrupt row fails loudly.

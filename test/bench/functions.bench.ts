@@ -13,6 +13,8 @@ import { createUser, issueToken, setRole } from '../../service/auth/users.ts'
 import type { FunctionCall } from '../../service/functions/contract.ts'
 import { clearBalanceCache, evaluateBatch } from '../../service/functions/evaluate.ts'
 import { createCompany, loadChart } from '../../service/ledger/company.ts'
+import { writeVouchers } from '../../service/ledger/vouchers.ts'
+import { aVoucher } from '../support/builders.ts'
 import { SYSTEM, createContext } from '../../service/ledger/context.ts'
 import { startServer } from '../../service/server.ts'
 import { benchDatabase, peakRssMb, report, timed } from './support.ts'
@@ -20,7 +22,9 @@ import { benchDatabase, peakRssMb, report, timed } from './support.ts'
 const CALLS = 10_000
 const PERIODS = 36
 const STORES = Array.from({ length: 20 }, (_, index) => `store-${String(index + 1).padStart(2, '0')}`)
-const RUNS = 15
+const RUNS = Number(process.env.FUNCTIONS_BENCH_RUNS ?? 15)
+/** Ledger sizes to serve, e.g. FUNCTIONS_BENCH_LINES=1000000 to profile one; default both. */
+const SIZES = (process.env.FUNCTIONS_BENCH_LINES ?? '1000000,10000000').split(',').map(Number)
 
 interface Ledger {
   readonly context: ReturnType<typeof createContext>
@@ -123,10 +127,11 @@ async function serve(lines: number, calls: FunctionCall[]): Promise<Target> {
 /**
  * Both ledgers are served at once and measured in alternating rounds, so a
  * busy machine slows both alike and the ratio stays meaningful.
- * cold: the first batch after a ledger write (cache dropped); warm: a repeat.
+ * reload: cache dropped (full load); posted: the first batch after a real
+ * posting (incremental refresh); warm: a repeat.
  */
-async function measure(targets: ReadonlyArray<Target>, calls: FunctionCall[]): Promise<Map<number, { cold: number[]; warm: number[]; direct: number[] }>> {
-  const figures = new Map(targets.map((target) => [target.lines, { cold: [] as number[], warm: [] as number[], direct: [] as number[] }]))
+async function measure(targets: ReadonlyArray<Target>, calls: FunctionCall[]): Promise<Map<number, { cold: number[]; posted: number[]; warm: number[]; direct: number[] }>> {
+  const figures = new Map(targets.map((target) => [target.lines, { cold: [] as number[], posted: [] as number[], warm: [] as number[], direct: [] as number[] }]))
   for (const target of targets) await target.post()
   for (let run = 0; run < RUNS; run += 1) {
     for (const target of targets) {
@@ -135,6 +140,9 @@ async function measure(targets: ReadonlyArray<Target>, calls: FunctionCall[]): P
       clearBalanceCache(target.ledger.context)
       figure.cold.push((await timed(target.post)).ms)
       figure.warm.push((await timed(target.post)).ms)
+      // first batch after a real posting (the write path, outside the timing): incremental refresh
+      await writeVouchers(target.ledger.context, SYSTEM, target.ledger.companyId, [{ input: aVoucher(`2025-${String(1 + (run % 12)).padStart(2, '0')}-15`).debit('1122', '1.00', { store: STORES[run % STORES.length] ?? '' }).credit('5001', '1.00', { store: STORES[run % STORES.length] ?? '' }).build() }], { mode: 'post' })
+      figure.posted.push((await timed(target.post)).ms)
       clearBalanceCache(target.ledger.context)
       figure.direct.push((await timed(() => evaluateBatch(target.ledger.context, { userId: target.userId }, { calls, company: 'BIG' }))).ms)
     }
@@ -145,7 +153,8 @@ async function measure(targets: ReadonlyArray<Target>, calls: FunctionCall[]): P
 export async function run(): Promise<void> {
   const calls = distinctBalanceCalls()
   if (new Set(calls.map((call) => JSON.stringify(call.args))).size !== CALLS) throw new Error('calls are not distinct')
-  const targets = [await serve(1_000_000, calls), await serve(10_000_000, calls)]
+  const targets: Target[] = []
+  for (const lines of SIZES) targets.push(await serve(lines, calls))
   try {
     const figures = await measure(targets, calls)
     for (const target of targets) {
@@ -153,7 +162,8 @@ export async function run(): Promise<void> {
       if (!figure) continue
       report(`${target.lines / 1_000_000}M lines`, {
         build_s: (target.buildMs / 1000).toFixed(1), balance_rows: target.ledger.balanceRows, calls: calls.length,
-        cold_http_median_ms: median(figure.cold).toFixed(1), cold_http_min_ms: Math.min(...figure.cold).toFixed(1),
+        reload_http_median_ms: median(figure.cold).toFixed(1), reload_http_min_ms: Math.min(...figure.cold).toFixed(1),
+        posted_http_median_ms: median(figure.posted).toFixed(1), posted_http_min_ms: Math.min(...figure.posted).toFixed(1),
         warm_http_median_ms: median(figure.warm).toFixed(1), warm_http_min_ms: Math.min(...figure.warm).toFixed(1),
         cold_evaluate_median_ms: median(figure.direct).toFixed(1),
       })
@@ -162,11 +172,13 @@ export async function run(): Promise<void> {
     const large = figures.get(10_000_000)
     if (!small || !large) return
     const coldRatio = median(large.cold) / median(small.cold)
+    const postedRatio = median(large.posted) / median(small.posted)
     const warmRatio = median(large.warm) / median(small.warm)
     report('functions batch', {
       goal: '< 200 ms and ratio <= 1.2', load_average: loadavg()[0]?.toFixed(1) ?? '', peak_rss_mb: peakRssMb(),
-      cold_ratio_10M_1M: coldRatio.toFixed(2), warm_ratio_10M_1M: warmRatio.toFixed(2),
-      cold_verdict: median(large.cold) < 200 && median(small.cold) < 200 && coldRatio <= 1.2 ? 'PASS' : 'FAIL',
+      reload_ratio_10M_1M: coldRatio.toFixed(2), posted_ratio_10M_1M: postedRatio.toFixed(2), warm_ratio_10M_1M: warmRatio.toFixed(2),
+      reload_verdict: median(large.cold) < 200 && median(small.cold) < 200 && coldRatio <= 1.2 ? 'PASS' : 'FAIL',
+      posted_verdict: median(large.posted) < 200 && median(small.posted) < 200 && postedRatio <= 1.2 ? 'PASS' : 'FAIL',
       warm_verdict: median(large.warm) < 200 && median(small.warm) < 200 && warmRatio <= 1.2 ? 'PASS' : 'FAIL',
     })
   } finally {

@@ -7,9 +7,20 @@ import { RowError } from './types.ts'
  * a leading backtick (WeChat merchant), `="..."` formula text (JD), a trailing
  * TAB (Alipay ids), space padding, the literal `null` (Taobao) and `/` (WeChat).
  */
+/** A character that is certainly not JS whitespace (`\s`), U+3000, a backtick or `=`: cells that start and end with one need no cleaning. */
+function plainEdge(code: number): boolean {
+  return (code > 32 && code < 127 && code !== 96 && code !== 61) || (code > 0xff && code < 0x1680) || (code > 0x3000 && code < 0xfeff) || code > 0xfeff
+}
+
 export function cleanCell(value: string): string {
   let text = value
-  if (text.length === 0) return text
+  const length = text.length
+  if (length === 0) return text
+  // Fast path (most cells): nothing to trim, no formula text, not a null word.
+  if (plainEdge(text.charCodeAt(0)) && plainEdge(text.charCodeAt(length - 1))) {
+    if (length > 4) return text
+    return text === 'null' || text === 'NULL' || text === '/' || text === '-' || text === '--' ? '' : text
+  }
   text = text.replace(/^[\s\u3000`]+|[\s\u3000]+$/g, '')
   const formulaText = /^="(.*)"$/s.exec(text)
   if (formulaText) text = (formulaText[1] ?? '').replace(/""/g, '"').trim()
@@ -42,7 +53,25 @@ export interface MoneyText {
  * Returns null for a blank cell; throws RowError for anything else unreadable.
  * @example readMoneyText('¥1,234.50') -> { value: '1234.50' }
  */
+/** `123`, `-0.27`, `131.77`: a cell that is already a plain decimal (whole part 1-16 digits). */
+function isPlainDecimal(cell: string): boolean {
+  const length = cell.length
+  let index = cell.charCodeAt(0) === 45 ? 1 : 0
+  const wholeStart = index
+  while (index < length && cell.charCodeAt(index) >= 48 && cell.charCodeAt(index) <= 57) index += 1
+  const whole = index - wholeStart
+  if (whole === 0 || whole > 16) return false
+  if (index === length) return true
+  if (cell.charCodeAt(index) !== 46) return false
+  index += 1
+  if (index === length) return false
+  while (index < length && cell.charCodeAt(index) >= 48 && cell.charCodeAt(index) <= 57) index += 1
+  return index === length
+}
+
 export function readMoneyText(column: string, cell: string): MoneyText | null {
+  // Fast path: the cleaning below would give back the same text.
+  if (cell.length > 0 && isPlainDecimal(cell)) return { value: cell }
   let text = cell.replace(/[¥￥$€£\s\u3000]|CNY|RMB|USD|元/g, '')
   if (text === '') return null
   let refunded: string | undefined
@@ -142,7 +171,37 @@ function offsetText(zone: string | undefined, fallback: string): string {
  * `14.08.2025 06:23:59 UTC`, `07/09/2024`, and plain dates.
  * @example readTimestamp('t', '2024-07-09 16:47:58', '+08:00') === '2024-07-09T16:47:58+08:00'
  */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0
+  for (let index = start; index < start + count; index += 1) {
+    const code = text.charCodeAt(index) - 48
+    if (code < 0 || code > 9) return -1
+    value = value * 10 + code
+  }
+  return value
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** `yyyy-MM-dd HH:mm:ss` exactly (most exports): read without regexes; null to take the general path. */
+function plainTimestamp(text: string, offset: string): string | null {
+  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const hour = digitsAt(text, 11, 2)
+  const minute = digitsAt(text, 14, 2)
+  const second = digitsAt(text, 17, 2)
+  if (year < 1990 || year > 2100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null
+  return `${text.slice(0, 10)}T${text.slice(11)}${offset}`
+}
+
 export function readTimestamp(column: string, cell: string, defaultOffset = '+08:00'): string {
+  const plain = plainTimestamp(cell, defaultOffset)
+  if (plain !== null) return plain
   const text = cell.trim()
   for (const { pattern, order } of TIME_PATTERNS) {
     const match = pattern.exec(text)

@@ -9,7 +9,7 @@
  */
 export interface CsvRecord {
   /** 1-based line where the record starts. */
-  line: number
+  rowNumber: number
   cells: string[]
 }
 
@@ -32,7 +32,7 @@ export class CsvTokenizer {
   push(chunk: string, out: CsvRecord[] = []): CsvRecord[] {
     const text = this.carry + chunk
     this.carry = ''
-    const delimiter = this.delimiter
+    const delimiter = this.delimiter.charCodeAt(0)
     let index = 0
     const length = text.length
     if (this.pendingCr && length > 0) {
@@ -71,11 +71,11 @@ export class CsvTokenizer {
       let end = index
       while (end < length) {
         const code = text.charCodeAt(end)
-        if (code === 10 || code === 13 || text[end] === delimiter) break
+        if (code === 10 || code === 13 || code === delimiter) break
         end += 1
       }
       if (end > index) {
-        this.field += text.slice(index, end)
+        this.field = this.field === '' ? text.slice(index, end) : this.field + text.slice(index, end)
         this.fieldStart = false
         this.recordSize += end - index
       }
@@ -113,7 +113,7 @@ export class CsvTokenizer {
   }
 
   private endRecord(): CsvRecord {
-    const record = { line: this.recordLine, cells: this.cells }
+    const record = { rowNumber: this.recordLine, cells: this.cells }
     this.cells = []
     this.recordSize = 0
     return record

@@ -1,8 +1,9 @@
 import { LedgerError } from '../../shared/errors.ts'
-import { type CanonicalRecord, RECORD_SCHEMAS } from '../../shared/records.ts'
 import { cleanCell, normalizeHeader } from './clean.ts'
 import { PARSERS } from './registry.ts'
 import { DEFAULT_LIMITS, type FileInput, type Limits, type OpenedFile, type RawRow, openFile } from './source.ts'
+import type { CanonicalRecord } from '../../shared/records.ts'
+import { validateRecord } from './validate.ts'
 import { type Check, type FileParser, type FormatFamily, type MappedRow, type ParseContext, type ParserRun, type Reject, RowError, type RowOutcome } from './types.ts'
 
 /**
@@ -38,6 +39,8 @@ export interface ParseSession {
   readonly checks: Check[]
   /** Data rows seen (not blank, not header/preamble/trailer). */
   readonly stats: { read: number; skipped: number }
+  /** Items in batches (one per chunk of input rows): the loader's hot path. */
+  batches(): AsyncIterable<ParseItem[]>
   items(): AsyncIterable<ParseItem>
 }
 
@@ -81,17 +84,27 @@ function noMatchMessage(fileName: string, best: Map<string, Candidate>, scanned:
   return `${fileName}: the header matches no format; closest: ${lines.join('; ')}`
 }
 
-function mapRow(raw: RawRow, index: ReadonlyMap<string, number>): MappedRow {
-  return {
-    rowNumber: raw.rowNumber,
-    sheet: raw.sheet,
-    raw: raw.cells,
-    has: (column) => index.has(column),
-    get: (column) => {
-      const position = index.get(column)
-      return position === undefined ? '' : cleanCell(raw.cells[position] ?? '')
-    },
+/** A data row seen through the header: `get` cleans the cell on demand. */
+class HeaderMappedRow implements MappedRow {
+  readonly rowNumber: number
+  readonly sheet?: string
+  readonly raw: ReadonlyArray<string>
+  constructor(raw: RawRow, private readonly index: ReadonlyMap<string, number>) {
+    this.rowNumber = raw.rowNumber
+    if (raw.sheet !== undefined) this.sheet = raw.sheet
+    this.raw = raw.cells
   }
+  has(column: string): boolean {
+    return this.index.has(column)
+  }
+  get(column: string): string {
+    const position = this.index.get(column)
+    return position === undefined ? '' : cleanCell(this.raw[position] ?? '')
+  }
+}
+
+function mapRow(raw: RawRow, index: ReadonlyMap<string, number>): MappedRow {
+  return new HeaderMappedRow(raw, index)
 }
 
 function headerIndex(cells: ReadonlyArray<string>): Map<string, number> {
@@ -104,7 +117,13 @@ function headerIndex(cells: ReadonlyArray<string>): Map<string, number> {
 }
 
 function isBlank(cells: ReadonlyArray<string>): boolean {
-  return cells.every((cell) => cleanCell(cell) === '')
+  for (const cell of cells) if (cleanCell(cell) !== '') return false
+  return true
+}
+
+function hasReplacementChar(cells: ReadonlyArray<string>): boolean {
+  for (const cell of cells) if (cell.includes('\uFFFD')) return true
+  return false
 }
 
 /** `#----…列表结束`, `#支出合计…`, dashed lines; not Shopify order names like `#1001`. */
@@ -125,13 +144,6 @@ function runRow(run: ParserRun, row: MappedRow): RowOutcome {
   }
 }
 
-function validate(item: CanonicalRecord): { ok: true } | { ok: false; column: string; reason: string } {
-  const result = RECORD_SCHEMAS[item.kind].safeParse(item.record)
-  if (result.success) return { ok: true }
-  const issue = result.error.issues[0]
-  return { ok: false, column: issue ? issue.path.join('.') : '', reason: `invalid ${item.kind}: ${issue ? issue.message : 'schema mismatch'}` }
-}
-
 /**
  * Opens a file and finds its format from the header signature.
  * Throws LedgerError UNSUPPORTED_FORMAT (no header matched: names the closest
@@ -142,15 +154,28 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   const parsers = selectParsers(options, file.container)
   const checks: Check[] = []
   const rejects: Reject[] = []
-  const iterator = file.rows((rowNumber, reason) => rejects.push({ rowNumber, column: '', reason, raw: '' }))[Symbol.asyncIterator]()
+  const batchIterator = file.batches((rowNumber, reason) => rejects.push({ rowNumber, column: '', reason, raw: '' }))[Symbol.asyncIterator]()
+  // Rows of the batch being read during header detection; data rows start from here.
+  let pending: RawRow[] = []
+  let pendingAt = 0
+  const nextRow = async (): Promise<RawRow | undefined> => {
+    while (pendingAt >= pending.length) {
+      const next = await batchIterator.next()
+      if (next.done) return undefined
+      pending = next.value
+      pendingAt = 0
+    }
+    const row = pending[pendingAt]
+    pendingAt += 1
+    return row
+  }
   const preamble: RawRow[] = []
   const best = new Map<string, Candidate>()
   let header: { raw: RawRow; candidate: Candidate } | undefined
   let scanned = 0
   while (!header && scanned < HEADER_SEARCH_ROWS) {
-    const next = await iterator.next()
-    if (next.done) break
-    const raw = next.value
+    const raw = await nextRow()
+    if (!raw) break
     if (isBlank(raw.cells)) {
       preamble.push(raw)
       continue
@@ -190,7 +215,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   const run = parser.start(context)
   for (const raw of preamble) run.preamble?.(rawText(raw.cells))
 
-  async function* items(): AsyncIterable<ParseItem> {
+  async function* batches(): AsyncIterable<ParseItem[]> {
     let index = headerIndex(headerRaw.cells)
     let headerKey = [...index.keys()].join('|')
     let headerFirst = normalizeHeader(headerRaw.cells[0] ?? '')
@@ -198,81 +223,105 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     let inTrailer = false
     let seekingHeader = false
     let duplicateHeaders = 0
-    const flushRejects = function* (): Iterable<ParseItem> {
-      while (rejects.length) {
-        const reject = rejects.shift()
-        if (reject) yield { type: 'reject', reject }
-      }
+    // A first cell starting with a digit (an id, a date) is no header unless the header's own first name starts with one.
+    const maybeHeader = (firstCell: string): boolean => {
+      const code = firstCell.charCodeAt(0)
+      return !(code >= 48 && code <= 57) || /^\d/.test(headerFirst)
     }
-    yield* flushRejects()
-    for (;;) {
-      const next = await iterator.next()
-      yield* flushRejects()
-      if (next.done) break
-      const raw = next.value
-      if (raw.sheet !== sheet) {
-        sheet = raw.sheet
-        seekingHeader = true
-        inTrailer = false
-      }
-      if (isBlank(raw.cells)) continue
-      if (seekingHeader) {
-        const candidate = scoreRow([parser], raw.cells)[0]
-        if (candidate && candidate.missing.length === 0) {
-          index = headerIndex(raw.cells)
-          headerKey = [...index.keys()].join('|')
-          headerFirst = normalizeHeader(raw.cells[0] ?? '')
-          seekingHeader = false
+    const flushRejects = (out: ParseItem[]): void => {
+      for (const reject of rejects) out.push({ type: 'reject', reject })
+      rejects.length = 0
+    }
+    const readBatch = (rows: ReadonlyArray<RawRow>, from: number, out: ParseItem[]): void => {
+      for (let position = from; position < rows.length; position += 1) {
+        const raw = rows[position]
+        if (!raw) continue
+        if (raw.sheet !== sheet) {
+          sheet = raw.sheet
+          seekingHeader = true
+          inTrailer = false
         }
-        continue
-      }
-      if (inTrailer) {
-        run.trailer?.(rawText(raw.cells))
-        continue
-      }
-      const firstCell = cleanCell(raw.cells[0] ?? '')
-      const mapped = mapRow(raw, index)
-      if (GENERIC_TRAILER.test(firstCell) || run.isTrailer?.(mapped, firstCell)) {
-        inTrailer = true
-        run.trailer?.(rawText(raw.cells))
-        continue
-      }
-      if (normalizeHeader(firstCell) === headerFirst && [...headerIndex(raw.cells).keys()].join('|') === headerKey) {
-        duplicateHeaders += 1
-        continue
-      }
-      stats.read += 1
-      if (raw.cells.some((cell) => cell.includes('\uFFFD'))) {
-        yield { type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: '', reason: `bytes that are not valid ${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} (mixed encodings?)`, raw: rawText(raw.cells) } }
-        continue
-      }
-      const outcome = runRow(run, mapped)
-      if (outcome.type === 'skip') {
-        stats.skipped += 1
-        const reason = outcome.reason ?? 'not a money movement'
-        skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1)
-        continue
-      }
-      if (outcome.type === 'reject') {
-        yield { type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: outcome.column, reason: outcome.reason, raw: rawText(raw.cells) } }
-        continue
-      }
-      for (const item of outcome.records) {
-        const verdict = validate(item)
-        if (verdict.ok) yield { type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet }
-        else yield { type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } }
+        if (isBlank(raw.cells)) continue
+        if (seekingHeader) {
+          const candidate = scoreRow([parser], raw.cells)[0]
+          if (candidate && candidate.missing.length === 0) {
+            index = headerIndex(raw.cells)
+            headerKey = [...index.keys()].join('|')
+            headerFirst = normalizeHeader(raw.cells[0] ?? '')
+            seekingHeader = false
+          }
+          continue
+        }
+        if (inTrailer) {
+          run.trailer?.(rawText(raw.cells))
+          continue
+        }
+        const firstCell = cleanCell(raw.cells[0] ?? '')
+        const mapped = mapRow(raw, index)
+        if (GENERIC_TRAILER.test(firstCell) || run.isTrailer?.(mapped, firstCell)) {
+          inTrailer = true
+          run.trailer?.(rawText(raw.cells))
+          continue
+        }
+        if (maybeHeader(firstCell) && normalizeHeader(firstCell) === headerFirst && [...headerIndex(raw.cells).keys()].join('|') === headerKey) {
+          duplicateHeaders += 1
+          continue
+        }
+        stats.read += 1
+        if (hasReplacementChar(raw.cells)) {
+          out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: '', reason: `bytes that are not valid ${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} (mixed encodings?)`, raw: rawText(raw.cells) } })
+          continue
+        }
+        const outcome = runRow(run, mapped)
+        if (outcome.type === 'skip') {
+          stats.skipped += 1
+          const reason = outcome.reason ?? 'not a money movement'
+          skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1)
+          continue
+        }
+        if (outcome.type === 'reject') {
+          out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: outcome.column, reason: outcome.reason, raw: rawText(raw.cells) } })
+          continue
+        }
+        for (const item of outcome.records) {
+          const verdict = validateRecord(item)
+          if (verdict.ok) out.push({ type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet })
+          else out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } })
+        }
       }
     }
+    const first: ParseItem[] = []
+    flushRejects(first)
+    readBatch(pending, pendingAt, first)
+    pending = []
+    if (first.length > 0) yield first
+    for (;;) {
+      const next = await batchIterator.next()
+      const out: ParseItem[] = []
+      if (!next.done) readBatch(next.value, 0, out)
+      flushRejects(out)
+      if (next.done) {
+        if (out.length > 0) yield out
+        break
+      }
+      if (out.length > 0) yield out
+    }
+    const tail: ParseItem[] = []
     for (const item of run.flush?.() ?? []) {
-      const verdict = validate(item)
+      const verdict = validateRecord(item)
       const rowNumber = item.record.source.rowNumber
-      if (verdict.ok) yield { type: 'record', item, rowNumber, sheet: item.record.source.sheet }
-      else yield { type: 'reject', reject: { rowNumber, sheet: item.record.source.sheet, column: verdict.column, reason: verdict.reason, raw: '' } }
+      if (verdict.ok) tail.push({ type: 'record', item, rowNumber, sheet: item.record.source.sheet })
+      else tail.push({ type: 'reject', reject: { rowNumber, sheet: item.record.source.sheet, column: verdict.column, reason: verdict.reason, raw: '' } })
     }
     if (duplicateHeaders > 0) checks.push({ level: 'warning', code: 'DUPLICATE_HEADER', message: `${duplicateHeaders} repeated header row(s) skipped` })
     for (const [reason, count] of skipReasons) checks.push({ level: 'info', code: 'SKIPPED', message: `${count} row(s) skipped: ${reason}` })
     checks.push(...run.finish())
+    if (tail.length > 0) yield tail
   }
 
-  return { file, detection, checks, stats, items }
+  async function* items(): AsyncIterable<ParseItem> {
+    for await (const batch of batches()) yield* batch
+  }
+
+  return { file, detection, checks, stats, batches, items }
 }

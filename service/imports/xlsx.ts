@@ -192,7 +192,7 @@ class SheetParser {
  * Streams the rows of every sheet, in workbook order.
  * Throws LedgerError UNSUPPORTED_FORMAT when the zip is not a workbook.
  */
-export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow> {
+export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow[]> {
   let workbook: Workbook
   try {
     workbook = readWorkbook(bytes)
@@ -217,7 +217,7 @@ export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow> 
     for (let start = 0; start < xml.byteLength; start += slice) {
       parser.write(decoder.decode(xml.subarray(start, start + slice), { stream: start + slice < xml.byteLength }))
       const rows = parser.rows.splice(0, parser.rows.length)
-      for (const row of rows) yield row
+      if (rows.length > 0) yield rows
     }
   }
 }

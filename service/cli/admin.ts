@@ -153,7 +153,10 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
   program.command('demo').description('create a demo company with one month of channel activity').option('--code <code>', 'company code', 'DEMO').action(async (flags: { code: string }) => {
     const { context } = await runtime.openDb()
     const demo = await createDemo(context, { code: flags.code })
-    runtime.print({ company: demo.company.code, vouchers: demo.vouchers, users: demo.users }, () => `demo company ${demo.company.code}: ${demo.vouchers} vouchers posted\nlogins: ${demo.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
+    const posted = demo.runs.reduce((sum, run) => sum + run.written.posted, 0)
+    const drafts = demo.runs.reduce((sum, run) => sum + run.written.drafts, 0)
+    const waiting = demo.runs.reduce((sum, run) => sum + run.held.length, 0)
+    runtime.print({ company: demo.company.code, vouchers: demo.vouchers, posted, drafts, waiting, users: demo.users }, () => `demo company ${demo.company.code}: ${demo.vouchers} vouchers (${posted} posted, ${drafts} drafts for an approver); ${waiting} item(s) wait\nlogins: ${demo.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
   })
   program.command('start').description('npm start: build the add-in if needed, create the demo company on first run, then serve').option('--port <n>', 'port').option('--host <host>', 'interface').action(async (flags: { port?: string; host?: string }) => {
     if (!existsSync(resolve(ADDIN_DIST, 'taskpane.html')) || !existsSync(resolve(ADDIN_DIST, 'functions.json'))) {
@@ -164,7 +167,8 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
     const { context } = await runtime.openDb()
     if ((await listCompanies(context)).length === 0) {
       const demo = await createDemo(context)
-      runtime.stderr(`first run: created demo company ${demo.company.code} with ${demo.vouchers} posted vouchers\n`)
+      const posted = demo.runs.reduce((sum, run) => sum + run.written.posted, 0)
+      runtime.stderr(`first run: created demo company ${demo.company.code} with ${demo.vouchers} vouchers (${posted} posted, ${demo.vouchers - posted} drafts)\n`)
     }
     const company = await getCompany(context, 'DEMO').catch(() => null)
     if (company) runtime.stderr(`sign in as admin / demo-admin-2026 (also accountant, approver, sales, auditor: demo-<role>-2026)\n`)

@@ -50,6 +50,15 @@ export interface Prepared {
 }
 
 const VOUCHER_COLUMNS = ['id', 'company_id', 'period', 'word', 'number', 'date', 'status', 'summary', 'total_minor', 'maker_id', 'approver_id', 'approved_at', 'poster_id', 'posted_at', 'idempotency_key', 'input_hash', 'source_kind', 'created_at']
+const SOURCE_COLUMNS = ['voucher_id', 'company_id', 'source_kind', 'source_id']
+/** a write of at least this many vouchers is a bulk write (posting runs, imports of journals) */
+const BULK_VOUCHERS = 200
+/**
+ * Page cache of the connection during a bulk write, KiB. The default 2 MB
+ * thrashes once the idempotency and source indexes outgrow it (random keys);
+ * 128 MB kept a 1M-order posting run ~25% faster.
+ */
+const BULK_CACHE_KIB = 131_072
 const LINE_COLUMNS = ['voucher_id', 'line_no', 'company_id', 'period', 'account_code', 'store', 'currency', 'side', 'amount_minor', 'original_minor', 'rate', 'summary']
 
 export function hashInput(input: unknown): string {
@@ -128,14 +137,21 @@ async function findReplays(tx: Transaction, companyId: number, prepared: Readonl
   return replays
 }
 
+function assertSourcesDistinct(prepared: ReadonlyArray<Prepared>): void {
+  const seen = new Set<string>()
+  for (const item of prepared) {
+    for (const source of item.sources) {
+      const key = `${source.kind}\u0000${source.id}`
+      if (seen.has(key)) throw new LedgerError('DUPLICATE', `source ${source.kind} ${source.id} appears in two vouchers of one request`)
+      seen.add(key)
+    }
+  }
+}
+
+/** Names the source that is already on a voucher (throws DUPLICATE), if any. */
 async function assertSourcesUnposted(tx: Transaction, companyId: number, prepared: ReadonlyArray<Prepared>): Promise<void> {
   const all = prepared.flatMap((item) => item.sources)
-  const seen = new Set<string>()
-  for (const source of all) {
-    const key = `${source.kind}\u0000${source.id}`
-    if (seen.has(key)) throw new LedgerError('DUPLICATE', `source ${source.kind} ${source.id} appears in two vouchers of one request`)
-    seen.add(key)
-  }
+  assertSourcesDistinct(prepared)
   for (let start = 0; start < all.length; start += 400) {
     const chunk = all.slice(start, start + 400)
     // A row-value IN (VALUES …) lets SQLite use the whole unique index; an OR of
@@ -166,12 +182,15 @@ interface BalanceDelta {
 }
 
 /** Adds posted lines to the materialized balances with one multi-row upsert per chunk. */
-export async function applyBalances(tx: Transaction, companyId: number, period: string | null, lines: ReadonlyArray<VoucherLine & { period?: string }>): Promise<void> {
+export async function applyBalances(tx: Transaction, companyId: number, period: string | null, lines: ReadonlyArray<VoucherLine & { period?: string }> | ReadonlyArray<{ period: string; lines: ReadonlyArray<VoucherLine> }>): Promise<void> {
   const deltas = new Map<string, BalanceDelta>()
-  for (const line of lines) {
-    const linePeriod = line.period ?? period
-    const key = [line.account, linePeriod, line.store, line.currency].join('\u0000')
-    const delta = deltas.get(key) ?? { debit: 0n, credit: 0n, debitOriginal: 0n, creditOriginal: 0n }
+  const add = (line: VoucherLine, linePeriod: string | null) => {
+    const key = `${line.account}\u0000${linePeriod ?? ""}\u0000${line.store}\u0000${line.currency}`
+    let delta = deltas.get(key)
+    if (!delta) {
+      delta = { debit: 0n, credit: 0n, debitOriginal: 0n, creditOriginal: 0n }
+      deltas.set(key, delta)
+    }
     if (line.side === 'debit') {
       delta.debit += line.amount
       delta.debitOriginal += line.original
@@ -179,7 +198,10 @@ export async function applyBalances(tx: Transaction, companyId: number, period: 
       delta.credit += line.amount
       delta.creditOriginal += line.original
     }
-    deltas.set(key, delta)
+  }
+  for (const item of lines) {
+    if ('lines' in item) for (const line of item.lines) add(line, item.period)
+    else add(item, item.period ?? period)
   }
   const rows = [...deltas].map(([key, delta]) => [companyId, ...key.split('\u0000'), delta.debit, delta.credit, delta.debitOriginal, delta.creditOriginal] as InValue[])
   const suffix = ' ON CONFLICT (company_id, account_code, period, store, currency) DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor, credit_minor = credit_minor + excluded.credit_minor, debit_original_minor = debit_original_minor + excluded.debit_original_minor, credit_original_minor = credit_original_minor + excluded.credit_original_minor'
@@ -232,7 +254,21 @@ function auditEntries(audits: ReadonlyArray<VoucherAudit>, meta: { at: string; c
 export async function writeVouchers(context: LedgerContext, actor: Actor, companyId: number, requests: ReadonlyArray<VoucherRequest>, options: WriteOptions): Promise<VoucherResult[]> {
   const company = await getCompany(context, companyId)
   const prepared = await prepare(context, company, requests)
-  return context.db.write((tx) => writeInTransaction(context, tx, actor, company, prepared, options))
+  const results = await context.db.write((tx) => writeInTransaction(context, tx, actor, company, prepared, options))
+  await settleNativeStatements()
+  return results
+}
+
+/**
+ * libsql frees a prepared statement (and the copies of its bound arguments)
+ * in a finalizer that Node defers to the event loop. A long posting run that
+ * only awaits already-settled promises never reaches the event loop, so every
+ * statement it ever ran stayed in native memory (12.8 GB RSS at 1M orders,
+ * invisible to the JS heap). One macrotask after each bulk write lets the
+ * finalizers run; it costs microseconds.
+ */
+export function settleNativeStatements(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 /** Validates requests against the company's chart (outside any transaction). */
@@ -248,7 +284,14 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     const replays = await findReplays(tx, companyId, prepared)
     const fresh = prepared.filter((item) => item.voucher.idempotencyKey === null || !replays.has(item.voucher.idempotencyKey))
     await assertPeriodsOpen(tx, companyId, fresh.map((item) => item.voucher.period))
-    await assertSourcesUnposted(tx, companyId, fresh)
+    // Bulk writes rely on the unique index of voucher_sources (the invariant's
+    // real guard) instead of a lookup per 400 sources, and name the duplicate
+    // only when the insert refuses; small writes check first as before.
+    const bulk = fresh.length >= BULK_VOUCHERS
+    if (bulk) {
+      assertSourcesDistinct(fresh)
+      await tx.execute(`PRAGMA cache_size = -${BULK_CACHE_KIB}`)
+    } else await assertSourcesUnposted(tx, companyId, fresh)
     await registerStores(tx, companyId, fresh.flatMap((item) => item.voucher.lines.map((line) => line.store)))
     const status: VoucherStatus = options.mode === 'post' ? 'posted' : options.mode === 'approve' ? 'approved' : 'draft'
     const numbers = status === 'posted' ? await nextNumbers(tx, companyId, fresh.map((item) => `${item.voucher.period}\u0000${item.voucher.word}`)) : new Map<string, number>()
@@ -275,8 +318,13 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     }
     await jsonInsert(tx, 'vouchers', VOUCHER_COLUMNS, voucherRows, { integerColumns: ['total_minor'] })
     await jsonInsert(tx, 'voucher_lines', LINE_COLUMNS, lineRows, { integerColumns: ['amount_minor', 'original_minor'] })
-    for (const statement of multiRowInsert('INSERT INTO voucher_sources (voucher_id, company_id, source_kind, source_id) VALUES', 4, sourceRows)) await tx.execute(statement)
-    if (status === 'posted') await applyBalances(tx, companyId, null, fresh.flatMap((item) => item.voucher.lines.map((line) => ({ ...line, period: item.voucher.period }))))
+    try {
+      await jsonInsert(tx, 'voucher_sources', SOURCE_COLUMNS, sourceRows)
+    } catch (error) {
+      if (bulk && /UNIQUE constraint failed: voucher_sources/.test(String((error as Error).message))) await assertSourcesUnposted(tx, companyId, fresh)
+      throw error
+    }
+    if (status === 'posted') await applyBalances(tx, companyId, null, fresh.map((item) => ({ period: item.voucher.period, lines: item.voucher.lines })))
     await appendAudit(tx, auditEntries(audits, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))
     return prepared.map((item) => {
       const replay = item.voucher.idempotencyKey === null ? undefined : replays.get(item.voucher.idempotencyKey)

@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, checkPayouts, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -106,13 +106,16 @@ export async function planPosting(context: LedgerContext, company: Company, opti
     hold: options.hold ?? verdicts.hold,
   })
   const granularity = options.granularity ?? settings.granularity
-  const drafts = toVouchers(plan.entries.filter((entry) => inScope(entry, options)), granularity, {
+  const scoped = plan.entries.filter((entry) => inScope(entry, options))
+  // A2X-style: a payout posts only when Σ its items = the amount received.
+  const checked = granularity === 'payout' ? checkPayouts(scoped, (store) => profiles.get(store)?.accounts.wallet) : { entries: scoped, held: [] }
+  const drafts = toVouchers(checked.entries, granularity, {
     baseCurrency: company.baseCurrency,
     storeName: (store) => profiles.get(store)?.name ?? store,
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
-  const held = plan.held.filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
+  const held = [...plan.held, ...checked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const autoLimit = settings.autoApprove ? parseAmount(settings.autoApprove.maxTotal, company.baseCurrency) : null
   return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }
 }

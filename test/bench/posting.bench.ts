@@ -13,7 +13,10 @@ import { benchDatabase, peakRssMb, report, timed } from './support.ts'
  * templates, the granularity step and writeVouchers (validation, numbering,
  * balances, sources, audit), once per order and once as store-day summaries.
  * Each is compared with a raw multi-row insert of the same number of lines in
- * the same run. Run: node --import tsx test/bench/posting.bench.ts
+ * the same run. Records are made and posted one business day at a time
+ * (~3k orders at 1M, at most 5,000 vouchers per writeVouchers call) and nothing
+ * but counters is kept across days, so peak RSS stays bounded.
+ * Run: node --import tsx test/bench/posting.bench.ts
  */
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000)
 const STORE_CODES = ['tmall-main', 'jd-flagship', 'pdd-outlet', 'douyin-live', 'tmall-outlet']
@@ -52,10 +55,15 @@ async function rawInsert(lines: number): Promise<number> {
   await raw.db.client.execute('CREATE TABLE raw_lines (voucher_id INTEGER, line_no INTEGER, company_id INTEGER, period TEXT, account_code TEXT, store TEXT, currency TEXT, side TEXT, amount_minor INTEGER, original_minor INTEGER, rate TEXT, summary TEXT)')
   const { ms } = await timed(async () => {
     for (let start = 0; start < lines; start += 300_000) {
-      const rows = Array.from({ length: Math.min(300_000, lines - start) }, (_, k) => { const i = start + k; return [Math.floor(i / 3) + 1, (i % 3) + 1, 1, '2026-01', '1122', 'tmall-main', 'CNY', i % 3 === 0 ? 'debit' : 'credit', 1000 + i, 1000 + i, null, '天猫 销售 订单'] })
+      const end = Math.min(start + 300_000, lines)
       await raw.db.write(async (tx) => {
-        for (const statement of multiRowInsert('INSERT INTO raw_lines VALUES', 12, rows)) await tx.execute(statement)
+        // rows built per statement (2,500 rows), not 300k at once, so raw's own memory stays small
+        for (let from = start; from < end; from += 2_500) {
+          const rows = Array.from({ length: Math.min(2_500, end - from) }, (_, k) => { const i = from + k; return [Math.floor(i / 3) + 1, (i % 3) + 1, 1, '2026-01', '1122', 'tmall-main', 'CNY', i % 3 === 0 ? 'debit' : 'credit', 1000 + i, 1000 + i, null, '天猫 销售 订单'] })
+          for (const statement of multiRowInsert('INSERT INTO raw_lines VALUES', 12, rows)) await tx.execute(statement)
+        }
       })
+      await new Promise((resolve) => setImmediate(resolve))
     }
   })
   raw.cleanup()
@@ -89,11 +97,12 @@ async function postAll(granularity: Granularity): Promise<{ ms: number; vouchers
 export async function run(): Promise<void> {
   for (const granularity of ['order', 'day'] as const) {
     const posted = await postAll(granularity)
+    const postPeakMb = peakRssMb()
     const rawMs = await rawInsert(posted.lines)
     report(`post ${ORDERS} matched orders (${granularity})`, {
       vouchers: posted.vouchers, lines: posted.lines, sources: posted.sources, seconds: (posted.ms / 1000).toFixed(1),
       orders_per_s: Math.round(ORDERS / (posted.ms / 1000)), post_lines_per_s: Math.round(posted.lines / (posted.ms / 1000)),
-      raw_lines_per_s: Math.round(posted.lines / (rawMs / 1000)), ratio_vs_raw: `${((rawMs / posted.ms) * 100).toFixed(1)}% (goal >= 30%)`, peak_rss_mb: peakRssMb(),
+      raw_lines_per_s: Math.round(posted.lines / (rawMs / 1000)), ratio_vs_raw: `${((rawMs / posted.ms) * 100).toFixed(1)}% (goal >= 30%)`, peak_rss_mb_after_post: postPeakMb, peak_rss_mb: peakRssMb(),
     })
   }
 }

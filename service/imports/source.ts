@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
-import { unzipSync } from 'fflate'
 import { LedgerError } from '../../shared/errors.ts'
 import type { Container } from './types.ts'
 import { type CsvRecord, CsvTokenizer } from './csv.ts'
 import { readXlsxRows } from './xlsx.ts'
+import { zipEntries } from './zip.ts'
 
 /**
  * Bytes -> rows: container sniffing, size and zip-bomb guards, encoding
@@ -153,25 +153,17 @@ export function detectDelimiter(text: string): string {
   return winner
 }
 
-/** Guards an XLSX before the streaming reader inflates it: sizes from the zip directory. */
+/** Guards an XLSX before the streaming reader inflates it: sizes from the zip directory (the reader also holds each part to its declared size). */
 export function inspectZip(bytes: Uint8Array, limits: Limits): void {
   let total = 0
-  try {
-    unzipSync(bytes, {
-      filter(file) {
-        total += file.originalSize
-        if (file.originalSize > 1024 * 1024 && file.size > 0 && file.originalSize / file.size > limits.maxCompressionRatio) {
-          throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${file.name} expands ${Math.round(file.originalSize / file.size)}x (limit ${limits.maxCompressionRatio}x): refusing a possible zip bomb`)
-        }
-        if (total > limits.maxUncompressedBytes) {
-          throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX expands to more than ${limits.maxUncompressedBytes} bytes: refusing a possible zip bomb`)
-        }
-        return false
-      },
-    })
-  } catch (error) {
-    if (error instanceof LedgerError) throw error
-    throw new LedgerError('UNSUPPORTED_FORMAT', `not a readable XLSX (zip): ${error instanceof Error ? error.message : String(error)}`)
+  for (const entry of zipEntries(bytes).values()) {
+    total += entry.size
+    if (entry.size > 1024 * 1024 && entry.compressedSize > 0 && entry.size / entry.compressedSize > limits.maxCompressionRatio) {
+      throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} expands ${Math.round(entry.size / entry.compressedSize)}x (limit ${limits.maxCompressionRatio}x): refusing a possible zip bomb`)
+    }
+    if (total > limits.maxUncompressedBytes) {
+      throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX expands to more than ${limits.maxUncompressedBytes} bytes: refusing a possible zip bomb`)
+    }
   }
 }
 

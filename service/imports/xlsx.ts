@@ -1,10 +1,12 @@
-import { unzipSync } from 'fflate'
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal } from '../../shared/money.ts'
+import { type ZipEntry, readEntry, streamEntry, zipEntries } from './zip.ts'
 
 /**
- * A small XLSX reader: each sheet's XML is inflated (fflate), decoded with a
- * streaming TextDecoder in slices and tokenized here. Written because
+ * A small XLSX reader: each sheet's XML is inflated in slices straight from its
+ * byte range in the zip (zip.ts), decoded with a streaming TextDecoder and
+ * tokenized here, so memory holds the compressed file, the shared strings and
+ * one slice of XML, never a whole unzipped sheet. Written because
  * exceljs's streaming reader decodes each zip chunk separately and breaks
  * multi-byte characters that straddle chunks (`某���户` in a 200k-row sheet).
  * Reads values as Excel shows them: shared/inline strings, cached formula
@@ -43,9 +45,9 @@ function attribute(body: string, name: string): string | undefined {
   return end === -1 ? undefined : body.slice(from, end)
 }
 
-function readText(files: Record<string, Uint8Array>, path: string): string {
-  const bytes = files[path]
-  return bytes ? new TextDecoder('utf-8').decode(bytes) : ''
+function readText(bytes: Uint8Array, entries: ReadonlyMap<string, ZipEntry>, path: string): string {
+  const entry = entries.get(path)
+  return entry ? new TextDecoder('utf-8').decode(readEntry(bytes, entry)) : ''
 }
 
 function columnIndex(reference: string): number {
@@ -66,18 +68,18 @@ function isDateFormat(code: string): boolean {
 }
 
 interface Workbook {
+  entries: Map<string, ZipEntry>
   sheets: Array<{ name: string; path: string }>
   sharedStrings: string[]
   dateStyles: Set<number>
 }
 
 function readWorkbook(bytes: Uint8Array): Workbook {
-  const wanted = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'])
-  const files = unzipSync(bytes, { filter: (file) => wanted.has(file.name) })
-  const workbookXml = readText(files, 'xl/workbook.xml')
+  const entries = zipEntries(bytes)
+  const workbookXml = readText(bytes, entries, 'xl/workbook.xml')
   if (workbookXml === '') throw new LedgerError('UNSUPPORTED_FORMAT', 'not an XLSX workbook (no xl/workbook.xml)')
   const targets = new Map<string, string>()
-  for (const match of readText(files, 'xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)) {
+  for (const match of readText(bytes, entries, 'xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)) {
     const attrs = attributes(match[0])
     const target = attrs.get('Target') ?? ''
     targets.set(attrs.get('Id') ?? '', target.startsWith('/') ? target.slice(1) : `xl/${target}`)
@@ -86,9 +88,9 @@ function readWorkbook(bytes: Uint8Array): Workbook {
     const attrs = attributes(match[0])
     return { name: attrs.get('name') ?? 'Sheet', path: targets.get(attrs.get('r:id') ?? '') ?? '' }
   }).filter((sheet) => sheet.path !== '')
-  const sharedStrings = [...readText(files, 'xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
+  const sharedStrings = [...readText(bytes, entries, 'xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
     [...(match[1] ?? '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((text) => unescapeXml(text[1] ?? '')).join(''))
-  const styles = readText(files, 'xl/styles.xml')
+  const styles = readText(bytes, entries, 'xl/styles.xml')
   const customDates = new Set([...styles.matchAll(/<numFmt\b[^>]*>/g)].map((match) => attributes(match[0])).filter((attrs) => isDateFormat(attrs.get('formatCode') ?? '')).map((attrs) => Number(attrs.get('numFmtId'))))
   const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? ''
   const dateStyles = new Set<number>()
@@ -96,7 +98,7 @@ function readWorkbook(bytes: Uint8Array): Workbook {
     const id = Number(attributes(match[0]).get('numFmtId') ?? '0')
     if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(index)
   })
-  return { sheets, sharedStrings, dateStyles }
+  return { entries, sheets, sharedStrings, dateStyles }
 }
 
 function two(value: number): string {
@@ -201,23 +203,16 @@ export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow[]
     throw new LedgerError('UNSUPPORTED_FORMAT', `not a readable XLSX: ${error instanceof Error ? error.message : String(error)}`)
   }
   for (const sheet of workbook.sheets) {
+    const entry = workbook.entries.get(sheet.path)
+    if (!entry) continue
     const parser = new SheetParser(sheet.name, workbook)
-    // One sheet inflated at a time (its size is bounded by the zip guard), then decoded and
-    // tokenized in 1 MB slices so rows flow out without holding the sheet as one string.
-    // (fflate's streaming Unzip kept every inflated chunk of a data-descriptor entry: 2.4 GB for 200k rows.)
-    let xml: Uint8Array | undefined
-    try {
-      xml = unzipSync(bytes, { filter: (file) => file.name === sheet.path })[sheet.path]
-    } catch (error) {
-      throw new LedgerError('UNSUPPORTED_FORMAT', `XLSX sheet ${sheet.name} is damaged: ${error instanceof Error ? error.message : String(error)}`)
-    }
-    if (!xml) continue
     const decoder = new TextDecoder('utf-8')
-    const slice = 1024 * 1024
-    for (let start = 0; start < xml.byteLength; start += slice) {
-      parser.write(decoder.decode(xml.subarray(start, start + slice), { stream: start + slice < xml.byteLength }))
-      const rows = parser.rows.splice(0, parser.rows.length)
-      if (rows.length > 0) yield rows
+    // 256 KB of compressed XML per step (~1.6 MB inflated for a typical sheet), rows handed on per step.
+    for (const chunk of streamEntry(bytes, entry, 256 * 1024)) {
+      parser.write(decoder.decode(chunk, { stream: true }))
+      if (parser.rows.length > 0) yield parser.rows.splice(0, parser.rows.length)
     }
+    parser.write(decoder.decode())
+    if (parser.rows.length > 0) yield parser.rows.splice(0, parser.rows.length)
   }
 }

@@ -465,15 +465,37 @@ function statusOf(body: unknown, fallback = ''): { status: string } {
   return { status: isRecord(body) && typeof body.status === 'string' ? body.status : fallback }
 }
 
-/** Settings live on the company record: `{company:{settings:{tolerance, mappings, rules, ...}}}`. */
+/**
+ * The pane's settings view of the company record: tolerance and account
+ * mappings are the posting settings (`settings.posting.tolerance`,
+ * `settings.posting.accounts`), rules are the matching rules
+ * (`settings.matching.rules`), one JSON object per line in the pane.
+ */
 function settingsOf(body: unknown): CompanySettings {
   const company = isRecord(body) && isRecord(body.company) ? body.company : undefined
   const settings = company !== undefined && isRecord(company.settings) ? company.settings : {}
-  const mappings = isRecord(settings.mappings) ? settings.mappings : {}
+  const posting = isRecord(settings.posting) ? settings.posting : {}
+  const matching = isRecord(settings.matching) ? settings.matching : {}
+  const accounts = isRecord(posting.accounts) ? posting.accounts : {}
   return {
-    tolerance: typeof settings.tolerance === 'string' ? settings.tolerance : undefined,
-    mappings: Object.fromEntries(Object.entries(mappings).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
-    rules: Array.isArray(settings.rules) ? settings.rules.filter((rule): rule is string => typeof rule === 'string') : [],
+    tolerance: typeof posting.tolerance === 'string' ? posting.tolerance : undefined,
+    mappings: Object.fromEntries(Object.entries(accounts).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+    rules: Array.isArray(matching.rules) ? matching.rules.map((rule) => JSON.stringify(rule)) : [],
+  }
+}
+
+/** The PATCH body: the service merges `posting` and `matching` into what is stored and validates both. */
+function settingsPatch(settings: CompanySettings): Record<string, unknown> {
+  const rules = (settings.rules ?? []).map((line, index) => {
+    try {
+      return JSON.parse(line) as unknown
+    } catch {
+      throw new ApiError('validation', 400, 'VALIDATION', `rule ${index + 1} is not JSON`, { fields: [{ path: 'rules', message: `rule ${index + 1} is not a JSON object like {"id":"small","when":{"differenceMax":"1.00"},"then":{"action":"ignore"}}` }] })
+    }
+  })
+  return {
+    posting: { ...(settings.tolerance === undefined ? {} : { tolerance: settings.tolerance }), accounts: settings.mappings ?? {} },
+    ...(settings.rules === undefined ? {} : { matching: { rules } }),
   }
 }
 
@@ -595,7 +617,7 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       return settingsOf(await request('GET', company(code)))
     },
     async saveSettings(code, settings) {
-      return settingsOf(await request('PATCH', `${company(code)}/settings`, settings))
+      return settingsOf(await request('PATCH', `${company(code)}/settings`, settingsPatch(settings)))
     },
   }
 }

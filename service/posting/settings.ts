@@ -100,6 +100,14 @@ export async function updatePostingSettings(context: LedgerContext, actor: Actor
   const merged = postingSettingsSchema.parse({ ...(company.settings.posting ?? {}), ...patch })
   const candidate = { ...company, settings: { ...company.settings, posting: merged } }
   const { problems } = await loadStoreProfiles(context, candidate)
+  // Company-wide overrides are checked on their own too: with no store yet they
+  // would otherwise wait, unchecked, for the first store to use them.
+  const chart = await loadChart(context, companyId)
+  for (const [role, code] of Object.entries(merged.accounts)) {
+    if (code === undefined) continue
+    const account = chart.get(code)
+    if (!account || !account.isLeaf) problems.push({ store: '*', role: role as MappingProblem['role'], account: code, problem: account ? 'NON_LEAF_ACCOUNT' : 'UNKNOWN_ACCOUNT' })
+  }
   if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
   await updateCompanySettings(context, actor, companyId, { posting: merged })
   return merged

@@ -3,7 +3,9 @@ import { TEMPLATES } from '../../shared/accounts.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { assertPeriod } from '../../shared/period.ts'
 import { membershipsOf, setRole } from '../auth/users.ts'
-import { createCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
+import { parseMatchingSettings } from '../../shared/matching/rules.ts'
+import { createCompany, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
+import { updatePostingSettings } from '../posting/settings.ts'
 import { closePeriod, listPeriods, reopenPeriod } from '../ledger/periods.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -28,8 +30,16 @@ export function companyRoutes(deps: AppDeps) {
       return c.json({ company }, 201)
     })
     .route({ method: 'get', path: '/companies/:company', summary: 'One company with its settings', permission: 'company.read' }, ({ c, access }) => c.json({ company: companyOf(access), role: access.role }, 200))
-    .route({ method: 'patch', path: '/companies/:company/settings', summary: 'Change company settings (merged)', permission: 'company.settings', body: z.record(z.string(), z.unknown()) }, async ({ c, access, body }) => {
-      const company = await updateCompanySettings(deps.context, access.actor, companyOf(access).id, body)
+    .route({ method: 'patch', path: '/companies/:company/settings', summary: 'Change company settings; `posting` and `matching` are merged into what is stored and validated (accounts must exist and be leaves)', permission: 'company.settings', body: z.record(z.string(), z.unknown()) }, async ({ c, access, body }) => {
+      const current = companyOf(access)
+      const { posting, matching, ...rest } = body
+      if (matching !== undefined) {
+        const merged = { ...(isObject(current.settings.matching) ? current.settings.matching : {}), ...(isObject(matching) ? matching : {}) }
+        parseMatchingSettings(merged)
+        rest.matching = merged
+      }
+      if (posting !== undefined) await updatePostingSettings(deps.context, access.actor, current.id, isObject(posting) ? posting : {})
+      const company = Object.keys(rest).length ? await updateCompanySettings(deps.context, access.actor, current.id, rest) : await getCompany(deps.context, current.id)
       return c.json({ company }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/accounts', summary: 'Chart of accounts (科目表)', permission: 'accounts.read' }, async ({ c, access }) => {
@@ -48,4 +58,8 @@ export function companyRoutes(deps: AppDeps) {
       await reopenPeriod(deps.context, access.actor, companyOf(access).id, period, body.reason)
       return c.json({ period, status: 'open' }, 200)
     })
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { normalizePeriod } from '../../shared/period.ts'
-import type { ReportName } from '../../shared/reports/report.ts'
+import { REPORT_NAMES, type ReportName } from '../../shared/reports/report.ts'
 import { REPORT_TITLES, type ReportDeps, buildReport } from '../reports/index.ts'
 import { REPORT_FORMATS, renderReport } from '../reports/render/index.ts'
 import { type AppDeps, type RouteGroup, companyOf, routeGroup } from './kit.ts'
@@ -11,9 +11,7 @@ import { type AppDeps, type RouteGroup, companyOf, routeGroup } from './kit.ts'
  * and table as files with their content type and a download file name. The
  * trial balance stays on the ledger route group.
  */
-const NAMES: ReadonlyArray<Exclude<ReportName, 'trial-balance'>> = [
-  'balance-sheet', 'income-statement', 'cash-flow', 'ar-aging', 'channel-profit', 'general-ledger', 'account-detail', 'voucher-register', 'reconciliation',
-]
+const NAMES = REPORT_NAMES.filter((name): name is Exclude<ReportName, 'trial-balance'> => name !== 'trial-balance')
 
 const query = z.object({
   period: z.string(),

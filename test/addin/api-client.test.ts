@@ -113,11 +113,14 @@ describe('API client', () => {
     expect(preview.held).toEqual([{ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment' }])
   })
 
-  it('reads and patches company settings on the company record', async () => {
-    const { api, calls } = client((_url, init) => respond(200, { company: { code: 'DEMO', settings: { tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'], postOnApprove: true } } , method: init?.method }))
-    expect(await api.settings('DEMO')).toEqual({ tolerance: '0.01', mappings: { fee: '5603' }, rules: ['a'] })
-    await api.saveSettings('DEMO', { tolerance: '0.02' })
+  it('reads posting tolerance, account mappings and matching rules from the company settings, and patches them back', async () => {
+    const rule = { id: 'small', when: { differenceMax: '1.00' }, then: { action: 'ignore' } }
+    const { api, calls } = client((_url, init) => respond(200, { company: { code: 'DEMO', settings: { posting: { tolerance: '0.01', accounts: { paymentFee: '5603.01' }, granularity: 'day' }, matching: { rules: [rule] }, postOnApprove: true } }, method: init?.method }))
+    expect(await api.settings('DEMO')).toEqual({ tolerance: '0.01', mappings: { paymentFee: '5603.01' }, rules: [JSON.stringify(rule)] })
+    await api.saveSettings('DEMO', { tolerance: '0.02', mappings: { paymentFee: '5603.01' }, rules: [JSON.stringify(rule)] })
     expect(calls[1]?.init?.method).toBe('PATCH')
     expect(calls[1]?.url).toBe('http://svc.test/api/v1/companies/DEMO/settings')
+    expect(JSON.parse(String(calls[1]?.init?.body))).toEqual({ posting: { tolerance: '0.02', accounts: { paymentFee: '5603.01' } }, matching: { rules: [rule] } })
+    await expect(api.saveSettings('DEMO', { rules: ['not json'] })).rejects.toMatchObject({ kind: 'validation', details: { fields: [{ path: 'rules' }] } })
   })
 })

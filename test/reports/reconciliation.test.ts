@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { REPORT_NAMES } from '../../shared/reports/report.ts'
 import { createApp } from '../../service/app.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
@@ -42,5 +43,15 @@ describe('对账汇总 reconciliation report', () => {
     expect(body.checks.map((check) => check.ok)).toEqual([true])
     const csv = await call(api, token, 'GET', `/companies/${ledger.company.code}/reports/reconciliation?period=2024-03&format=csv`)
     expect(await csv.text()).toContain('旗舰店')
+  })
+
+  it('serves every report name over HTTP, sku-profit included', async () => {
+    const ledger = await matchedLedger()
+    const api = createApp({ context: ledger.context })
+    const token = await signedIn(api, ledger.context, ledger.company, 'acct1', 'accountant')
+    for (const name of REPORT_NAMES.filter((report) => report !== 'account-detail')) {
+      const response = await call(api, token, 'GET', `/companies/${ledger.company.code}/reports/${name}?period=2024-03`)
+      expect(response.status, name).toBe(200)
+    }
   })
 })

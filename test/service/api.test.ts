@@ -80,6 +80,26 @@ describe('HTTP API', () => {
     expect(other.code).toBe('BBB')
   })
 
+  it('merges and validates posting and matching settings on PATCH', async () => {
+    const { context, company } = await ledgerWithCompany()
+    const api = createApp({ context })
+    const admin = await signedIn(api, context, company, 'boss', 'admin')
+    const path = `/companies/${company.code}/settings`
+    const first = await call(api, admin, 'PATCH', path, { posting: { granularity: 'day', tolerance: '0.05' } })
+    expect(first.status).toBe(200)
+    const rule = { id: 'small', when: { differenceMax: '1.00' }, then: { action: 'ignore' } }
+    const second = await call(api, admin, 'PATCH', path, { posting: { accounts: { paymentFee: '5603.01' } }, matching: { rules: [rule] } })
+    const { company: stored } = (await second.json()) as { company: { settings: { posting: Record<string, unknown>; matching: { rules: unknown[] } } } }
+    expect(stored.settings.posting).toMatchObject({ granularity: 'day', tolerance: '0.05', accounts: { paymentFee: '5603.01' } })
+    expect(stored.settings.matching.rules).toEqual([rule])
+    const badAccount = await call(api, admin, 'PATCH', path, { posting: { accounts: { paymentFee: '5603' } } })
+    expect(badAccount.status).toBe(422)
+    const badRule = await call(api, admin, 'PATCH', path, { matching: { rules: [{ id: 'x', then: { action: 'explode' } }] } })
+    expect(badRule.status).toBe(400)
+    const accountant = await signedIn(api, context, company, 'clerk', 'accountant')
+    expect((await call(api, accountant, 'PATCH', path, { posting: { tolerance: '9.99' } })).status).toBe(403)
+  })
+
   it('serves over a real port', async () => {
     const { context } = await ledgerWithCompany()
     const server = await startServer({ context }, { port: 0, host: '127.0.0.1' })

@@ -33,7 +33,7 @@ function loadProfile(path: string): FileParser {
 function resultText(result: FileImportResult): string {
   const lines = [
     result.detected,
-    `  read ${result.read} rows -> ${result.records} records: imported ${result.imported}, duplicates ${result.duplicates}, rejected ${result.rejected}, skipped ${result.skipped} (batch #${result.batchId})`,
+    `  read ${result.read} rows -> ${result.records} records: imported ${result.imported}, duplicates ${result.duplicates}, updated ${result.updated}, rejected ${result.rejected}, skipped ${result.skipped} (batch #${result.batchId})`,
   ]
   for (const check of result.checks) lines.push(`  ${check.level}: ${check.message}`)
   for (const reject of result.rejects.slice(0, 10)) lines.push(`  reject row ${reject.rowNumber}${reject.column ? ` [${reject.column}]` : ''}: ${reject.reason}`)
@@ -44,7 +44,7 @@ function resultText(result: FileImportResult): string {
 function totals(results: FileImportResult[]) {
   const sum = (pick: (result: FileImportResult) => number) => results.reduce((total, result) => total + pick(result), 0)
   return {
-    read: sum((r) => r.read), imported: sum((r) => r.imported), duplicates: sum((r) => r.duplicates), rejected: sum((r) => r.rejected), skipped: sum((r) => r.skipped),
+    read: sum((r) => r.read), imported: sum((r) => r.imported), duplicates: sum((r) => r.duplicates), updated: sum((r) => r.updated), rejected: sum((r) => r.rejected), skipped: sum((r) => r.skipped),
     errors: results.flatMap((r) => r.checks.filter((check) => check.level === 'error').map((check) => `${r.file}: ${check.message}`)),
     files: results.map(({ rejects: _rejects, ...rest }) => rest),
   }

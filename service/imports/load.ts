@@ -50,13 +50,16 @@ export interface FileImportResult {
   records: number
   /** Records inserted now. */
   imported: number
-  /** Records already present (earlier import, or repeated in this file). */
+  /** Records already present (earlier import, or repeated in this file) and left as they were. */
   duplicates: number
+  /** Orders and order lines already stored whose status this file moved forward (audited in order_updates). */
+  updated: number
   /** Rows rejected, with reasons in import_rejects. */
   rejected: number
   /** Rows that carry no money movement (e.g. 交易关闭), counted by reason in checks. */
   skipped: number
   importedByKind: ImportCounts
+  updatedByKind: { order: number; orderLine: number }
   checks: Check[]
   rejects: Reject[]
 }
@@ -265,6 +268,41 @@ class InFileKeys {
  * statements. `add` is synchronous and says when a table's buffer is full, so
  * the hot loop awaits the database only once per statement.
  */
+/**
+ * Order status on re-import. Accountants re-export orders as they complete, so
+ * a stored order (or line) is moved forward when a later file shows it further
+ * along: pending < paid < shipped < completed < partially_refunded <
+ * refunded / cancelled / closed; at the same stage, a larger refunded amount is
+ * newer. An older or identical export changes nothing (a duplicate), and an
+ * `unknown` status never overwrites. Each change is kept in order_updates.
+ */
+const STATUS_RANK = (column: string) => `(CASE ${column} WHEN 'pending' THEN 0 WHEN 'paid' THEN 1 WHEN 'shipped' THEN 2 WHEN 'completed' THEN 3 WHEN 'partially_refunded' THEN 4 WHEN 'refunded' THEN 5 WHEN 'cancelled' THEN 5 WHEN 'closed' THEN 5 ELSE -1 END)`
+const NEWER = (incoming: string, stored: string) =>
+  `(${STATUS_RANK(`${incoming}.status`)} > ${STATUS_RANK(`${stored}.status`)} OR (${STATUS_RANK(`${incoming}.status`)} = ${STATUS_RANK(`${stored}.status`)} AND ${STATUS_RANK(`${incoming}.status`)} >= 0 AND ${incoming}.refunded_minor > ${stored}.refunded_minor))`
+
+interface UpdatableSpec {
+  stage: string
+  key: ReadonlyArray<string>
+  /** SET list of the UPDATE, `s` being the staged row and `o` the stored one. */
+  set: string
+  subOrderNo: string
+}
+
+const UPDATABLE: { order: UpdatableSpec; orderLine: UpdatableSpec } = {
+  order: {
+    stage: 'import_stage_orders',
+    key: ['company_id', 'channel', 'order_no'],
+    set: 'status = s.status, status_raw = s.status_raw, refunded_minor = s.refunded_minor, paid_at = coalesce(s.paid_at, o.paid_at), shipped_at = coalesce(s.shipped_at, o.shipped_at), completed_at = coalesce(s.completed_at, o.completed_at), cancelled_at = coalesce(s.cancelled_at, o.cancelled_at)',
+    subOrderNo: "''",
+  },
+  orderLine: {
+    stage: 'import_stage_order_lines',
+    key: ['company_id', 'channel', 'order_no', 'sub_order_no'],
+    set: 'status = s.status, status_raw = s.status_raw, refunded_minor = s.refunded_minor',
+    subOrderNo: 's.sub_order_no',
+  },
+}
+
 class BatchWriter {
   private readonly buffers: { [K in RecordKind]: { args: InValue[]; rows: number } } = {
     order: { args: [], rows: 0 }, orderLine: { args: [], rows: 0 }, settlementTxn: { args: [], rows: 0 }, bankTxn: { args: [], rows: 0 },
@@ -272,6 +310,8 @@ class BatchWriter {
   private rejectArgs: InValue[] = []
   private rejectRows = 0
   readonly inserted: ImportCounts = { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0 }
+  readonly updated = { order: 0, orderLine: 0 }
+  private staged = false
   attempted = 0
 
   constructor(private readonly tx: Transaction, private readonly companyId: number, private readonly batchId: number) {}
@@ -297,10 +337,36 @@ class BatchWriter {
     const spec = TABLES[kind]
     const buffer = this.buffers[kind]
     if (buffer.rows === 0) return
-    const sql = insertStatement(spec.table, spec.columns, buffer.rows, ' ON CONFLICT DO NOTHING')
     const args = buffer.args
+    const rows = buffer.rows
     this.buffers[kind] = { args: [], rows: 0 }
+    if (kind === 'order' || kind === 'orderLine') return this.upsertOrders(kind, args, rows)
+    const sql = insertStatement(spec.table, spec.columns, rows, ' ON CONFLICT DO NOTHING')
     this.inserted[kind] += (await this.tx.execute({ sql, args })).rowsAffected
+  }
+
+  /** Orders and lines go through a staging table: audit and move forward the stored ones, insert the new ones. */
+  private async upsertOrders(kind: 'order' | 'orderLine', args: InValue[], rows: number): Promise<void> {
+    const spec = TABLES[kind]
+    const update = UPDATABLE[kind]
+    if (!this.staged) {
+      for (const each of Object.values(UPDATABLE)) {
+        const table = each === UPDATABLE.order ? TABLES.order : TABLES.orderLine
+        await this.tx.execute(`CREATE TEMP TABLE IF NOT EXISTS ${each.stage} AS SELECT ${table.columns.map((column) => `"${column}"`).join(',')} FROM ${table.table} WHERE 0`)
+        await this.tx.execute(`DELETE FROM temp.${each.stage}`)
+      }
+      this.staged = true
+    }
+    const columns = spec.columns.map((column) => `"${column}"`).join(',')
+    await this.tx.execute({ sql: insertStatement(`temp.${update.stage}`, spec.columns, rows, ''), args })
+    const match = update.key.map((column) => `o.${column} = s.${column}`).join(' AND ')
+    await this.tx.execute(`INSERT INTO order_updates (company_id, batch_id, channel, order_no, sub_order_no, old_status, new_status, old_status_raw, new_status_raw, old_refunded_minor, new_refunded_minor, source_hash, source_row)
+      SELECT s.company_id, s.batch_id, s.channel, s.order_no, ${update.subOrderNo}, o.status, s.status, o.status_raw, s.status_raw, o.refunded_minor, s.refunded_minor, s.source_hash, s.source_row
+      FROM temp.${update.stage} s JOIN ${spec.table} o ON ${match} WHERE ${NEWER('s', 'o')}`)
+    const updated = await this.tx.execute(`UPDATE ${spec.table} AS o SET ${update.set} FROM temp.${update.stage} s WHERE ${match} AND ${NEWER('s', 'o')}`)
+    this.updated[kind] += updated.rowsAffected
+    this.inserted[kind] += (await this.tx.execute(`INSERT INTO ${spec.table} (${columns}) SELECT ${columns} FROM temp.${update.stage} WHERE true ON CONFLICT DO NOTHING`)).rowsAffected
+    await this.tx.execute(`DELETE FROM temp.${update.stage}`)
   }
 
   async flushRejects(): Promise<void> {
@@ -315,6 +381,10 @@ class BatchWriter {
   async flushAll(): Promise<void> {
     for (const kind of RECORD_KINDS) await this.flushKind(kind)
     await this.flushRejects()
+    if (this.staged) {
+      for (const each of Object.values(UPDATABLE)) await this.tx.execute(`DROP TABLE IF EXISTS temp.${each.stage}`)
+      this.staged = false
+    }
   }
 }
 
@@ -367,16 +437,18 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     read: session.stats.read,
     records,
     imported,
-    duplicates: writer.attempted - imported + inFileDuplicates,
+    duplicates: writer.attempted - imported - writer.updated.order - writer.updated.orderLine + inFileDuplicates,
+    updated: writer.updated.order + writer.updated.orderLine,
     rejected,
     skipped: session.stats.skipped,
     importedByKind: writer.inserted,
+    updatedByKind: writer.updated,
     checks: session.checks,
     rejects,
   }
   await tx.execute({
-    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ? WHERE id = ?`,
-    args: [result.read, result.imported, result.duplicates, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), batchId],
+    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ? WHERE id = ?`,
+    args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), batchId],
   })
   options.onProgress?.({ file: session.file.name, rows: session.stats.read, records })
   return result

@@ -144,6 +144,8 @@ export interface BatchView {
   read: number
   imported: number
   duplicates: number
+  /** Stored orders/lines whose status this import moved forward. */
+  updated: number
   rejected: number
   skipped: number
   importedByKind: Record<string, number>
@@ -156,7 +158,7 @@ function batchView(row: Row): BatchView {
   return {
     id: Number(row.id), fileName: text(row, 'file_name'), fileHash: text(row, 'file_hash'), fileSize: Number(row.file_size), parser: text(row, 'parser'), store: text(row, 'store'),
     status: text(row, 'status'), actorId: row.actor_id === null ? null : Number(row.actor_id), actorName: text(row, 'actor_name'), read: Number(row.read_count), imported: Number(row.imported_count),
-    duplicates: Number(row.duplicate_count), rejected: Number(row.rejected_count), skipped: Number(row.skipped_count),
+    duplicates: Number(row.duplicate_count), updated: Number(row.updated_count ?? 0), rejected: Number(row.rejected_count), skipped: Number(row.skipped_count),
     importedByKind: JSON.parse(text(row, 'counts_json') || '{}') as Record<string, number>, checks: JSON.parse(text(row, 'checks_json') || '[]') as Check[],
     startedAt: text(row, 'started_at'), finishedAt: text(row, 'finished_at'),
   }

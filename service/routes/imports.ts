@@ -28,7 +28,7 @@ const listQuery = z.object({
 function summaryJson(result: FileImportResult) {
   return {
     id: result.batchId, fileName: result.file, format: result.parser, detected: result.detected, hash: result.hash,
-    read: result.read, records: result.records, imported: result.imported, duplicates: result.duplicates, rejected: result.rejected, skipped: result.skipped,
+    read: result.read, records: result.records, imported: result.imported, duplicates: result.duplicates, updated: result.updated, rejected: result.rejected, skipped: result.skipped,
     importedByKind: result.importedByKind, checks: result.checks,
     rejects: result.rejects.slice(0, 100).map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })),
   }

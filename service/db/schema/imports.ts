@@ -26,6 +26,8 @@ export const importBatches = sqliteTable('import_batches', {
   duplicateCount: integer('duplicate_count').notNull(),
   rejectedCount: integer('rejected_count').notNull(),
   skippedCount: integer('skipped_count').notNull(),
+  /** Orders and order lines already stored whose status this import moved forward (see order_updates). */
+  updatedCount: integer('updated_count').notNull().default(0),
   countsJson: text('counts_json').notNull().default('{}'),
   checksJson: text('checks_json').notNull().default('[]'),
   startedAt: text('started_at').notNull(),
@@ -146,3 +148,26 @@ export const importRejects = sqliteTable('import_rejects', {
   reason: text('reason').notNull(),
   raw: text('raw').notNull(),
 }, (table) => [index('import_rejects_batch').on(table.batchId, table.rowNumber)])
+
+/**
+ * Audit of order status changes made by re-imports (issue 4, item 5): a later
+ * export of an order moves its stored status forward (paid -> shipped ->
+ * completed, refunds) and each change is kept here with the batch that made it.
+ * `sub_order_no` is '' for the order itself, the line's id for an order line.
+ */
+export const orderUpdates = sqliteTable('order_updates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  companyId: integer('company_id').notNull().references(() => companies.id, { onDelete: 'restrict' }),
+  batchId: integer('batch_id').notNull().references(() => importBatches.id, { onDelete: 'restrict' }),
+  channel: text('channel').notNull(),
+  orderNo: text('order_no').notNull(),
+  subOrderNo: text('sub_order_no').notNull(),
+  oldStatus: text('old_status').notNull(),
+  newStatus: text('new_status').notNull(),
+  oldStatusRaw: text('old_status_raw').notNull(),
+  newStatusRaw: text('new_status_raw').notNull(),
+  oldRefundedMinor: integer('old_refunded_minor').notNull(),
+  newRefundedMinor: integer('new_refunded_minor').notNull(),
+  sourceHash: text('source_hash').notNull(),
+  sourceRow: integer('source_row').notNull(),
+}, (table) => [index('order_updates_order').on(table.companyId, table.channel, table.orderNo), index('order_updates_batch').on(table.batchId)])

@@ -75,6 +75,8 @@ async function rawInsert(rows: number, source?: Database): Promise<number> {
           }
         }
         for (const statement of multiRowInsert(sql, SETTLEMENT_COLUMNS.length, values, ' ON CONFLICT DO NOTHING')) await tx.execute(statement)
+        // One event-loop turn per statement, as the import does: libsql frees finished statements there (else ~4 GB RSS at 1M rows).
+        await new Promise<void>((resolve) => setImmediate(resolve))
       }
     }))
     const count = Number((await bench.db.client.execute('SELECT count(*) AS n FROM settlement_txns')).rows[0]?.n)

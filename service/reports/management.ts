@@ -1,7 +1,7 @@
 import type { InValue } from '@libsql/client'
 import { type Account, type AccountRole, defaultAccountRoles, isWithin } from '../../shared/accounts.ts'
 import { LedgerError } from '../../shared/errors.ts'
-import { Decimal, formatAmount, parseAmount } from '../../shared/money.ts'
+import { formatAmount, parseAmount } from '../../shared/money.ts'
 import { assertPeriod, lastDayOfPeriod } from '../../shared/period.ts'
 import { type CellValue, type Formula, type Report, type ReportCheck, type ReportColumn, type ReportRow, periodLabel } from '../../shared/reports/report.ts'
 import { trialBalance as ledgerTrialBalance } from '../ledger/balances.ts'
@@ -254,7 +254,12 @@ const PROFIT_COLUMNS = [
 /** Margin as a ratio string with 4 decimals (half-up), or null when there is no revenue. */
 export function marginRatio(margin: bigint, netRevenue: bigint): string | null {
   if (netRevenue === 0n) return null
-  return new Decimal(margin.toString()).dividedBy(new Decimal(netRevenue.toString())).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4)
+  // Margin rate in ten-thousandths, computed on bigints: round half-up, then four decimals.
+  const scaled = (margin * 20000n) / netRevenue
+  const rounded = scaled >= 0n ? (scaled + 1n) / 2n : -((-scaled + 1n) / 2n)
+  const negative = rounded < 0n
+  const digits = (negative ? -rounded : rounded).toString().padStart(5, '0')
+  return `${negative ? '-' : ''}${digits.slice(0, -4)}.${digits.slice(-4)}`
 }
 
 export async function channelProfit(context: LedgerContext, companyId: number, options: ManagementOptions): Promise<Report> {

@@ -22,7 +22,7 @@ import { SYSTEM, createContext } from '../../service/ledger/context.ts'
 import { createCompany } from '../../service/ledger/company.ts'
 import { benchDatabase, report, timed } from './support.ts'
 
-const GENERATOR_CLI = join(dirname(fileURLToPath(import.meta.url)), '../generators/cli.ts')
+const GENERATOR_CLI = join(dirname(fileURLToPath(import.meta.url)), '../../service/generators/cli.ts')
 
 const SETTLEMENT_COLUMNS = ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'description', 'source_hash', 'source_sheet', 'source_row']
 

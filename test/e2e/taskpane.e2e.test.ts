@@ -9,7 +9,7 @@ import { DEMO_STORES, createDemo } from '../../service/demo.ts'
 import { SYSTEM, createContext } from '../../service/ledger/context.ts'
 import { updatePostingSettings } from '../../service/posting/settings.ts'
 import { type RunningServer, startServer } from '../../service/server.ts'
-import { type LinkedCase, linkedFiles } from '../generators/linked.ts'
+import { type LinkedCase, linkedFiles } from '../../service/generators/linked.ts'
 
 /**
  * The accountant's month-end, end to end, in real headless Chromium (Debian's

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { RECORD_SCHEMAS, type CanonicalRecord } from '../../shared/records.ts'
 import { cleanCell, readMoneyText, readTimestamp } from '../../service/imports/clean.ts'
 import { checkRecord, validateRecord } from '../../service/imports/validate.ts'
-import { GENERATED_FORMATS, type GeneratedFormat, generateFile } from '../generators/index.ts'
+import { GENERATED_FORMATS, type GeneratedFormat, generateFile } from '../../service/generators/index.ts'
 
 /**
  * The import hot path replaces zod-per-record and regex cleaning with

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../../service/app.ts'
 import { main } from '../../service/cli.ts'
 import { createContext } from '../../service/ledger/context.ts'
-import { generateFile } from '../generators/index.ts'
+import { generateFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany, tempDatabase } from '../support/db.ts'
 import { call, signedIn } from '../support/http.ts'
 

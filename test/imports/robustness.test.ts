@@ -11,7 +11,7 @@ import { importFile } from '../../service/imports/load.ts'
 import { startParse } from '../../service/imports/parse.ts'
 import { DEFAULT_LIMITS } from '../../service/imports/source.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
-import { type GeneratedFormat, GENERATED_FORMATS, generateFile, writeGeneratedFile } from '../generators/index.ts'
+import { type GeneratedFormat, GENERATED_FORMATS, generateFile, writeGeneratedFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))

@@ -4,7 +4,7 @@ import { naturalKey } from '../../shared/records.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { listBankTxns, listOrderLines, listOrders, listSettlementTxns } from '../../service/imports/query.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
-import { GENERATED_FORMATS, type GeneratedFormat, generateFile } from '../generators/index.ts'
+import { GENERATED_FORMATS, type GeneratedFormat, generateFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import type { Database } from '../../service/db/connection.ts'
 

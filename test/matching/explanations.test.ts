@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { listExceptions, runMatching } from '../../service/matching/index.ts'
-import { linkedFiles } from '../generators/linked.ts'
+import { linkedFiles } from '../../service/generators/linked.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 
 describe('exception explanations', () => {

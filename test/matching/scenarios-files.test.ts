@@ -4,13 +4,13 @@ import { importFile } from '../../service/imports/load.ts'
 import { updateCompanySettings } from '../../service/ledger/company.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { decideException, getException, listExceptions, listMatches, reconciliationSummary, runMatching } from '../../service/matching/index.ts'
-import { DEFECTS, type LinkedCase, type LinkedFiles, linkedFiles } from '../generators/linked.ts'
+import { DEFECTS, type LinkedCase, type LinkedFiles, linkedFiles } from '../../service/generators/linked.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 
 /**
  * Matching scenarios on real-format files: a Taobao 千牛 order export, the Alipay
  * 账务明细 of the same orders, the bank statement and a Shopify order/payments
- * pair (test/generators/linked.ts), imported through the real importer, matched
+ * pair (service/generators/linked.ts), imported through the real importer, matched
  * through the service. One planted case per exception type and per rule action.
  */
 const ASOF = { asOf: '2024-04-10' }

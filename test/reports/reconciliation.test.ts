@@ -5,7 +5,7 @@ import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { runMatching } from '../../service/matching/index.ts'
 import { reconciliationReport } from '../../service/reports/reconciliation.ts'
-import { DEFECTS, linkedFiles } from '../generators/linked.ts'
+import { DEFECTS, linkedFiles } from '../../service/generators/linked.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import { call, signedIn } from '../support/http.ts'
 

@@ -1,7 +1,7 @@
 /**
  * Writes a generated file from the command line (used by the import benchmark so
  * generation memory does not count against the import's peak RSS):
- *   node --import tsx test/generators/cli.ts <format> <path> <rows> [seed]
+ *   node --import tsx service/generators/cli.ts <format> <path> <rows> [seed]
  */
 import { GENERATED_FORMATS, type GeneratedFormat, writeGeneratedFile } from './index.ts'
 

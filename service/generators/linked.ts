@@ -13,7 +13,7 @@ import { GENERATED_FORMATS, type GeneratedFormat } from './index.ts'
  * Clean orders match one-to-one; each requested defect plants one case and names
  * it in `cases`, so a test can expect the exact exception or match per case.
  * The files use the existing format specs (header, preamble, trailer, cell
- * decoration, encoding) of test/generators, so they import through the real parsers.
+ * decoration, encoding) of service/generators, so they import through the real parsers.
  *
  * Dates: orders in March 2024 (see core.clock); match with asOf 2024-04-10.
  *

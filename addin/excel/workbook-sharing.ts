@@ -178,3 +178,51 @@ async function writeSavedFormulas(context: SharingContext, records: ReadonlyArra
   sheet.visibility = 'Hidden'
   await context.sync()
 }
+
+// 3. The pane's view of it ------------------------------------------------------------
+
+/**
+ * What the task pane needs from the workbook it runs in: its binding, and the
+ * two conversions. `convertible` is false where there is no workbook (preview
+ * mode in a plain browser), so the pane hides those buttons.
+ */
+export interface WorkbookPort {
+  readonly convertible: boolean
+  binding(): WorkbookBinding | null
+  bind(binding: WorkbookBinding): Promise<void>
+  convertToValues(): Promise<number>
+  restoreFormulas(): Promise<number>
+}
+
+export function createWorkbookPort(settings: DocumentSettings, run: SharingRun | null): WorkbookPort {
+  return {
+    convertible: run !== null,
+    binding: () => readWorkbookBinding(settings),
+    bind: (binding) => rememberWorkbookBinding(settings, binding),
+    async convertToValues() {
+      if (run === null) throw new Error('converting formulas needs Excel')
+      return (await convertLedgerFormulasToValues(run)).length
+    },
+    async restoreFormulas() {
+      if (run === null) throw new Error('restoring formulas needs Excel')
+      return restoreLedgerFormulas(run)
+    },
+  }
+}
+
+/** Document settings kept in memory (preview mode and tests): same contract, nothing persists. */
+export function memoryDocumentSettings(initial: Record<string, unknown> = {}): DocumentSettings & { saved: number } {
+  const values = new Map(Object.entries(initial))
+  const settings = {
+    saved: 0,
+    get: (name: string) => values.get(name) ?? null,
+    set: (name: string, value: unknown) => {
+      values.set(name, structuredClone(value))
+    },
+    saveAsync(callback?: (result: { status: unknown; error?: { message: string } | null }) => void) {
+      settings.saved += 1
+      callback?.({ status: 'succeeded', error: null })
+    },
+  }
+  return settings
+}

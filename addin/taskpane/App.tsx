@@ -3,6 +3,7 @@ import {
 } from '@fluentui/react-components'
 import { type ReactNode, useEffect, useMemo } from 'react'
 import type { LedgerApi } from '../api-client.ts'
+import type { WorkbookPort } from '../excel/workbook-sharing.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { Notice, useT } from './common.tsx'
 import { type MessageKey, roleName } from './i18n.ts'
@@ -13,7 +14,8 @@ import { PreviewSheets } from './PreviewSheets.tsx'
 import { ReportsPane } from './ReportsPane.tsx'
 import { SettingsPane } from './SettingsPane.tsx'
 import { SignIn } from './SignIn.tsx'
-import { type PaneStore, StoreProvider, type Tab as PaneTab, selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
+import { WorkbookCard, useWorkbookBinding } from './WorkbookCard.tsx'
+import { type PaneStore, StoreProvider, type Tab as PaneTab, functionsCompany, selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
 
 /** What the pane tells the worksheet functions (addin/functions) in the shared runtime. */
 export interface FunctionsBridge {
@@ -27,6 +29,8 @@ export interface AppProps {
   readonly writer: WorkbookWriter
   readonly host: 'excel' | 'preview'
   readonly functions?: FunctionsBridge
+  /** the workbook's binding and conversions (document settings); absent: no workbook card */
+  readonly workbook?: WorkbookPort
 }
 
 const useStyles = makeStyles({
@@ -52,7 +56,7 @@ function Themed({ children }: { children: ReactNode }) {
   return <FluentProvider theme={webLightTheme} lang={language}>{children}</FluentProvider>
 }
 
-function Shell({ createApi, writer, host, functions }: AppProps) {
+function Shell({ createApi, writer, host, functions, workbook }: AppProps) {
   const t = useT()
   const styles = useStyles()
   const store = usePaneStore()
@@ -65,7 +69,7 @@ function Shell({ createApi, writer, host, functions }: AppProps) {
     document.documentElement.lang = language
   }, [language])
 
-  const companyCode = usePane((state) => state.companyCode)
+  const companyCode = usePane(functionsCompany)
   useEffect(() => {
     functions?.sessionChanged({ serviceUrl, token: session?.token ?? null, company: companyCode })
   }, [functions, serviceUrl, session, companyCode])
@@ -81,13 +85,13 @@ function Shell({ createApi, writer, host, functions }: AppProps) {
           </Button>
         ) : null}
       </header>
-      {session === null ? <SignIn createApi={createApi} /> : <Workspace api={api} writer={writer} host={host} functions={functions} />}
+      {session === null ? <SignIn createApi={createApi} /> : <Workspace api={api} writer={writer} host={host} functions={functions} workbook={workbook} />}
       {host === 'preview' ? <PreviewSheets /> : null}
     </main>
   )
 }
 
-function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: WorkbookWriter; host: 'excel' | 'preview'; functions?: FunctionsBridge }) {
+function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi; writer: WorkbookWriter; host: 'excel' | 'preview'; functions?: FunctionsBridge; workbook?: WorkbookPort }) {
   const t = useT()
   const styles = useStyles()
   const store = usePaneStore()
@@ -96,6 +100,7 @@ function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: W
   const company = usePane(selectedCompany)
   const period = usePane((state) => state.period)
   const tab = usePane((state) => state.tab)
+  const noAccess = useWorkbookBinding(workbook, company?.code ?? null)
   if (session === null) return null
 
   const tabs: readonly (readonly [PaneTab, MessageKey])[] = [
@@ -107,6 +112,7 @@ function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: W
         <span>{t('signedInAs', { name: session.user.displayName || session.user.username, role: company === null ? '' : roleName(language, company.role) })}</span>
         <Button size="small" appearance="subtle" onClick={() => signedOut(store, false)}>{t('signOut')}</Button>
       </div>
+      <Notice intent="warning" text={noAccess} />
       {company === null ? <Notice intent="warning" text={t('noCompanies')} /> : (
         <>
           <div className={styles.context}>
@@ -130,6 +136,7 @@ function Workspace({ api, writer, host, functions }: { api: LedgerApi; writer: W
             {tab === 'match' ? <MatchPane api={api} writer={writer} company={company.code} period={period} role={company.role} /> : null}
             {tab === 'post' ? <PostPane api={api} writer={writer} company={company.code} period={period} role={company.role} onPosted={() => void functions?.refresh()} /> : null}
             {tab === 'reports' ? <ReportsPane api={api} writer={writer} company={company.code} period={period} onRefreshFunctions={functions?.refresh} /> : null}
+            {tab === 'reports' && workbook !== undefined ? <WorkbookCard workbook={workbook} company={company.code} /> : null}
             {tab === 'settings' ? <SettingsPane api={api} company={company.code} role={company.role} previewMode={host === 'preview'} /> : null}
           </div>
         </>

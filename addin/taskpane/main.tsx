@@ -1,12 +1,13 @@
 /// <reference types="vite/client" />
 import { createRoot } from 'react-dom/client'
 import { createApiClient } from '../api-client.ts'
-import { officeExcelRun } from '../excel/office.ts'
+import { officeExcelRun, officeSharingRun } from '../excel/office.ts'
+import { type WorkbookPort, createWorkbookPort, memoryDocumentSettings } from '../excel/workbook-sharing.ts'
 import { createExcelWriter } from '../excel/writer.ts'
 import { App, type FunctionsBridge } from './App.tsx'
 import { languageOf } from './i18n.ts'
 import { createPreviewWriter } from './preview-writer.ts'
-import { type PaneStore, createPaneStore, initialState, signedOut } from './store.ts'
+import { type PaneStore, createPaneStore, initialState, signedOut, workbookOpened } from './store.ts'
 
 /**
  * Entry of the task pane and of the shared runtime: calls Office.onReady once,
@@ -78,6 +79,11 @@ async function boot(): Promise<void> {
   const storage = window.localStorage
   const store: PaneStore = createPaneStore(initialState({ language, serviceUrl: defaultServiceUrl(), now: new Date(), storage }), storage)
   if (requestedLanguage() !== null) store.setState({ language })
+  // The workbook remembers its company and service in document settings (preview: in memory).
+  const workbook: WorkbookPort = host === 'excel'
+    ? createWorkbookPort(Office.context.document.settings, officeSharingRun)
+    : createWorkbookPort(memoryDocumentSettings(), null)
+  workbookOpened(store, workbook.binding())
   const functions = await loadFunctions().catch((error: unknown) => {
     console.error('custom functions failed to load', error)
     return undefined
@@ -92,7 +98,7 @@ async function boot(): Promise<void> {
   const writer = host === 'excel' ? createExcelWriter(officeExcelRun) : createPreviewWriter(store)
   const container = document.getElementById('container')
   if (container === null) throw new Error('taskpane.html lacks #container')
-  createRoot(container).render(<App store={store} createApi={createApi} writer={writer} host={host} functions={functions} />)
+  createRoot(container).render(<App store={store} createApi={createApi} writer={writer} host={host} functions={functions} workbook={workbook} />)
 }
 
 void boot()

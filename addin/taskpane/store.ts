@@ -1,6 +1,7 @@
 import { createContext, createElement, type ReactNode, useContext, useSyncExternalStore } from 'react'
 import type { Company, Session } from '../api-client.ts'
 import type { ChartSpec, ColumnSpec, CellInput } from '../excel/writer.ts'
+import type { WorkbookBinding } from '../excel/workbook-sharing.ts'
 import type { Language } from './i18n.ts'
 
 /**
@@ -28,6 +29,8 @@ export interface PaneState {
   readonly period: string
   readonly tab: Tab
   readonly previewSheets: readonly PreviewSheet[]
+  /** the company and service this workbook's LEDGER.* formulas read (document settings), if bound */
+  readonly binding: WorkbookBinding | null
 }
 
 export interface PaneStore {
@@ -84,14 +87,31 @@ export function initialState(options: { language: Language; serviceUrl: string; 
     period: currentPeriod(options.now),
     tab: 'reports',
     previewSheets: [],
+    binding: null,
   }
 }
 
 // Actions: every state change the panes make goes through one of these.
 
 export function signedIn(store: PaneStore, session: Session): void {
-  const first = session.companies[0]
-  store.setState({ session, sessionExpired: false, companyCode: first === undefined ? null : first.code })
+  // A bound workbook opens on its own company when the user may see it.
+  const bound = store.getState().binding
+  const chosen = session.companies.find((company) => company.code === bound?.company) ?? session.companies[0]
+  store.setState({ session, sessionExpired: false, companyCode: chosen === undefined ? null : chosen.code })
+}
+
+/** The workbook opened with a binding: sign-in goes to its service. */
+export function workbookOpened(store: PaneStore, binding: WorkbookBinding | null): void {
+  store.setState(binding === null ? { binding } : { binding, serviceUrl: binding.serviceUrl })
+}
+
+/**
+ * The company the worksheet functions read: the workbook's own when bound
+ * (a user without access then sees "no access" in the cells, never another
+ * company's figures), else the one chosen in the pane.
+ */
+export function functionsCompany(state: PaneState): string | null {
+  return state.binding?.company ?? state.companyCode
 }
 
 export function signedOut(store: PaneStore, expired: boolean): void {

@@ -3,10 +3,11 @@ import userEvent from '@testing-library/user-event'
 import { ApiError, type Company, type LedgerApi, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
 import { FakeExcel } from '../../addin/excel/fake-excel.ts'
 import { createExcelWriter, type WorkbookWriter } from '../../addin/excel/writer.ts'
-import { App } from '../../addin/taskpane/App.tsx'
+import type { WorkbookPort } from '../../addin/excel/workbook-sharing.ts'
+import { App, type FunctionsBridge } from '../../addin/taskpane/App.tsx'
 import type { Language } from '../../addin/taskpane/i18n.ts'
 import { createPreviewWriter } from '../../addin/taskpane/preview-writer.ts'
-import { type PaneStore, type Tab, createPaneStore, initialState, signedIn } from '../../addin/taskpane/store.ts'
+import { type PaneStore, type Tab, createPaneStore, initialState, signedIn, workbookOpened } from '../../addin/taskpane/store.ts'
 
 // jsdom lacks ResizeObserver, which Fluent's TabList and overflow utilities construct.
 class NoopResizeObserver {
@@ -70,8 +71,12 @@ export function renderPane(options: {
   tab?: Tab
   language?: Language
   host?: 'excel' | 'preview'
+  /** the workbook's binding and conversions; the binding it holds is read at start, as main.tsx does */
+  workbook?: WorkbookPort
+  functions?: FunctionsBridge
 } = {}): Harness {
   const store = createPaneStore(initialState({ language: options.language ?? 'en', serviceUrl: SERVICE, now: new Date(2026, 9, 15) }))
+  if (options.workbook !== undefined) workbookOpened(store, options.workbook.binding())
   if (options.session !== null) signedIn(store, options.session ?? aSession())
   if (options.tab !== undefined) store.setState({ tab: options.tab })
   const excel = new FakeExcel()
@@ -84,7 +89,7 @@ export function renderPane(options: {
     return api
   }
   const user = userEvent.setup({ delay: null })
-  render(<App store={store} createApi={createApi} writer={writer} host={host} />)
+  render(<App store={store} createApi={createApi} writer={writer} host={host} workbook={options.workbook} functions={options.functions} />)
   return { store, excel, writer, user, serviceUrls }
 }
 

@@ -4,6 +4,7 @@ import { afterEach } from 'vitest'
 import './signin-reports.cases.tsx'
 import './import-match.cases.tsx'
 import './post-settings.cases.tsx'
+import './workbook.cases.tsx'
 
 /**
  * Component tests of every pane (React Testing Library against a fake API and

@@ -43,9 +43,16 @@ function two(value: number): string {
   return String(value).padStart(2, '0')
 }
 
-/** A local wall-clock time `minutes` after 2024-03-01 00:00 as [file text, ISO with offset]. */
-export function clock(minutes: number, offset = '+08:00', style: 'dash' | 'slash' | 'iso' | 'shopify' = 'dash'): [string, string] {
-  const date = new Date(Date.UTC(2024, 2, 1) + minutes * 60_000 + (minutes % 60) * 1000)
+/** 2024-03: the month every generated file starts in unless told otherwise. */
+export const DEFAULT_MONTH = '2024-03'
+
+/**
+ * A local wall-clock time `minutes` after the first of `month` (`YYYY-MM`,
+ * default 2024-03) 00:00 as [file text, ISO with offset].
+ */
+export function clock(minutes: number, offset = '+08:00', style: 'dash' | 'slash' | 'iso' | 'shopify' = 'dash', month = DEFAULT_MONTH): [string, string] {
+  const [year, monthNumber] = month.split('-').map(Number)
+  const date = new Date(Date.UTC(year ?? 2024, (monthNumber ?? 3) - 1, 1) + minutes * 60_000 + (minutes % 60) * 1000)
   const [y, mo, d, h, mi, s] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
   const iso = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}${offset}`
   if (style === 'slash') return [`${y}/${mo}/${d} ${two(h)}:${two(mi)}:${two(s)}`, iso]
@@ -116,8 +123,15 @@ export interface FormatSpec {
   trailer?(summary: Summary): string[][]
   /** Decorates cells as the real export does (backticks, trailing tabs, padding). */
   decorate?(cell: string, column: number): string
-  /** Rows of one order are generated together (multi-line orders). */
+  /** Rows of one order are generated together (multi-line orders): set `group` too. */
   grouped?: boolean
+  /** The rows of one order (grouped formats); `row` is then unused. */
+  group?(context: RowContext): GeneratedRow[]
+  /**
+   * Columns written verbatim, without CSV quoting (JD's `="123"` formula-text
+   * cells are bare in the real file; quoting them would hide the quirk).
+   */
+  verbatim?(column: number): boolean
 }
 
 export interface GenerateOptions {

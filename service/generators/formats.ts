@@ -4,7 +4,7 @@ import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, cl
 
 /** One spec per generated format; keys are the `format` names of generateFile(). */
 
-function settlement(context: RowContext, channel: SettlementTxn['channel'], fields: Omit<SettlementTxn, 'channel' | 'store' | 'source'>): CanonicalRecord {
+export function settlement(context: RowContext, channel: SettlementTxn['channel'], fields: Omit<SettlementTxn, 'channel' | 'store' | 'source'>): CanonicalRecord {
   const record: SettlementTxn = { channel, store: context.store, ...fields, source: PENDING_SOURCE }
   for (const key of ['orderRef', 'tradeNo', 'payoutRef', 'counterparty', 'balanceAfter'] as const) {
     if (record[key] === undefined || record[key] === '') delete record[key]
@@ -12,7 +12,7 @@ function settlement(context: RowContext, channel: SettlementTxn['channel'], fiel
   return { kind: 'settlementTxn', record }
 }
 
-const neg = (value: bigint): Minor => minor(-value)
+export const neg = (value: bigint): Minor => minor(-value)
 
 // ---------------------------------------------------------------------------
 // Alipay merchant 账务明细 (GBK, # preamble and trailer, ids ending in TAB)
@@ -212,7 +212,7 @@ export const wechatPersonalXlsx: FormatSpec = { ...wechatPersonalCsv, container:
 
 const QIANNIU_HEADER = ['子订单编号', '主订单编号', '标题', '价格', '购买数量', '外部系统编号', '商品属性', '套餐信息', '联系方式备注', '订单状态', '商家编码', '支付单号', '买家应付货款', '买家实际支付金额', '退款状态', '退款金额', '订单创建时间', '订单付款时间', '商品id', '分阶段订单信息', '备注标签', '商家备注', '主订单买家留言', '发货时间', '物流单号', '物流公司', '是否赔付', '延迟发货主动赔付金额', '赔付出账时间']
 
-function orderRecord(fields: Omit<Order, 'source'>): Order {
+export function orderRecord(fields: Omit<Order, 'source'>): Order {
   const order: Order = { ...fields, source: PENDING_SOURCE }
   for (const key of ['buyerRef', 'paidAt', 'shippedAt', 'completedAt', 'cancelledAt', 'paymentRef'] as const) if (order[key] === undefined) delete order[key]
   return order
@@ -257,7 +257,7 @@ export function qianniuOrder(context: RowContext): GeneratedRow[] {
 }
 
 export const taobaoQianniuXlsx: FormatSpec = {
-  parser: 'taobao-qianniu', container: 'xlsx', encoding: 'utf8', header: QIANNIU_HEADER, grouped: true,
+  parser: 'taobao-qianniu', container: 'xlsx', encoding: 'utf8', header: QIANNIU_HEADER, grouped: true, group: qianniuOrder,
   row: () => {
     throw new Error('grouped format: use group()')
   },
@@ -335,7 +335,7 @@ export function shopifyOrder(context: RowContext): GeneratedRow[] {
 }
 
 export const shopifyOrders: FormatSpec = {
-  parser: 'shopify-orders', container: 'csv', encoding: 'utf8', header: SHOPIFY_ORDER_HEADER, grouped: true,
+  parser: 'shopify-orders', container: 'csv', encoding: 'utf8', header: SHOPIFY_ORDER_HEADER, grouped: true, group: shopifyOrder,
   row: () => {
     throw new Error('grouped format: use group()')
   },

@@ -6,6 +6,7 @@ import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
 import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary, money } from './core.ts'
 import * as formats from './formats.ts'
+import * as jd from './formats-jd.ts'
 
 export type { GenerateOptions } from './core.ts'
 
@@ -30,6 +31,8 @@ export const GENERATED_FORMATS = {
   'bank-csv-cn': formats.bankCsvCn,
   'alipay-merchant-trade': formats.alipayMerchantTrade,
   'shopify-payouts-summary': formats.shopifyPayouts,
+  'jd-orders': jd.jdOrders,
+  'jd-settlement': jd.jdSettlement,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS
@@ -51,9 +54,7 @@ export interface GeneratedFile {
 const SHEET = 'Sheet1'
 
 function groupsOf(spec: FormatSpec, context: RowContext): GeneratedRow[] {
-  if (spec === formats.taobaoQianniuXlsx || spec === formats.taobaoQianniuCsv) return formats.qianniuOrder(context)
-  if (spec === formats.shopifyOrders) return formats.shopifyOrder(context)
-  return [spec.row(context)]
+  return spec.group ? spec.group(context) : [spec.row(context)]
 }
 
 /** Builds the data rows (groups kept whole), applying missing/duplicate options. */
@@ -75,6 +76,15 @@ function buildRows(spec: FormatSpec, options: GenerateOptions): { rows: Generate
 
 function csvCell(cell: string, delimiter: string): string {
   return cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') || cell.includes('\r') ? `"${cell.replace(/"/g, '""')}"` : cell
+}
+
+/** One CSV line of decorated cells: quoted where needed, except the spec's verbatim columns. */
+export function csvLine(spec: FormatSpec, cells: ReadonlyArray<string>, decorate: boolean): string {
+  const delimiter = spec.delimiter ?? ','
+  return cells.map((cell, column) => {
+    const text = decorate ? spec.decorate?.(cell, column) ?? cell : cell
+    return decorate && spec.verbatim?.(column) ? text : csvCell(text, delimiter)
+  }).join(delimiter)
 }
 
 function encode(text: string, encoding: FormatSpec['encoding']): Uint8Array {
@@ -107,13 +117,12 @@ function withHash(records: CanonicalRecord[], hash: string): CanonicalRecord[] {
 }
 
 function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRow[], store: string): { text: string; expected: CanonicalRecord[] } {
-  const delimiter = spec.delimiter ?? ','
   const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
   const lines: string[] = []
   const expected: CanonicalRecord[] = []
   let lineNumber = 0
-  const push = (cells: string[]) => {
-    const line = cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)
+  const push = (cells: string[], decorate = false) => {
+    const line = csvLine(spec, cells, decorate)
     lines.push(line)
     lineNumber += 1 + (line.match(/\n/g)?.length ?? 0)
   }
@@ -129,7 +138,7 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
   // Duplicated rows are in the file (and its trailer totals) but not in the expected records.
   for (const [index, row] of [...rows, ...duplicates].entries()) {
     const start = lineNumber + 1
-    push(row.cells.map((cell, column) => spec.decorate?.(cell, column) ?? cell))
+    push(row.cells, true)
     if (index < rows.length) expected.push(...place(row.records, start, undefined))
     addToSummary(summary, row)
   }
@@ -175,28 +184,41 @@ export async function generateFile(format: GeneratedFormat, options: GenerateOpt
 
 /**
  * Streams a large generated file to disk (constant memory): CSV formats with
- * running-total trailers, or XLSX through exceljs's streaming writer. No
- * expected records (use generateFile for those).
+ * running-total trailers, or XLSX through exceljs's streaming writer; grouped
+ * formats are written whole order by whole order (at least `rows` lines). For
+ * CSV the bytes equal generateFile's with the same options (no duplicate or
+ * missing rows). No expected records (use generateFile for those); not for
+ * amazon-settlement-flat, whose row 2 holds the total of all rows.
  * @example await writeGeneratedFile('alipay-merchant-account', '/tmp/a.csv', { rows: 1_000_000 })
  */
 export async function writeGeneratedFile(format: GeneratedFormat, path: string, options: GenerateOptions = {}): Promise<{ rows: number; bytes: number }> {
   const spec: FormatSpec = GENERATED_FORMATS[format]
-  if (spec.grouped || spec === formats.amazonSettlement) throw new Error(`${format}: streaming generation supports single-row CSV/XLSX formats`)
+  if (spec === formats.amazonSettlement) throw new Error(`${format}: its summary row (row 2) needs the total of all rows; use generateFile`)
   const rng = new Rng(options.seed ?? 1)
   const target = options.rows ?? 100
   const store = options.store ?? ''
+  /** Whole groups (multi-line orders) until at least `target` rows. */
+  async function forEachRow(emit: (row: GeneratedRow) => Promise<void> | void): Promise<number> {
+    let count = 0
+    for (let index = 0; count < target; index += 1) {
+      for (const row of groupsOf(spec, { rng, index, store, options })) {
+        count += 1
+        await emit(row)
+      }
+    }
+    return count
+  }
   if (spec.container === 'xlsx') {
     const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false })
     const sheet = writer.addWorksheet(SHEET)
-    for (const line of spec.preamble?.(0) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
+    for (const line of spec.preamble?.(target) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
     sheet.addRow(spec.header).commit()
-    for (let index = 0; index < target; index += 1) sheet.addRow(spec.row({ rng, index, store, options }).cells).commit()
+    const rows = await forEachRow((row) => sheet.addRow(row.cells).commit())
     sheet.commit()
     await writer.commit()
     const { statSync } = await import('node:fs')
-    return { rows: target, bytes: statSync(path).size }
+    return { rows, bytes: statSync(path).size }
   }
-  const delimiter = spec.delimiter ?? ','
   const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
   const out = createWriteStream(path)
   let written = 0
@@ -205,22 +227,20 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     written += bytes.byteLength
     if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
-  const line = (cells: string[]) => cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)
-  await write([...(spec.preamble?.(target) ?? []), line(spec.header)].join(newline) + newline)
+  await write([...(spec.preamble?.(target) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)].join(newline) + newline)
   const summary = emptySummary()
   let chunk: string[] = []
-  for (let index = 0; index < target; index += 1) {
-    const row = spec.row({ rng, index, store, options })
+  const rows = await forEachRow(async (row) => {
     addToSummary(summary, row)
-    chunk.push(line(row.cells.map((cell, column) => spec.decorate?.(cell, column) ?? cell)))
+    chunk.push(csvLine(spec, row.cells, true))
     if (chunk.length === 5000) {
       await write(chunk.join(newline) + newline)
       chunk = []
     }
-  }
+  })
   if (chunk.length) await write(chunk.join(newline) + newline)
   const trailer = spec.trailer?.(summary) ?? []
-  if (trailer.length) await write(trailer.map(line).join(newline) + newline)
+  if (trailer.length) await write(trailer.map((cells) => csvLine(spec, cells, false)).join(newline) + newline)
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
-  return { rows: target, bytes: written }
+  return { rows, bytes: written }
 }

@@ -109,8 +109,8 @@ export function chineseOrderStatus(text: string): OrderStatus {
   if (/关闭/.test(text)) return 'closed'
   if (/取消/.test(text)) return 'cancelled'
   if (/交易成功|已完成|已签收|完成/.test(text)) return 'completed'
-  if (/已发货|待收货|等待买家确认|已揽收/.test(text)) return 'shipped'
-  if (/已付款|待发货|等待卖家发货|已支付|备货/.test(text)) return 'paid'
+  if (/已发货|待收货|等待买家确认|已揽收|等待确认收货|已出库/.test(text)) return 'shipped'
+  if (/已付款|待发货|等待卖家发货|已支付|备货|等待出库|待出库/.test(text)) return 'paid'
   if (/等待买家付款|待付款|未付款|待支付/.test(text)) return 'pending'
   return 'unknown'
 }

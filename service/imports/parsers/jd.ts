@@ -70,10 +70,13 @@ export const jdOrders: FileParser = {
         const qty = quantity('订购数量', row.get('订购数量'))
         const unitPrice = moneyOrZero('京东价', row.get('京东价'), CNY)
         const statusRaw = row.get('订单状态')
+        // 订单金额 = goods + freight; 应付金额 = what the buyer pays after seller and platform discounts.
+        const total = moneyOrZero('订单金额', row.get('订单金额'), CNY)
+        const gross = moneyOrZero('应付金额', row.get('应付金额') || row.get('订单金额'), CNY)
         const order: Order = {
           channel: 'jd', store: context.store, orderNo, status: chineseOrderStatus(statusRaw), statusRaw: freeText(statusRaw),
           createdAt: readTimestamp('下单时间', row.get('下单时间')), currency: CNY,
-          gross: moneyOrZero('应付金额', row.get('应付金额') || row.get('订单金额'), CNY), discount: minor(0n),
+          gross, discount: minor(total > gross ? total - gross : 0n),
           shipping: moneyOrZero('运费金额', row.get('运费金额'), CNY), tax: minor(0n), refunded: minor(0n), source: sourceOf(context, row),
         }
         const paidAt = timestampOrUndefined('付款确认时间', row.get('付款确认时间'))

@@ -87,8 +87,19 @@ export function formatAmount(amount: Minor | bigint, currency: string): string {
   return `${negative ? '-' : ''}${whole}${fraction}`
 }
 
-/** The only money-to-number conversion: values handed to Excel cells. */
+const SAFE_MINOR = BigInt(Number.MAX_SAFE_INTEGER)
+const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000] as const
+
+/**
+ * The only money-to-number conversion: values handed to Excel cells.
+ * Below 2^53 minor units, `minor / 10^e` is one correctly rounded IEEE
+ * division of two exact doubles, so it is the same double as parsing the
+ * decimal string (which is also correctly rounded); above, through the string.
+ */
 export function toExcelNumber(amount: Minor | bigint, currency: string): number {
+  const exponent = exponentOf(currency)
+  const scale = POWERS_OF_TEN[exponent]
+  if (scale !== undefined && amount <= SAFE_MINOR && amount >= -SAFE_MINOR) return Number(amount) / scale
   return Number(formatAmount(amount, currency))
 }
 

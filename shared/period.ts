@@ -62,6 +62,7 @@ export function periodRange(from: string, to: string): string[] {
 export function normalizePeriod(input: string | number): string {
   if (typeof input === 'number') return periodOfDate(excelSerialToDate(input))
   const text = input.trim()
+  if (text.length === 7 && PERIOD_PATTERN.test(text)) return text
   if (/^\d+(\.\d+)?$/.test(text) && Number(text) > 20000 && Number(text) < 80000) return periodOfDate(excelSerialToDate(Number(text)))
   let match = /^(\d{4})[-/.年]?(\d{1,2})月?$/.exec(text)
   if (match) return assertPeriod(`${match[1]}-${String(Number(match[2])).padStart(2, '0')}`)

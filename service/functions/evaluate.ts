@@ -40,6 +40,8 @@ export interface CompanyBook {
   readonly chart: ReadonlyMap<string, Account>
   readonly index: BalanceIndex
   readonly extras: Extras
+  /** account patterns already found in this batch (a report asks for the same accounts over and over) */
+  readonly known: Set<string>
 }
 
 /** Periods follow the calendar in China (UTC+8), whatever the server's time zone. */
@@ -101,7 +103,7 @@ async function loadBooks(context: LedgerContext, planned: ReadonlyArray<Planned>
       needsBalances ? cachedBalances(context, membership) : Promise.resolve<BalanceIndex | null>(null),
       loadExtras(context, membership, plans),
     ])
-    return { membership, chart, index: index ?? new BalanceIndex([]), extras }
+    return { membership, chart, index: index ?? new BalanceIndex([]), extras, known: new Set<string>() }
   }))
   return new Map(books.map((book) => [book.membership.companyId, book]))
 }
@@ -181,12 +183,18 @@ function pick(fn: 'ACTIVITY' | 'DEBITS' | 'CREDITS', movement: Sums): bigint {
 }
 
 function assertKnownAccount(book: CompanyBook, pattern: string): void {
+  if (book.known.has(pattern)) return
   if (!pattern.endsWith('*')) {
     if (!book.chart.has(pattern) && book.index.leavesOf(pattern).length === 0) throw notAvailable(`unknown account ${pattern}`)
-    return
+  } else if (!someAccountMatches(book, pattern) && book.index.leavesOf(pattern).length === 0) {
+    throw notAvailable(`no account matches ${pattern}`)
   }
-  for (const code of book.chart.keys()) if (matchesAccountPattern(code, pattern)) return
-  if (book.index.leavesOf(pattern).length === 0) throw notAvailable(`no account matches ${pattern}`)
+  book.known.add(pattern)
+}
+
+function someAccountMatches(book: CompanyBook, pattern: string): boolean {
+  for (const code of book.chart.keys()) if (matchesAccountPattern(code, pattern)) return true
+  return false
 }
 
 export const TB_HEADER: CellScalar[] = ['code', 'name', 'debit', 'credit']

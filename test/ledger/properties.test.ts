@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { chartTemplate } from '../../shared/accounts.ts'
 import { applyLines, emptyLedger, totalBalance } from '../../shared/ledger-model.ts'
-import { type Minor, allocate, formatAmount, parseAmount, vatOfGross } from '../../shared/money.ts'
+import { type Minor, allocate, formatAmount, parseAmount, toExcelNumber, vatOfGross } from '../../shared/money.ts'
 import { type VoucherInput, validateVoucher } from '../../shared/voucher.ts'
 import { trialBalance } from '../../service/ledger/balances.ts'
 import { loadChart } from '../../service/ledger/company.ts'
@@ -42,6 +42,15 @@ describe('ledger properties (fast-check)', () => {
       expect(net + vat).toBe(gross)
       expect(vat >= 0n && vat <= gross).toBe(true)
     }))
+  })
+
+  it('the number handed to an Excel cell is the double nearest the decimal amount (fast path = string path)', () => {
+    const near = (limit: bigint) => fc.bigInt({ min: -limit, max: limit })
+    fc.assert(fc.property(fc.oneof(near(10n ** 6n), near(2n ** 53n), near(10n ** 20n)), fc.constantFrom('CNY', 'JPY', 'KWD', 'USD'), (amount, currency) => {
+      expect(toExcelNumber(amount, currency)).toBe(Number(formatAmount(amount, currency)))
+    }), { numRuns: 20_000 })
+    expect(toExcelNumber(-5n, 'CNY')).toBe(-0.05)
+    expect(toExcelNumber(2n ** 53n + 1n, 'CNY')).toBe(Number('90071992547409.93'))
   })
 
   it('amounts round-trip exactly through decimal strings', () => {

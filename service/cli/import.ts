@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { LedgerError } from '../../shared/errors.ts'
 import type { CliRuntime } from '../cli.ts'
-import { type FileImportResult, importFile } from '../imports/load.ts'
+import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { normalizeHeader } from '../imports/clean.ts'
 import { parseProfile, profileParser } from '../imports/profile.ts'
 import { listRejects, rejectsToCsv } from '../imports/query.ts'
@@ -41,6 +41,50 @@ function resultText(result: FileImportResult): string {
   return lines.join('\n')
 }
 
+const grouped = new Intl.NumberFormat('en-US')
+
+/**
+ * One line of the TTY progress bar: file, bar, percent of the file's bytes
+ * (estimated from the line/row reached), rows, records and rejects so far.
+ * Without a known position the bar is left empty and only the counts move.
+ * @example progressLine({ file: 'bill.csv', phase: 'parse', bytes: 512, totalBytes: 1024, rows: 10, records: 12, rejects: 0 }, 80)
+ * // 'bill.csv [############            ]  50%  10 rows, 12 records, 0 rejects'
+ */
+export function progressLine(progress: ImportProgress, columns: number): string {
+  const width = 24
+  const fraction = progress.bytes === null || progress.totalBytes === 0 ? null : Math.min(1, progress.bytes / progress.totalBytes)
+  const filled = fraction === null ? 0 : Math.floor(fraction * width)
+  const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`
+  const percent = fraction === null ? ' ...' : `${String(Math.floor(fraction * 100)).padStart(3)}%`
+  const phase = progress.phase === 'insert' ? ', committing' : ''
+  const tail = ` ${bar} ${percent}  ${grouped.format(progress.rows)} rows, ${grouped.format(progress.records)} records, ${grouped.format(progress.rejects)} rejects${phase}`
+  const room = Math.max(8, columns - tail.length - 1)
+  const name = progress.file.length > room ? `…${progress.file.slice(progress.file.length - room + 1)}` : progress.file
+  return `${name}${tail}`
+}
+
+/** Redraws the progress line on a TTY at most 10 times a second; `end` draws the last state and moves to a new line. */
+function progressBar(write: (text: string) => void, columns: () => number) {
+  let last: ImportProgress | null = null
+  let drawnAt = 0
+  const draw = (progress: ImportProgress) => write(`\r\x1b[K${progressLine(progress, columns())}`)
+  return {
+    update(progress: ImportProgress) {
+      last = progress
+      const now = Date.now()
+      if (now - drawnAt < 100) return
+      drawnAt = now
+      draw(progress)
+    },
+    end(result: FileImportResult | null) {
+      if (last && result) draw({ ...last, phase: 'parse', bytes: last.totalBytes, rows: result.read, records: result.records, rejects: result.rejected })
+      if (last) write(result ? '\n' : '\r\x1b[K')
+      last = null
+      drawnAt = 0
+    },
+  }
+}
+
 function totals(results: FileImportResult[]) {
   const sum = (pick: (result: FileImportResult) => number) => results.reduce((total, result) => total + pick(result), 0)
   return {
@@ -62,14 +106,19 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
       const extraParsers = flags.profile ? [loadProfile(flags.profile)] : []
       if (flags.format === 'generic' && extraParsers.length === 0) throw new LedgerError('VALIDATION', '--format generic needs --profile FILE')
       const { db, company, actor } = await runtime.open('import.create')
-      const tty = process.stderr.isTTY === true && !runtime.options().json
+      // A progress bar only for a person at a terminal: not with --json, not into a pipe or a log.
+      const bar = process.stderr.isTTY === true && !runtime.options().json ? progressBar((text) => runtime.stderr(text), () => process.stderr.columns || 80) : null
       const results: FileImportResult[] = []
       for (const path of files) {
-        const result = await importFile(db, company.id, { name: basename(path), path }, {
-          actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers,
-          onProgress: tty ? (progress) => runtime.stderr(`\r${progress.file}: ${progress.rows} rows, ${progress.records} records…`) : undefined,
-        })
-        if (tty) runtime.stderr('\n')
+        let result: FileImportResult | null = null
+        try {
+          result = await importFile(db, company.id, { name: basename(path), path }, {
+            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers,
+            onProgress: bar ? (progress) => bar.update(progress) : undefined,
+          })
+        } finally {
+          bar?.end(result)
+        }
         results.push(result)
       }
       if (flags.rejects) {

@@ -2,6 +2,7 @@ import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
+import { PositionTracker, measureInput } from './progress.ts'
 import type { FileInput } from './source.ts'
 import type { Check, Reject } from './types.ts'
 
@@ -17,15 +18,27 @@ export interface ImportActor {
   readonly username?: string
 }
 
+/**
+ * Progress of one file. `parse`: the file is open and its rows are read,
+ * checked and written in batches (parsing and inserting interleave); `insert`:
+ * the last statements, the batch counts and the commit.
+ */
 export interface ImportProgress {
   file: string
+  phase: 'parse' | 'insert'
+  /** Input position, estimated from the CSV line or XLSX row reached (see progress.ts); null when unknown. */
+  bytes: number | null
+  totalBytes: number
+  /** Data rows read so far. */
   rows: number
   records: number
+  rejects: number
 }
 
 export interface ImportOptions extends ParseOptions {
   actor: ImportActor
   now?: () => Date
+  /** Called after the format is detected, after every batch of rows (one per chunk read, ~256 KB) and before the final writes; throttle it yourself. */
   onProgress?: (progress: ImportProgress) => void
   /** How many rejects to return in the result (all are stored). */
   maxRejectsInResult?: number
@@ -388,7 +401,7 @@ class BatchWriter {
   }
 }
 
-async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions): Promise<FileImportResult> {
+async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions, position: PositionTracker | null): Promise<FileImportResult> {
   const now = options.now ?? (() => new Date())
   const startedAt = now().toISOString()
   const batch = await tx.execute({
@@ -404,7 +417,12 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   let rejected = 0
   let records = 0
   let inFileDuplicates = 0
-  let nextProgress = 10_000
+  const onProgress = options.onProgress
+  const report = (phase: ImportProgress['phase']): void => onProgress?.({
+    file: session.file.name, phase, bytes: phase === 'insert' ? session.file.size : position?.bytes() ?? null, totalBytes: session.file.size,
+    rows: session.stats.read, records, rejects: rejected,
+  })
+  report('parse')
   for await (const batch of session.batches()) {
     for (const parsed of batch) {
       if (parsed.type === 'reject') {
@@ -421,11 +439,13 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     // Let the event loop turn once per batch: native finalizers (libsql statements and their
     // bound arguments) run there; without it a fast import held ~400 MB of dead statements.
     await new Promise<void>((resolve) => setImmediate(resolve))
-    if (options.onProgress && records >= nextProgress) {
-      nextProgress = records + 10_000
-      options.onProgress({ file: session.file.name, rows: session.stats.read, records })
+    if (onProgress) {
+      const last = batch[batch.length - 1]
+      if (last) position?.see(last.type === 'record' ? last.rowNumber : last.reject.rowNumber, last.type === 'record' ? last.sheet : last.reject.sheet)
+      report('parse')
     }
   }
+  report('insert')
   await writer.flushAll()
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn
   const result: FileImportResult = {
@@ -450,7 +470,6 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ? WHERE id = ?`,
     args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), batchId],
   })
-  options.onProgress?.({ file: session.file.name, rows: session.stats.read, records })
   return result
 }
 
@@ -460,8 +479,10 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
  * @example const result = await importFile(db, company.id, { name: 'bill.csv', path: '/tmp/bill.csv' }, { actor: SYSTEM })
  */
 export async function importFile(db: Database, companyId: number, input: FileInput, options: ImportOptions): Promise<FileImportResult> {
+  // Counting lines/rows for the progress position costs a pass over the bytes; only when someone listens.
+  const extent = options.onProgress ? measureInput(input) : null
   // The session starts inside the write so a busy-retry re-reads the file from the start.
-  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, options), options))
+  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, options), options, extent ? new PositionTracker(extent) : null))
 }
 
 /** Imports several files, each in its own transaction; stops at the first file that cannot be read. */

@@ -1,15 +1,20 @@
+import type { Context } from 'hono'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { recordToJson } from '../../shared/records.ts'
-import { type FileImportResult, importFile } from '../imports/load.ts'
+// A cycle (app.ts mounts these routes), used only inside handlers: job errors get exactly the HTTP error mapping of a plain request.
+import { errorResponse } from '../app.ts'
+import { type ImportJob, type JobCalls, type JobEvent, type JobProgress, type JobRegistry, createJobRegistry } from '../imports/jobs.ts'
+import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { getBatch, listBankTxns, listBatches, listOrderLines, listOrders, listRejects, listSettlementTxns } from '../imports/query.ts'
 import { DEFAULT_LIMITS } from '../imports/source.ts'
-import { type AppDeps, companyOf, routeGroup } from './kit.ts'
+import { type Access, type AppDeps, type AppEnv, companyOf, routeGroup } from './kit.ts'
 
 /**
  * Imports over HTTP: multipart upload (field `file`, repeatable; `store`,
- * `format`, `currency`), batch status and rejects, and queries of the imported
- * orders and txns. Amounts are decimal strings.
+ * `format`, `currency`) answered at the end, as a progress stream (SSE) or as
+ * a job to poll; batch status and rejects, and queries of the imported orders
+ * and txns. Amounts are decimal strings.
  */
 
 const id = (text: string) => z.coerce.number().int().positive().parse(text)
@@ -39,27 +44,172 @@ function field(form: Record<string, unknown>, name: string): string | undefined 
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
+type ImportSummaryJson = ReturnType<typeof summaryJson>
+interface ImportsResult { imports: ImportSummaryJson[] }
+
+interface Upload {
+  readonly files: Array<{ name: string; bytes: Uint8Array }>
+  readonly totalBytes: number
+  readonly store?: string
+  readonly format?: string
+  readonly currency?: string
+}
+
+/** Reads the whole multipart body before anything is answered, so a bad or oversized upload is a plain 4xx in every mode. */
+async function readUpload(c: Context<AppEnv>, maxBytes: number): Promise<Upload> {
+  const contentType = c.req.header('content-type') ?? ''
+  if (!contentType.includes('multipart/form-data')) throw new LedgerError('BAD_REQUEST', 'send the files as multipart/form-data (field "file")')
+  const form = await c.req.parseBody({ all: true })
+  const raw = form.file
+  const parts = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((item): item is File => typeof item === 'object' && item !== null && 'arrayBuffer' in item)
+  if (parts.length === 0) throw new LedgerError('VALIDATION', 'no file: send at least one multipart field "file"')
+  for (const part of parts) {
+    if (part.size > maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${part.name}: ${part.size} bytes is over the ${maxBytes}-byte limit`)
+  }
+  const files = await Promise.all(parts.map(async (part) => ({ name: part.name || 'upload', bytes: new Uint8Array(await part.arrayBuffer()) })))
+  return { files, totalBytes: files.reduce((total, file) => total + file.bytes.byteLength, 0), store: field(form, 'store'), format: field(form, 'format'), currency: field(form, 'currency') }
+}
+
+/**
+ * How the client wants the answer: `Accept: text/event-stream` streams progress
+ * on this response; `?async=1` or `Prefer: respond-async` answers 202 with a
+ * job to poll; otherwise the import runs and 201 carries the result.
+ */
+function modeOf(c: Context<AppEnv>): 'stream' | 'async' | 'wait' {
+  if ((c.req.header('accept') ?? '').includes('text/event-stream')) return 'stream'
+  const flag = c.req.query('async')
+  if (flag === '1' || flag === 'true') return 'async'
+  if (/(^|[\s,;])respond-async($|[\s,;])/i.test(c.req.header('prefer') ?? '')) return 'async'
+  return 'wait'
+}
+
+/** Progress over all files of an upload: bytes and counts of the files done plus those of the current one. */
+function overall(upload: Upload, index: number, done: { bytes: number; rows: number; records: number; rejects: number }, file: ImportProgress): JobProgress {
+  const bytes = file.bytes === null ? null : done.bytes + file.bytes
+  return {
+    phase: file.phase, file: file.file, fileIndex: index + 1, files: upload.files.length,
+    bytes, totalBytes: upload.totalBytes,
+    rows: done.rows + file.rows, records: done.records + file.records, rejects: done.rejects + file.rejects,
+    // 100 only once the job is done; the last commit can take a moment.
+    percent: bytes === null || upload.totalBytes === 0 ? null : Math.min(99, Math.floor((bytes * 100) / upload.totalBytes)),
+  }
+}
+
+/** Imports the files in order, each in its own transaction; stops at the first that fails (the ones before it stay committed). */
+async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls?: JobCalls<ImportsResult>): Promise<ImportsResult> {
+  const company = companyOf(access)
+  const maxBytes = deps.maxUploadBytes ?? 200 * 1024 * 1024
+  const imports: ImportSummaryJson[] = []
+  const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
+  for (const [index, file] of upload.files.entries()) {
+    const result = await importFile(deps.context.db, company.id, file, {
+      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, limits: { ...DEFAULT_LIMITS, maxBytes },
+      onProgress: calls ? (progress) => calls.report(overall(upload, index, done, progress)) : undefined,
+    })
+    imports.push(summaryJson(result))
+    done.bytes += file.bytes.byteLength
+    done.rows += result.read
+    done.records += result.records
+    done.rejects += result.rejected
+    // The bytes of a committed file are not needed any more (a job can outlive the request).
+    upload.files[index] = { name: file.name, bytes: new Uint8Array(0) }
+    calls?.partial({ imports: [...imports] })
+  }
+  return { imports }
+}
+
+function jobPath(code: string, job: ImportJob<ImportsResult>): string {
+  return `/api/v1/companies/${encodeURIComponent(code)}/imports/jobs/${job.id}`
+}
+
+function jobJson(job: ImportJob<ImportsResult>, ttlMs: number) {
+  return {
+    job: job.id,
+    status: job.status,
+    createdAt: new Date(job.createdAt).toISOString(),
+    finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),
+    expiresAt: job.finishedAt === null ? null : new Date(job.finishedAt + ttlMs).toISOString(),
+    progress: job.progress,
+    imports: job.result?.imports ?? [],
+    ...(job.failure ? { error: job.failure.body.error } : {}),
+  }
+}
+
+/**
+ * The SSE answer: `job` (its id and poll URL) and the current progress first,
+ * then `progress` at most every 100 ms, then one `done` (the 201 body of a
+ * plain POST) or `error` (the error body, its HTTP status and the files
+ * committed before it). A client that goes away only stops the events: the
+ * import goes on and commits whole, and the job can still be polled.
+ */
+function eventStream(jobs: JobRegistry<ImportsResult>, job: ImportJob<ImportsResult>, location: string): Response {
+  const encoder = new TextEncoder()
+  let unsubscribe = (): void => undefined
+  let heartbeat: NodeJS.Timeout | undefined
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true
+      const write = (text: string): void => {
+        if (!open) return
+        try {
+          controller.enqueue(encoder.encode(text))
+        } catch {
+          open = false
+        }
+      }
+      const send = (event: string, data: unknown): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      const close = (): void => {
+        clearInterval(heartbeat)
+        if (open) controller.close()
+        open = false
+      }
+      const finish = (event: JobEvent<ImportsResult>): void => {
+        if (event.type === 'progress') return send('progress', event.progress)
+        if (event.type === 'done') send('done', event.result)
+        else send('error', { ...event.failure.body, status: event.failure.status, imports: job.result?.imports ?? [] })
+        close()
+      }
+      send('job', { job: job.id, status: job.status, location })
+      send('progress', job.progress)
+      if (job.status === 'done' && job.result) return finish({ type: 'done', result: job.result })
+      if (job.status === 'error' && job.failure) return finish({ type: 'error', failure: job.failure })
+      unsubscribe = jobs.subscribe(job, finish)
+      // A comment line now and then keeps proxies from closing a quiet stream (a long final commit).
+      heartbeat = setInterval(() => write(': keep-alive\n\n'), 15_000)
+      heartbeat.unref()
+    },
+    cancel() {
+      clearInterval(heartbeat)
+      unsubscribe()
+    },
+  })
+  return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } })
+}
+
 export function importRoutes(deps: AppDeps) {
   const maxBytes = deps.maxUploadBytes ?? 200 * 1024 * 1024
+  const ttlMs = 60 * 60 * 1000
+  const jobs = createJobRegistry<ImportsResult>({ ttlMs, describeError: (error) => errorResponse(error) })
   return routeGroup('imports', deps)
-    .route({ method: 'post', path: '/companies/:company/imports', summary: 'Upload and import channel files (multipart: file..., store, format, currency); each file commits whole or not at all', permission: 'import.create' }, async ({ c, access }) => {
-      const contentType = c.req.header('content-type') ?? ''
-      if (!contentType.includes('multipart/form-data')) throw new LedgerError('BAD_REQUEST', 'send the files as multipart/form-data (field "file")')
-      const form = await c.req.parseBody({ all: true })
-      const raw = form.file
-      const files = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((item): item is File => typeof item === 'object' && item !== null && 'arrayBuffer' in item)
-      if (files.length === 0) throw new LedgerError('VALIDATION', 'no file: send at least one multipart field "file"')
+    .route({
+      method: 'post', path: '/companies/:company/imports', permission: 'import.create',
+      summary: 'Upload and import channel files (multipart: file..., store, format, currency); each file commits whole or not at all. '
+        + 'Accept: text/event-stream streams events job, progress (phase upload|parse|insert, bytes/totalBytes, rows, records, rejects, percent; at most 10/s), then done (this 201 body) or error. '
+        + '?async=1 or Prefer: respond-async answers 202 {job, status} with a Location to poll',
+    }, async ({ c, access }) => {
+      const upload = await readUpload(c, maxBytes)
+      const mode = modeOf(c)
+      if (mode === 'wait') return c.json(await importUpload(deps, access, upload), 201)
       const company = companyOf(access)
-      const imports = []
-      for (const file of files) {
-        if (file.size > maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}: ${file.size} bytes is over the ${maxBytes}-byte limit`)
-        const bytes = new Uint8Array(await file.arrayBuffer())
-        const result = await importFile(deps.context.db, company.id, { name: file.name || 'upload', bytes }, {
-          actor: access.actor, store: field(form, 'store'), format: field(form, 'format'), currency: field(form, 'currency'), limits: { ...DEFAULT_LIMITS, maxBytes },
-        })
-        imports.push(summaryJson(result))
-      }
-      return c.json({ imports }, 201)
+      const job = jobs.start({ companyId: company.id, userId: access.actor.userId, files: upload.files.length, totalBytes: upload.totalBytes }, (calls) => importUpload(deps, access, upload, calls))
+      const location = jobPath(company.code, job)
+      if (mode === 'stream') return eventStream(jobs, job, location)
+      return c.json({ job: job.id, status: job.status, location }, 202, { location, 'preference-applied': 'respond-async' })
+    })
+    .route({ method: 'get', path: '/companies/:company/imports/jobs/:job', summary: 'An import job started with ?async=1 or streamed: progress while running, then the batches and counts or the error. Kept 1 hour after it ends, on the service instance that ran it', permission: 'import.create' }, async ({ c, access, param }) => {
+      const job = jobs.get(param('job'), companyOf(access).id)
+      if (!job) throw new LedgerError('NOT_FOUND', `no import job ${param('job')} here: jobs live on the service instance that ran them and are kept for an hour after they end; the imported batches are listed at GET /imports`)
+      return c.json(jobJson(job, ttlMs), 200)
     })
     .route({ method: 'get', path: '/companies/:company/imports', summary: 'Import batches, newest first', permission: 'import.read' }, async ({ c, access }) => {
       return c.json({ imports: await listBatches(deps.context.db, companyOf(access).id) }, 200)

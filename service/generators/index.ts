@@ -7,6 +7,7 @@ import type { CanonicalRecord } from '../../shared/records.ts'
 import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary, money } from './core.ts'
 import * as formats from './formats.ts'
 import * as jd from './formats-jd.ts'
+import * as pddDouyin from './formats-pdd-douyin.ts'
 
 export type { GenerateOptions } from './core.ts'
 
@@ -33,6 +34,9 @@ export const GENERATED_FORMATS = {
   'shopify-payouts-summary': formats.shopifyPayouts,
   'jd-orders': jd.jdOrders,
   'jd-settlement': jd.jdSettlement,
+  'pdd-orders': pddDouyin.pddOrders,
+  'douyin-orders': pddDouyin.douyinOrders,
+  'douyin-account': pddDouyin.douyinAccount,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS

@@ -47,4 +47,17 @@ describe('parser fixes found by the generators', () => {
       ['200000000002', 'shipped', 8_000n, 0n, 0n],
     ])
   })
+
+  it('pdd-orders: 售后状态 无售后或售后取消 is no cancellation, and 邮费(元) is the shipping', async () => {
+    const header = '商品,订单号,订单状态,商品总价(元),店铺优惠折扣(元),平台优惠折扣(元),邮费(元),用户实付金额(元),商家实收金额(元),商品数量(件),售后状态,支付时间,订单成交时间'
+    const rows = ['毛巾,240301-1,待发货,20.00,1.00,0.00,5.00,24.00,24.00,2,无售后或售后取消,2024-03-01 10:00:00,2024-03-01 10:00:00', '毛巾,240301-2,已签收,10.00,0.00,0.00,0.00,10.00,10.00,1,退款成功,2024-03-01 11:00:00,2024-03-01 11:00:00']
+    const { db, company } = await ledgerWithCompany()
+    const result = await importFile(db, company.id, { name: 'pdd.csv', bytes: iconv.encode(`${header}\n${rows.join('\n')}\n`, 'gbk') }, { actor: SYSTEM })
+    expect(result.parser).toBe('pdd-orders')
+    const orders = (await listOrders(db, company.id, { limit: 10 })).sort((a, b) => a.orderNo.localeCompare(b.orderNo))
+    expect(orders.map((order) => [order.orderNo, order.status, order.statusRaw, order.gross, order.discount, order.shipping])).toEqual([
+      ['240301-1', 'paid', '待发货', 2_400n, 100n, 500n],
+      ['240301-2', 'refunded', '已签收 退款成功', 1_000n, 0n, 0n],
+    ])
+  })
 })

@@ -54,7 +54,7 @@ export const pddOrders: FileParser = {
   label: 'Pinduoduo order export',
   containers: ['csv', 'xlsx'],
   required: ['订单号', '订单状态', '商品总价(元)', '商家实收金额(元)', '商品数量(件)'],
-  optional: ['商品', '店铺优惠折扣(元)', '平台优惠折扣(元)', '用户实付金额(元)', '发货时间', '确认收货时间', '商品id', '支付时间', '订单成交时间', '商品规格', '商家编码-规格维度', '售后状态'],
+  optional: ['商品', '店铺优惠折扣(元)', '平台优惠折扣(元)', '用户实付金额(元)', '邮费(元)', '发货时间', '确认收货时间', '商品id', '支付时间', '订单成交时间', '商品规格', '商家编码-规格维度', '售后状态'],
   start(context) {
     return {
       row(row) {
@@ -62,12 +62,15 @@ export const pddOrders: FileParser = {
         const qty = quantity('商品数量(件)', row.get('商品数量(件)'))
         const total = moneyOrZero('商品总价(元)', row.get('商品总价(元)'), CNY)
         const discount = minor(moneyOrZero('店铺优惠折扣(元)', row.get('店铺优惠折扣(元)'), CNY) + moneyOrZero('平台优惠折扣(元)', row.get('平台优惠折扣(元)'), CNY))
-        const paid = moneyOrNull('用户实付金额(元)', row.get('用户实付金额(元)'), CNY) ?? minor(total - discount)
-        const statusRaw = `${row.get('订单状态')} ${row.get('售后状态')}`.trim()
+        const shipping = moneyOrZero('邮费(元)', row.get('邮费(元)'), CNY)
+        const paid = moneyOrNull('用户实付金额(元)', row.get('用户实付金额(元)'), CNY) ?? minor(total - discount + shipping)
+        // 售后状态 "无售后或售后取消" is the no-after-sale value: its 取消 must not read as a cancelled order.
+        const afterSale = row.get('售后状态')
+        const statusRaw = /^无售后/.test(afterSale) ? row.get('订单状态') : `${row.get('订单状态')} ${afterSale}`.trim()
         const createdAt = readTimestamp('订单成交时间', row.get('订单成交时间') || row.get('支付时间') || row.get('发货时间'))
         const order: Order = {
           channel: 'pdd', store: context.store, orderNo, status: chineseOrderStatus(statusRaw), statusRaw: freeText(statusRaw), createdAt, currency: CNY,
-          gross: paid, discount, shipping: minor(0n), tax: minor(0n), refunded: minor(0n), source: sourceOf(context, row),
+          gross: paid, discount, shipping, tax: minor(0n), refunded: minor(0n), source: sourceOf(context, row),
         }
         const paidAt = timestampOrUndefined('支付时间', row.get('支付时间'))
         if (paidAt) order.paidAt = paidAt

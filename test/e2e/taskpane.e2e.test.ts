@@ -291,6 +291,12 @@ describe('the month-end in the task pane, in headless Chromium against the runni
       expect(await chart.locator('div > div').count()).toBeGreaterThan(0)
       await shot(page, 'trial-balance', language)
 
+      // The shared workbook: bound on first sign-in to the chosen company and this service (preview: in memory).
+      const workbookCard = page.getByRole('region', { name: t('workbookTitle') })
+      const companyShown = await page.getByLabel(t('company')).inputValue()
+      await workbookCard.getByText(t('workbookBound', { company: companyShown, url: service.server.url }), { exact: false }).waitFor()
+      expect(await workbookCard.getByRole('button', { name: t('convertToValues') }).count()).toBe(0)
+
       await page.getByRole('tab', { name: t('tabSettings') }).click()
       await page.getByLabel(t('tolerance')).waitFor()
       await shot(page, 'settings', language)

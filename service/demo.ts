@@ -174,7 +174,7 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
   }
   const accountant: Actor = { userId: ids.accountant ?? null, username: 'accountant' }
   const admin: Actor = { userId: ids.admin ?? null, username: 'admin' }
-  await updatePostingSettings(context, admin, company.id, { recognition: 'completed', granularity: 'day', tolerance: '0.05', autoApprove: { maxTotal: '20000.00' } })
+  await updatePostingSettings(context, admin, company.id, { recognition: 'completed', granularity: 'day', tolerance: '0.05', autoApprove: { maxTotal: '20000.00' }, payouts: 'channel' })
   const records = demoRecords(options.period)
   await importReceipts(context, accountant, company.id, records.receipts)
   await importRates(context, accountant, company.id, records.rates)

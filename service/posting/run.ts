@@ -1,8 +1,8 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type PostingInput, type SourceItem, type VoucherDraft, checkPayouts, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type SourceItem, type VoucherDraft, checkPayouts, holdUnbankedPayouts, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
-import { type Company, getCompany } from '../ledger/company.ts'
+import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
 import { costLines } from './inventory.ts'
 import { rateLookup } from './rates.ts'
@@ -24,8 +24,8 @@ export interface PostingRunOptions {
   readonly dryRun?: boolean
   /** records to post instead of the imported ones (demo, benchmark, tests) */
   readonly records?: PostingInput
-  /** matching's verdict per source item (NEEDS_APPROVAL, NOT_MATCHED) */
-  readonly hold?: (source: SourceItem) => Held['reason'] | undefined
+  /** a verdict per source item that replaces matching's holds (NEEDS_APPROVAL, NOT_MATCHED) */
+  readonly hold?: (source: SourceItem) => Held['reason'] | HoldVerdict | undefined
   /** vouchers per writeVouchers call (one transaction each) */
   readonly chunkSize?: number
 }
@@ -92,30 +92,34 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   const { profiles, problems } = await loadStoreProfiles(context, company)
   if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
   const records = options.records ?? (await loadRecords(context, company.id, { store: options.store }))
+  const chart = await loadChart(context, company.id)
   const [{ posted, refunds }, rateOn, costs, verdicts] = await Promise.all([
     postedSources(context, company.id),
     rateLookup(context, company.id),
     costLines(context, company.id, records.orders, records.orderLines ?? [], settings.recognition, !options.dryRun),
-    matchingVerdicts(context, company.id),
+    matchingVerdicts(context, company.id, { payouts: settings.payouts, bankAccounts: settings.bankAccounts, chart }),
   ])
   const plan = planEntries({ ...records, issueCosts: costs.issueCosts, returnCosts: costs.returnCosts }, {
-    policy: { baseCurrency: company.baseCurrency, recognition: settings.recognition, tolerance: toleranceOf(company, settings), rateOn },
+    policy: { baseCurrency: company.baseCurrency, recognition: settings.recognition, tolerance: toleranceOf(company, settings), rateOn, payouts: settings.payouts },
     stores: profiles,
     isPosted: (source) => posted.has(key(source)),
     refundedBefore: (orderKey) => (refunds.get(orderKey) ?? ZERO) as Minor,
     hold: options.hold ?? verdicts.hold,
+    accepted: verdicts.accepted,
+    payoutLink: verdicts.payoutLink,
   })
   const granularity = options.granularity ?? settings.granularity
   const scoped = plan.entries.filter((entry) => inScope(entry, options))
-  // A2X-style: a payout posts only when Σ its items = the amount received.
+  // A2X-style: a payout posts only when Σ its items = the amount received (a payout not in the bank yet still counts here).
   const checked = granularity === 'payout' ? checkPayouts(scoped, (store) => profiles.get(store)?.accounts.wallet) : { entries: scoped, held: [] }
-  const drafts = toVouchers(checked.entries, granularity, {
+  const banked = holdUnbankedPayouts(checked.entries)
+  const drafts = toVouchers(banked.entries, granularity, {
     baseCurrency: company.baseCurrency,
     storeName: (store) => profiles.get(store)?.name ?? store,
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
-  const held = [...plan.held, ...checked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
+  const held = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const autoLimit = settings.autoApprove ? parseAmount(settings.autoApprove.maxTotal, company.baseCurrency) : null
   return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from '../../shared/records.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, parseAmount } from '../../shared/money.ts'
-import { type AccountOverrides, GRANULARITIES, type MappingProblem, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
+import { type AccountOverrides, GRANULARITIES, type MappingProblem, PAYOUT_TIMINGS, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
 import { type Actor, type LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
 
@@ -21,6 +21,10 @@ export const postingSettingsSchema = z.object({
   tolerance: amount.default('0'),
   /** vouchers with a total up to maxTotal are approved by rule (audited); the rest stay drafts */
   autoApprove: z.object({ maxTotal: amount }).nullable().default(null),
+  /** 'bank': a payout posts when matched to its bank receipt, on the receipt date; 'channel': on the platform's payout date */
+  payouts: z.enum(PAYOUT_TIMINGS).default('bank'),
+  /** bank account as it appears on imported statements (the import's store) -> ledger account; default: the store's bank account */
+  bankAccounts: z.record(z.string().min(1), z.string()).default({}),
   accounts: overridesSchema.default({}),
   stores: z.record(z.string(), z.object({
     name: z.string().optional(),
@@ -107,6 +111,10 @@ export async function updatePostingSettings(context: LedgerContext, actor: Actor
     if (code === undefined) continue
     const account = chart.get(code)
     if (!account || !account.isLeaf) problems.push({ store: '*', role: role as MappingProblem['role'], account: code, problem: account ? 'NON_LEAF_ACCOUNT' : 'UNKNOWN_ACCOUNT' })
+  }
+  for (const [bankAccount, code] of Object.entries(merged.bankAccounts)) {
+    const account = chart.get(code)
+    if (!account || !account.isLeaf) problems.push({ store: `bank ${bankAccount}`, role: 'bank', account: code, problem: account ? 'NON_LEAF_ACCOUNT' : 'UNKNOWN_ACCOUNT' })
   }
   if (problems.length) throw new LedgerError('UNKNOWN_ACCOUNT', `posting mapping: ${problems.map((p) => `${p.store}.${p.role} -> ${p.account || '?'} (${p.problem})`).join('; ')}`, problems)
   await updateCompanySettings(context, actor, companyId, { posting: merged })

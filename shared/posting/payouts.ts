@@ -58,3 +58,22 @@ export function checkPayouts(entries: ReadonlyArray<Entry>, walletOf: (store: st
   }
   return refused.size === 0 ? { entries: [...entries], held } : { entries: entries.filter((entry) => !refused.has(entry)), held }
 }
+
+/**
+ * Takes the payouts planned `awaitingBank` out of the entries (after the payout
+ * check has compared them with their items) and reports each as NOT_IN_BANK.
+ * @example holdUnbankedPayouts(plan.entries).held[0]?.reason === 'NOT_IN_BANK'
+ */
+export function holdUnbankedPayouts(entries: ReadonlyArray<Entry>): PayoutCheck {
+  const held: Held[] = []
+  const kept: Entry[] = []
+  for (const entry of entries) {
+    if (entry.awaitingBank === undefined) {
+      kept.push(entry)
+      continue
+    }
+    const source = entry.sources[0]
+    if (source) held.push({ source, store: entry.store, reason: 'NOT_IN_BANK', message: entry.awaitingBank })
+  }
+  return { entries: kept, held }
+}

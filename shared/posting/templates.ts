@@ -1,7 +1,7 @@
 import { type Minor, ZERO, allocate, convert, formatAmount, vatOfGross } from '../money.ts'
 import { type Order, type OrderLine, type SettlementTxn, naturalKey, normalizeOrderRef } from '../records.ts'
 import { lineBuilder } from './lines.ts'
-import type { Entry, Held, PostingPolicy, SourceItem, StoreProfile } from './types.ts'
+import type { AcceptedDifference, Entry, Held, HoldVerdict, PayoutLink, PostingPolicy, SourceItem, StoreProfile } from './types.ts'
 
 /**
  * Posting templates (accounting.md, "Posting templates"): canonical records ->
@@ -14,7 +14,7 @@ import type { Entry, Held, PostingPolicy, SourceItem, StoreProfile } from './typ
  * | refund before settlement R0 | revenue; VAT (cumulative pro rata)      | receivable R0     |
  * | refund after settlement R   | revenue; VAT (cumulative pro rata)      | wallet R          |
  * | commission / fee / promotion| expense                                 | wallet            |
- * | payout                      | bank                                    | wallet            |
+ * | payout ('bank': on the receipt) | bank account of the receipt         | wallet            |
  * | COGS                        | cost                                    | inventory         |
  * | return into stock           | inventory                               | cost              |
  *
@@ -26,8 +26,6 @@ export interface PostingInput {
   readonly orders: ReadonlyArray<Order>
   readonly orderLines?: ReadonlyArray<OrderLine>
   readonly txns: ReadonlyArray<SettlementTxn>
-  /** payout txn natural key -> bank txn natural key it was matched to (posted with it) */
-  readonly bankOfPayout?: ReadonlyMap<string, string>
   /** inventory costs in base minor units, by order-line natural key */
   readonly issueCosts?: ReadonlyMap<string, Minor>
   readonly returnCosts?: ReadonlyMap<string, { readonly date: string; readonly cost: Minor }>
@@ -40,8 +38,12 @@ export interface PlanOptions {
   readonly isPosted?: (source: SourceItem) => boolean
   /** total refund amount of an order (natural key) already posted in earlier runs */
   readonly refundedBefore?: (orderKey: string) => Minor
-  /** matching's verdict: a reason to hold the item back (NEEDS_APPROVAL, NOT_MATCHED), or undefined */
-  readonly hold?: (source: SourceItem) => Held['reason'] | undefined
+  /** matching's verdict: a reason (with words) to hold the item back, or undefined */
+  readonly hold?: (source: SourceItem) => Held['reason'] | HoldVerdict | undefined
+  /** a settlement difference matching accepted for this payment (resolved AMOUNT_MISMATCH, tolerance match) */
+  readonly accepted?: (source: SourceItem) => AcceptedDifference | undefined
+  /** the bank receipt a payout (natural key) was matched to; used with policy.payouts 'bank' */
+  readonly payoutLink?: (payoutKey: string) => PayoutLink | undefined
   /** the order a txn belongs to (confirmed match); default: orderRef / tradeNo within the store */
   readonly orderOfTxn?: (txn: SettlementTxn) => Order | undefined
 }
@@ -85,6 +87,8 @@ interface Scope {
   readonly isPosted: (source: SourceItem) => boolean
   /** running refund total per order within this plan (after what earlier runs posted) */
   readonly refundTotals: Map<string, bigint>
+  /** bank lines already linked to a payout entry of this plan (one voucher source each) */
+  readonly bankLinked: Set<string>
 }
 
 function rateFor(scope: Scope, currency: string, date: string, source: SourceItem, store: string): string | null | undefined {
@@ -99,10 +103,38 @@ function builderFor(scope: Scope, store: StoreProfile, currency: string, rate: s
 }
 
 function heldBack(scope: Scope, source: SourceItem, store: string): boolean {
-  const reason = scope.options.hold?.(source)
-  if (!reason) return false
-  scope.held.push({ source, store, reason, message: reason === 'NEEDS_APPROVAL' ? 'waits for an approver (NEEDS_APPROVAL)' : `held: ${reason}` })
+  const verdict = scope.options.hold?.(source)
+  if (!verdict) return false
+  if (typeof verdict !== 'string') scope.held.push({ source, store, reason: verdict.reason, message: verdict.message })
+  else scope.held.push({ source, store, reason: verdict, message: verdict === 'NEEDS_APPROVAL' ? 'waits for an approver (NEEDS_APPROVAL)' : `held: ${verdict}` })
   return true
+}
+
+function acceptedFor(scope: Scope, sources: ReadonlyArray<SourceItem>): AcceptedDifference | undefined {
+  const accepted = scope.options.accepted
+  if (!accepted) return undefined
+  for (const source of sources) {
+    const found = accepted(source)
+    if (found) return found
+  }
+  return undefined
+}
+
+/**
+ * The account a settlement difference posts to, or a reason to hold: matching's
+ * accepted difference must be the one posting finds (`short` = expected − paid).
+ */
+function differenceAccount(scope: Scope, money: OrderMoney, short: bigint, rate: string | null, accepted: AcceptedDifference | undefined): { account: string; label: string } | { problem: string } {
+  const { order, store } = money
+  const fallback = short > 0n ? store.accounts.differenceLoss : store.accounts.differenceGain
+  if (accepted) {
+    if (accepted.difference !== -short) return { problem: `order ${order.orderNo}: posting finds a difference of ${formatAmount(-short, order.currency)}, not the ${formatAmount(accepted.difference, order.currency)} accepted by ${accepted.by}; match again` }
+    return { account: accepted.account ?? fallback, label: '结算差额(已确认)' }
+  }
+  const absolute = (short < 0n ? -short : short) as Minor
+  const inBase = rate === null ? absolute : convert(absolute, order.currency, scope.options.policy.baseCurrency, rate)
+  if (inBase > scope.options.policy.tolerance) return { problem: `difference ${formatAmount(-short, order.currency)} exceeds tolerance` }
+  return { account: fallback, label: '结算差额(容差内)' }
 }
 
 function saleEntry(scope: Scope, order: Order, store: StoreProfile): void {
@@ -166,10 +198,9 @@ function settlementEntries(scope: Scope, money: OrderMoney): Set<SettlementTxn> 
     const refundTxns = money.txns.filter((txn) => txn.kind === 'refund').reduce((sum, txn) => sum - txn.amount, 0n)
     const refundedEarly = minBig(maxBig(order.gross - paid, 0n), maxBig(order.refunded - refundTxns, 0n))
     const difference = order.gross - refundedEarly - paid
-    const differenceBase = difference < 0n ? -difference : difference
-    const differenceInBase = rate === null ? differenceBase : convert(differenceBase as Minor, order.currency, scope.options.policy.baseCurrency, rate)
-    if (differenceInBase > scope.options.policy.tolerance) {
-      scope.held.push({ source: sources[0] ?? { kind: 'order', id: orderKeyOf(order) }, store: store.code, reason: 'AMOUNT_MISMATCH', message: `order ${order.orderNo}: paid ${formatAmount(paid, order.currency)}, expected ${formatAmount(order.gross - refundedEarly, order.currency)}; difference ${formatAmount(difference, order.currency)} exceeds tolerance` })
+    const target = difference === 0n ? null : differenceAccount(scope, money, difference, rate, acceptedFor(scope, sources))
+    if (target !== null && 'problem' in target) {
+      scope.held.push({ source: sources[0] ?? { kind: 'order', id: orderKeyOf(order) }, store: store.code, reason: 'AMOUNT_MISMATCH', message: target.problem.startsWith('order ') ? target.problem : `order ${order.orderNo}: paid ${formatAmount(paid, order.currency)}, expected ${formatAmount(order.gross - refundedEarly, order.currency)}; ${target.problem}` })
       return new Set(included)
     }
     if (refundedEarly > 0n) refundEntry(scope, money, { amount: refundedEarly as Minor, date, key: `${orderKeyOf(order)}#before`, before: true, sources: [] })
@@ -178,7 +209,7 @@ function settlementEntries(scope: Scope, money: OrderMoney): Set<SettlementTxn> 
       .signed(store.accounts.wallet, paid - commission - fees, '平台钱包入账')
       .add(store.accounts.commission, 'debit', commission, '平台佣金')
       .add(store.accounts.paymentFee, 'debit', fees, '支付手续费')
-      .signed(difference > 0n ? store.accounts.differenceLoss : store.accounts.differenceGain, difference, '结算差额(容差内)')
+      .signed(target?.account ?? store.accounts.differenceLoss, difference, target?.label ?? '结算差额')
       .add(store.accounts.receivable, 'credit', cleared, '核销应收')
       .build()
     scope.entries.push({ kind: 'settlement', store: store.code, date, key: `settle:${sources[0]?.id ?? orderKeyOf(order)}`, summary: `${store.name} 结算 订单 ${order.orderNo}`, lines, sources, payoutRef: first.payoutRef })
@@ -254,18 +285,40 @@ function chargeEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile, orde
   scope.entries.push({ kind: 'charge', store: store.code, date, key: `charge:${source.id}`, summary: `${store.name} ${txn.description || label}${order ? ` 订单 ${order.orderNo}` : ''}`, lines, sources: [source], payoutRef: txn.payoutRef })
 }
 
+/**
+ * 提现: Dr bank / Cr wallet. With 'bank' timing the payout posts on the date of
+ * the bank receipt matching linked it to, into that receipt's bank account; a
+ * payout without one is planned `awaitingBank` (for the payout check) and held.
+ */
 function payoutEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile): void {
   const source = { kind: 'settlementTxn', id: txnKeyOf(txn) }
   if (heldBack(scope, source, store.code)) return
-  const date = dateOf(txn.occurredAt)
+  const bankTiming = scope.options.policy.payouts === 'bank'
+  const link = bankTiming ? scope.options.payoutLink?.(source.id) : undefined
+  const date = link?.date ?? dateOf(txn.occurredAt)
   const rate = rateFor(scope, txn.currency, date, source, store.code)
   if (rate === undefined) return
-  const bank = scope.input.bankOfPayout?.get(source.id)
+  const receipts = link?.receipts ?? []
+  const split = receipts.length > 1 && receipts.reduce((sum, receipt) => sum + (receipt.amount ?? 0n), 0n) === -txn.amount
   const lines = builderFor(scope, store, txn.currency, rate)
-    .signed(store.accounts.bank, -txn.amount, '提现到银行')
-    .signed(store.accounts.wallet, txn.amount, '平台钱包提现')
-    .build()
-  scope.entries.push({ kind: 'payout', store: store.code, date, key: `payout:${source.id}`, summary: `${store.name} 提现 ${txn.payoutRef ?? txn.externalId}`, lines, sources: bank ? [source, { kind: 'bankTxn', id: bank }] : [source], payoutRef: txn.payoutRef ?? txn.externalId })
+  if (split) for (const receipt of receipts) lines.add(receipt.account ?? store.accounts.bank, 'debit', receipt.amount ?? 0n, `提现到银行 ${receipt.bankAccount}`)
+  else lines.signed(receipts[0]?.account ?? store.accounts.bank, -txn.amount, receipts[0] ? `提现到银行 ${receipts[0].bankAccount}` : '提现到银行')
+  lines.signed(store.accounts.wallet, txn.amount, '平台钱包提现')
+  const bankSources: SourceItem[] = []
+  for (const bank of link?.bankTxns ?? []) {
+    const bankSource = { kind: 'bankTxn', id: bank }
+    if (scope.bankLinked.has(bank) || scope.isPosted(bankSource)) continue
+    scope.bankLinked.add(bank)
+    bankSources.push(bankSource)
+  }
+  const payoutRef = txn.payoutRef ?? txn.externalId
+  const awaiting = bankTiming && link === undefined
+    ? `payout not in bank yet: ${formatAmount(-txn.amount, txn.currency)} paid out on ${dateOf(txn.occurredAt)} (${payoutRef}) has no bank receipt matched to it; run matching after importing the bank statement`
+    : undefined
+  scope.entries.push({
+    kind: 'payout', store: store.code, date, key: `payout:${source.id}`, summary: `${store.name} 提现 ${payoutRef}`, lines: lines.build(), sources: [source, ...bankSources], payoutRef,
+    ...(awaiting === undefined ? {} : { awaitingBank: awaiting }),
+  })
 }
 
 function inventoryEntries(scope: Scope, order: Order, store: StoreProfile, lines: ReadonlyArray<OrderLine>): void {
@@ -328,7 +381,7 @@ const compareTxns = (a: SettlementTxn, b: SettlementTxn): number => (a.occurredA
  * @example planEntries({ orders, txns }, { policy, stores }).entries[0].kind === 'sale'
  */
 export function planEntries(input: PostingInput, options: PlanOptions): Plan {
-  const scope: Scope = { input, options, entries: [], held: [], isPosted: options.isPosted ?? (() => false), refundTotals: new Map() }
+  const scope: Scope = { input, options, entries: [], held: [], isPosted: options.isPosted ?? (() => false), refundTotals: new Map(), bankLinked: new Set() }
   const orderOf = options.orderOfTxn ?? indexOrders(input.orders)
   const linesByOrder = new Map<string, OrderLine[]>()
   for (const line of input.orderLines ?? []) {

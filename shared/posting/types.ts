@@ -60,13 +60,56 @@ export interface StoreProfile {
   readonly vatRateOn: (date: string) => string
 }
 
+/**
+ * When a payout (提现) posts: 'bank' — once matching links it to the bank receipt,
+ * on the receipt's date, into the receipt's bank account; 'channel' — on the
+ * platform's payout date into the store's bank account, bank or not.
+ */
+export const PAYOUT_TIMINGS = ['bank', 'channel'] as const
+export type PayoutTiming = (typeof PAYOUT_TIMINGS)[number]
+
 export interface PostingPolicy {
   readonly baseCurrency: string
   readonly recognition: Recognition
-  /** absolute tolerance in base minor units for settlement differences (default 0) */
+  /** absolute tolerance in base minor units for settlement differences matching has not decided on (default 0) */
   readonly tolerance: Minor
   /** exchange rate to base currency on a date; undefined when no rate is known */
   readonly rateOn: (currency: string, date: string) => string | undefined
+  /** default 'channel' */
+  readonly payouts?: PayoutTiming
+}
+
+/**
+ * A settlement difference a person or a tolerance rule accepted in matching
+ * (resolved AMOUNT_MISMATCH, tolerance match, manual or approved match). Posting
+ * books exactly this difference, and no other, without its own tolerance check.
+ */
+export interface AcceptedDifference {
+  /** money moved − money expected, as matching measured it (order currency, minor units) */
+  readonly difference: Minor
+  /** account the difference posts to; undefined: the store's differenceLoss / differenceGain */
+  readonly account?: string
+  /** who accepted it, for messages: `match #12 (rule tolerance)`, `exception #7 resolved` */
+  readonly by: string
+}
+
+/** The bank receipt(s) matching linked a payout to ('bank' payout timing). */
+export interface PayoutLink {
+  /** the receipt's value date: the voucher date; undefined: the payout's own date (accepted without a receipt) */
+  readonly date?: string
+  /**
+   * Bank accounts the money landed in: the ledger account (undefined: the store's
+   * bank account) and, when one payout is split over several receipts, each part.
+   */
+  readonly receipts: ReadonlyArray<{ readonly bankAccount: string; readonly account?: string; readonly amount?: Minor }>
+  /** natural keys of the bank lines, linked to the voucher as sources */
+  readonly bankTxns: ReadonlyArray<string>
+}
+
+/** Matching's verdict on an item that must wait, with the words shown to the accountant. */
+export interface HoldVerdict {
+  readonly reason: Held['reason']
+  readonly message: string
 }
 
 export const ENTRY_KINDS = ['sale', 'settlement', 'refund', 'charge', 'payout', 'cogs', 'return', 'revaluation'] as const
@@ -103,12 +146,17 @@ export interface Entry {
   readonly sources: ReadonlyArray<SourceItem>
   /** payout / settlement this money movement was paid out in (payout granularity) */
   readonly payoutRef?: string
+  /**
+   * A payout not in the bank yet ('bank' timing): planned only so the payout check
+   * can compare it with its items; `holdUnbankedPayouts` takes it out with this message.
+   */
+  readonly awaitingBank?: string
 }
 
 /** Why a record produced no entry this run (reported, never silent). */
 export interface Held {
   readonly source: SourceItem
   readonly store: string
-  readonly reason: 'NEEDS_APPROVAL' | 'NOT_MATCHED' | 'AMOUNT_MISMATCH' | 'NO_RATE' | 'NO_COST' | 'UNKNOWN_STORE' | 'NOT_RECOGNISED'
+  readonly reason: 'NEEDS_APPROVAL' | 'NOT_MATCHED' | 'AMOUNT_MISMATCH' | 'NOT_IN_BANK' | 'IGNORED' | 'NO_RATE' | 'NO_COST' | 'UNKNOWN_STORE' | 'NOT_RECOGNISED'
   readonly message: string
 }

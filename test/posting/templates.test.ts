@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Minor, formatAmount } from '../../shared/money.ts'
-import { type Entry, type PostingInput, type PlanOptions, planEntries, refundSplit, toVouchers } from '../../shared/posting/index.ts'
+import { type Entry, type PostingInput, type PlanOptions, holdUnbankedPayouts, planEntries, refundSplit, toVouchers } from '../../shared/posting/index.ts'
 import { aLine, aPolicy, aStore, aTxn, anOrder, cny, table } from './support.ts'
 
 const tmall = aStore()
@@ -125,6 +125,36 @@ describe('posting templates (hand-checked vouchers)', () => {
     const beyond = vouchers({ orders: [anOrder('5002', '113.00')], txns: [aTxn('P6', 'payment', '112.90', { orderRef: '5002' })] }, { policy })
     expect(beyond.drafts.map((item) => item.input.idempotencyKey)).toEqual(['sale:taobao|5002|order'])
     expect(beyond.held).toMatchObject([{ reason: 'AMOUNT_MISMATCH', source: { id: 'alipay|P6|payment' } }])
+  })
+
+  it('books a difference matching accepted to the account it names, without asking the posting tolerance', () => {
+    const accepted = (source: { id: string }) => (source.id === 'alipay|P7|payment' ? { difference: cny('-0.40'), account: '5603.01', by: 'match #9 (rule custom:rounding)' } : undefined)
+    const { drafts, held } = vouchers({ orders: [anOrder('5003', '113.00')], txns: [aTxn('P7', 'payment', '112.60', { orderRef: '5003' })] }, { accepted })
+    expect(held).toEqual([])
+    expect(table(drafts.find((item) => item.input.idempotencyKey?.startsWith('settle:'))?.input ?? { lines: [] })).toEqual([['1012.01', '112.60', ''], ['5603.01', '0.40', ''], ['1122', '', '113.00']])
+  })
+
+  it('holds a payment whose difference is not the one matching accepted', () => {
+    const accepted = () => ({ difference: cny('-0.40'), by: 'exception #4 resolved' })
+    const { drafts, held } = vouchers({ orders: [anOrder('5004', '113.00')], txns: [aTxn('P8', 'payment', '112.00', { orderRef: '5004' })] }, { accepted })
+    expect(drafts.map((item) => item.input.idempotencyKey)).toEqual(['sale:taobao|5004|order'])
+    expect(held).toEqual([{ source: { kind: 'settlementTxn', id: 'alipay|P8|payment' }, store: 'tmall', reason: 'AMOUNT_MISMATCH', message: 'order 5004: posting finds a difference of -1.00, not the -0.40 accepted by exception #4 resolved; match again' }])
+  })
+
+  it("posts a payout on its bank receipt's date and account with 'bank' timing, and plans one without a receipt as awaiting the bank", () => {
+    const policy = aPolicy({ payouts: 'bank' })
+    const txns = [aTxn('W2', 'payout', '-1000.00', { payoutRef: 'W2', occurredAt: '2026-10-30T15:00:00+08:00' }), aTxn('W3', 'payout', '-500.00', { payoutRef: 'W3' })]
+    const payoutLink = (key: string) => (key === 'alipay|W2|payout' ? { date: '2026-11-02', receipts: [{ bankAccount: 'ICBC-6222', account: '1002' }], bankTxns: ['bank:ICBC-6222|B1|bankTxn'] } : undefined)
+    const plan = planEntries({ orders: [], txns }, { policy, stores, payoutLink })
+    expect(plan.entries.map((entry) => [entry.key, entry.date, entry.sources.map((source) => source.id), entry.awaitingBank ?? ''])).toEqual([
+      ['payout:alipay|W3|payout', '2026-10-06', ['alipay|W3|payout'], 'payout not in bank yet: 500.00 paid out on 2026-10-06 (W3) has no bank receipt matched to it; run matching after importing the bank statement'],
+      ['payout:alipay|W2|payout', '2026-11-02', ['alipay|W2|payout', 'bank:ICBC-6222|B1|bankTxn'], ''],
+    ])
+    //  the money reached the bank on 11-02: 借 银行存款 1000.00 / 贷 其他货币资金-支付宝 1000.00, in November
+    expect(table(toVouchers(plan.entries.slice(1), 'order', summarise)[0]?.input ?? { lines: [] })).toEqual([['1002', '1000.00', ''], ['1012.01', '', '1000.00']])
+    const unbanked = holdUnbankedPayouts(plan.entries)
+    expect(unbanked.entries.map((entry) => entry.key)).toEqual(['payout:alipay|W2|payout'])
+    expect(unbanked.held).toMatchObject([{ reason: 'NOT_IN_BANK', source: { id: 'alipay|W3|payout' } }])
   })
 
   it('books COGS at the moving average cost and returns goods at the cost they left with', () => {

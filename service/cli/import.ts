@@ -134,10 +134,10 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
     .description('create a mapping profile for --format generic from a sample file: lists its columns, and with --map writes the profile')
     .requiredOption('--sample <file>', 'a sample export (CSV or XLSX)')
     .option('--name <name>', 'profile name', 'custom')
-    .option('--record <kind>', 'settlementTxn | bankTxn', 'settlementTxn')
+    .option('--record <kind>', 'settlementTxn | bankTxn | order', 'settlementTxn')
     .option('--channel <channel>', 'channel of the rows', 'other')
     .option('--currency <code>', 'currency', 'CNY')
-    .option('--map <field=column...>', 'field=column pairs: occurredAt, amount | income+expense, externalId, direction, kind, orderRef, tradeNo, counterparty, description, balanceAfter, account')
+    .option('--map <field=column...>', 'field=column pairs: occurredAt, amount | income+expense, externalId, direction, kind, orderRef, tradeNo, counterparty, description, balanceAfter, account; orders: orderNo, status, sku, title, quantity, unitPrice, discount, refunded, shipping, paidAt, shippedAt, completedAt')
     .option('--out <file>', 'where to write the profile JSON')
     .action(async (flags: { sample: string; name: string; record: string; channel: string; currency: string; map?: string[]; out?: string }) => {
       const file = await openFile({ name: basename(flags.sample), path: flags.sample })

@@ -43,9 +43,32 @@ export interface CliRuntime {
   print(data: unknown, text: () => string): void
   stdout(text: string): void
   stderr(text: string): void
+  /** Asks the person at the terminal (interactive commands); undefined when stdin is not a terminal. */
+  readonly ask?: (question: string) => Promise<string>
 }
 
-export function createRuntime(program: Command, io: { stdout: (t: string) => void; stderr: (t: string) => void } = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): CliRuntime & { closeAll(): void } {
+/** What the CLI talks to: the terminal, or a test. */
+export interface CliIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  ask?(question: string): Promise<string>
+}
+
+/** A question on the terminal (readline), for interactive commands; undefined without a TTY. */
+function terminalAsk(): ((question: string) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined
+  return async (question) => {
+    const { createInterface } = await import('node:readline/promises')
+    const reader = createInterface({ input: process.stdin, output: process.stderr })
+    try {
+      return await reader.question(question)
+    } finally {
+      reader.close()
+    }
+  }
+}
+
+export function createRuntime(program: Command, io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), ask: terminalAsk() }): CliRuntime & { closeAll(): void } {
   const env = readEnv()
   const opened: Database[] = []
   const options = () => program.opts<GlobalOptions>()
@@ -72,6 +95,7 @@ export function createRuntime(program: Command, io: { stdout: (t: string) => voi
     },
     stdout: io.stdout,
     stderr: io.stderr,
+    ...(io.ask ? { ask: io.ask.bind(io) } : {}),
     closeAll() {
       for (const db of opened) db.close()
     },
@@ -100,7 +124,7 @@ async function resolveActor(context: LedgerContext, company: Company, username: 
   return { userId, username: name }
 }
 
-export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: (t: string) => void }): { program: Command; runtime: CliRuntime & { closeAll(): void } } {
+export function buildProgram(runtimeIo?: CliIo): { program: Command; runtime: CliRuntime & { closeAll(): void } } {
   const program = new Command('cledger')
     .description('channel-ledger: e-commerce channel accounting — imports, matching, double-entry ledger, reports')
     .version('0.1.0')
@@ -122,7 +146,7 @@ export function buildProgram(runtimeIo?: { stdout: (t: string) => void; stderr: 
 }
 
 /** Runs the CLI; returns the exit code instead of exiting (testable in-process). */
-export async function main(argv: string[], io?: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number> {
+export async function main(argv: string[], io?: CliIo): Promise<number> {
   const { program, runtime } = buildProgram(io)
   const stderr = io?.stderr ?? ((t: string) => process.stderr.write(t))
   try {

@@ -6,6 +6,7 @@ import type { CliRuntime } from '../cli.ts'
 import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { normalizeHeader } from '../imports/clean.ts'
 import { parseProfile, profileParser } from '../imports/profile.ts'
+import { PROFILE_FIELDS, type ProfileRecord, guessColumn } from '../imports/profile-fields.ts'
 import { listRejects, rejectsToCsv } from '../imports/query.ts'
 import { openFile } from '../imports/source.ts'
 import type { FileParser } from '../imports/types.ts'
@@ -139,7 +140,8 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
     .option('--currency <code>', 'currency', 'CNY')
     .option('--map <field=column...>', 'field=column pairs: occurredAt, amount | income+expense, externalId, direction, kind, orderRef, tradeNo, counterparty, description, balanceAfter, account; orders: orderNo, status, sku, title, quantity, unitPrice, discount, refunded, shipping, paidAt, shippedAt, completedAt')
     .option('--out <file>', 'where to write the profile JSON')
-    .action(async (flags: { sample: string; name: string; record: string; channel: string; currency: string; map?: string[]; out?: string }) => {
+    .option('--interactive', 'ask for each field which column holds it (the default on a terminal without --map)')
+    .action(async (flags: { sample: string; name: string; record: string; channel: string; currency: string; map?: string[]; out?: string; interactive?: boolean }) => {
       const file = await openFile({ name: basename(flags.sample), path: flags.sample })
       let header: string[] = []
       let scanned = 0
@@ -149,6 +151,13 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
         if (++scanned >= 30) break
       }
       const columns = header.map((cell) => cell.trim()).filter((cell) => cell !== '')
+      const interactive = (flags.map ?? []).length === 0 && (flags.interactive === true || (runtime.ask !== undefined && !runtime.options().json))
+      if (interactive) {
+        const ask = runtime.ask
+        if (!ask) throw new LedgerError('VALIDATION', '--interactive needs a terminal; pass --map field=column instead')
+        if (!isProfileRecord(flags.record)) throw new LedgerError('VALIDATION', `--record ${flags.record}: expected settlementTxn, bankTxn or order`)
+        flags.map = await askMapping(ask, (text) => runtime.stderr(text), flags.record, columns)
+      }
       if (!flags.map || flags.map.length === 0) {
         runtime.print({ columns }, () => `columns in ${basename(flags.sample)} (most filled row of the first 30):\n${columns.map((column) => `  ${column}`).join('\n')}\nnext: cledger profile --sample ${flags.sample} --map occurredAt=<column> --map amount=<column> … --out profile.json`)
         return
@@ -167,4 +176,44 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
       if (flags.out) writeFileSync(flags.out, text)
       runtime.print(profile, () => (flags.out ? `wrote ${flags.out}` : text.trimEnd()))
     })
+}
+
+function isProfileRecord(value: string): value is ProfileRecord {
+  return value === 'settlementTxn' || value === 'bankTxn' || value === 'order'
+}
+
+/**
+ * Asks, field by field, which column holds it: a number from the list or the
+ * column's name; Enter takes the guess in brackets (or skips a field without
+ * one), "-" skips. Required fields are asked again until answered.
+ */
+async function askMapping(ask: (question: string) => Promise<string>, say: (text: string) => void, record: ProfileRecord, columns: ReadonlyArray<string>): Promise<string[]> {
+  if (columns.length === 0) throw new LedgerError('VALIDATION', 'the sample has no header row with column names')
+  say(`columns:\n${columns.map((column, index) => `  ${index + 1}. ${column}`).join('\n')}\n`)
+  const taken = new Set<string>()
+  const pairs: string[] = []
+  for (const field of PROFILE_FIELDS[record]) {
+    if (field.field === 'income' || field.field === 'expense') {
+      if (pairs.some((pair) => pair.startsWith('amount='))) continue
+    }
+    const guess = guessColumn(field, columns, taken)
+    for (;;) {
+      const answer = (await ask(`${field.field}${field.required ? ' (required)' : ''} — ${field.help}${guess ? ` [${guess}]` : ''}: `)).trim()
+      const column = answer === '' ? guess : answer === '-' ? undefined : /^\d+$/.test(answer) ? columns[Number(answer) - 1] : columns.find((name) => normalizeHeader(name) === normalizeHeader(answer))
+      if (answer !== '' && answer !== '-' && column === undefined) {
+        say(`  no column "${answer}": answer 1-${columns.length}, a column name, Enter or -\n`)
+        continue
+      }
+      if (column === undefined && field.required) {
+        say(`  ${field.field} is required\n`)
+        continue
+      }
+      if (column !== undefined) {
+        taken.add(column)
+        pairs.push(`${field.field}=${column}`)
+      }
+      break
+    }
+  }
+  return pairs
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatAmount } from '../../shared/money.ts'
@@ -74,5 +74,40 @@ describe('generic mapping profile for orders', () => {
     const run = cliIo()
     expect(await main(['node', 'cledger', '--db', url, '--json', 'import', sample, '--format', 'generic', '--profile', profilePath, '--rejects', join(dir, 'r.csv')], run.io)).toBe(0)
     expect(JSON.parse(run.out.join(''))).toMatchObject({ read: 3, imported: 2, rejected: 2 })
+  })
+
+  it('builds the profile interactively: numbers, names, Enter for the guess, - to skip, required fields asked again', async () => {
+    const { dir, url, db } = await tempDatabase()
+    db.close()
+    expect(await main(['node', 'cledger', '--db', url, 'init', '--company', 'SHOP', '--name', 'x'], cliIo().io)).toBe(0)
+    const sample = join(dir, 'web-orders.csv')
+    writeFileSync(sample, `${SAMPLE}\n`)
+    const questions: string[] = []
+    // orderNo: guess "Order" (Enter); occurredAt: "-" refused (required), then Enter takes "Created"; amount: a wrong name, then column 7;
+    // status by name; sku Enter (guess SKU); title "Item" by number 5; everything else skipped with "-"
+    const answers = ['', '-', '', 'Totl', '7', 'status', '', '5', ...Array.from({ length: 20 }, () => '-')]
+    const io = { ...cliIo().io, ask: async (question: string) => { questions.push(question); return answers.shift() ?? '-' } }
+    const errors: string[] = []
+    io.stderr = (text: string) => errors.push(text)
+    const profilePath = join(dir, 'asked.json')
+    expect(await main(['node', 'cledger', '--db', url, 'profile', '--sample', sample, '--record', 'order', '--name', 'web', '--out', profilePath], io), errors.join('')).toBe(0)
+    expect(questions[0]).toBe('orderNo (required) — order number [Order]: ')
+    expect(errors.join('')).toContain('occurredAt is required')
+    expect(errors.join('')).toContain('no column "Totl"')
+    const profile = parseProfile(JSON.parse(readFileSync(profilePath, 'utf8')))
+    expect(profile.columns).toEqual({ orderNo: 'Order', occurredAt: 'Created', amount: 'Line total', status: 'Status', sku: 'SKU', title: 'Item' })
+    const run = cliIo()
+    expect(await main(['node', 'cledger', '--db', url, '--json', 'import', sample, '--format', 'generic', '--profile', profilePath, '--store', 'web'], run.io)).toBe(0)
+    expect(JSON.parse(run.out.join(''))).toMatchObject({ imported: 7, rejected: 0 })
+  })
+
+  it('--interactive without a terminal says so', async () => {
+    const { dir, url, db } = await tempDatabase()
+    db.close()
+    const sample = join(dir, 'o.csv')
+    writeFileSync(sample, `${SAMPLE}\n`)
+    const run = cliIo()
+    expect(await main(['node', 'cledger', '--db', url, 'profile', '--sample', sample, '--record', 'order', '--interactive'], run.io)).toBe(1)
+    expect(run.err.join('')).toContain('--interactive needs a terminal')
   })
 })

@@ -270,6 +270,61 @@ export interface UploadProgress {
   readonly total: number
 }
 
+/**
+ * Where an import stands. `upload`: the files are on their way (percent only
+ * when the transport can count bytes); `parse`: the service reads, checks and
+ * writes the rows of file `fileIndex` of `files`; `insert`: it writes the last
+ * rows and commits. Counts run over all files of the upload.
+ */
+export interface ImportProgress {
+  readonly phase: 'upload' | 'parse' | 'insert'
+  /** 0-100, or null while unknown (show an indeterminate bar). */
+  readonly percent: number | null
+  readonly file: string | null
+  readonly fileIndex: number
+  readonly files: number
+  readonly rows: number
+  readonly records: number
+  readonly rejects: number
+}
+
+export interface ServerEvent {
+  readonly event: string
+  readonly data: string
+}
+
+/**
+ * Reads a `text/event-stream` body event by event with a stream reader (an
+ * EventSource cannot POST or send a bearer token). Comments (`: keep-alive`)
+ * and events without a name are skipped; `\r\n` line ends are accepted.
+ * @example await readServerEvents(response.body, (event) => console.log(event.event, JSON.parse(event.data)))
+ */
+export async function readServerEvents(body: ReadableStream<Uint8Array>, onEvent: (event: ServerEvent) => void): Promise<void> {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let buffer = ''
+  const dispatch = (block: string) => {
+    let event = ''
+    const data: string[] = []
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith('event:')) event = line.slice(6).trim()
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
+    }
+    if (event !== '') onEvent({ event, data: data.join('\n') })
+  }
+  for (;;) {
+    const { done, value } = await reader.read()
+    buffer += done ? decoder.decode() : decoder.decode(value, { stream: true })
+    const blocks = buffer.split(/\r?\n\r?\n/)
+    buffer = blocks.pop() ?? ''
+    for (const block of blocks) dispatch(block)
+    if (done) {
+      if (buffer.trim() !== '') dispatch(buffer)
+      return
+    }
+  }
+}
+
 export interface LedgerApi {
   login(username: string, password: string): Promise<Session>
   companies(): Promise<Company[]>
@@ -279,7 +334,13 @@ export interface LedgerApi {
   vouchers(company: string, query: { period?: string; status?: string }): Promise<Voucher[]>
   voucher(company: string, id: string | number): Promise<Voucher>
   approveVoucher(company: string, id: string | number): Promise<Voucher>
-  uploadImport(company: string, files: readonly File[], options: { store?: string; onProgress?: (progress: UploadProgress) => void }): Promise<ImportSummary[]>
+  /**
+   * Uploads and imports files. Progress comes from the service's event stream
+   * on the same request (fetch + stream reader); a service that answers plain
+   * JSON is read as before, and without streams in the page the upload goes
+   * through XHR with upload progress only.
+   */
+  uploadImport(company: string, files: readonly File[], options: { store?: string; onProgress?: (progress: ImportProgress) => void }): Promise<ImportSummary[]>
   importRejects(company: string, id: string | number): Promise<ImportReject[]>
   runMatch(company: string, period: string): Promise<MatchSummary>
   exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
@@ -306,6 +367,10 @@ export interface ApiClientOptions {
   readonly getToken: () => string | null
   readonly fetch?: typeof fetch
   readonly upload?: UploadTransport
+  /** Progress of imports over the event stream (default: when the page has ReadableStream). */
+  readonly streamImports?: boolean
+  /** Waits between two polls of an import job whose stream broke off (default 1 s). */
+  readonly pollIntervalMs?: number
   /** Called on every 401 so the store can drop the session. */
   readonly onUnauthorized?: () => void
 }
@@ -499,6 +564,39 @@ function settingsPatch(settings: CompanySettings): Record<string, unknown> {
   }
 }
 
+function startOf(files: number): ImportProgress {
+  return { phase: 'upload', percent: null, file: null, fileIndex: 0, files, rows: 0, records: 0, rejects: 0 }
+}
+
+function importProgressOf(data: Record<string, unknown>): ImportProgress {
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
+  const phase = data.phase === 'parse' || data.phase === 'insert' ? data.phase : 'upload'
+  return {
+    phase,
+    percent: typeof data.percent === 'number' ? Math.max(0, Math.min(100, data.percent)) : null,
+    file: typeof data.file === 'string' ? data.file : null,
+    fileIndex: count(data.fileIndex), files: count(data.files), rows: count(data.rows), records: count(data.records), rejects: count(data.rejects),
+  }
+}
+
+/** The error of an SSE `error` event or a failed job, mapped like the same error on a plain response. */
+function apiErrorOf(data: unknown): ApiError {
+  const error = isRecord(data) && isRecord(data.error) ? data.error : {}
+  const code = typeof error.code === 'string' ? error.code : 'INTERNAL'
+  const status = isRecord(data) && typeof data.status === 'number' ? data.status : STATUS_OF_CODE[code] ?? 500
+  return new ApiError(kindOfStatus(status), status, code, typeof error.message === 'string' ? error.message : code, error.details)
+}
+
+/** HTTP statuses of the service's error codes that an import can end with (a failed job carries only the code). */
+const STATUS_OF_CODE: Record<string, number> = { BAD_REQUEST: 400, VALIDATION: 400, NOT_FOUND: 404, UNAUTHORIZED: 401, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_FORMAT: 415, BUSY: 503 }
+
+function importSummariesOf(body: unknown): ImportSummary[] {
+  const list = listOf<ImportSummary>(body, 'imports')
+  if (list.length > 0) return list
+  const files = listOf<ImportSummary>(body, 'files')
+  return files.length > 0 ? files : [body as ImportSummary]
+}
+
 /**
  * @example
  * const api = createApiClient({ baseUrl: 'http://localhost:8787', getToken: () => store.getState().session?.token ?? null })
@@ -544,6 +642,68 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
 
   const company = (code: string) => `/companies/${encodeURIComponent(code)}`
 
+  /** The plain POST through the upload transport (XHR: upload progress, then the 201 body). */
+  async function plainImport(url: string, form: FormData, files: number, onProgress?: (progress: ImportProgress) => void): Promise<unknown> {
+    let response: Response
+    try {
+      response = await upload({
+        url, headers: headers(false), body: form,
+        onProgress: ({ loaded, total }) => onProgress?.({ ...startOf(files), percent: total > 0 ? Math.round((loaded / total) * 100) : null }),
+      })
+    } catch (cause) {
+      throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+    }
+    return settle(response)
+  }
+
+  /**
+   * The POST with `Accept: text/event-stream`: progress events, then `done`
+   * (the 201 body) or `error`. If the stream breaks off after the job event,
+   * the import is still running on the service: poll the job for its end.
+   */
+  async function streamedImport(url: string, form: FormData, files: number, onProgress?: (progress: ImportProgress) => void): Promise<unknown> {
+    onProgress?.({ ...startOf(files), percent: null })
+    let response: Response
+    try {
+      response = await fetcher(url, { method: 'POST', headers: { ...headers(false), accept: 'text/event-stream' }, body: form })
+    } catch (cause) {
+      throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+    }
+    if (!response.ok || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream') || response.body === null) return settle(response)
+    let location: string | null = null
+    let outcome: { done: unknown } | { error: ApiError } | null = null
+    try {
+      await readServerEvents(response.body, (event) => {
+        const data: unknown = JSON.parse(event.data)
+        if (event.event === 'job' && isRecord(data) && typeof data.location === 'string') location = data.location
+        else if (event.event === 'progress' && isRecord(data)) onProgress?.(importProgressOf(data))
+        else if (event.event === 'done') outcome = { done: data }
+        else if (event.event === 'error') outcome = { error: apiErrorOf(data) }
+      })
+    } catch {
+      // The connection dropped mid-stream; the job below says how the import ended.
+    }
+    const ended = outcome as { done: unknown } | { error: ApiError } | null
+    if (ended !== null) {
+      if ('error' in ended) throw ended.error
+      return ended.done
+    }
+    if (location === null) throw new ApiError('network', 0, 'NETWORK', 'the import stream ended before the import started')
+    return pollJob(location, onProgress)
+  }
+
+  async function pollJob(location: string, onProgress?: (progress: ImportProgress) => void): Promise<unknown> {
+    const path = location.replace(/^\/api\/v1/, '')
+    for (;;) {
+      const job = await request('GET', path)
+      if (!isRecord(job)) throw new ApiError('network', 0, 'NETWORK', 'unreadable import job')
+      if (job.status === 'done') return { imports: job.imports }
+      if (job.status === 'error') throw apiErrorOf(job)
+      if (isRecord(job.progress)) onProgress?.(importProgressOf(job.progress))
+      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 1000))
+    }
+  }
+
   return {
     async login(username, password) {
       return (await request('POST', '/auth/login', { username, password })) as Session
@@ -573,17 +733,10 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       const form = new FormData()
       for (const file of files) form.append('file', file, file.name)
       if (store !== undefined && store !== '') form.append('store', store)
-      let response: Response
-      try {
-        response = await upload({ url: `${base()}${company(code)}/imports`, headers: headers(false), body: form, onProgress })
-      } catch (cause) {
-        throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
-      }
-      const body = await settle(response)
-      const list = listOf<ImportSummary>(body, 'imports')
-      if (list.length > 0) return list
-      const files_ = listOf<ImportSummary>(body, 'files')
-      return files_.length > 0 ? files_ : [body as ImportSummary]
+      const url = `${base()}${company(code)}/imports`
+      const streaming = options.streamImports ?? typeof ReadableStream !== 'undefined'
+      const body = streaming ? await streamedImport(url, form, files.length, onProgress) : await plainImport(url, form, files.length, onProgress)
+      return importSummariesOf(body)
     },
     async importRejects(code, id) {
       return listOf<ImportReject>(await request('GET', `${company(code)}/imports/${encodeURIComponent(String(id))}/rejects`), 'rejects')

@@ -2,9 +2,10 @@ import {
   Badge, Button, Field, Input, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react'
-import type { ImportSummary, LedgerApi, Role } from '../api-client.ts'
+import type { ImportProgress, ImportSummary, LedgerApi, Role } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, fieldErrorsOf, useAction, usePaneStyles, useT } from './common.tsx'
+import type { Translate } from './i18n.ts'
 import { guessFormat, readHead } from './formats.ts'
 import { rejectsTable } from './tables.ts'
 
@@ -31,6 +32,17 @@ interface Picked {
   readonly guess: string | null
 }
 
+const counted = new Intl.NumberFormat('en-US')
+
+/** The label over the progress bar: what the service is doing, on which file, how far. */
+export function progressLabel(progress: ImportProgress, t: Translate): string {
+  if (progress.phase === 'upload') return progress.percent === null ? t('uploadingFiles') : t('uploading', { percent: progress.percent })
+  const file = progress.files > 1 ? `${progress.file ?? ''} (${progress.fileIndex}/${progress.files})` : progress.file ?? ''
+  const values = { file, percent: progress.percent ?? 0, rows: counted.format(progress.rows), rejects: counted.format(progress.rejects) }
+  if (progress.phase === 'insert') return t('importSaving', values)
+  return progress.percent === null ? t('importingRows', values) : t('importingPercent', values)
+}
+
 export function ImportPane({ api, writer, company, role }: { api: LedgerApi; writer: WorkbookWriter; company: string; role: Role }) {
   const t = useT()
   const styles = { ...usePaneStyles(), ...useStyles() }
@@ -38,7 +50,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
   const [picked, setPicked] = useState<Picked[]>([])
   const [dragging, setDragging] = useState(false)
   const [store, setStore] = useState('')
-  const [percent, setPercent] = useState<number | null>(null)
+  const [progress, setProgress] = useState<ImportProgress | null>(null)
   const [summaries, setSummaries] = useState<ImportSummary[]>([])
   const [missing, setMissing] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
@@ -72,12 +84,9 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
       return
     }
     setNotice(null)
-    setPercent(0)
-    const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), {
-      store: store.trim(),
-      onProgress: ({ loaded, total }) => setPercent(total > 0 ? Math.round((loaded / total) * 100) : null),
-    }))
-    setPercent(null)
+    setSummaries([])
+    const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), { store: store.trim(), onProgress: setProgress }))
+    setProgress(null)
     if (result !== undefined) setSummaries(result)
   }
 
@@ -129,7 +138,12 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
       <div className={styles.row}>
         <Button appearance="primary" onClick={() => void upload()} disabled={busy || !canImport}>{t('upload')}</Button>
       </div>
-      {percent !== null ? <Field label={t('uploading', { percent })}><ProgressBar value={percent / 100} /></Field> : null}
+      {busy && progress !== null ? (
+        <Field label={progressLabel(progress, t)}>
+          {/* No value while the share is unknown (upload over fetch, an XLSX without dimensions): Fluent shows a moving bar. */}
+          <ProgressBar value={progress.percent === null ? undefined : progress.percent / 100} aria-valuetext={progressLabel(progress, t)} />
+        </Field>
+      ) : null}
       <ErrorNotice error={error} feature="featureImport" fieldsShown={['file', 'files', 'store']} />
       <Notice text={notice} />
       {summaries.length > 0 ? <ImportSummaryTable summaries={summaries} picked={picked} onRejects={writeRejects} busy={busy} /> : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, createApiClient, normalizeVoucher } from '../../addin/api-client.ts'
+import { ApiError, type ImportProgress, type UploadTransport, createApiClient, normalizeVoucher, readServerEvents } from '../../addin/api-client.ts'
 
 function respond(status: number, body: unknown): Response {
   return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -122,5 +122,101 @@ describe('API client', () => {
     expect(calls[1]?.url).toBe('http://svc.test/api/v1/companies/DEMO/settings')
     expect(JSON.parse(String(calls[1]?.init?.body))).toEqual({ posting: { tolerance: '0.02', accounts: { paymentFee: '5603.01' } }, matching: { rules: [rule] } })
     await expect(api.saveSettings('DEMO', { rules: ['not json'] })).rejects.toMatchObject({ kind: 'validation', details: { fields: [{ path: 'rules' }] } })
+  })
+
+  describe('imports with progress', () => {
+    const encoder = new TextEncoder()
+
+    /** A text/event-stream body that arrives in the given pieces (cut anywhere, like TCP does). */
+    function eventStream(pieces: readonly string[], options: { breakOff?: boolean } = {}): Response {
+      let index = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const piece = pieces[index]
+          index += 1
+          if (piece !== undefined) controller.enqueue(encoder.encode(piece))
+          else if (options.breakOff) controller.error(new TypeError('network error'))
+          else controller.close()
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' } })
+    }
+
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
+    const parse = (percent: number | null, rows: number) => ({ phase: 'parse', file: 'a.csv', fileIndex: 1, files: 1, bytes: percent, totalBytes: 100, rows, records: rows, rejects: 0, percent })
+    const summary = { id: 4, fileName: 'a.csv', format: 'alipay-merchant-account', read: 2, imported: 2, duplicates: 0, rejected: 0 }
+    const files = [new File(['x'], 'a.csv')]
+
+    it('parses server events cut at any byte, with CRLF, comments and multi-line data', async () => {
+      const text = ': keep-alive\r\n\r\nevent: progress\r\ndata: {"a":\r\ndata: 1}\r\n\r\nevent: done\ndata: "中文"\n\n'
+      const bytes = encoder.encode(text)
+      for (const cut of [1, 3, 7, bytes.length]) {
+        const pieces: Uint8Array[] = []
+        for (let at = 0; at < bytes.length; at += cut) pieces.push(bytes.subarray(at, at + cut))
+        const seen: Array<[string, string]> = []
+        await readServerEvents(new ReadableStream({ start(controller) { for (const piece of pieces) controller.enqueue(piece); controller.close() } }), (each) => seen.push([each.event, each.data]))
+        expect(seen).toEqual([['progress', '{"a":\n1}'], ['done', '"中文"']])
+      }
+    })
+
+    it('streams progress from the POST itself and returns the done body', async () => {
+      const { api, calls } = client(() => eventStream([
+        event('job', { job: 'j1', status: 'running', location: '/api/v1/companies/DEMO/imports/jobs/j1' }),
+        event('progress', { phase: 'upload', file: null, fileIndex: 0, files: 1, bytes: 100, totalBytes: 100, rows: 0, records: 0, rejects: 0, percent: 0 }).slice(0, 30),
+        event('progress', { phase: 'upload', file: null, fileIndex: 0, files: 1, bytes: 100, totalBytes: 100, rows: 0, records: 0, rejects: 0, percent: 0 }).slice(30) + event('progress', parse(40, 1)),
+        event('progress', parse(null, 2)),
+        event('done', { imports: [summary] }),
+      ]))
+      const seen: ImportProgress[] = []
+      expect(await api.uploadImport('DEMO', files, { store: 'tmall', onProgress: (progress) => seen.push(progress) })).toEqual([summary])
+      expect(seen.map((progress) => [progress.phase, progress.percent, progress.rows])).toEqual([['upload', null, 0], ['upload', 0, 0], ['parse', 40, 1], ['parse', null, 2]])
+      const headers = new Headers(calls[0]?.init?.headers)
+      expect([calls[0]?.init?.method, calls[0]?.url, headers.get('accept'), headers.get('authorization')]).toEqual(['POST', 'http://svc.test/api/v1/companies/DEMO/imports', 'text/event-stream', 'Bearer tok'])
+      expect((calls[0]?.init?.body as FormData).get('store')).toBe('tmall')
+    })
+
+    it('throws the error event as the ApiError a plain response would give', async () => {
+      const { api } = client(() => eventStream([event('job', { job: 'j1', location: '/x' }), event('error', { error: { code: 'UNSUPPORTED_FORMAT', message: 'a.csv: no known header' }, status: 415, imports: [] })]))
+      expect(await failure(api.uploadImport('DEMO', files, {}))).toMatchObject({ kind: 'validation', status: 415, code: 'UNSUPPORTED_FORMAT', message: 'a.csv: no known header' })
+    })
+
+    it('reads a plain JSON answer (a service without the stream) and plain errors like 413', async () => {
+      const plain = client(() => respond(201, { imports: [summary] }))
+      expect(await plain.api.uploadImport('DEMO', files, {})).toEqual([summary])
+      const tooBig = client(() => respond(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } }))
+      expect(await failure(tooBig.api.uploadImport('DEMO', files, {}))).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' })
+    })
+
+    it('polls the job when the stream breaks off after it started', async () => {
+      const polls = [
+        { job: 'j1', status: 'running', progress: parse(70, 7), imports: [] },
+        { job: 'j1', status: 'done', progress: parse(99, 9), imports: [summary] },
+      ]
+      const calls: string[] = []
+      const api = createApiClient({
+        baseUrl: 'http://svc.test', getToken: () => 'tok', pollIntervalMs: 1,
+        fetch: async (input, init) => {
+          calls.push(`${init?.method ?? 'GET'} ${String(input)}`)
+          if (init?.method === 'POST') return eventStream([event('job', { job: 'j1', status: 'running', location: '/api/v1/companies/DEMO/imports/jobs/j1' }), event('progress', parse(10, 1))], { breakOff: true })
+          return respond(200, polls.shift())
+        },
+      })
+      const seen: ImportProgress[] = []
+      expect(await api.uploadImport('DEMO', files, { onProgress: (progress) => seen.push(progress) })).toEqual([summary])
+      expect(seen.map((progress) => progress.percent)).toEqual([null, 10, 70])
+      expect(calls).toEqual(['POST http://svc.test/api/v1/companies/DEMO/imports', 'GET http://svc.test/api/v1/companies/DEMO/imports/jobs/j1', 'GET http://svc.test/api/v1/companies/DEMO/imports/jobs/j1'])
+    })
+
+    it('falls back to the upload transport (XHR, upload progress) where the page has no streams', async () => {
+      const upload = vi.fn<UploadTransport>(async (request) => {
+        request.onProgress?.({ loaded: 30, total: 120 })
+        return respond(201, { imports: [summary] })
+      })
+      const api = createApiClient({ baseUrl: 'http://svc.test', getToken: () => 'tok', upload, streamImports: false, fetch: async () => respond(500, {}) })
+      const seen: ImportProgress[] = []
+      expect(await api.uploadImport('DEMO', files, { onProgress: (progress) => seen.push(progress) })).toEqual([summary])
+      expect(seen).toEqual([{ phase: 'upload', percent: 25, file: null, fileIndex: 0, files: 1, rows: 0, records: 0, rejects: 0 }])
+      expect(upload.mock.calls[0]?.[0].url).toBe('http://svc.test/api/v1/companies/DEMO/imports')
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, type ExceptionDetail, type ImportSummary, type LedgerApi, type MatchException } from '../../addin/api-client.ts'
+import { ApiError, type ExceptionDetail, type ImportProgress, type ImportSummary, type LedgerApi, type MatchException } from '../../addin/api-client.ts'
 import { aSession, fill, renderPane } from './pane-harness.tsx'
 
 const ALIPAY_HEAD = '#支付宝账务明细查询\n#账号：[20888011365400330156]\n账务流水号,业务流水号,商户订单号\n'
@@ -10,12 +10,20 @@ function aFile(name: string, text: string): File {
 }
 
 describe('Import', () => {
-  it('shows the detected format, uploads with progress and summarises each file', async () => {
-    let release: () => void = () => undefined
-    const gate = new Promise<void>((resolve) => { release = resolve })
+  it('shows the detected format, a progress bar through upload and import, and summarises each file', async () => {
+    const gates = [0, 1, 2].map(() => {
+      let release: () => void = () => undefined
+      const gate = new Promise<void>((resolve) => { release = resolve })
+      return { gate, release }
+    })
+    const step: Omit<ImportProgress, 'phase' | 'percent'> = { file: '账务明细.csv', fileIndex: 1, files: 1, rows: 0, records: 0, rejects: 0 }
     const uploadImport = vi.fn<LedgerApi['uploadImport']>(async (_company, files, options) => {
-      options.onProgress?.({ loaded: 50, total: 100 })
-      await gate
+      options.onProgress?.({ ...step, file: null, phase: 'upload', percent: null })
+      await gates[0]?.gate
+      options.onProgress?.({ ...step, phase: 'parse', percent: 50, rows: 12_000, records: 12_400, rejects: 1 })
+      await gates[1]?.gate
+      options.onProgress?.({ ...step, phase: 'insert', percent: 99, rows: 24_000, records: 24_800, rejects: 1 })
+      await gates[2]?.gate
       return files.map((file): ImportSummary => ({ id: 9, fileName: file.name, format: 'alipay', read: 120, imported: 118, duplicates: 1, rejected: 1 }))
     })
     const { user } = renderPane({ tab: 'import', api: { uploadImport } })
@@ -24,9 +32,16 @@ describe('Import', () => {
     expect(within(picked).getByText('alipay')).toBeTruthy()
     await fill(user, screen.getByLabelText(/Store/), '天猫旗舰店')
     await user.click(screen.getByRole('button', { name: 'Upload' }))
-    expect(await screen.findByText('Uploading… 50%')).toBeTruthy()
-    release()
+    expect(await screen.findByText('Uploading…')).toBeTruthy()
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull()
+    gates[0]?.release()
+    expect(await screen.findByText('Importing 账务明细.csv: 50% · 12,000 rows, 1 rejected')).toBeTruthy()
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0.5')
+    gates[1]?.release()
+    expect(await screen.findByText('Saving 账务明细.csv: 24,000 rows…')).toBeTruthy()
+    gates[2]?.release()
     const summary = await screen.findByRole('table', { name: 'Import summary' })
+    expect(screen.queryByRole('progressbar')).toBeNull()
     expect(within(summary).getAllByRole('row')[1]?.textContent).toContain('账务明细.csvalipay12011811')
     expect(uploadImport.mock.calls[0]?.[0]).toBe('DEMO')
     expect(uploadImport.mock.calls[0]?.[2].store).toBe('天猫旗舰店')
@@ -70,6 +85,15 @@ describe('Import', () => {
     await user.upload(screen.getByTestId('file-input'), aFile('x.csv', 'a\n'))
     await user.click(screen.getByRole('button', { name: 'Upload' }))
     expect(await screen.findByText('x.csv: no known header found')).toBeTruthy()
+  })
+
+  it('names the file of a multi-file upload and says so in Chinese too', async () => {
+    const { progressLabel } = await import('../../addin/taskpane/ImportPane.tsx')
+    const { translator } = await import('../../addin/taskpane/i18n.ts')
+    const progress: ImportProgress = { phase: 'parse', percent: null, file: 'w.xlsx', fileIndex: 2, files: 3, rows: 1500, records: 1500, rejects: 0 }
+    expect(progressLabel(progress, translator('en'))).toBe('Importing w.xlsx (2/3): 1,500 rows, 0 rejected')
+    expect(progressLabel({ ...progress, percent: 40 }, translator('zh-CN'))).toBe('正在导入 w.xlsx (2/3)：40% · 已读 1,500 行，拒收 0 行')
+    expect(progressLabel({ ...progress, phase: 'upload', percent: 30 }, translator('zh-CN'))).toBe('正在上传… 30%')
   })
 
   it('keeps sales users from uploading', () => {

@@ -1,7 +1,7 @@
 import type { Minor } from '../money.ts'
 import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../records.ts'
 import { groupKey, membersHash } from './fingerprint.ts'
-import { normalizeBuyer, normalizeKey } from './keys.ts'
+import { KeyIndex, normalizeBuyer, normalizeKey } from './keys.ts'
 import { type MatchingSettings, actionApplies, ageInDays, ruleHolds } from './rules.ts'
 import { formatAmount, isCurrency, parseAmount } from '../money.ts'
 import {
@@ -55,29 +55,48 @@ interface OrderGroup {
 }
 
 /**
- * One slot per normalised order key, made while indexing the orders, stored by
- * column: the Map holds small integers (no object per order), the probe side of
- * the join appends with a single Map lookup, and each slot becomes one result.
+ * The order side of the join, stored by column: slot = the order's row in the input
+ * (a pinned order's row stays unused), slots from `orders.length` on are follow-up
+ * slots of pinned orders (no order). The key index holds slot numbers (no object per
+ * order); the probe side appends to a slot with one index lookup; each slot becomes
+ * one result.
  */
 class Slots {
-  readonly index = new Map<string, number>()
-  readonly keys: string[] = []
-  /** The order of the slot; null for a pinned order's follow-up slot. */
-  readonly orders: Array<Order | null> = []
-  readonly txns: Array<SettlementTxn[] | null> = []
-  readonly ranks: Rank[] = []
-  /** Keys shared by two or more orders -> those orders (input order), in the order the keys repeated. */
+  readonly index: KeyIndex
+  /** Normalised key of each slot (the index's). */
+  readonly keys: string[]
+  readonly orderCount: number
+  /** Txns of each slot, null until the first arrives. Filled with null up front: appending follow-up slots keeps the array dense. */
+  readonly txns: Array<SettlementTxn[] | null>
+  /** Best rank of each slot's txns. */
+  ranks: Uint8Array
+  /** 0: no order (pinned row, follow-up slot), 1: an order, 2: an order whose key another order shares. */
+  readonly state: Uint8Array
+  /** Keys shared by two or more orders -> those orders (row order), in the order the keys first appear. */
   readonly duplicates = new Map<string, Order[]>()
-  /** Slots of orders whose key is duplicated (the Map points at the last of them). */
-  readonly duplicated = new Set<number>()
+  private next: number
 
-  add(key: string, order: Order | null): number {
-    const slot = this.keys.length
-    this.index.set(key, slot)
-    this.keys.push(key)
-    this.orders.push(order)
+  constructor(orderCount: number) {
+    this.index = new KeyIndex(orderCount)
+    this.keys = this.index.keys
+    this.orderCount = orderCount
+    this.txns = new Array<SettlementTxn[] | null>(orderCount).fill(null)
+    this.ranks = new Uint8Array(orderCount)
+    this.state = new Uint8Array(orderCount)
+    this.next = orderCount
+  }
+
+  /** A follow-up slot for a pinned order's key that no order in the input has. */
+  addFollowUp(key: string): number {
+    const slot = this.next
+    this.next += 1
+    this.index.add(key, slot)
     this.txns.push(null)
-    this.ranks.push(0)
+    if (slot >= this.ranks.length) {
+      const ranks = new Uint8Array(Math.max(16, this.ranks.length * 2))
+      ranks.set(this.ranks)
+      this.ranks = ranks
+    }
     return slot
   }
 }
@@ -214,7 +233,7 @@ class Run {
     const { slots, paymentIndex, subIndex } = this.indexOrders()
     const index = slots.index
     const slotTxns = slots.txns
-    const slotRanks = slots.ranks
+    let slotRanks = slots.ranks
     const orphans = new Map<string, SettlementTxn[]>()
     const charges: SettlementTxn[] = []
     const pinnedOrders = this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
@@ -230,20 +249,25 @@ class Run {
         this.payouts.push(txn)
         continue
       }
-      const refKey = normalizeKey(txn.orderRef)
+      const refKey = index.normalize(txn.orderRef)
       let slot = -1
       let rank: Rank = 0
       if (refKey !== '') {
-        const found = index.get(refKey)
-        if (found !== undefined) slot = found
-        else if (pinnedOrders !== null && pinnedOrders.has(refKey)) slot = slots.add(refKey, null)
-        else if (hasSubs) {
-          const parent = subIndex.get(refKey)
-          if (parent !== undefined) {
-            const viaParent = index.get(parent)
-            if (viaParent !== undefined) slot = viaParent
-            else if (pinnedOrders !== null && pinnedOrders.has(parent)) slot = slots.add(parent, null)
-            rank = 1
+        slot = index.get(refKey)
+        if (slot < 0) {
+          if (pinnedOrders !== null && pinnedOrders.has(refKey)) {
+            slot = slots.addFollowUp(refKey)
+            slotRanks = slots.ranks
+          } else if (hasSubs) {
+            const parent = subIndex.get(refKey)
+            if (parent !== undefined) {
+              slot = index.get(parent)
+              if (slot < 0 && pinnedOrders !== null && pinnedOrders.has(parent)) {
+                slot = slots.addFollowUp(parent)
+                slotRanks = slots.ranks
+              }
+              rank = 1
+            }
           }
         }
       }
@@ -251,7 +275,7 @@ class Run {
         const tradeKey = refKey !== '' && paymentIndex.has(refKey) ? refKey : normalizeKey(txn.tradeNo)
         const viaTrade = tradeKey !== '' ? paymentIndex.get(tradeKey) : undefined
         if (viaTrade !== undefined && viaTrade !== '') {
-          slot = index.get(viaTrade) ?? -1
+          slot = index.get(viaTrade)
           rank = 2
         }
       }
@@ -271,36 +295,41 @@ class Run {
       if (list === null || list === undefined) {
         slotTxns[slot] = [txn]
         if (rank !== 0) slotRanks[slot] = rank
-      } else {
-        list.push(txn)
-        if (rank > (slotRanks[slot] ?? 0)) slotRanks[slot] = rank
+        continue
       }
+      // exact-size arrays for the usual few txns of an order (push would reserve 17 slots per group for the output)
+      const length = list.length
+      if (length === 1) slotTxns[slot] = [list[0] as SettlementTxn, txn]
+      else if (length === 2) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, txn]
+      else if (length === 3) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, list[2] as SettlementTxn, txn]
+      else list.push(txn)
+      if (rank > (slotRanks[slot] as number)) slotRanks[slot] = rank
     }
     const lonely: Order[] = []
-    const slotOrders = slots.orders
-    const duplicated = slots.duplicated
-    const hasDupes = duplicated.size > 0
-    for (let slot = 0; slot < slotOrders.length; slot += 1) {
-      const order = slotOrders[slot]
-      if (order === null || order === undefined || (hasDupes && duplicated.has(slot))) continue
+    const orders = this.input.orders
+    const state = slots.state
+    const keys = slots.keys
+    for (let slot = 0; slot < slots.orderCount; slot += 1) {
+      if (state[slot] !== 1) continue
+      const order = orders[slot] as Order
       const txns = slotTxns[slot]
       if (txns === null || txns === undefined) lonely.push(order)
-      else this.emit(this.classifyOrderGroup(slots.keys[slot] ?? '', slotRanks[slot] ?? 0, order, txns))
+      else this.emit(this.classifyOrderGroup(keys[slot] as string, slotRanks[slot] as Rank, order, txns))
     }
     for (const [key, list] of slots.duplicates) {
-      const slot = index.get(key) ?? -1
+      const slot = index.get(key)
       // sorted first, so the group's channel, store and date do not depend on row order
       const orders = ordersByRef(list)
-      const group: OrderGroup = { key, orders, txns: slotTxns[slot] ?? [], rank: slotRanks[slot] ?? 0, followUp: false }
+      const group: OrderGroup = { key, orders, txns: slotTxns[slot] ?? [], rank: (slotRanks[slot] ?? 0) as Rank, followUp: false }
       this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
     }
     if (pinnedOrders !== null) {
       for (const key of pinnedOrders) {
         const slot = index.get(key)
-        if (slot === undefined || slotOrders[slot] !== null) continue
+        if (slot < slots.orderCount) continue
         const txns = slotTxns[slot]
         if (txns === null || txns === undefined) continue
-        this.emit(this.classifyFollowUp({ key, orders: [], txns, rank: slotRanks[slot] ?? 0, followUp: true }))
+        this.emit(this.classifyFollowUp({ key, orders: [], txns, rank: (slotRanks[slot] ?? 0) as Rank, followUp: true }))
       }
     }
     this.ownStoreAndLeftovers(lonely, orphans)
@@ -311,21 +340,21 @@ class Run {
   }
 
   private indexOrders() {
-    const slots = new Slots()
+    const orders = this.input.orders
+    const slots = new Slots(orders.length)
     const index = slots.index
+    const state = slots.state
     const paymentIndex = new Map<string, string>()
     const subIndex = new Map<string, string>()
     const pinned = this.pinned
-    const orders = this.input.orders
     let repeated: Set<string> | null = null
     for (let row = 0; row < orders.length; row += 1) {
       const order = orders[row] as Order
       if (pinned !== null && pinned.has(naturalKey({ kind: 'order', record: order }))) continue
-      const key = normalizeKey(order.orderNo)
-      // one hash operation per order: a key seen before does not grow the Map (rare; resolved below)
-      const size = index.size
-      slots.add(key, order)
-      if (index.size === size) (repeated ??= new Set()).add(key)
+      const key = index.normalize(order.orderNo)
+      state[row] = 1
+      // a key seen before keeps its first slot (rare; resolved below)
+      if (index.add(key, row) >= 0) (repeated ??= new Set()).add(key)
       if (order.paymentRef !== undefined) {
         const paymentKey = normalizeKey(order.paymentRef)
         if (paymentKey !== '' && paymentKey !== key) {
@@ -340,12 +369,13 @@ class Run {
       if (sub !== '' && sub !== parent && !index.has(sub)) subIndex.set(sub, parent)
     }
     if (repeated !== null) {
-      for (let slot = 0; slot < slots.keys.length; slot += 1) {
-        const key = slots.keys[slot] ?? ''
+      const keys = slots.keys
+      for (let slot = 0; slot < orders.length; slot += 1) {
+        if (state[slot] === 0) continue
+        const key = keys[slot] as string
         if (!repeated.has(key)) continue
-        slots.duplicated.add(slot)
-        const order = slots.orders[slot] ?? null
-        if (order === null) continue
+        state[slot] = 2
+        const order = orders[slot] as Order
         const list = slots.duplicates.get(key)
         if (list) list.push(order)
         else slots.duplicates.set(key, [order])
@@ -742,11 +772,14 @@ export function findSubset(values: ReadonlyArray<bigint>, target: bigint): numbe
   return null
 }
 
-/** Canonical order of an output: by group key. Use when comparing runs. */
+/** Canonical order of an output: by group key. Use when comparing runs. Each key is made once (not per comparison). */
 export function sortOutput(output: MatchOutput): MatchOutput {
-  const byKey = <T extends Group>(list: T[]) => [...list].sort((a, b) => { const ka = groupKey(a); const kb = groupKey(b); return ka < kb ? -1 : ka > kb ? 1 : 0 })
-  const refSort = <T extends SettlementTxn | BankTxn>(list: T[], kind: 'settlementTxn' | 'bankTxn') => byRef(list.map((item) => ({ ref: kind === 'bankTxn' ? naturalKey({ kind, record: item as BankTxn }) : naturalKey({ kind, record: item as SettlementTxn }), item })))
-  return { matches: byKey(output.matches), exceptions: byKey(output.exceptions), pending: refSort(output.pending, 'settlementTxn'), skipped: refSort(output.skipped, 'bankTxn') }
+  const byKey = <T extends Group>(list: T[]) => byRef(list.map((item) => ({ ref: groupKey(item), item })))
+  return {
+    matches: byKey(output.matches), exceptions: byKey(output.exceptions),
+    pending: byRef(output.pending.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item }))),
+    skipped: byRef(output.skipped.map((item) => ({ ref: naturalKey({ kind: 'bankTxn', record: item }), item }))),
+  }
 }
 
 

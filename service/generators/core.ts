@@ -107,6 +107,15 @@ export interface RowContext {
   index: number
   store: string
   options: GenerateOptions
+  /** Per-file running figures (an account balance), shared by all rows of one file. */
+  state: Record<string, bigint>
+}
+
+/** Adds `amount` to the file's running `key` (starting at `start`) and returns the new figure. */
+export function running(context: RowContext, key: string, amount: bigint, start = 0n): bigint {
+  const next = (context.state[key] ?? start) + amount
+  context.state[key] = next
+  return next
 }
 
 export interface FormatSpec {
@@ -119,6 +128,12 @@ export interface FormatSpec {
   preamble?(count: number): string[]
   header: string[]
   row(context: RowContext): GeneratedRow
+  /**
+   * A row right after the header computed from all data rows (Amazon's
+   * settlement summary on row 2): its cells and the records it imports as.
+   * Such formats cannot be streamed.
+   */
+  headRow?(rows: ReadonlyArray<GeneratedRow>, store: string): GeneratedRow
   /** Lines after the data (summaries), from running totals. */
   trailer?(summary: Summary): string[][]
   /** Decorates cells as the real export does (backticks, trailing tabs, padding). */

@@ -1,6 +1,6 @@
 import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord, OrderLine, OrderStatus } from '../../shared/records.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money } from './core.ts'
+import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, running } from './core.ts'
 import { neg, orderRecord, settlement } from './formats.ts'
 
 /**
@@ -177,8 +177,7 @@ export const douyinAccount: FormatSpec = {
     const amount = type.out ? neg(magnitude) : magnitude
     const orderNo = payout ? '' : `69${rng.digits(17)}`
     const subNo = orderNo === '' ? '' : `${orderNo.slice(0, -1)}1`
-    // The balance column is the account's own running figure (not derivable from one file's rows).
-    const balance = rng.minor(100_000, 5_000_000)
+    const balance = minor(running(context, 'balance', amount, 3_000_000n))
     const id = `${2024030100000000n + BigInt(index)}${rng.digits(4)}`
     const note = type.kind === 'refund' ? '售后单号 ' + rng.digits(16) : ''
     const records: CanonicalRecord[] = [settlement(context, 'douyin', {

@@ -374,12 +374,23 @@ export const shopifyTransactions: FormatSpec = {
 
 const AMAZON_HEADER = ['settlement-id', 'settlement-start-date', 'settlement-end-date', 'deposit-date', 'total-amount', 'currency', 'transaction-type', 'order-id', 'merchant-order-id', 'adjustment-id', 'shipment-id', 'marketplace-name', 'shipment-fee-type', 'shipment-fee-amount', 'order-fee-type', 'order-fee-amount', 'fulfillment-id', 'posted-date', 'order-item-code', 'merchant-order-item-id', 'merchant-adjustment-item-id', 'sku', 'quantity-purchased', 'price-type', 'price-amount', 'item-related-fee-type', 'item-related-fee-amount', 'misc-fee-amount', 'other-fee-amount', 'other-fee-reason-description', 'direct-payment-type', 'direct-payment-amount', 'other-amount']
 
+/** Row 2 of an Amazon settlement: the settlement's total (= sum of all amounts), imported as the payout. */
+export function amazonSummaryRow(header: ReadonlyArray<string>, rows: ReadonlyArray<GeneratedRow>, store: string, fields: { id: string; currency: string; start: string; end: string; deposit: string; depositIso: string; amount?: (total: bigint) => string }): GeneratedRow {
+  const total = rows.flatMap((row) => row.records).reduce((sum, item) => (item.kind === 'settlementTxn' ? sum + item.record.amount : sum), 0n)
+  const values: Record<string, string> = { 'settlement-id': fields.id, 'settlement-start-date': fields.start, 'settlement-end-date': fields.end, 'deposit-date': fields.deposit, 'total-amount': fields.amount ? fields.amount(total) : money(total, fields.currency), currency: fields.currency }
+  return {
+    cells: header.map((name) => values[name] ?? ''),
+    records: [{ kind: 'settlementTxn', record: { channel: 'amazon', store, externalId: `${fields.id}:payout`, kind: 'payout', amount: minor(-total), currency: fields.currency, occurredAt: fields.depositIso, payoutRef: fields.id, description: 'settlement deposit', source: PENDING_SOURCE } }],
+  }
+}
+
 export const amazonSettlement: FormatSpec = {
   parser: 'amazon-settlement-flat',
   container: 'csv',
   encoding: 'utf8',
   delimiter: '\t',
   header: AMAZON_HEADER,
+  headRow: (rows, store) => amazonSummaryRow(AMAZON_HEADER, rows, store, { id: '24288684721', currency: 'CAD', start: '2024-03-01T00:00:00+00:00', end: '2024-03-31T00:00:00+00:00', deposit: '2024-04-02T00:00:00+00:00', depositIso: '2024-04-02T00:00:00+00:00' }),
   row(context) {
     const { rng, index } = context
     const [, iso] = clock(index * 30, '+00:00', 'iso')

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
-import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
-import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary, money } from './core.ts'
+import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary } from './core.ts'
 import * as formats from './formats.ts'
 import * as jd from './formats-jd.ts'
+import * as more from './formats-more.ts'
 import * as pddDouyin from './formats-pdd-douyin.ts'
 
 export type { GenerateOptions } from './core.ts'
@@ -37,6 +37,13 @@ export const GENERATED_FORMATS = {
   'pdd-orders': pddDouyin.pddOrders,
   'douyin-orders': pddDouyin.douyinOrders,
   'douyin-account': pddDouyin.douyinAccount,
+  'alipay-seller-fund': more.alipaySellerFund,
+  'alipay-personal-legacy': more.alipayPersonalLegacy,
+  'wechat-merchant-fund': more.wechatMerchantFund,
+  'taobao-classic': more.taobaoClassic,
+  'amazon-settlement-v2': more.amazonSettlementV2,
+  'amazon-settlement-v2-eu': more.amazonSettlementV2Eu,
+  'bank-csv': more.bankCsvEnglish,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS
@@ -66,9 +73,10 @@ function buildRows(spec: FormatSpec, options: GenerateOptions): { rows: Generate
   const rng = new Rng(options.seed ?? 1)
   const target = options.rows ?? 100
   const groups: GeneratedRow[][] = []
+  const state: Record<string, bigint> = {}
   let count = 0
   for (let index = 0; count < target; index += 1) {
-    const group = groupsOf(spec, { rng, index, store: options.store ?? '', options })
+    const group = groupsOf(spec, { rng, index, store: options.store ?? '', options, state })
     groups.push(group)
     count += group.length
   }
@@ -96,13 +104,6 @@ function encode(text: string, encoding: FormatSpec['encoding']): Uint8Array {
   const bytes = Buffer.from(text, 'utf8')
   return encoding === 'utf8-bom' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes
 }
-
-function amazonSummary(spec: FormatSpec, rows: GeneratedRow[]): string[] | null {
-  if (spec !== formats.amazonSettlement) return null
-  const total = rows.flatMap((row) => row.records).reduce((sum, item) => (item.kind === 'settlementTxn' ? sum + item.record.amount : sum), 0n)
-  return spec.header.map((name) => ({ 'settlement-id': '24288684721', 'settlement-start-date': '2024-03-01T00:00:00+00:00', 'settlement-end-date': '2024-03-31T00:00:00+00:00', 'deposit-date': '2024-04-02T00:00:00+00:00', 'total-amount': money(total, 'CAD'), currency: 'CAD' } as Record<string, string>)[name] ?? '')
-}
-
 
 /** Places records at their row, fills source and per-row placeholders. */
 function place(records: CanonicalRecord[], rowNumber: number, sheet: string | undefined): CanonicalRecord[] {
@@ -132,11 +133,10 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
   }
   for (const line of spec.preamble?.(rows.length) ?? []) push([line])
   push(spec.header)
-  const summaryRow = amazonSummary(spec, rows)
-  if (summaryRow) {
-    push(summaryRow)
-    const total = rows.flatMap((row) => row.records).reduce((sum, item) => (item.kind === 'settlementTxn' ? sum + item.record.amount : sum), 0n)
-    expected.push({ kind: 'settlementTxn', record: { channel: 'amazon', store, externalId: '24288684721:payout', kind: 'payout', amount: minor(-total), currency: 'CAD', occurredAt: '2024-04-02T00:00:00+00:00', payoutRef: '24288684721', description: 'settlement deposit', source: { fileHash: '', rowNumber: lineNumber } } })
+  const head = spec.headRow?.(rows, store)
+  if (head) {
+    push(head.cells)
+    expected.push(...place(head.records, lineNumber, undefined))
   }
   const summary = emptySummary()
   // Duplicated rows are in the file (and its trailer totals) but not in the expected records.
@@ -197,15 +197,16 @@ export async function generateFile(format: GeneratedFormat, options: GenerateOpt
  */
 export async function writeGeneratedFile(format: GeneratedFormat, path: string, options: GenerateOptions = {}): Promise<{ rows: number; bytes: number }> {
   const spec: FormatSpec = GENERATED_FORMATS[format]
-  if (spec === formats.amazonSettlement) throw new Error(`${format}: its summary row (row 2) needs the total of all rows; use generateFile`)
+  if (spec.headRow) throw new Error(`${format}: its summary row (row 2) needs the total of all rows; use generateFile`)
   const rng = new Rng(options.seed ?? 1)
   const target = options.rows ?? 100
   const store = options.store ?? ''
   /** Whole groups (multi-line orders) until at least `target` rows. */
   async function forEachRow(emit: (row: GeneratedRow) => Promise<void> | void): Promise<number> {
     let count = 0
+    const state: Record<string, bigint> = {}
     for (let index = 0; count < target; index += 1) {
-      for (const row of groupsOf(spec, { rng, index, store, options })) {
+      for (const row of groupsOf(spec, { rng, index, store, options, state })) {
         count += 1
         await emit(row)
       }

@@ -15,7 +15,8 @@ import { ledgerWithCompany } from '../support/db.ts'
  * fixes the generators turned up.
  */
 const dir = mkdtempSync(join(tmpdir(), 'cl-generators-'))
-const STREAMABLE = (Object.keys(GENERATED_FORMATS) as GeneratedFormat[]).filter((format) => format !== 'amazon-settlement-flat')
+// Amazon settlements put the total of all rows on row 2: generateFile only.
+const STREAMABLE = (Object.keys(GENERATED_FORMATS) as GeneratedFormat[]).filter((format) => !GENERATED_FORMATS[format].headRow)
 
 describe('writeGeneratedFile', () => {
   for (const format of STREAMABLE) {

@@ -2,7 +2,7 @@ import { formatAmount, type Minor, minor } from '../../../shared/money.ts'
 import { type SettlementKind, normalizeOrderRef } from '../../../shared/records.ts'
 import { absMinor, moneyOrZero, negate, readTimestamp, required } from '../clean.ts'
 import type { Check, FileParser, MappedRow, ParseContext } from '../types.ts'
-import { Tally, records, skip, txn } from './common.ts'
+import { Tally, joinParts, magnitudeOf, records, requiredMagnitude, rowCountedRun, skip, txn } from './common.ts'
 
 /**
  * Alipay: merchant 账务明细 (account log), merchant 业务明细 (trade bill),
@@ -53,12 +53,12 @@ export const alipayMerchantAccount: FileParser = {
     const stated: { income: ReturnType<typeof trailerTotal>; expense: ReturnType<typeof trailerTotal> } = { income: null, expense: null }
     return {
       row(row: MappedRow) {
-        const incomeMinor = absMinor(moneyOrZero('收入金额(+元)', row.get('收入金额(+元)'), CNY))
-        const expenseMinor = absMinor(moneyOrZero('支出金额(-元)', row.get('支出金额(-元)'), CNY))
+        const incomeMinor = magnitudeOf(row, '收入金额(+元)', CNY)
+        const expenseMinor = magnitudeOf(row, '支出金额(-元)', CNY)
         if (incomeMinor > 0n) income.add(incomeMinor)
         if (expenseMinor > 0n) expense.add(expenseMinor)
         const businessType = row.get('业务类型')
-        const description = [businessType, row.get('业务描述'), row.get('备注')].filter((part) => part !== '').join(' / ')
+        const description = joinParts(businessType, row.get('业务描述'), row.get('备注'))
         const balance = row.get('账户余额(元)')
         return records(txn(context, row, 'alipay', {
           externalId: row.get('账务流水号'),
@@ -110,7 +110,7 @@ export const alipayMerchantTrade: FileParser = {
         const occurredAt = readTimestamp('完成时间', row.get('完成时间') || row.get('创建时间'))
         const common = { currency: CNY, occurredAt, orderRef: normalizeOrderRef(row.get('商户订单号')), tradeNo, counterparty: row.get('对方账户') }
         const items = [txn(context, row, 'alipay', { ...common, externalId, kind: isRefund ? 'refund' : 'payment', amount, description: `${type} ${row.get('商品名称')}`.trim() })]
-        const fee = absMinor(moneyOrZero('服务费(元)', row.get('服务费(元)'), CNY))
+        const fee = magnitudeOf(row, '服务费(元)', CNY)
         if (fee > 0n) {
           // Fee is charged on a trade and given back on a refund (sign unverified on real files; see formats.md 1.2).
           items.push(txn(context, row, 'alipay', { ...common, externalId, kind: 'fee', amount: isRefund ? fee : negate(fee), description: `服务费 ${type}` }))
@@ -139,8 +139,8 @@ export const alipaySellerFund: FileParser = {
   start(context) {
     return {
       row(row) {
-        const incomeMinor = absMinor(moneyOrZero('收入(+元)', row.get('收入(+元)'), CNY))
-        const expenseMinor = absMinor(moneyOrZero('支出(-元)', row.get('支出(-元)'), CNY))
+        const incomeMinor = magnitudeOf(row, '收入(+元)', CNY)
+        const expenseMinor = magnitudeOf(row, '支出(-元)', CNY)
         const type = row.get('账务类型')
         const balance = row.get('账户余额(元)')
         const common = {
@@ -156,30 +156,15 @@ export const alipaySellerFund: FileParser = {
           kind: kindFromWords(type, row.get('业务描述')),
           amount: minor(incomeMinor - expenseMinor),
           balanceAfter: balance === '' ? undefined : moneyOrZero('账户余额(元)', balance, CNY),
-          description: [type, row.get('业务描述'), row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(type, row.get('业务描述'), row.get('备注')),
         })]
-        const fee = absMinor(moneyOrZero('服务费(元)', row.get('服务费(元)'), CNY))
+        const fee = magnitudeOf(row, '服务费(元)', CNY)
         if (fee > 0n) items.push(txn(context, row, 'alipay', { ...common, kind: 'fee', amount: negate(fee), description: `服务费 ${type}` }))
         return records(...items)
       },
       finish: () => [],
     }
   },
-}
-
-function preambleCount(lines: string[], pattern: RegExp): number | null {
-  for (const line of lines) {
-    const match = pattern.exec(line)
-    if (match) return Number(match[1])
-  }
-  return null
-}
-
-function countCheck(stated: number | null, rows: number): Check[] {
-  if (stated === null) return []
-  if (stated === rows) return [{ level: 'info', code: 'RECORD_COUNT_OK', message: `${rows} records, as the file states` }]
-  // The export itself warns that its summary may differ from the rows; a mismatch is worth a look, not a failure.
-  return [{ level: 'warning', code: 'RECORD_COUNT_DIFFERS', message: `the file states ${stated} records but has ${rows} data rows` }]
 }
 
 export const alipayPersonal: FileParser = {
@@ -191,35 +176,28 @@ export const alipayPersonal: FileParser = {
   required: ['交易时间', '交易分类', '收/支', '金额', '交易状态', '交易订单号'],
   optional: ['交易对方', '对方账号', '商品说明', '收/付款方式', '商家订单号', '备注'],
   start(context) {
-    const preamble: string[] = []
-    let rows = 0
-    return {
-      preamble: (line) => preamble.push(line),
-      row(row) {
-        rows += 1
-        const status = row.get('交易状态')
-        if (status === '交易关闭') return skip('交易关闭 (no money moved)')
-        const direction = row.get('收/支')
-        const amount = absMinor(moneyOrZero('金额', required('金额', row.get('金额')), CNY))
-        const category = row.get('交易分类')
-        const isRefund = category === '退款' || status.startsWith('退款')
-        const externalId = row.get('交易订单号')
-        const kind: SettlementKind = isRefund ? 'refund' : direction === '收入' || direction === '支出' ? 'payment' : 'adjustment'
-        const signed: Minor = direction === '支出' ? negate(amount) : amount
-        return records(txn(context, row, 'alipay', {
-          externalId,
-          kind,
-          amount: signed,
-          currency: CNY,
-          occurredAt: readTimestamp('交易时间', row.get('交易时间')),
-          orderRef: normalizeOrderRef(row.get('商家订单号')),
-          tradeNo: isRefund ? externalId.split('_')[0] : externalId,
-          counterparty: row.get('交易对方'),
-          description: [category, direction, row.get('商品说明'), status].filter((part) => part !== '').join(' / '),
-        }))
-      },
-      finish: () => countCheck(preambleCount(preamble, /共(\d+)笔记录/), rows),
-    }
+    return rowCountedRun(/共(\d+)笔记录/, 'preamble', (row) => {
+      const status = row.get('交易状态')
+      if (status === '交易关闭') return skip('交易关闭 (no money moved)')
+      const direction = row.get('收/支')
+      const amount = requiredMagnitude(row, '金额', CNY)
+      const category = row.get('交易分类')
+      const isRefund = category === '退款' || status.startsWith('退款')
+      const externalId = row.get('交易订单号')
+      const kind: SettlementKind = isRefund ? 'refund' : direction === '收入' || direction === '支出' ? 'payment' : 'adjustment'
+      const signed: Minor = direction === '支出' ? negate(amount) : amount
+      return records(txn(context, row, 'alipay', {
+        externalId,
+        kind,
+        amount: signed,
+        currency: CNY,
+        occurredAt: readTimestamp('交易时间', row.get('交易时间')),
+        orderRef: normalizeOrderRef(row.get('商家订单号')),
+        tradeNo: isRefund ? externalId.split('_')[0] : externalId,
+        counterparty: row.get('交易对方'),
+        description: joinParts(category, direction, row.get('商品说明'), status),
+      }))
+    })
   },
 }
 
@@ -232,34 +210,27 @@ export const alipayPersonalLegacy: FileParser = {
   required: ['交易号', '商家订单号', '交易创建时间', '金额(元)', '收/支', '交易状态', '资金状态'],
   optional: ['付款时间', '最近修改时间', '交易来源地', '类型', '交易对方', '商品名称', '服务费(元)', '成功退款(元)', '备注'],
   start(context) {
-    const trailer: string[] = []
-    let rows = 0
-    return {
-      trailer: (line) => trailer.push(line),
-      row(row) {
-        rows += 1
-        const fundStatus = row.get('资金状态')
-        if (fundStatus !== '已支出' && fundStatus !== '已收入') return skip(`资金状态 "${fundStatus}" (no money moved)`)
-        const amount = absMinor(moneyOrZero('金额(元)', required('金额(元)', row.get('金额(元)')), CNY))
-        const tradeId = row.get('交易号')
-        const title = row.get('商品名称')
-        const isRefund = fundStatus === '已收入' && (tradeId.includes('_') || title.startsWith('退款'))
-        const kind: SettlementKind = isRefund ? 'refund' : 'payment'
-        const common = {
-          externalId: tradeId,
-          currency: CNY,
-          occurredAt: readTimestamp('付款时间', row.get('付款时间') || row.get('交易创建时间')),
-          orderRef: normalizeOrderRef(row.get('商家订单号')),
-          tradeNo: tradeId.split('_')[0],
-          counterparty: row.get('交易对方'),
-        }
-        const items = [txn(context, row, 'alipay', { ...common, kind, amount: fundStatus === '已支出' ? negate(amount) : amount, description: [row.get('类型'), title, row.get('交易状态')].filter((part) => part !== '').join(' / ') })]
-        const fee = absMinor(moneyOrZero('服务费(元)', row.get('服务费(元)'), CNY))
-        if (fee > 0n) items.push(txn(context, row, 'alipay', { ...common, kind: 'fee', amount: negate(fee), description: '服务费' }))
-        return records(...items)
-      },
-      finish: () => countCheck(preambleCount(trailer, /共(\d+)笔记录/), rows),
-    }
+    return rowCountedRun(/共(\d+)笔记录/, 'trailer', (row) => {
+      const fundStatus = row.get('资金状态')
+      if (fundStatus !== '已支出' && fundStatus !== '已收入') return skip(`资金状态 "${fundStatus}" (no money moved)`)
+      const amount = requiredMagnitude(row, '金额(元)', CNY)
+      const tradeId = row.get('交易号')
+      const title = row.get('商品名称')
+      const isRefund = fundStatus === '已收入' && (tradeId.includes('_') || title.startsWith('退款'))
+      const kind: SettlementKind = isRefund ? 'refund' : 'payment'
+      const common = {
+        externalId: tradeId,
+        currency: CNY,
+        occurredAt: readTimestamp('付款时间', row.get('付款时间') || row.get('交易创建时间')),
+        orderRef: normalizeOrderRef(row.get('商家订单号')),
+        tradeNo: tradeId.split('_')[0],
+        counterparty: row.get('交易对方'),
+      }
+      const items = [txn(context, row, 'alipay', { ...common, kind, amount: fundStatus === '已支出' ? negate(amount) : amount, description: joinParts(row.get('类型'), title, row.get('交易状态')) })]
+      const fee = magnitudeOf(row, '服务费(元)', CNY)
+      if (fee > 0n) items.push(txn(context, row, 'alipay', { ...common, kind: 'fee', amount: negate(fee), description: '服务费' }))
+      return records(...items)
+    })
   },
 }
 

@@ -2,7 +2,7 @@ import { formatAmount, type Minor } from '../../../shared/money.ts'
 import type { CanonicalRecord, SettlementKind } from '../../../shared/records.ts'
 import { decimalToMinor, negate, readMoneyText, readTimestamp, required } from '../clean.ts'
 import type { Check, FileParser, MappedRow, ParseContext, RowOutcome } from '../types.ts'
-import { records, txn } from './common.ts'
+import { joinParts, records, txn } from './common.ts'
 
 /**
  * Amazon settlement reports, flat file (one column per amount type) and V2
@@ -83,7 +83,7 @@ function componentRecord(context: ParseContext, row: MappedRow, state: Settlemen
     externalId: `${state.settlementId || row.get('settlement-id')}:${row.rowNumber}:${component}`,
     kind: componentKind(transactionType, component, label), amount, currency: state.currency,
     occurredAt: readTimestamp('posted-date', posted, '+00:00'), orderRef: row.get('order-id'), tradeNo: row.get('shipment-id') || row.get('adjustment-id'),
-    payoutRef: state.settlementId || row.get('settlement-id'), description: [transactionType, label || component, row.get('sku')].filter((part) => part !== '').join(' / '),
+    payoutRef: state.settlementId || row.get('settlement-id'), description: joinParts(transactionType, label || component, row.get('sku')),
   })
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import { minor, type Minor } from '../../../shared/money.ts'
 import type { BankTxn } from '../../../shared/records.ts'
-import { absMinor, freeText, moneyOrNull, moneyOrZero, optionalText, readTimestamp } from '../clean.ts'
+import { freeText, moneyOrNull, moneyOrZero, optionalText, readTimestamp } from '../clean.ts'
 import type { FileParser, MappedRow, ParseContext, RowOutcome } from '../types.ts'
-import { sourceOf } from './common.ts'
+import { joinParts, magnitudeOf, sourceOf } from './common.ts'
 
 /**
  * Bank statements: the common Chinese layout (借方发生额/贷方发生额 from the
@@ -42,14 +42,14 @@ export const bankChinese: FileParser = {
     return {
       row(row) {
         const currency = context.currency ?? (/^[A-Z]{3}$/.test(row.get('币种')) ? row.get('币种') : 'CNY')
-        const debit = absMinor(moneyOrZero('借方发生额', row.get('借方发生额'), currency))
-        const credit = absMinor(moneyOrZero('贷方发生额', row.get('贷方发生额'), currency))
+        const debit = magnitudeOf(row, '借方发生额', currency)
+        const credit = magnitudeOf(row, '贷方发生额', currency)
         const time = row.get('交易时间')
         const date = row.get('交易日期')
         return bankRecord(context, row, {
           id: row.get('流水号') || row.get('交易流水号'), date: time.length > 8 && /\d{4}/.test(time) ? time : `${date} ${time}`.trim(),
           amount: minor(credit - debit), currency, balance: moneyOrNull('余额', row.get('余额') || row.get('账户余额'), currency),
-          counterparty: row.get('对方户名'), counterpartyAccount: row.get('对方账号'), memo: [row.get('摘要'), row.get('用途')].filter((part) => part !== '').join(' / '),
+          counterparty: row.get('对方户名'), counterpartyAccount: row.get('对方账号'), memo: joinParts(row.get('摘要'), row.get('用途')),
           account: row.get('账号'), reference: row.get('用途'),
         })
       },

@@ -1,7 +1,7 @@
 import { type Minor, minor } from '../../../shared/money.ts'
 import type { CanonicalRecord, Channel, Order, OrderLine, OrderStatus, SettlementKind, SettlementTxn, Source } from '../../../shared/records.ts'
-import { freeText, optionalText, required } from '../clean.ts'
-import type { MappedRow, ParseContext, RowOutcome } from '../types.ts'
+import { absMinor, freeText, moneyOrZero, optionalText, required } from '../clean.ts'
+import type { Check, MappedRow, ParseContext, ParserRun, RowOutcome } from '../types.ts'
 
 export function sourceOf(context: ParseContext, row: MappedRow): Source {
   return row.sheet === undefined ? { fileHash: context.fileHash, rowNumber: row.rowNumber } : { fileHash: context.fileHash, sheet: row.sheet, rowNumber: row.rowNumber }
@@ -13,6 +13,51 @@ export function records(...items: CanonicalRecord[]): RowOutcome {
 
 export function skip(reason: string): RowOutcome {
   return { type: 'skip', reason }
+}
+
+/** A money column as a magnitude (its sign is in another column: 收/支, 收支类型, 动账方向); blank = 0. */
+export function magnitudeOf(row: MappedRow, column: string, currency: string): Minor {
+  return absMinor(moneyOrZero(column, row.get(column), currency))
+}
+
+/** As magnitudeOf, but a blank cell rejects the row. */
+export function requiredMagnitude(row: MappedRow, column: string, currency: string): Minor {
+  return absMinor(moneyOrZero(column, required(column, row.get(column)), currency))
+}
+
+/** The non-blank parts joined with ` / ` (record descriptions, bank memos). */
+export function joinParts(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join(' / ')
+}
+
+/**
+ * A parser run for bills that state their row count (`共66笔记录`, `共：26笔记录`)
+ * in the preamble or the trailer (the personal Alipay, WeChat and JD bills):
+ * counts every data row (skipped and rejected ones too) before handing it to
+ * `row`, and finishes with whether the count agrees. A mismatch is a warning:
+ * the exports themselves warn that their summary may differ from the rows.
+ */
+export function rowCountedRun(pattern: RegExp, statedIn: 'preamble' | 'trailer', row: (row: MappedRow) => RowOutcome): ParserRun {
+  const lines: string[] = []
+  let rows = 0
+  const collect = (line: string): void => {
+    lines.push(line)
+  }
+  return {
+    ...(statedIn === 'preamble' ? { preamble: collect } : { trailer: collect }),
+    row(mapped) {
+      rows += 1
+      return row(mapped)
+    },
+    finish(): Check[] {
+      const stated = lines.map((line) => pattern.exec(line)).find((match) => match !== null)
+      if (!stated) return []
+      const count = Number(stated[1])
+      return [count === rows
+        ? { level: 'info', code: 'RECORD_COUNT_OK', message: `${rows} records, as the file states` }
+        : { level: 'warning', code: 'RECORD_COUNT_DIFFERS', message: `the file states ${count} records but has ${rows} data rows` }]
+    },
+  }
 }
 
 /** Builds a settlement txn with the common fields filled from context and row. */

@@ -1,8 +1,8 @@
 import { minor } from '../../../shared/money.ts'
 import type { Order, OrderLine, SettlementKind } from '../../../shared/records.ts'
 import { absMinor, decimalToMinor, freeText, moneyOrZero, negate, quantity, readMoneyText, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
-import type { Check, FileParser } from '../types.ts'
-import { OrderAssembler, chineseOrderStatus, orderItems, records, sourceOf, txn } from './common.ts'
+import type { FileParser } from '../types.ts'
+import { OrderAssembler, chineseOrderStatus, joinParts, orderItems, records, requiredMagnitude, rowCountedRun, sourceOf, txn } from './common.ts'
 
 /** JD: merchant settlement/钱包 bill, order export, personal 交易流水 (inline partial refunds). */
 
@@ -32,7 +32,7 @@ export const jdSettlement: FileParser = {
       row(row) {
         const currencyText = row.get('币种')
         const currency = context.currency ?? (currencyText === '' || /人民币|cny/i.test(currencyText) ? CNY : currencyText.toUpperCase())
-        const magnitude = absMinor(moneyOrZero('金额', required('金额', row.get('金额')), currency))
+        const magnitude = requiredMagnitude(row, '金额', currency)
         const direction = row.get('收支方向') || row.get('商家应收/应付')
         const signedRaw = moneyOrZero('金额', row.get('金额'), currency)
         const amount = direction === '' ? signedRaw : /收入|应收/.test(direction) ? magnitude : negate(magnitude)
@@ -46,7 +46,7 @@ export const jdSettlement: FileParser = {
           occurredAt: readTimestamp('费用发生时间', row.get('费用发生时间') || row.get('费用结算时间') || row.get('费用计费时间') || row.get('对账日期') || row.get('账单日期')),
           orderRef: row.get('订单编号'),
           tradeNo: row.get('商户订单号'),
-          description: [row.get('单据类型'), item, row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(row.get('单据类型'), item, row.get('备注')),
         }))
       },
       finish: () => [],
@@ -107,41 +107,27 @@ export const jdPersonal: FileParser = {
   required: ['交易时间', '商户名称', '交易说明', '金额', '收/付款方式', '交易状态', '收/支', '交易订单号'],
   optional: ['交易分类', '商家订单号', '备注'],
   start(context) {
-    const preamble: string[] = []
-    let rows = 0
-    return {
-      preamble: (line) => preamble.push(line),
-      row(row) {
-        rows += 1
-        const text = readMoneyText('金额', required('金额', row.get('金额')))
-        if (!text) return { type: 'reject', column: '金额', reason: 'amount is missing' }
-        const net = absMinor(decimalToMinor('金额', text.value, CNY))
-        // 支出 rows show the net after a partial refund, with the refund inline; the refund also
-        // comes as its own 不计收支 row, so the payment is booked gross (net + refunded).
-        const refunded = text.refunded === undefined ? minor(0n) : absMinor(decimalToMinor('金额', text.refunded, CNY))
-        const direction = row.get('收/支')
-        const explanation = row.get('交易说明')
-        const status = row.get('交易状态')
-        const isRefund = status.startsWith('退款') || explanation.startsWith('退款-')
-        const kind: SettlementKind = isRefund ? 'refund' : direction === '不计收支' ? 'adjustment' : 'payment'
-        const amount = direction === '支出' ? negate(minor(net + refunded)) : net
-        const externalId = required('交易订单号', row.get('交易订单号'))
-        return records(txn(context, row, 'jd', {
-          externalId, kind, amount, currency: CNY,
-          occurredAt: readTimestamp('交易时间', row.get('交易时间')),
-          orderRef: row.get('商家订单号'), tradeNo: externalId, counterparty: row.get('商户名称'),
-          description: [row.get('交易分类'), direction, explanation, status].filter((part) => part !== '').join(' / '),
-        }))
-      },
-      finish(): Check[] {
-        const stated = preamble.map((line) => /共[:：](\d+)笔记录/.exec(line)).find((match) => match !== null)
-        if (!stated) return []
-        const count = Number(stated[1])
-        return [count === rows
-          ? { level: 'info', code: 'RECORD_COUNT_OK', message: `${rows} records, as the file states` }
-          : { level: 'warning', code: 'RECORD_COUNT_DIFFERS', message: `the file states ${count} records but has ${rows} data rows` }]
-      },
-    }
+    return rowCountedRun(/共[:：](\d+)笔记录/, 'preamble', (row) => {
+      const text = readMoneyText('金额', required('金额', row.get('金额')))
+      if (!text) return { type: 'reject', column: '金额', reason: 'amount is missing' }
+      const net = absMinor(decimalToMinor('金额', text.value, CNY))
+      // 支出 rows show the net after a partial refund, with the refund inline; the refund also
+      // comes as its own 不计收支 row, so the payment is booked gross (net + refunded).
+      const refunded = text.refunded === undefined ? minor(0n) : absMinor(decimalToMinor('金额', text.refunded, CNY))
+      const direction = row.get('收/支')
+      const explanation = row.get('交易说明')
+      const status = row.get('交易状态')
+      const isRefund = status.startsWith('退款') || explanation.startsWith('退款-')
+      const kind: SettlementKind = isRefund ? 'refund' : direction === '不计收支' ? 'adjustment' : 'payment'
+      const amount = direction === '支出' ? negate(minor(net + refunded)) : net
+      const externalId = required('交易订单号', row.get('交易订单号'))
+      return records(txn(context, row, 'jd', {
+        externalId, kind, amount, currency: CNY,
+        occurredAt: readTimestamp('交易时间', row.get('交易时间')),
+        orderRef: row.get('商家订单号'), tradeNo: externalId, counterparty: row.get('商户名称'),
+        description: joinParts(row.get('交易分类'), direction, explanation, status),
+      }))
+    })
   },
 }
 

@@ -2,7 +2,7 @@ import { minor } from '../../../shared/money.ts'
 import type { Order, OrderLine, SettlementKind } from '../../../shared/records.ts'
 import { absMinor, freeText, moneyOrNull, moneyOrZero, negate, quantity, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
 import type { FileParser } from '../types.ts'
-import { OrderAssembler, chineseOrderStatus, orderItems, records, sourceOf, txn } from './common.ts'
+import { OrderAssembler, chineseOrderStatus, joinParts, magnitudeOf, orderItems, records, requiredMagnitude, sourceOf, txn } from './common.ts'
 
 /** Pinduoduo (店铺账务明细, orders) and Douyin 抖店 (orders, 动账明细, 账户流水). */
 
@@ -29,8 +29,8 @@ export const pddAccount: FileParser = {
   start(context) {
     return {
       row(row) {
-        const income = absMinor(moneyOrZero('收入金额(+元)', row.get('收入金额(+元)'), CNY))
-        const expense = absMinor(moneyOrZero('支出金额(-元)', row.get('支出金额(-元)'), CNY))
+        const income = magnitudeOf(row, '收入金额(+元)', CNY)
+        const expense = magnitudeOf(row, '支出金额(-元)', CNY)
         const amount = minor(income - expense)
         const type = row.get('账务类型')
         const occurredAt = readTimestamp('发生时间', row.get('发生时间'))
@@ -39,7 +39,7 @@ export const pddAccount: FileParser = {
         return records(txn(context, row, 'pdd', {
           externalId: `${orderNo}|${occurredAt}|${type}|${amount}`,
           kind: kindOf(`${type}|${row.get('业务描述')}`), amount, currency: CNY, occurredAt, orderRef: orderNo,
-          description: [type, row.get('业务描述'), row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(type, row.get('业务描述'), row.get('备注')),
         }))
       },
       finish: () => [],
@@ -143,7 +143,7 @@ export const douyinFund: FileParser = {
   start(context) {
     return {
       row(row) {
-        const magnitude = absMinor(moneyOrZero('动账金额', required('动账金额', row.get('动账金额')), CNY))
+        const magnitude = requiredMagnitude(row, '动账金额', CNY)
         const scene = row.get('动账场景')
         // The amount is net: platform fees and commissions are columns on the same row (see formats.md §6).
         return records(txn(context, row, 'douyin', {
@@ -154,7 +154,7 @@ export const douyinFund: FileParser = {
           occurredAt: readTimestamp('动账时间', row.get('动账时间')),
           orderRef: row.get('订单号'),
           tradeNo: row.get('子订单号'),
-          description: [scene, row.get('计费类型'), row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(scene, row.get('计费类型'), row.get('备注')),
         }))
       },
       finish: () => [],
@@ -185,7 +185,7 @@ export const douyinAccount: FileParser = {
           orderRef: row.get('关联订单号'),
           tradeNo: row.get('关联子订单号'),
           balanceAfter: balance ?? undefined,
-          description: [row.get('动账场景'), row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(row.get('动账场景'), row.get('备注')),
         }))
       },
       finish: () => [],

@@ -2,7 +2,7 @@ import { formatAmount, minor } from '../../../shared/money.ts'
 import type { Order, OrderLine, OrderStatus, SettlementKind } from '../../../shared/records.ts'
 import { freeText, moneyOrZero, negate, optionalText, quantity, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
 import type { Check, FileParser } from '../types.ts'
-import { OrderAssembler, orderItems, records, sourceOf, txn } from './common.ts'
+import { OrderAssembler, joinParts, orderItems, records, sourceOf, txn } from './common.ts'
 
 /** Shopify: Orders export (one row per line item), Payments transactions export, payouts summary. */
 
@@ -104,7 +104,7 @@ export const shopifyTransactions: FileParser = {
         // No transaction id in this export: order + time + type + amount identify a row.
         const externalId = `${order}|${occurredAt}|${type}|${formatAmount(amount, currency)}`
         const common = { externalId, currency, occurredAt, orderRef: order, tradeNo: row.get('checkout'), payoutRef: row.get('payoutid') || row.get('payoutdate') }
-        const items = [txn(context, row, 'shopify', { ...common, kind: transactionKind(type), amount, description: [type, row.get('cardsource'), row.get('paymentmethodname')].filter((part) => part !== '').join(' / ') })]
+        const items = [txn(context, row, 'shopify', { ...common, kind: transactionKind(type), amount, description: joinParts(type, row.get('cardsource'), row.get('paymentmethodname')) })]
         if (fee !== 0n) items.push(txn(context, row, 'shopify', { ...common, kind: 'fee', amount: negate(fee), description: `fee ${type}` }))
         return records(...items)
       },

@@ -2,7 +2,7 @@ import { Decimal, formatAmount, minor } from '../../../shared/money.ts'
 import type { SettlementKind } from '../../../shared/records.ts'
 import { absMinor, cleanCell, moneyOrNull, moneyOrZero, negate, readMoneyText, readTimestamp, required } from '../clean.ts'
 import type { Check, FileParser } from '../types.ts'
-import { Tally, records, skip, txn } from './common.ts'
+import { Tally, joinParts, records, requiredMagnitude, rowCountedRun, skip, txn } from './common.ts'
 
 /** WeChat Pay: merchant 交易账单 and 资金账单 (backticked cells), personal 账单明细 CSV/XLSX. */
 
@@ -101,7 +101,7 @@ export const wechatMerchantFund: FileParser = {
       },
       row(row) {
         const direction = required('收支类型', row.get('收支类型'))
-        const magnitude = absMinor(moneyOrZero('收支金额(元)', required('收支金额(元)', row.get('收支金额(元)')), currency))
+        const magnitude = requiredMagnitude(row, '收支金额(元)', currency)
         const isIncome = direction === '收入'
         ;(isIncome ? income : expense).add(magnitude)
         const balance = moneyOrNull('账户结余(元)', row.get('账户结余(元)'), currency)
@@ -114,7 +114,7 @@ export const wechatMerchantFund: FileParser = {
           tradeNo: row.get('微信支付业务单号'),
           orderRef: row.get('业务凭证号'),
           balanceAfter: balance ?? undefined,
-          description: [row.get('业务名称'), row.get('业务类型'), row.get('备注')].filter((part) => part !== '').join(' / '),
+          description: joinParts(row.get('业务名称'), row.get('业务类型'), row.get('备注')),
         }))
       },
       finish() {
@@ -139,40 +139,26 @@ export const wechatPersonal: FileParser = {
   required: ['交易时间', '交易类型', '交易对方', '收/支', '金额(元)', '当前状态', '交易单号'],
   optional: ['商品', '支付方式', '商户单号', '备注'],
   start(context) {
-    const preamble: string[] = []
-    let rows = 0
-    return {
-      preamble: (line) => preamble.push(line),
-      row(row) {
-        rows += 1
-        const direction = row.get('收/支')
-        const type = row.get('交易类型')
-        const amount = absMinor(moneyOrZero('金额(元)', required('金额(元)', row.get('金额(元)')), 'CNY'))
-        const note = row.get('备注')
-        const feeMatch = /服务费[¥￥]?([\d.]+)/.exec(note)
-        const fee = feeMatch ? moneyOrZero('备注', feeMatch[1] ?? '0', 'CNY') : minor(0n)
-        let kind: SettlementKind = 'payment'
-        let signed = amount
-        if (direction === '支出') signed = negate(amount)
-        else if (direction === '收入') kind = /退款/.test(type) ? 'refund' : 'payment'
-        else if (/提现/.test(type)) {
-          kind = 'payout'
-          signed = negate(minor(amount - fee))
-        } else kind = 'adjustment'
-        const common = { externalId: row.get('交易单号'), currency: 'CNY', occurredAt: readTimestamp('交易时间', row.get('交易时间')), orderRef: row.get('商户单号'), tradeNo: row.get('交易单号'), counterparty: row.get('交易对方') }
-        const items = [txn(context, row, 'wechat', { ...common, kind, amount: signed, description: [type, direction || '中性交易', row.get('商品'), row.get('当前状态')].filter((part) => part !== '').join(' / ') })]
-        if (fee > 0n && kind === 'payout') items.push(txn(context, row, 'wechat', { ...common, kind: 'fee', amount: negate(fee), description: `服务费 ${type}` }))
-        return records(...items)
-      },
-      finish() {
-        const stated = preamble.map((line) => /共(\d+)笔记录/.exec(line)).find((match) => match !== null)
-        if (!stated) return []
-        const count = Number(stated[1])
-        return [count === rows
-          ? { level: 'info', code: 'RECORD_COUNT_OK', message: `${rows} records, as the file states` }
-          : { level: 'warning', code: 'RECORD_COUNT_DIFFERS', message: `the file states ${count} records but has ${rows} data rows` }]
-      },
-    }
+    return rowCountedRun(/共(\d+)笔记录/, 'preamble', (row) => {
+      const direction = row.get('收/支')
+      const type = row.get('交易类型')
+      const amount = requiredMagnitude(row, '金额(元)', 'CNY')
+      const note = row.get('备注')
+      const feeMatch = /服务费[¥￥]?([\d.]+)/.exec(note)
+      const fee = feeMatch ? moneyOrZero('备注', feeMatch[1] ?? '0', 'CNY') : minor(0n)
+      let kind: SettlementKind = 'payment'
+      let signed = amount
+      if (direction === '支出') signed = negate(amount)
+      else if (direction === '收入') kind = /退款/.test(type) ? 'refund' : 'payment'
+      else if (/提现/.test(type)) {
+        kind = 'payout'
+        signed = negate(minor(amount - fee))
+      } else kind = 'adjustment'
+      const common = { externalId: row.get('交易单号'), currency: 'CNY', occurredAt: readTimestamp('交易时间', row.get('交易时间')), orderRef: row.get('商户单号'), tradeNo: row.get('交易单号'), counterparty: row.get('交易对方') }
+      const items = [txn(context, row, 'wechat', { ...common, kind, amount: signed, description: joinParts(type, direction || '中性交易', row.get('商品'), row.get('当前状态')) })]
+      if (fee > 0n && kind === 'payout') items.push(txn(context, row, 'wechat', { ...common, kind: 'fee', amount: negate(fee), description: `服务费 ${type}` }))
+      return records(...items)
+    })
   },
 }
 

@@ -88,8 +88,7 @@ function readWorkbook(bytes: Uint8Array): Workbook {
     const attrs = attributes(match[0])
     return { name: attrs.get('name') ?? 'Sheet', path: targets.get(attrs.get('r:id') ?? '') ?? '' }
   }).filter((sheet) => sheet.path !== '')
-  const sharedStrings = [...readText(bytes, entries, 'xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
-    [...(match[1] ?? '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((text) => unescapeXml(text[1] ?? '')).join(''))
+  const sharedStrings = readSharedStrings(bytes, entries.get('xl/sharedStrings.xml'))
   const styles = readText(bytes, entries, 'xl/styles.xml')
   const customDates = new Set([...styles.matchAll(/<numFmt\b[^>]*>/g)].map((match) => attributes(match[0])).filter((attrs) => isDateFormat(attrs.get('formatCode') ?? '')).map((attrs) => Number(attrs.get('numFmtId'))))
   const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? ''
@@ -99,6 +98,66 @@ function readWorkbook(bytes: Uint8Array): Workbook {
     if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(index)
   })
   return { entries, sheets, sharedStrings, dateStyles }
+}
+
+/**
+ * The shared-string table, inflated in slices and tokenized as it arrives:
+ * memory holds the strings themselves (cells refer to them by index, so they
+ * must stay), never the whole XML nor a second copy of it. Text of a string's
+ * runs is joined; phonetic guides (<rPh>) are left out, as Excel shows them.
+ */
+export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry | undefined, compressedSlice = 256 * 1024): string[] {
+  const strings: string[] = []
+  if (!entry) return strings
+  const decoder = new TextDecoder('utf-8')
+  let buffer = ''
+  let current: string[] | null = null
+  let inText = false
+  let phonetic = 0
+  let text = ''
+  const consume = (chunk: string) => {
+    buffer += chunk
+    let position = 0
+    for (;;) {
+      const open = buffer.indexOf('<', position)
+      if (open === -1) break
+      if (inText && open > position) text += buffer.slice(position, open)
+      const close = buffer.indexOf('>', open)
+      if (close === -1) {
+        buffer = buffer.slice(open)
+        return
+      }
+      const body = buffer.slice(open + 1, close)
+      position = close + 1
+      const closing = body.startsWith('/')
+      const name = (closing ? body.slice(1) : body).split(/[\s/]/, 1)[0] ?? ''
+      if (name === 'si') {
+        if (closing || body.endsWith('/')) {
+          strings.push(current === null ? '' : current.join(''))
+          current = null
+        } else {
+          current = []
+        }
+      } else if (name === 'rPh') {
+        if (closing) phonetic -= 1
+        else if (!body.endsWith('/')) phonetic += 1
+      } else if (name === 't') {
+        if (closing) {
+          if (inText && phonetic === 0) current?.push(unescapeXml(text))
+          inText = false
+          text = ''
+        } else if (!body.endsWith('/')) {
+          inText = true
+          text = ''
+        }
+      }
+    }
+    if (inText) text += buffer.slice(position)
+    buffer = ''
+  }
+  for (const chunk of streamEntry(bytes, entry, compressedSlice)) consume(decoder.decode(chunk, { stream: true }))
+  consume(decoder.decode())
+  return strings
 }
 
 function two(value: number): string {

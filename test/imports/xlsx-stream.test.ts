@@ -1,16 +1,17 @@
 import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { LedgerError } from '../../shared/errors.ts'
-import { readXlsxRows } from '../../service/imports/xlsx.ts'
+import { readSharedStrings, readXlsxRows } from '../../service/imports/xlsx.ts'
 import { readEntry, streamEntry, zipEntries } from '../../service/imports/zip.ts'
 
 const text = (value: string) => new TextEncoder().encode(value)
 
-function workbook(sheetXml: string): Uint8Array {
+function workbook(sheetXml: string, sharedStringsXml?: string): Uint8Array {
   return zipSync({
     'xl/workbook.xml': text('<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'),
     'xl/_rels/workbook.xml.rels': text('<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'),
     'xl/worksheets/sheet1.xml': text(sheetXml),
+    ...(sharedStringsXml === undefined ? {} : { 'xl/sharedStrings.xml': text(sharedStringsXml) }),
   }, { level: 6 })
 }
 
@@ -33,6 +34,27 @@ async function rowsOf(bytes: Uint8Array): Promise<string[][]> {
 }
 
 describe('streaming XLSX reading', () => {
+  it('reads the shared-string table in slices: rich-text runs joined, phonetic guides left out, entities, empty strings, text across slices', async () => {
+    const count = 60_000
+    const items = Array.from({ length: count }, (_, index) => `<si><t xml:space="preserve">买家昵称&amp;${index} </t></si>`)
+    items[1] = '<si><r><rPr><b/></rPr><t>粗体</t></r><r><t>与常规</t></r></si>'
+    items[2] = '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></si>'
+    items[3] = '<si><t/></si>'
+    items[4] = '<si/>'
+    const sst = `<?xml version="1.0" encoding="UTF-8"?><sst count="${count}" uniqueCount="${count}">${items.join('')}</sst>`
+    expect(sst.length).toBeGreaterThan(1_000_000) // several 256 KB compressed slices once inflated
+    const indexes = [0, 1, 2, 3, 4, 5, count - 1]
+    const sheet = `<worksheet><sheetData>${indexes.map((index, row) => `<row r="${row + 1}"><c r="A${row + 1}" t="s"><v>${index}</v></c></row>`).join('')}</sheetData></worksheet>`
+    const rows = await rowsOf(workbook(sheet, sst))
+    expect(rows.map((cells) => cells[0])).toEqual(['买家昵称&0 ', '粗体与常规', '東京', '', '', '买家昵称&5 ', `买家昵称&${count - 1} `])
+    // tiny slices: tags, entities and multi-byte characters cut at every possible place
+    const bytes = workbook(sheet, sst)
+    const whole = readSharedStrings(bytes, zipEntries(bytes).get('xl/sharedStrings.xml'))
+    const sliced = readSharedStrings(bytes, zipEntries(bytes).get('xl/sharedStrings.xml'), 97)
+    expect(sliced).toHaveLength(count)
+    expect(sliced).toEqual(whole)
+  })
+
   it('inflates a sheet in slices whose concatenation is the whole part', () => {
     const xml = `<worksheet><sheetData>${Array.from({ length: 5000 }, (_, index) => `<row r="${index + 1}"><c r="A${index + 1}" t="inlineStr"><is><t>行${index}</t></is></c></row>`).join('')}</sheetData></worksheet>`
     const bytes = workbook(xml)

@@ -77,11 +77,14 @@ export function registerMatchCommands(program: Command, runtime: CliRuntime): vo
       runtime.print({ exceptions: list }, () => formatTable(['id', 'type', 'status', 'store', 'date', 'age', 'amount', 'difference', 'why'],
         list.map((e) => [String(e.id), e.type, e.status, e.store, e.date, String(e.ageDays), e.amount, e.difference, e.decisionReason ?? e.why]), ['right', 'left', 'left', 'left', 'left', 'right', 'right', 'right']))
     })
-  exceptions.command('show <id>').action(async (id: string) => {
+  exceptions.command('show <id>').description('one exception: its records, history and candidates for `match manual`').action(async (id: string) => {
     const { context, company } = await runtime.open('exceptions.read')
     const found = await getException(context, company.id, positiveId(id))
     runtime.print({ exception: found }, () => [`#${found.id} ${found.type} ${found.status} ${found.amount} (difference ${found.difference}) ${found.why}`,
-      ...found.items.map((item) => `  ${item.kind} ${item.ref} ${item.role} ${item.amount}`), ...found.events.map((event) => `  ${event.at} ${event.action} ${event.from ?? '-'} -> ${event.to} ${event.reason}`)].join('\n'))
+      ...found.items.map((item) => `  ${item.kind} ${item.ref} ${item.role} ${item.amount}`), ...found.events.map((event) => `  ${event.at} ${event.action} ${event.from ?? '-'} -> ${event.to} ${event.reason}`),
+      ...(found.candidates.length === 0 ? [] : [`candidates for \`match manual\` (best first):`, formatTable(['#', 'record', 'order', 'date', 'amount', 'fits', 'off'],
+        found.candidates.map((candidate, index) => [String(index + 1), candidate.ref, candidate.orderNo ?? candidate.orderRef ?? '-', candidate.date, candidate.amount, candidate.fits.join('+'), candidate.off]), ['right', 'left', 'left', 'left', 'right', 'left', 'right'])]),
+    ].join('\n'))
   })
   for (const decision of ['resolve', 'ignore', 'approve'] as const satisfies ReadonlyArray<ExceptionDecision>) {
     exceptions.command(`${decision} <id>`).requiredOption('--reason <text>', 'why (audited)').action(async (id: string, flags: { reason: string }) => {

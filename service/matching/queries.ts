@@ -1,7 +1,8 @@
 import type { Row } from '@libsql/client'
 import { LedgerError } from '../../shared/errors.ts'
-import { type SummaryEntry, type SummaryRow, ageInDays, summarize } from '../../shared/matching/index.ts'
-import { type Minor, formatAmount } from '../../shared/money.ts'
+import { type CandidateFit, type SummaryEntry, type SummaryRow, ageInDays, keyProbe, parseMatchingSettings, rankCandidates, summarize } from '../../shared/matching/index.ts'
+import { type Minor, formatAmount, isCurrency, parseAmount } from '../../shared/money.ts'
+import { getCompany } from '../ledger/company.ts'
 import { type LedgerContext, isoNow } from '../ledger/context.ts'
 
 /** Read side of matching: counts, lists, one exception with its history, and the reconciliation summary. */
@@ -108,16 +109,119 @@ export async function listExceptions(context: LedgerContext, companyId: number, 
   return result.rows.map((row) => toView(row, today))
 }
 
-export async function getException(context: LedgerContext, companyId: number, id: number): Promise<ExceptionView & { items: Array<{ kind: string; ref: string; role: string; amount: string }>; events: Array<{ at: string; actorId: number | null; action: string; from: string | null; to: string; reason: string }> }> {
+export interface ExceptionItemView { kind: string; ref: string; role: string; amount: string }
+
+/** A record offered for a manual match of an exception (see exceptionCandidates). */
+export interface CandidateView {
+  /** `settlementTxn` for an order's exception, `order` for money without an order. */
+  kind: 'order' | 'settlementTxn'
+  /** Natural key: what `match manual` takes for a txn (`alipay|2088…|payment`). */
+  ref: string
+  /** The txn kind (payment, refund, fee …) or `order`. */
+  role: string
+  /** An order's number: what `match manual <order>` takes. Null for a txn. */
+  orderNo: string | null
+  /** The order reference a txn carries (as imported), null when none. Null for an order. */
+  orderRef: string | null
+  channel: string
+  store: string
+  date: string
+  /** A txn's amount, or the money an order expects (gross - refunded; 0 when cancelled or closed). */
+  amount: string
+  /** What fits: `key` (related order numbers), `amount` (the missing money within the company tolerance). */
+  fits: CandidateFit[]
+  /** How far the amount is from the missing money. */
+  off: string
+  /** Days from the exception's date to the candidate's. */
+  days: number
+}
+
+export async function getException(context: LedgerContext, companyId: number, id: number): Promise<ExceptionView & { items: ExceptionItemView[]; events: Array<{ at: string; actorId: number | null; action: string; from: string | null; to: string; reason: string }>; candidates: CandidateView[] }> {
   const row = (await context.db.client.execute({ sql: 'SELECT * FROM exceptions WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no exception #${id}`)
   const items = await context.db.client.execute({ sql: 'SELECT item_kind, item_ref, role, amount_minor, currency FROM exception_items WHERE exception_id = ? ORDER BY item_ref', args: [id] })
   const events = await context.db.client.execute({ sql: 'SELECT at, actor_id, action, from_status, to_status, reason FROM exception_events WHERE exception_id = ? ORDER BY id', args: [id] })
+  const view = toView(row, isoNow(context).slice(0, 10))
+  const itemViews = items.rows.map((item) => ({ kind: String(item.item_kind), ref: String(item.item_ref), role: String(item.role), amount: formatAmount(BigInt(item.amount_minor as number), String(item.currency)) }))
   return {
-    ...toView(row, isoNow(context).slice(0, 10)),
-    items: items.rows.map((item) => ({ kind: String(item.item_kind), ref: String(item.item_ref), role: String(item.role), amount: formatAmount(BigInt(item.amount_minor as number), String(item.currency)) })),
+    ...view,
+    items: itemViews,
     events: events.rows.map((event) => ({ at: String(event.at), actorId: event.actor_id === null ? null : Number(event.actor_id), action: String(event.action), from: event.from_status === null ? null : String(event.from_status), to: String(event.to_status), reason: String(event.reason) })),
+    candidates: await exceptionCandidates(context, companyId, row, itemViews),
   }
+}
+
+const CANDIDATE_TYPES: ReadonlySet<string> = new Set(['MISSING_PAYMENT', 'ORPHAN_PAYMENT', 'AMOUNT_MISMATCH'])
+/** Days a counterpart may lie on the "wrong" side of the exception's date (money a little before its order, an order a little after its money). */
+const SLACK_DAYS = 3
+/** Rows read per exception at most (nearest dates first) before ranking. */
+const CANDIDATE_SCAN = 2000
+const MAX_CANDIDATES = 10
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Not an item of a live (suggested or confirmed) match: records a match already explains are not offered. */
+const NOT_MATCHED = (kind: 'order' | 'settlementTxn', ref: string) =>
+  `NOT EXISTS (SELECT 1 FROM match_items i JOIN matches m ON m.id = i.match_id WHERE i.company_id = ? AND i.item_kind = '${kind}' AND i.item_ref = ${ref} AND m.status <> 'unmatched')`
+
+/**
+ * Counterparts for a manual match of an open order-level MISSING_PAYMENT,
+ * ORPHAN_PAYMENT or AMOUNT_MISMATCH exception, best first, at most 10
+ * (shared/matching/candidates.ts ranks them): for an exception with an order,
+ * settlement txns (not payouts) carrying the missing money (-difference) or a
+ * related order reference; for money without an order, orders expecting that
+ * money (+difference) or with a related number. Same store and currency, not in
+ * a live match, not already in the exception; dated from 3 days before to
+ * `missingPaymentDays` after the order (txns), or from `missingPaymentDays`
+ * before to 3 days after the money (orders). Other exceptions: none.
+ */
+async function exceptionCandidates(context: LedgerContext, companyId: number, row: Row, items: ReadonlyArray<ExceptionItemView>): Promise<CandidateView[]> {
+  if (String(row.status) !== 'open' || String(row.level) !== 'order' || !CANDIDATE_TYPES.has(String(row.type))) return []
+  const settings = parseMatchingSettings((await getCompany(context, companyId)).settings.matching)
+  const currency = String(row.currency)
+  const tolerance = isCurrency(currency) ? parseAmount(settings.tolerance.amount, currency) as bigint : 0n
+  const difference = BigInt(row.difference_minor as number)
+  const date = String(row.date)
+  const key = row.order_key === null ? '' : String(row.order_key)
+  const probe = keyProbe(key)
+  const wantsOrders = !items.some((item) => item.kind === 'order')
+  const target = { key, amount: wantsOrders ? difference : -difference, tolerance, date }
+  const own = new Set(items.map((item) => item.ref))
+  const window = settings.missingPaymentDays
+  const common = [companyId, String(row.store), currency]
+  const amountArgs = [target.amount - tolerance, target.amount + tolerance, probe, probe]
+  if (wantsOrders) {
+    const expected = "(CASE WHEN o.status IN ('cancelled', 'closed') THEN 0 ELSE o.gross_minor - o.refunded_minor END)"
+    const ref = "o.channel || '|' || o.order_no || '|order'"
+    const rows = await context.db.client.execute({
+      sql: `SELECT o.channel, o.store, o.order_no, o.created_at, o.currency, ${expected} AS expected_minor FROM orders o
+        WHERE o.company_id = ? AND o.store = ? AND o.currency = ? AND o.created_at >= ? AND o.created_at < ?
+          AND (${expected} BETWEEN ? AND ? OR (? <> '' AND instr(o.order_no, ?) > 0)) AND ${NOT_MATCHED('order', ref)}
+        ORDER BY abs(julianday(substr(o.created_at, 1, 10)) - julianday(?)), o.id LIMIT ${CANDIDATE_SCAN}`,
+      args: [...common, shiftDate(date, -window), shiftDate(date, SLACK_DAYS + 1), ...amountArgs, companyId, date.slice(0, 10)],
+    })
+    const inputs = rows.rows.map((order) => ({ item: order, ref: `${String(order.channel)}|${String(order.order_no)}|order`, key: String(order.order_no), amount: BigInt(order.expected_minor as number), date: String(order.created_at) }))
+    return rankCandidates(target, inputs.filter((input) => !own.has(input.ref)), MAX_CANDIDATES).map(({ item, ref, fits, off, days }) => ({
+      kind: 'order', ref, role: 'order', orderNo: String(item.order_no), orderRef: null, channel: String(item.channel), store: String(item.store), date: String(item.created_at).slice(0, 10),
+      amount: formatAmount(BigInt(item.expected_minor as number), currency), fits, off: formatAmount(off, currency), days,
+    }))
+  }
+  const reference = "coalesce(nullif(t.order_ref, ''), t.trade_no, '')"
+  const ref = "t.channel || '|' || t.external_id || '|' || t.kind"
+  const rows = await context.db.client.execute({
+    sql: `SELECT t.channel, t.store, t.external_id, t.kind, t.occurred_at, t.amount_minor, t.order_ref, ${reference} AS reference FROM settlement_txns t
+      WHERE t.company_id = ? AND t.store = ? AND t.currency = ? AND t.occurred_at >= ? AND t.occurred_at < ? AND t.kind <> 'payout'
+        AND (t.amount_minor BETWEEN ? AND ? OR (? <> '' AND instr(${reference}, ?) > 0)) AND ${NOT_MATCHED('settlementTxn', ref)}
+      ORDER BY abs(julianday(substr(t.occurred_at, 1, 10)) - julianday(?)), t.id LIMIT ${CANDIDATE_SCAN}`,
+    args: [...common, shiftDate(date, -SLACK_DAYS), shiftDate(date, window + 1), ...amountArgs, companyId, date.slice(0, 10)],
+  })
+  const inputs = rows.rows.map((txn) => ({ item: txn, ref: `${String(txn.channel)}|${String(txn.external_id)}|${String(txn.kind)}`, key: String(txn.reference), amount: BigInt(txn.amount_minor as number), date: String(txn.occurred_at) }))
+  return rankCandidates(target, inputs.filter((input) => !own.has(input.ref)), MAX_CANDIDATES).map(({ item, ref, fits, off, days }) => ({
+    kind: 'settlementTxn', ref, role: String(item.kind), orderNo: null, orderRef: item.order_ref === null ? null : String(item.order_ref), channel: String(item.channel), store: String(item.store),
+    date: String(item.occurred_at).slice(0, 10), amount: formatAmount(BigInt(item.amount_minor as number), currency), fits, off: formatAmount(off, currency), days,
+  }))
 }
 
 export interface MatchView {

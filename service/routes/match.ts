@@ -36,7 +36,7 @@ export function matchRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/exceptions', summary: 'Exceptions (type, status, amount, difference, age, who/when/why)', permission: 'exceptions.read', query: scope.extend({ status: z.enum(EXCEPTION_STATUSES).optional(), type: z.enum(EXCEPTION_TYPES).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) }, async ({ c, access, query }) => {
       return c.json({ exceptions: await listExceptions(deps.context, companyOf(access).id, query) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/exceptions/:id', summary: 'One exception with its records and history', permission: 'exceptions.read' }, async ({ c, access, param }) => {
+    .route({ method: 'get', path: '/companies/:company/exceptions/:id', summary: 'One exception with its records, history and, for an open MISSING_PAYMENT / ORPHAN_PAYMENT / AMOUNT_MISMATCH, up to 10 ranked candidates for a manual match', permission: 'exceptions.read' }, async ({ c, access, param }) => {
       return c.json({ exception: await getException(deps.context, companyOf(access).id, id(param('id'))) }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/exceptions/:id/resolve', summary: 'Resolve an open exception (reason required)', permission: 'exceptions.decide', body: reason }, async ({ c, access, body, param }) => {

@@ -59,7 +59,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   close = () => new Promise<void>((done) => {
     server.close(() => done())
-    server.closeAllConnections()
+    if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections()
   })
 }, 120_000)
 

@@ -113,6 +113,8 @@ export interface MoneyLine {
   readonly date?: string | null
   readonly amount: string
   readonly description?: string | null
+  /** A candidate order (for money without an order): the order number `match manual` takes. */
+  readonly orderNo?: string | null
 }
 
 export interface ExceptionDetail {
@@ -485,8 +487,10 @@ function splitRef(ref: string): { source: string | null; id: string } {
  * (service/matching/queries.ts getException): `items: [{kind, ref, role, amount}]`
  * where kind is `order`, `settlementTxn` or `bankTxn` and role is `order`, the
  * txn kind (payment, refund, fee, payout …) or `bank`. Order items go on the
- * order side, settlement and bank items on the money side. The service names no
- * candidates today; items with role `candidate` are offered for a manual match.
+ * order side, settlement and bank items on the money side. `candidates` (ranked
+ * by the service for open MISSING_PAYMENT / ORPHAN_PAYMENT / AMOUNT_MISMATCH)
+ * are txns for an order's exception and orders for money without one; items
+ * with role `candidate` (older services) are offered too.
  */
 function exceptionDetailOf(raw: unknown): ExceptionDetail {
   const record = isRecord(raw) ? raw : {}
@@ -512,7 +516,22 @@ function exceptionDetailOf(raw: unknown): ExceptionDetail {
     order,
     orders: items.filter((item) => isOrder(item) && !isCandidate(item)).map(line),
     money: items.filter((item) => !isOrder(item) && !isCandidate(item)).map(line),
-    candidates: items.filter((item) => !isOrder(item) && isCandidate(item)).map(line),
+    candidates: [
+      ...items.filter((item) => !isOrder(item) && isCandidate(item)).map(line),
+      ...(Array.isArray(record.candidates) ? record.candidates : []).filter(isRecord).map(candidateLine),
+    ],
+  }
+}
+
+/** A ranked candidate of GET /exceptions/:id: `{kind, ref, role, orderNo, orderRef, date, amount, …}`. */
+function candidateLine(item: Record<string, unknown>): MoneyLine {
+  const ref = textOf(item.ref)
+  const split = ref === undefined ? undefined : splitRef(ref)
+  const orderNo = textOf(item.orderNo) ?? null
+  return {
+    id: ref, kind: textOf(item.role) ?? textOf(item.kind), source: split?.source ?? textOf(item.channel) ?? null,
+    tradeNo: orderNo ?? split?.id ?? null, date: textOf(item.date) ?? null, amount: textOf(item.amount) ?? '',
+    ...(textOf(item.kind) === 'order' ? { orderNo } : {}),
   }
 }
 

@@ -1,5 +1,5 @@
 import {
-  Badge, Button, Checkbox, Field, Select, Subtitle2, Textarea, makeStyles, tokens,
+  Badge, Button, Checkbox, Field, FieldContextProvider, Select, Subtitle2, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
 import type { ExceptionAction, ExceptionDetail, LedgerApi, MatchException, MatchSummary, MoneyLine, Role } from '../api-client.ts'
@@ -184,8 +184,16 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
     if (reason.trim() === '') problems.reason = t('reasonRequired')
     setLocal(problems)
     if (Object.keys(problems).length > 0) return
-    const orderKey = detail.exception.orderNo ?? ''
-    const result = await run(() => api.manualMatch(company, orderKey, chosen, reason.trim()))
+    // Money without an order: the chosen candidate is an order, the money is the exception's own.
+    const orderCandidates = candidates.filter((line) => line.orderNo !== undefined && chosen.includes(line.id ?? ''))
+    if (orderCandidates.length > 1) {
+      setLocal({ candidates: t('selectOneOrder') })
+      return
+    }
+    const chosenOrder = orderCandidates[0]
+    const orderKey = chosenOrder?.orderNo ?? detail.exception.orderNo ?? ''
+    const moneyRefs = chosenOrder === undefined ? chosen : detail.money.flatMap((line) => (line.id === undefined ? [] : [line.id]))
+    const result = await run(() => api.manualMatch(company, orderKey, moneyRefs, reason.trim()))
     if (result !== undefined) onSettled(detail.exception.id, result.status === '' ? 'resolved' : result.status)
   }
 
@@ -220,7 +228,11 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
       </div>
       {detail.exception.message !== undefined && detail.exception.message !== null ? <span><span className={styles.muted}>{t('why')}: </span>{detail.exception.message}</span> : null}
       {editable && candidates.length > 0 ? (
+        // One Field, several checkboxes: they must not take the Field's control id (all
+        // alike, so every label would toggle the first box), hence no field context inside.
         <Field label={t('candidates')} validationMessage={local.candidates}>
+          <div role="group" aria-label={t('candidates')}>
+          <FieldContextProvider value={undefined}>
           {candidates.map((line, index) => {
             const id = line.id ?? index
             return (
@@ -232,6 +244,8 @@ function ExceptionDetailView({ api, company, detail, role, onSettled }: {
               />
             )
           })}
+          </FieldContextProvider>
+          </div>
         </Field>
       ) : null}
       {editable ? (

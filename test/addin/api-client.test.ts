@@ -103,6 +103,21 @@ describe('API client', () => {
     expect(detail.candidates).toEqual([])
   })
 
+  it('maps the ranked candidates the service returns: txns for an order, orders for money without one', async () => {
+    const { api } = client(() => respond(200, { exception: {
+      id: 2, type: 'MISSING_PAYMENT', status: 'open', orderKey: 'T7', channel: 'taobao', store: 'tmall-main', amount: '50.00', difference: '50.00', items: [],
+      candidates: [
+        { kind: 'settlementTxn', ref: 'alipay|2024030122|payment', role: 'payment', orderNo: null, orderRef: 'T7X', channel: 'alipay', store: 'tmall-main', date: '2024-03-03', amount: '50.00', fits: ['amount'], off: '0.00', days: 1 },
+        { kind: 'order', ref: 'taobao|T8|order', role: 'order', orderNo: 'T8', orderRef: null, channel: 'taobao', store: 'tmall-main', date: '2024-03-02', amount: '50.00', fits: ['amount'], off: '0.00', days: 0 },
+      ],
+    } }))
+    const detail = await api.exceptionDetail('DEMO', 2)
+    expect(detail.candidates).toEqual([
+      { id: 'alipay|2024030122|payment', kind: 'payment', source: 'alipay', tradeNo: '2024030122', date: '2024-03-03', amount: '50.00' },
+      { id: 'taobao|T8|order', kind: 'order', source: 'taobao', tradeNo: 'T8', date: '2024-03-02', amount: '50.00', orderNo: 'T8' },
+    ])
+  })
+
   it('reads what a posting preview holds back', async () => {
     const { api } = client(() => respond(200, {
       vouchers: [{ key: 'day:tmall-main:2024-03-02', date: '2024-03-02', store: 'tmall-main', summary: 'day', total: '4512.59', lines: 3, approval: 'auto' }],

@@ -170,6 +170,32 @@ describe('Match', () => {
     expect(api.manualMatch).toHaveBeenCalledWith('DEMO', '202610150000000001', ['m2'], '补款')
   })
 
+  it('matches money without an order to the one candidate order chosen', async () => {
+    const orphan: MatchException = { id: 42, type: 'orphan_payment', status: 'open', orderNo: null, store: '天猫', amount: '88.00', difference: '88.00', message: 'no order' }
+    const detail: ExceptionDetail = {
+      exception: orphan, order: {}, orders: [],
+      money: [{ id: 'alipay|2026101722009|payment', kind: 'payment', tradeNo: '2026101722009', date: '2026-10-17', amount: '88.00' }],
+      candidates: [
+        { id: 'taobao|T900|order', kind: 'order', orderNo: 'T900', tradeNo: 'T900', date: '2026-10-16', amount: '88.00' },
+        { id: 'taobao|T901|order', kind: 'order', orderNo: 'T901', tradeNo: 'T901', date: '2026-10-10', amount: '88.00' },
+      ],
+    }
+    const api = matchApi({ exceptions: vi.fn(async () => [orphan]), exceptionDetail: vi.fn(async () => detail) })
+    const { user } = renderPane({ tab: 'match', api })
+    await user.click(await screen.findByRole('button', { name: /orphan_payment/ }))
+    const region = await screen.findByRole('region', { name: /orphan_payment/ })
+    await user.click(within(region).getByRole('checkbox', { name: /T900/ }))
+    await user.click(within(region).getByRole('checkbox', { name: /T901/ }))
+    await fill(user, within(region).getByRole('textbox'), '买家改了订单号')
+    await user.click(within(region).getByRole('button', { name: 'Match selected' }))
+    expect(within(region).getAllByRole('checkbox').map((box) => (box as HTMLInputElement).checked)).toEqual([true, true])
+    expect(within(region).getByText('Choose one order for this money.')).toBeTruthy()
+    expect(api.manualMatch).not.toHaveBeenCalled()
+    await user.click(within(region).getByRole('checkbox', { name: /T901/ }))
+    await user.click(within(region).getByRole('button', { name: 'Match selected' }))
+    expect(api.manualMatch).toHaveBeenCalledWith('DEMO', 'T900', ['alipay|2026101722009|payment'], '买家改了订单号')
+  })
+
   it('offers Approve only to approvers and nothing to sales', async () => {
     const { user } = renderPane({ tab: 'match', api: matchApi() })
     await user.click(await screen.findByRole('button', { name: /amount_mismatch/ }))

@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react'
+import { configure, render } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { ApiError, type Company, type LedgerApi, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
 import { FakeExcel } from '../../addin/excel/fake-excel.ts'
@@ -8,6 +8,9 @@ import { App, type FunctionsBridge } from '../../addin/taskpane/App.tsx'
 import type { Language } from '../../addin/taskpane/i18n.ts'
 import { createPreviewWriter } from '../../addin/taskpane/preview-writer.ts'
 import { type PaneStore, type Tab, createPaneStore, initialState, signedIn, workbookOpened } from '../../addin/taskpane/store.ts'
+
+// findBy*/waitFor give up after 1 s by default: too short on a loaded 2-core CI machine.
+configure({ asyncUtilTimeout: 5_000 })
 
 // jsdom lacks ResizeObserver, which Fluent's TabList and overflow utilities construct.
 class NoopResizeObserver {

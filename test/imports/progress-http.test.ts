@@ -7,6 +7,7 @@ import { generateFile } from '../../service/generators/index.ts'
 import { zipEntries } from '../../service/imports/zip.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import { type Api, call, signedIn } from '../support/http.ts'
+import type { JobProgress } from '../../service/imports/jobs.ts'
 
 /**
  * Progress of HTTP imports (issue #4): the SSE stream on the POST itself, the
@@ -20,18 +21,7 @@ interface ServerEvent {
   atMs: number
 }
 
-interface Progress {
-  phase: string
-  file: string | null
-  fileIndex: number
-  files: number
-  bytes: number | null
-  totalBytes: number
-  rows: number
-  records: number
-  rejects: number
-  percent: number | null
-}
+type Progress = JobProgress
 
 /** Reads an SSE body event by event (like the add-in: a stream reader, not EventSource); `stopAfter` cancels the read. */
 async function readEvents(response: Response, stopAfter?: (event: ServerEvent) => boolean): Promise<ServerEvent[]> {

@@ -8,7 +8,7 @@ import { ROLES, isRole } from '../auth/permissions.ts'
 import { createUser, findUser, generatePassword, issueToken, listUsers, setRole } from '../auth/users.ts'
 import type { CliRuntime } from '../cli.ts'
 import { DEFAULT_DB_URL, openDatabase } from '../db/connection.ts'
-import { createDemo } from '../demo.ts'
+import { createDemo, demoFolderFor, demoSummaryText } from '../demo.ts'
 import { readEnv } from '../env.ts'
 import { createCompany, getCompany, listCompanies } from '../ledger/company.ts'
 import { SYSTEM } from '../ledger/context.ts'
@@ -150,13 +150,10 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
     .option('--cert <file>', 'certificate (PEM)')
     .option('--key <file>', 'private key (PEM)')
     .action(async (flags: { port?: string; host?: string; https?: boolean; cert?: string; key?: string }) => serveCommand(runtime, flags))
-  program.command('demo').description('create a demo company with one month of channel activity').option('--code <code>', 'company code', 'DEMO').action(async (flags: { code: string }) => {
+  program.command('demo').description('create a demo company from generated channel files (written next to the database) and run import -> match -> post').option('--code <code>', 'company code', 'DEMO').action(async (flags: { code: string }) => {
     const { context } = await runtime.openDb()
-    const demo = await createDemo(context, { code: flags.code })
-    const posted = demo.runs.reduce((sum, run) => sum + run.written.posted, 0)
-    const drafts = demo.runs.reduce((sum, run) => sum + run.written.drafts, 0)
-    const waiting = demo.runs.reduce((sum, run) => sum + run.held.length, 0)
-    runtime.print({ company: demo.company.code, vouchers: demo.vouchers, posted, drafts, waiting, users: demo.users }, () => `demo company ${demo.company.code}: ${demo.vouchers} vouchers (${posted} posted, ${drafts} drafts for an approver); ${waiting} item(s) wait\nlogins: ${demo.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`)
+    const demo = await createDemo(context, { code: flags.code, folder: demoFolderFor(runtime.options().db ?? readEnv().LEDGER_DB_URL ?? DEFAULT_DB_URL) })
+    runtime.print(demo.summary, () => demoSummaryText(demo.summary))
   })
   program.command('start').description('npm start: build the add-in if needed, create the demo company on first run, then serve').option('--port <n>', 'port').option('--host <host>', 'interface').action(async (flags: { port?: string; host?: string }) => {
     if (!existsSync(resolve(ADDIN_DIST, 'taskpane.html')) || !existsSync(resolve(ADDIN_DIST, 'functions.json'))) {
@@ -166,9 +163,8 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
     }
     const { context } = await runtime.openDb()
     if ((await listCompanies(context)).length === 0) {
-      const demo = await createDemo(context)
-      const posted = demo.runs.reduce((sum, run) => sum + run.written.posted, 0)
-      runtime.stderr(`first run: created demo company ${demo.company.code} with ${demo.vouchers} vouchers (${posted} posted, ${demo.vouchers - posted} drafts)\n`)
+      const demo = await createDemo(context, { folder: demoFolderFor(runtime.options().db ?? readEnv().LEDGER_DB_URL ?? DEFAULT_DB_URL) })
+      runtime.stderr(`first run: ${demoSummaryText(demo.summary)}\n`)
     }
     const company = await getCompany(context, 'DEMO').catch(() => null)
     if (company) runtime.stderr(`sign in as admin / demo-admin-2026 (also accountant, approver, sales, auditor: demo-<role>-2026)\n`)

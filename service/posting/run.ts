@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type SourceItem, type VoucherDraft, checkPayouts, holdUnbankedPayouts, parseRefundMarker, planEntries, toVouchers } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type VoucherDraft, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, toVouchers, txnKeyOf } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -82,6 +82,26 @@ function linkMatches(drafts: VoucherDraft[], matchOf: (source: SourceItem) => nu
   }
 }
 
+/**
+ * The items that wait in a period: an order by the date its sale would be
+ * recognised (else its creation), money by the date it moved. Items of other
+ * kinds are always listed.
+ */
+function heldInPeriod(held: ReadonlyArray<Held>, records: PostingInput, period: string, recognition: Recognition): Held[] {
+  if (held.length === 0) return []
+  const wanted = new Set(held.map((item) => key(item.source)))
+  const dates = new Map<string, string>()
+  for (const order of records.orders) {
+    const id = key({ kind: 'order', id: orderKeyOf(order) })
+    if (wanted.has(id)) dates.set(id, recognitionDate(order, recognition) ?? order.createdAt.slice(0, 10))
+  }
+  for (const txn of records.txns) {
+    const id = key({ kind: 'settlementTxn', id: txnKeyOf(txn) })
+    if (wanted.has(id)) dates.set(id, txn.occurredAt.slice(0, 10))
+  }
+  return held.filter((item) => dates.get(key(item.source))?.startsWith(period) ?? true)
+}
+
 function inScope(entry: Entry, options: PostingRunOptions): boolean {
   return (options.period === undefined || entry.date.startsWith(options.period)) && (options.store === undefined || entry.store === options.store)
 }
@@ -119,7 +139,8 @@ export async function planPosting(context: LedgerContext, company: Company, opti
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
-  const held = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
+  const waiting = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
+  const held = options.period === undefined ? waiting : heldInPeriod(waiting, records, options.period, settings.recognition)
   const autoLimit = settings.autoApprove ? parseAmount(settings.autoApprove.maxTotal, company.baseCurrency) : null
   return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }
 }

@@ -137,17 +137,18 @@ function differenceAccount(scope: Scope, money: OrderMoney, short: bigint, rate:
   return { account: fallback, label: '结算差额(容差内)' }
 }
 
-function saleEntry(scope: Scope, order: Order, store: StoreProfile): void {
+/** Plans the sale; returns true when it waits (held or no rate), so its cost of goods waits with it. */
+function saleEntry(scope: Scope, order: Order, store: StoreProfile): boolean {
   const source = { kind: 'order', id: orderKeyOf(order) }
-  if (scope.isPosted(source) || order.gross === 0n) return
+  if (scope.isPosted(source) || order.gross === 0n) return false
   const date = recognitionDate(order, scope.options.policy.recognition)
   if (date === undefined) {
     scope.held.push({ source, store: store.code, reason: 'NOT_RECOGNISED', message: `order ${order.orderNo} is ${order.status}; no sale until ${scope.options.policy.recognition === 'completed' ? '确认收货' : 'shipment'}` })
-    return
+    return false
   }
-  if (heldBack(scope, source, store.code)) return
+  if (heldBack(scope, source, store.code)) return true
   const rate = rateFor(scope, order.currency, date, source, store.code)
-  if (rate === undefined) return
+  if (rate === undefined) return true
   const { net, vat } = orderSplit(order, store, scope.options.policy)
   const lines = builderFor(scope, store, order.currency, rate)
     .add(store.accounts.receivable, 'debit', order.gross, '应收货款')
@@ -155,6 +156,7 @@ function saleEntry(scope: Scope, order: Order, store: StoreProfile): void {
     .add(store.accounts.outputVat, 'credit', vat, '销项税额')
     .build()
   scope.entries.push({ kind: 'sale', store: store.code, date, key: `sale:${source.id}`, summary: `${store.name} 销售 订单 ${order.orderNo}`, lines, sources: [source] })
+  return false
 }
 
 const CHARGE_LABELS: Record<string, string> = { commission: '平台佣金', fee: '手续费', promotion: '推广费', adjustment: '其他平台费用' }
@@ -321,8 +323,8 @@ function payoutEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile): voi
   })
 }
 
-function inventoryEntries(scope: Scope, order: Order, store: StoreProfile, lines: ReadonlyArray<OrderLine>): void {
-  const saleDate = recognitionDate(order, scope.options.policy.recognition)
+function inventoryEntries(scope: Scope, order: Order, store: StoreProfile, lines: ReadonlyArray<OrderLine>, saleWaits: boolean): void {
+  const saleDate = saleWaits ? undefined : recognitionDate(order, scope.options.policy.recognition)
   const base = scope.options.policy.baseCurrency
   for (const line of lines) {
     const key = lineKeyOf(line)
@@ -408,8 +410,8 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
       scope.held.push({ source: { kind: 'order', id: orderKeyOf(order) }, store: order.store, reason: 'UNKNOWN_STORE', message: `store "${order.store}" has no posting profile` })
       continue
     }
-    saleEntry(scope, order, store)
-    inventoryEntries(scope, order, store, linesByOrder.get(orderKeyOf(order)) ?? [])
+    const saleWaits = saleEntry(scope, order, store)
+    inventoryEntries(scope, order, store, linesByOrder.get(orderKeyOf(order)) ?? [], saleWaits)
   }
   for (const order of input.orders) fullRefundWithoutPayment(scope, order, money.get(orderKeyOf(order)))
   for (const group of money.values()) {

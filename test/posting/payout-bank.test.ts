@@ -65,6 +65,9 @@ describe('payouts post when matching finds them in the bank', () => {
       [payoutKey('recentPayout'), 'payout not in bank yet: 999.00 paid out on 2024-04-08 (' + (linked.cases.recentPayout?.refs[0] ?? '') + ') has no bank receipt matched to it; run matching after importing the bank statement'],
     ])
     expect((await verifyLedger(setup.context)).breaches).toEqual([])
+    //  a run for March lists what waits in March only: the 04-08 payout belongs to April
+    const march = await runPosting(setup.context, accountant, setup.company.id, { period: '2024-03', dryRun: true })
+    expect(march.held.filter((item) => item.reason === 'NOT_IN_BANK').map((item) => item.source.id)).toEqual([payoutKey('payoutNotInBank')])
   })
 
   it('posts a payout a person accepted without a bank receipt on its own date; unmatching the banked one reverses its voucher', async () => {
@@ -83,7 +86,7 @@ describe('payouts post when matching finds them in the bank', () => {
     const setup = await ledgerWithCompany()
     //  the company keeps one sub-account per bank account (1002.01 工商银行, 1002.02 招商银行)
     await setup.context.db.client.execute({ sql: "UPDATE accounts SET is_leaf = 0 WHERE company_id = ? AND code = '1002'", args: [setup.company.id] })
-    for (const [code, name] of [['1002.01', '工商银行 6222'], ['1002.02', '招商银行 0755']]) {
+    for (const [code, name] of [['1002.01', '工商银行 6222'], ['1002.02', '招商银行 0755']] as const) {
       await setup.context.db.client.execute({ sql: "INSERT INTO accounts (company_id, code, name, name_en, type, normal_side, parent_code, is_leaf) VALUES (?, ?, ?, ?, 'asset', 'debit', '1002', 1)", args: [setup.company.id, code, name, name] })
     }
     await setup.context.db.client.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, 'tmall', '天猫店', 'taobao', 'GENERAL_13')", args: [setup.company.id] })

@@ -189,6 +189,16 @@ describe('posting templates (hand-checked vouchers)', () => {
     expect(held).toMatchObject([{ reason: 'NEEDS_APPROVAL' }])
   })
 
+  it('holds the cost of goods of a sale that waits for an approver, and books it with the sale once approved', () => {
+    const order = anOrder('7002', '226.00')
+    const line = aLine('7002', '7002-1', 'SKU-A', 2, '226.00')
+    const input = { orders: [order], orderLines: [line], txns: [], issueCosts: new Map([['taobao|7002/7002-1|orderLine', cny('90.00')]]) }
+    const waiting = vouchers(input, { hold: (source) => (source.kind === 'order' ? 'NEEDS_APPROVAL' : undefined) })
+    expect(waiting.drafts).toEqual([])
+    expect(waiting.held.map((item) => item.reason)).toEqual(['NEEDS_APPROVAL'])
+    expect(vouchers(input).drafts.map((draft) => draft.input.idempotencyKey)).toEqual(['cogs:taobao|7002/7002-1|orderLine', 'sale:taobao|7002|order'])
+  })
+
   it('summarises a store-day into one voucher that links every source and keeps both sides', () => {
     const orders = [anOrder('8001', '113.00'), anOrder('8002', '99.90')]
     const plan = planEntries({ orders, txns: [] }, { policy: aPolicy(), stores })

@@ -248,8 +248,7 @@ function alipayFile(rows: ReadonlyArray<AlipayRow>, period: string, days: number
     tally.total += absolute
     const words = ALIPAY_WORDS[row.kind]
     const order = row.order
-    // No 业务流水号 on the 直通车 transfers: matching takes a trade number without an order for order money (ORPHAN_PAYMENT).
-    const business = row.kind === 'payment' && order ? order.trade : row.kind === 'promotion' ? '' : `${compact}${String(Math.floor(row.at / DAY) + 1).padStart(2, '0')}${String(journal).slice(-15)}`
+    const business = row.kind === 'payment' && order ? order.trade : `${compact}${String(Math.floor(row.at / DAY) + 1).padStart(2, '0')}${String(journal).slice(-15)}`
     return [String(journal), business, order ? `T200P${order.orderNo}` : '', order ? (order.lines[0]?.product.name ?? '') : '', time, order ? `买家${order.orderNo.slice(-4)}` : row.kind === 'promotion' ? '阿里妈妈' : '',
       out ? '0.00' : money(absolute), out ? money(absolute) : '0.00', money(balance), '支付宝', words.type, '', words.desc, order?.orderNo ?? '']
   })

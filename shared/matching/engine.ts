@@ -236,6 +236,7 @@ class Run {
     let slotRanks = slots.ranks
     const orphans = new Map<string, SettlementTxn[]>()
     const charges: SettlementTxn[] = []
+    let tradeCharges: SettlementTxn[] | null = null
     const pinnedOrders = this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
     const pinned = this.pinned
     const rejected = this.rejected
@@ -281,14 +282,19 @@ class Run {
       }
       if (slot >= 0 && rejected !== null && rejected.has(`${slots.keys[slot] ?? ''}\u0000${txnRef(txn)}`)) slot = -1
       if (slot < 0) {
+        if (refKey === '' && txn.kind !== 'payment' && txn.kind !== 'refund') {
+          // No order reference: a store-level charge (直通车, 技术服务费 …), even with a trade number (业务流水号),
+          // unless that trade number is one of unknown-order money (placed after the loop).
+          if (txn.tradeNo !== undefined && txn.tradeNo !== '') (tradeCharges ??= []).push(txn)
+          else charges.push(txn)
+          continue
+        }
         const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
         if (orphanKey !== '') {
           const list = orphans.get(orphanKey)
           if (list) list.push(txn)
           else orphans.set(orphanKey, [txn])
-        } else if (txn.kind === 'payment' || txn.kind === 'refund') {
-          orphans.set(`#${txnRef(txn)}`, [txn])
-        } else charges.push(txn)
+        } else orphans.set(`#${txnRef(txn)}`, [txn])
         continue
       }
       const list = slotTxns[slot]
@@ -332,6 +338,7 @@ class Run {
         this.emit(this.classifyFollowUp({ key, orders: [], txns, rank: (slotRanks[slot] ?? 0) as Rank, followUp: true }))
       }
     }
+    if (tradeCharges !== null) placeTradeCharges(tradeCharges, orphans, charges)
     this.ownStoreAndLeftovers(lonely, orphans)
     for (const txn of charges) {
       const group = this.txnGroup('charge', txnRef(txn), [txn])
@@ -715,6 +722,30 @@ function earliest(items: ReadonlyArray<{ occurredAt: string }>): string {
     if (best === '' || date < best) best = date
   }
   return best
+}
+
+/**
+ * Charges without an order reference that carry a trade number: with the money of an
+ * unknown order that has the same trade number (its fee waits with it), else store-level
+ * charges. The group keyed by the trade number itself wins, else the smallest key, so
+ * the choice does not depend on row order.
+ */
+function placeTradeCharges(tradeCharges: ReadonlyArray<SettlementTxn>, orphans: Map<string, SettlementTxn[]>, charges: SettlementTxn[]): void {
+  const owners = new Map<string, string>()
+  for (const [orphanKey, txns] of orphans) {
+    for (const txn of txns) {
+      const trade = normalizeKey(txn.tradeNo)
+      if (trade === '') continue
+      const owner = owners.get(trade)
+      if (owner === undefined || (owner !== trade && (orphanKey === trade || orphanKey < owner))) owners.set(trade, orphanKey)
+    }
+  }
+  for (const txn of tradeCharges) {
+    const owner = owners.size === 0 ? undefined : owners.get(normalizeKey(txn.tradeNo))
+    const list = owner === undefined ? undefined : orphans.get(owner)
+    if (list) list.push(txn)
+    else charges.push(txn)
+  }
 }
 
 /** Connected components of the order <-> txn candidate graph, each sorted for determinism. */

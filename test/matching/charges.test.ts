@@ -1,0 +1,142 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { type MatchInput, type MatchOutput, groupKey, matchRecords, parseMatchingSettings } from '../../shared/matching/index.ts'
+import { SYSTEM } from '../../service/ledger/context.ts'
+import { importFile } from '../../service/imports/load.ts'
+import { getException, listExceptions, listMatches, runMatching } from '../../service/matching/index.ts'
+import type { FormatSpec } from '../../service/generators/core.ts'
+import { GENERATED_FORMATS, csvLine } from '../../service/generators/index.ts'
+import { linkedFiles } from '../../service/generators/linked.ts'
+import iconv from 'iconv-lite'
+import { ledgerWithCompany } from '../support/db.ts'
+import { anOrder, aTxn } from './builders.ts'
+
+/**
+ * Store-level platform charges that carry a trade number (Alipay 账务明细 业务流水号)
+ * but no order reference: 直通车, 技术服务费, 淘宝客佣金 … are charges of the store,
+ * not money of an unknown order. Payments and refunds without an order stay
+ * ORPHAN_PAYMENT / REFUND_WITHOUT_ORDER; a charge whose trade number resolves to an
+ * order (支付单号) belongs to that order.
+ */
+function run(partial: Partial<MatchInput>): MatchOutput {
+  return matchRecords({ orders: [], settlements: [], bank: [], asOf: '2026-10-31', settings: parseMatchingSettings({}), ...partial })
+}
+const brief = (output: MatchOutput) => ({
+  matches: output.matches.map((m) => `${groupKey(m)} ${m.rule} ${m.settlements.map((t) => t.externalId).sort().join(',')}`).sort(),
+  exceptions: output.exceptions.map((e) => `${groupKey(e)} ${e.type} ${e.settlements.map((t) => t.externalId).sort().join(',')}`).sort(),
+})
+
+describe('charges with a trade number but no order reference (engine)', () => {
+  it('matches commission, fee, promotion and adjustment rows at store level, one charge each', () => {
+    const out = run({
+      settlements: [
+        aTxn('ztc', 'promotion', '-300.00', { tradeNo: '20261010200040011100730000000001' }),
+        aTxn('tech', 'fee', '-6000.00', { tradeNo: '20261010200040011100730000000002' }),
+        aTxn('tbk', 'commission', '-12.30', { tradeNo: '20261010200040011100730000000003' }),
+        aTxn('adj', 'adjustment', '-1.00', { tradeNo: '20261010200040011100730000000004' }),
+      ],
+    })
+    expect(brief(out)).toEqual({
+      matches: ['charge:alipay|adj|adjustment platform-charge adj', 'charge:alipay|tbk|commission platform-charge tbk', 'charge:alipay|tech|fee platform-charge tech', 'charge:alipay|ztc|promotion platform-charge ztc'],
+      exceptions: [],
+    })
+  })
+
+  it('puts a charge whose trade number is an order\'s 支付单号 in that order\'s group', () => {
+    const out = run({
+      orders: [anOrder('1001', '100.00', { paymentRef: '2026100322001' })],
+      settlements: [aTxn('p', 'payment', '100.00', { orderRef: '1001' }), aTxn('f', 'fee', '-0.60', { tradeNo: '2026100322001' })],
+    })
+    expect(brief(out)).toEqual({ matches: ['order:1001 trade-no f,p'], exceptions: [] })
+  })
+
+  it('keeps payments and refunds with only a trade number as money of an unknown order', () => {
+    const out = run({ settlements: [aTxn('p', 'payment', '10.00', { tradeNo: 'T-1' }), aTxn('r', 'refund', '-5.00', { tradeNo: 'T-2' })] })
+    expect(brief(out)).toEqual({ matches: [], exceptions: ['order:~T-1 ORPHAN_PAYMENT p', 'order:~T-2 REFUND_WITHOUT_ORDER r'] })
+  })
+
+  it('keeps a charge with the trade number of unknown-order money in that money\'s group', () => {
+    const out = run({ settlements: [aTxn('p', 'payment', '10.00', { tradeNo: 'T-1' }), aTxn('f', 'fee', '-0.06', { tradeNo: 'T-1' }), aTxn('g', 'fee', '-0.06', { tradeNo: 'T-1' }), aTxn('q', 'payment', '20.00', { orderRef: '9001', tradeNo: 'T-9' }), aTxn('h', 'fee', '-0.12', { tradeNo: 'T-9' })] })
+    expect(brief(out)).toEqual({ matches: [], exceptions: ['order:~9001 ORPHAN_PAYMENT h,q', 'order:~T-1 ORPHAN_PAYMENT f,g,p'] })
+  })
+
+  it('still reports a charge that names an order not in the books with that order\'s money', () => {
+    expect(brief(run({ settlements: [aTxn('c', 'commission', '-5.00', { orderRef: '9002', tradeNo: 'T-3' })] }))).toEqual({ matches: [], exceptions: ['order:~9002 ORPHAN_PAYMENT c'] })
+  })
+
+  it('decides the same whatever the row order', () => {
+    const settlements = [aTxn('p', 'payment', '10.00', { orderRef: '9001', tradeNo: 'T-1' }), aTxn('x', 'payment', '10.00', { tradeNo: 'T-1' }), aTxn('f', 'fee', '-0.06', { tradeNo: 'T-1' }), aTxn('z', 'promotion', '-1.00', { tradeNo: 'T-5' })]
+    const forward = brief(run({ settlements }))
+    expect(brief(run({ settlements: [...settlements].reverse() }))).toEqual(forward)
+    expect(forward.exceptions).toEqual(['order:~9001 ORPHAN_PAYMENT p', 'order:~T-1 ORPHAN_PAYMENT f,x'])
+  })
+})
+
+// ---------------------------------------------------------------------------
+// Files: the linked 千牛 + Alipay 账务明细 pair, and a second 账务明细 of the same
+// shop with the store-level rows a real bill carries (业务流水号, no 商户订单号).
+// ---------------------------------------------------------------------------
+
+const STORE = '旗舰店'
+const ASOF = { asOf: '2024-04-10' }
+const linked = linkedFiles({ seed: 20240410, orders: 12, defects: ['orphanPayment'] })
+
+/** [账务流水号, 业务流水号, 发生时间, 支出, 业务类型, 业务描述] of store-level charges, the way 账务明细 writes them. */
+const STORE_CHARGES: ReadonlyArray<readonly [string, string, string, string, string, string]> = [
+  ['2024031800000000001', '20240318200040011100730092300001', '2024-03-18 23:00:00', '500.00', '转账', '阿里妈妈营销推广(直通车)'],
+  ['2024031900000000002', '20240319200040011100730092300002', '2024-03-19 02:00:00', '6000.00', '收费', '0030004|基础软件服务费(技术服务费年费)'],
+  ['2024032000000000003', '20240320200040011100730092300003', '2024-03-20 02:00:00', '12.30', '收费', '0030001|淘宝客佣金'],
+  ['2024032100000000004', '20240321200040011100730092300004', '2024-03-21 02:00:00', '3.00', '收费', '0030005|消费者保障服务费'],
+]
+
+function storeChargesFile(): { name: string; bytes: Uint8Array } {
+  const spec: FormatSpec = GENERATED_FORMATS['alipay-merchant-account']
+  const total = STORE_CHARGES.reduce((sum, row) => sum + Math.round(Number(row[3]) * 100), 0)
+  const lines = [
+    ...['#支付宝账务明细查询', '#账号：[20888011365400330156]', '#起始日期：[2024年03月01日 00:00:00]   终止日期：[2024年04月01日 00:00:00]', '#-----------------------------------------账务明细列表----------------------------------------'].map((line) => csvLine(spec, [line], false)),
+    csvLine(spec, spec.header, false),
+    ...STORE_CHARGES.map(([journal, business, at, out, type, desc]) => csvLine(spec, [journal, business, '', '', at, '', '0.00', out, '', '支付宝', type, '', desc, ''], true)),
+    ...['#----------------------------------------账务明细列表结束-------------------------------------', `#支出合计：${STORE_CHARGES.length}笔，共${(total / 100).toFixed(2)}元`, '#收入合计：0笔，共0.00元', '#导出时间：[2024年04月01日 13:19:01]'].map((line) => csvLine(spec, [line], false)),
+  ]
+  return { name: 'alipay-store-charges.csv', bytes: iconv.encode(`${lines.join('\n')}\n`, 'gbk') }
+}
+
+describe('store-level charges in an Alipay 账务明细 (files)', () => {
+  it('imports 直通车, 技术服务费, 淘宝客佣金 and 保障服务费 rows with their 业务流水号 and matches each as a store-level charge', async () => {
+    const ledger = await ledgerWithCompany()
+    for (const file of [linked.files.orders, linked.files.alipay]) {
+      const result = await importFile(ledger.db, ledger.company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, format: file.parser, store: STORE })
+      expect([result.rejected, result.checks.filter((check) => check.level === 'error')]).toEqual([0, []])
+    }
+    const charges = storeChargesFile()
+    const imported = await importFile(ledger.db, ledger.company.id, { name: charges.name, bytes: charges.bytes }, { actor: SYSTEM, store: STORE })
+    expect([imported.parser, imported.imported, imported.rejected, imported.checks.filter((check) => check.level === 'error')]).toEqual(['alipay-merchant-account', 4, 0, []])
+    await runMatching(ledger.context, SYSTEM, ledger.company.id, ASOF)
+    const matches = (await listMatches(ledger.context, ledger.company.id)).filter((m) => m.level === 'charge').map((m) => `${m.key} ${m.rule} ${m.status}`).sort()
+    expect(matches).toEqual([
+      'charge:alipay|2024031800000000001|promotion platform-charge confirmed',
+      'charge:alipay|2024031900000000002|fee platform-charge confirmed',
+      'charge:alipay|2024032000000000003|commission platform-charge confirmed',
+      'charge:alipay|2024032100000000004|fee platform-charge confirmed',
+    ])
+    // the only exception is the planted orphan payment: no charge became money of an unknown order
+    const open = (await listExceptions(ledger.context, ledger.company.id, { status: 'open' })).map((e) => `${e.type} ${e.orderKey}`)
+    expect(open).toEqual([`ORPHAN_PAYMENT ${linked.cases.orphanPayment?.orderRef}`])
+  })
+
+  it('matches the 不计收支 row of the real Alipay 交易明细 sample (trade number, no 商家订单号) as a charge, not an orphan payment', async () => {
+    const ledger = await ledgerWithCompany()
+    const path = join(import.meta.dirname, '../fixtures/imports/alipay-personal-2023.csv')
+    const result = await importFile(ledger.db, ledger.company.id, { name: 'alipay-personal-2023.csv', path }, { actor: SYSTEM })
+    expect([result.parser, result.imported]).toEqual(['alipay-personal', 8])
+    await runMatching(ledger.context, SYSTEM, ledger.company.id, { asOf: '2024-12-31' })
+    const charges = (await listMatches(ledger.context, ledger.company.id)).filter((m) => m.level === 'charge')
+    //  投资理财 / 不计收支 / 卖出至余额宝: an adjustment with a 交易订单号 and no 商家订单号
+    expect(charges.map((m) => [m.rule, m.difference, m.items.map((item) => [item.role, item.amount])])).toEqual([['platform-charge', '0.00', [['adjustment', '99.34']]]])
+    const inExceptions = new Set<string>()
+    for (const e of await listExceptions(ledger.context, ledger.company.id, {})) for (const item of (await getException(ledger.context, ledger.company.id, e.id)).items) inExceptions.add(item.ref)
+    expect(inExceptions.has(charges[0]?.items[0]?.ref ?? '')).toBe(false)
+    //  the payments and refunds without an order stay exceptions, as before
+    expect(inExceptions.size).toBe(7)
+  })
+})

@@ -1,9 +1,10 @@
 import { LedgerError } from '../../shared/errors.ts'
-import { type MatchResult, figuresOf, normalizeKey } from '../../shared/matching/index.ts'
+import { type MatchResult, type MatchingSettings, figuresOf, groupKey, matchRecords, membersHash, normalizeKey, parseMatchingSettings } from '../../shared/matching/index.ts'
 import type { Minor } from '../../shared/money.ts'
-import { type Order, type SettlementTxn, naturalKey } from '../../shared/records.ts'
+import { type Order, type OrderLine, type SettlementTxn, naturalKey } from '../../shared/records.ts'
 import type { Role } from '../auth/permissions.ts'
 import { appendAudit } from '../ledger/audit.ts'
+import { getCompany } from '../ledger/company.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { reverseVoucher } from '../ledger/vouchers.ts'
 import { loadCompanyRecords } from './load.ts'
@@ -118,6 +119,7 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
   const reason = requireReason(reasonText)
   const at = isoNow(context)
   const records = decision === 'approve' ? await loadCompanyRecords(context.db.client, companyId) : null
+  const settings = decision === 'approve' ? parseMatchingSettings((await getCompany(context, companyId)).settings.matching) : null
   return context.db.write(async (tx) => {
     const row = (await tx.execute({ sql: 'SELECT * FROM exceptions WHERE company_id = ? AND id = ?', args: [companyId, exceptionId] })).rows[0]
     if (!row) throw new LedgerError('NOT_FOUND', `no exception #${exceptionId}`)
@@ -128,7 +130,7 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
       if (String(row.type) !== 'NEEDS_APPROVAL') throw new LedgerError('INVALID_STATE', `exception #${exceptionId} is ${String(row.type)}; only NEEDS_APPROVAL is approved (resolve or ignore the others)`)
       const required = row.required_role === null ? 'approver' : String(row.required_role)
       if (actor.role !== undefined && actor.role !== 'admin' && actor.role !== required) throw new LedgerError('FORBIDDEN', `this approval needs the ${required} role; you are ${actor.role}`)
-      matchId = await approvedMatch(tx, companyId, row, records, at, actor, reason)
+      matchId = await approvedMatch(tx, companyId, row, records, settings, at, actor, reason)
     }
     const to = TARGET[decision]
     await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, at, exceptionId] })
@@ -138,7 +140,21 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
   })
 }
 
-async function approvedMatch(tx: import('@libsql/client').Transaction, companyId: number, row: Record<string, unknown>, records: Awaited<ReturnType<typeof loadCompanyRecords>> | null, at: string, actor: Actor, reason: string): Promise<number> {
+/**
+ * The account the held match named for its difference (the company tolerance's), as
+ * the engine gives it for the approved group: only an order-level match carries one.
+ */
+function differenceAccountOf(group: MatchResult, orderLines: ReadonlyArray<OrderLine>, settings: MatchingSettings | null, asOf: string): string | undefined {
+  if (settings === null || group.level !== 'order' || group.orders.length === 0 || group.anchor.includes('+')) return undefined
+  const orderKeys = new Set(group.orders.map((order) => normalizeKey(order.orderNo)))
+  const output = matchRecords({
+    orders: group.orders, orderLines: orderLines.filter((line) => orderKeys.has(normalizeKey(line.orderNo))), settlements: group.settlements, bank: [], asOf, settings,
+    decisions: { approvals: new Map([[groupKey(group), membersHash(group)]]) },
+  })
+  return output.matches.find((match) => groupKey(match) === groupKey(group))?.differenceAccount
+}
+
+async function approvedMatch(tx: import('@libsql/client').Transaction, companyId: number, row: Record<string, unknown>, records: Awaited<ReturnType<typeof loadCompanyRecords>> | null, settings: MatchingSettings | null, at: string, actor: Actor, reason: string): Promise<number> {
   const items = await tx.execute({ sql: 'SELECT item_kind, item_ref FROM exception_items WHERE exception_id = ?', args: [Number(row.id)] })
   const refs = new Set(items.rows.map((item) => String(item.item_ref)))
   const all = records ?? { orders: [], orderLines: [], settlements: [], bank: [] }
@@ -152,5 +168,6 @@ async function approvedMatch(tx: import('@libsql/client').Transaction, companyId
     channel: String(row.channel) as MatchResult['channel'], store: String(row.store), currency: String(row.currency), date: String(row.date), difference: BigInt(row.difference_minor as number) as Minor,
     rule: 'approved', why: `approved: ${reason}`, confidence: 100, status: 'confirmed',
   }
-  return insertMatch(tx, companyId, group, 'approved', at, { actorId: actor.userId ?? 0, reason })
+  const differenceAccount = group.difference === 0n ? undefined : differenceAccountOf(group, all.orderLines, settings, at.slice(0, 10))
+  return insertMatch(tx, companyId, differenceAccount === undefined ? group : { ...group, differenceAccount }, 'approved', at, { actorId: actor.userId ?? 0, reason })
 }

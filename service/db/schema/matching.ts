@@ -92,6 +92,8 @@ export const exceptions = sqliteTable('exceptions', {
   orderKey: text('order_key'),
   amountMinor: integer('amount_minor').notNull(),
   differenceMinor: integer('difference_minor').notNull(),
+  /** the difference a person accepted when resolving (or approving); posting accepts only this figure, and a re-run that finds another reopens the exception */
+  acceptedDifferenceMinor: integer('accepted_difference_minor'),
   requiredRole: text('required_role'),
   contentHash: text('content_hash').notNull(),
   membersHash: text('members_hash').notNull(),

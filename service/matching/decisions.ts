@@ -133,9 +133,12 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
       matchId = await approvedMatch(tx, companyId, row, records, settings, at, actor, reason)
     }
     const to = TARGET[decision]
-    await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, at, exceptionId] })
-    await addEvent(tx, companyId, exceptionId, at, actor.userId, decision === 'approve' ? 'approved' : decision === 'resolve' ? 'resolved' : 'ignored', from, to, reason, matchId === undefined ? {} : { matchId })
-    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `exception.${decision}`, entity: 'exception', entityId: String(exceptionId), payload: { from, to, reason, type: String(row.type), matchId } }])
+    // A resolution accepts the difference as it is now: posting books only this figure, and a run that finds another reopens the exception.
+    const accepted = to === 'resolved' ? BigInt(row.difference_minor as number) : null
+    await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, accepted_difference_minor = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, accepted, at, exceptionId] })
+    const payload = { ...(matchId === undefined ? {} : { matchId }), ...(accepted === null ? {} : { acceptedDifference: accepted }) }
+    await addEvent(tx, companyId, exceptionId, at, actor.userId, decision === 'approve' ? 'approved' : decision === 'resolve' ? 'resolved' : 'ignored', from, to, reason, payload)
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `exception.${decision}`, entity: 'exception', entityId: String(exceptionId), payload: { from, to, reason, type: String(row.type), matchId, ...(accepted === null ? {} : { acceptedDifference: accepted.toString() }) } }])
     return matchId === undefined ? { status: to } : { status: to, matchId }
   })
 }

@@ -4,6 +4,7 @@ import {
   type ExceptionResult, type GroupResult, type MatchOutput, type MatchResult, contentHash, figuresOf, groupItems, groupKey, matchRecords, membersHash,
   parseMatchingSettings,
 } from '../../shared/matching/index.ts'
+import { formatAmount, isCurrency } from '../../shared/money.ts'
 import { multiRowInsert } from '../db/connection.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { getCompany } from '../ledger/company.ts'
@@ -31,7 +32,11 @@ export interface RunOptions {
 }
 
 interface LiveMatch { id: number; key: string; pinned: boolean; contentHash: string }
-interface StoredException { id: number; key: string; status: string; live: number; decidedBy: number | null; contentHash: string }
+interface StoredException {
+  id: number; key: string; status: string; live: number; decidedBy: number | null; contentHash: string
+  /** the stored difference, and the one a person accepted when resolving (null: not resolved by a person, or resolved before it was stored) */
+  difference: bigint; accepted: bigint | null
+}
 
 export async function runMatching(context: LedgerContext, actor: Actor, companyId: number, options: RunOptions = {}): Promise<RunCounts> {
   const company = await getCompany(context, companyId)
@@ -104,9 +109,14 @@ async function loadDecisionState(tx: Transaction, companyId: number): Promise<De
       for (const bank of items.filter((item) => item.kind === 'bankTxn')) for (const payout of items.filter((item) => item.kind === 'settlementTxn')) rejectedPairs.add(`${bank.ref}\u0000${payout.ref}`)
     }
   }
-  const stored = await tx.execute({ sql: 'SELECT id, key, status, live, decided_by, content_hash FROM exceptions WHERE company_id = ?', args: [companyId] })
+  const stored = await tx.execute({ sql: 'SELECT id, key, status, live, decided_by, content_hash, difference_minor, accepted_difference_minor FROM exceptions WHERE company_id = ?', args: [companyId] })
   const exceptions = new Map<string, StoredException>()
-  for (const row of stored.rows) exceptions.set(String(row.key), { id: Number(row.id), key: String(row.key), status: String(row.status), live: Number(row.live), decidedBy: row.decided_by === null ? null : Number(row.decided_by), contentHash: String(row.content_hash) })
+  for (const row of stored.rows) {
+    exceptions.set(String(row.key), {
+      id: Number(row.id), key: String(row.key), status: String(row.status), live: Number(row.live), decidedBy: row.decided_by === null ? null : Number(row.decided_by), contentHash: String(row.content_hash),
+      difference: BigInt(row.difference_minor as number), accepted: row.accepted_difference_minor === null ? null : BigInt(row.accepted_difference_minor as number),
+    })
+  }
   return { live, pinnedRefs, pinnedOrderKeys, rejectedPairs, exceptions }
 }
 
@@ -168,6 +178,22 @@ function exceptionValues(result: ExceptionResult): InValue[] {
 }
 const EXCEPTION_COLUMNS = `type, level, rule, why, channel, store, currency, period, date, order_key, amount_minor, difference_minor, required_role, content_hash, members_hash, ${FIGURE_COLUMNS}`
 
+/** Reopens a person-resolved exception whose difference a run found changed: open again, decision cleared, audited as the system's. */
+async function reopenResolved(tx: Transaction, companyId: number, id: number, result: ExceptionResult, accepted: bigint, at: string): Promise<void> {
+  const why = `difference changed from ${moneyText(accepted, result.currency)} to ${moneyText(result.difference, result.currency)} after it was resolved`
+  await tx.execute({
+    sql: `UPDATE exceptions SET status = 'open', live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, decided_by = NULL, decided_at = NULL, decision_reason = NULL, accepted_difference_minor = NULL, updated_at = ? WHERE id = ?`,
+    args: [...exceptionValues(result), at, id],
+  })
+  await writeItems(tx, 'exception_items', id, companyId, result)
+  await addEvent(tx, companyId, id, at, null, 'reopened', 'resolved', 'open', why, { type: result.type, accepted, difference: result.difference })
+  await appendAudit(tx, [{ at, companyId, actorId: null, action: 'exception.reopen', entity: 'exception', entityId: String(id), payload: { from: 'resolved', to: 'open', reason: why, type: result.type, accepted, difference: result.difference } }])
+}
+
+function moneyText(value: bigint, currency: string): string {
+  return isCurrency(currency) ? `${formatAmount(value, currency)} ${currency}` : `${value} (minor units)`
+}
+
 async function persist(tx: Transaction, companyId: number, output: MatchOutput, state: DecisionState, at: string): Promise<RunCounts> {
   const counts: RunCounts = { matches: { inserted: 0, updated: 0, unchanged: 0, unmatched: 0 }, exceptions: { raised: 0, updated: 0, unchanged: 0, cleared: 0, reopened: 0 }, pending: output.pending.length, skipped: output.skipped.length }
   const producedMatches = new Set<string>()
@@ -210,6 +236,13 @@ async function persist(tx: Transaction, companyId: number, output: MatchOutput, 
       continue
     }
     const personDecided = existing.decidedBy !== null
+    // A person resolved it at one difference; money that changes it reopens it (the system decides, with both figures) instead of keeping the old decision.
+    const accepted = personDecided && existing.status === 'resolved' ? (existing.accepted ?? existing.difference) : null
+    if (accepted !== null && accepted !== result.difference) {
+      await reopenResolved(tx, companyId, existing.id, result, accepted, at)
+      counts.exceptions.reopened += 1
+      continue
+    }
     const status = personDecided ? existing.status : result.status
     await tx.execute({ sql: `UPDATE exceptions SET status = ?, live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, args: [status, ...exceptionValues(result), at, existing.id] })
     await writeItems(tx, 'exception_items', existing.id, companyId, result)

@@ -4,11 +4,9 @@ import { type MatchInput, type MatchOutput, groupKey, matchRecords, parseMatchin
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { getException, listExceptions, listMatches, runMatching } from '../../service/matching/index.ts'
-import type { FormatSpec } from '../../service/generators/core.ts'
-import { GENERATED_FORMATS, csvLine } from '../../service/generators/index.ts'
 import { linkedFiles } from '../../service/generators/linked.ts'
-import iconv from 'iconv-lite'
 import { ledgerWithCompany } from '../support/db.ts'
+import { type AccountRow, alipayAccountFile } from './alipay-file.ts'
 import { anOrder, aTxn } from './builders.ts'
 
 /**
@@ -81,25 +79,13 @@ const STORE = '旗舰店'
 const ASOF = { asOf: '2024-04-10' }
 const linked = linkedFiles({ seed: 20240410, orders: 12, defects: ['orphanPayment'] })
 
-/** [账务流水号, 业务流水号, 发生时间, 支出, 业务类型, 业务描述] of store-level charges, the way 账务明细 writes them. */
-const STORE_CHARGES: ReadonlyArray<readonly [string, string, string, string, string, string]> = [
-  ['2024031800000000001', '20240318200040011100730092300001', '2024-03-18 23:00:00', '500.00', '转账', '阿里妈妈营销推广(直通车)'],
-  ['2024031900000000002', '20240319200040011100730092300002', '2024-03-19 02:00:00', '6000.00', '收费', '0030004|基础软件服务费(技术服务费年费)'],
-  ['2024032000000000003', '20240320200040011100730092300003', '2024-03-20 02:00:00', '12.30', '收费', '0030001|淘宝客佣金'],
-  ['2024032100000000004', '20240321200040011100730092300004', '2024-03-21 02:00:00', '3.00', '收费', '0030005|消费者保障服务费'],
+/** Store-level charges the way 账务明细 writes them: a 业务流水号, no 商户订单号. */
+const STORE_CHARGES: ReadonlyArray<AccountRow> = [
+  { journal: '2024031800000000001', business: '20240318200040011100730092300001', at: '2024-03-18 23:00:00', amount: -50_000n, type: '转账', desc: '阿里妈妈营销推广(直通车)' },
+  { journal: '2024031900000000002', business: '20240319200040011100730092300002', at: '2024-03-19 02:00:00', amount: -600_000n, type: '收费', desc: '0030004|基础软件服务费(技术服务费年费)' },
+  { journal: '2024032000000000003', business: '20240320200040011100730092300003', at: '2024-03-20 02:00:00', amount: -1_230n, type: '收费', desc: '0030001|淘宝客佣金' },
+  { journal: '2024032100000000004', business: '20240321200040011100730092300004', at: '2024-03-21 02:00:00', amount: -300n, type: '收费', desc: '0030005|消费者保障服务费' },
 ]
-
-function storeChargesFile(): { name: string; bytes: Uint8Array } {
-  const spec: FormatSpec = GENERATED_FORMATS['alipay-merchant-account']
-  const total = STORE_CHARGES.reduce((sum, row) => sum + Math.round(Number(row[3]) * 100), 0)
-  const lines = [
-    ...['#支付宝账务明细查询', '#账号：[20888011365400330156]', '#起始日期：[2024年03月01日 00:00:00]   终止日期：[2024年04月01日 00:00:00]', '#-----------------------------------------账务明细列表----------------------------------------'].map((line) => csvLine(spec, [line], false)),
-    csvLine(spec, spec.header, false),
-    ...STORE_CHARGES.map(([journal, business, at, out, type, desc]) => csvLine(spec, [journal, business, '', '', at, '', '0.00', out, '', '支付宝', type, '', desc, ''], true)),
-    ...['#----------------------------------------账务明细列表结束-------------------------------------', `#支出合计：${STORE_CHARGES.length}笔，共${(total / 100).toFixed(2)}元`, '#收入合计：0笔，共0.00元', '#导出时间：[2024年04月01日 13:19:01]'].map((line) => csvLine(spec, [line], false)),
-  ]
-  return { name: 'alipay-store-charges.csv', bytes: iconv.encode(`${lines.join('\n')}\n`, 'gbk') }
-}
 
 describe('store-level charges in an Alipay 账务明细 (files)', () => {
   it('imports 直通车, 技术服务费, 淘宝客佣金 and 保障服务费 rows with their 业务流水号 and matches each as a store-level charge', async () => {
@@ -108,7 +94,7 @@ describe('store-level charges in an Alipay 账务明细 (files)', () => {
       const result = await importFile(ledger.db, ledger.company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, format: file.parser, store: STORE })
       expect([result.rejected, result.checks.filter((check) => check.level === 'error')]).toEqual([0, []])
     }
-    const charges = storeChargesFile()
+    const charges = alipayAccountFile('alipay-store-charges.csv', STORE_CHARGES)
     const imported = await importFile(ledger.db, ledger.company.id, { name: charges.name, bytes: charges.bytes }, { actor: SYSTEM, store: STORE })
     expect([imported.parser, imported.imported, imported.rejected, imported.checks.filter((check) => check.level === 'error')]).toEqual(['alipay-merchant-account', 4, 0, []])
     await runMatching(ledger.context, SYSTEM, ledger.company.id, ASOF)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import type { Client, Transaction } from '@libsql/client'
 import { canonicalJson } from '../../shared/voucher.ts'
 import { multiRowInsert } from '../db/connection.ts'
@@ -13,11 +13,13 @@ export interface AuditEntry {
   readonly entity: string
   readonly entityId: string
   readonly payload: unknown
+  /** canonicalJson(payload), when the caller built it more cheaply (bulk posting) */
+  readonly payloadJson?: string
 }
 
 export function chainHash(previous: string, entry: Omit<AuditEntry, 'payload'> & { payloadJson: string }): string {
   const text = [previous, entry.at, entry.companyId ?? '', entry.actorId ?? '', entry.action, entry.entity, entry.entityId, entry.payloadJson].join('\n')
-  return createHash('sha256').update(text).digest('hex')
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
 }
 
 /**
@@ -29,7 +31,7 @@ export async function appendAudit(tx: Transaction, entries: ReadonlyArray<AuditE
   const head = await tx.execute('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1')
   let previous = head.rows.length ? String(head.rows[0]?.hash) : GENESIS_HASH
   const rows = entries.map((entry) => {
-    const payloadJson = canonicalJson(entry.payload)
+    const payloadJson = entry.payloadJson ?? canonicalJson(entry.payload)
     const hash = chainHash(previous, { ...entry, payloadJson })
     const row = [entry.at, entry.companyId, entry.actorId, entry.action, entry.entity, entry.entityId, payloadJson, previous, hash]
     previous = hash

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import type { InValue, Transaction } from '@libsql/client'
+import type { Account } from '../../shared/accounts.ts'
 import { LedgerError } from '../../shared/errors.ts'
-import { type Minor, formatAmount } from '../../shared/money.ts'
-import { periodOfDate } from '../../shared/period.ts'
-import { type ValidVoucher, type VoucherLine, type VoucherStatus, canonicalJson, reversalLines, totals, validateVoucher } from '../../shared/voucher.ts'
-import { jsonInsert, multiRowInsert } from '../db/connection.ts'
+import { type Minor, convert, formatAmount, isCurrency, parseAmount } from '../../shared/money.ts'
+import { DATE_PATTERN, daysInMonth, periodOfDate } from '../../shared/period.ts'
+import { STORE_PATTERN, VOUCHER_WORDS, type ValidVoucher, type VoucherContext, type VoucherLine, type VoucherStatus, type VoucherWord, canonicalJson, reversalLines, validateVoucher } from '../../shared/voucher.ts'
+import { jsonArgument, multiRowInsert } from '../db/connection.ts'
 import { type AuditEntry, appendAudit } from './audit.ts'
 import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
@@ -49,52 +50,187 @@ export interface Prepared {
   readonly sources: ReadonlyArray<SourceRef>
 }
 
-const VOUCHER_COLUMNS = ['id', 'company_id', 'period', 'word', 'number', 'date', 'status', 'summary', 'total_minor', 'maker_id', 'approver_id', 'approved_at', 'poster_id', 'posted_at', 'idempotency_key', 'input_hash', 'source_kind', 'created_at']
-const SOURCE_COLUMNS = ['voucher_id', 'company_id', 'source_kind', 'source_id']
 /** a write of at least this many vouchers is a bulk write (posting runs, imports of journals) */
 const BULK_VOUCHERS = 200
+/** ... or of this many sources (a day summary links every order of a store-day) */
+const BULK_SOURCES = 400
 /**
  * Page cache of the connection during a bulk write, KiB. The default 2 MB
  * thrashes once the idempotency and source indexes outgrow it (random keys);
  * 128 MB kept a 1M-order posting run ~25% faster.
  */
 const BULK_CACHE_KIB = 131_072
-const LINE_COLUMNS = ['voucher_id', 'line_no', 'company_id', 'period', 'account_code', 'store', 'currency', 'side', 'amount_minor', 'original_minor', 'rate', 'summary']
+
+/**
+ * SHA-256 hex of a string. Node's one-shot crypto.hash (>= 20.12) gives the same
+ * digest as createHash().update().digest() at ~1/3 of the cost for the short
+ * texts hashed per voucher, which matters at two hashes per voucher in bulk.
+ */
+const sha256: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex')
 
 export function hashInput(input: unknown): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('hex')
+  return sha256(canonicalJson(input))
 }
 
 /**
  * Identity of a request for idempotency: the validated voucher (so "113" and
  * "113.00", or reordered JSON keys, are the same input) plus its sources.
+ * Text: head fields joined by U+0001; lines (their fields joined by U+0001)
+ * joined by U+0002; sources (kind U+0001 id) joined by U+0002; the three parts
+ * joined by U+0003. Stored as input_hash, so the text must never change.
  */
 export function voucherHash(voucher: ValidVoucher, sources: ReadonlyArray<SourceRef>): string {
-  const head = [voucher.date, voucher.word, voucher.summary, voucher.idempotencyKey ?? ''].join('\u0001')
-  const lines = voucher.lines.map((line) => [line.account, line.store, line.currency, line.side, line.amount.toString(), line.original.toString(), line.rate ?? '', line.summary].join('\u0001')).join('\u0002')
-  const links = sources.map((source) => `${source.kind}\u0001${source.id}`).join('\u0002')
-  return createHash('sha256').update(`${head}\u0003${lines}\u0003${links}`).digest('hex')
+  let text = `${voucher.date}\u0001${voucher.word}\u0001${voucher.summary}\u0001${voucher.idempotencyKey ?? ''}\u0003`
+  const lines = voucher.lines
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as VoucherLine
+    if (index > 0) text += '\u0002'
+    text += `${line.account}\u0001${line.store}\u0001${line.currency}\u0001${line.side}\u0001${line.amount}\u0001${line.original}\u0001${line.rate ?? ''}\u0001${line.summary}`
+  }
+  text += '\u0003'
+  for (let index = 0; index < sources.length; index += 1) {
+    const source = sources[index] as SourceRef
+    if (index > 0) text += '\u0002'
+    text += `${source.kind}\u0001${source.id}`
+  }
+  return sha256(text)
 }
 
+/**
+ * The immutability fingerprint of a posted voucher's lines, recorded in its
+ * posting audit entry and recomputed by `cledger verify`: one row per line,
+ * `lineNo|account|store|currency|side|amount|original|rate` joined by newlines.
+ */
 export function linesHash(lines: ReadonlyArray<Pick<VoucherLine, 'lineNo' | 'account' | 'store' | 'currency' | 'side' | 'amount' | 'original' | 'rate'>>): string {
-  const text = lines.map((line) => [line.lineNo, line.account, line.store, line.currency, line.side, line.amount.toString(), line.original.toString(), line.rate ?? ''].join('|')).join('\n')
-  return createHash('sha256').update(text).digest('hex')
+  let text = ''
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as VoucherLine
+    if (index > 0) text += '\n'
+    text += `${line.lineNo}|${line.account}|${line.store}|${line.currency}|${line.side}|${line.amount}|${line.original}|${line.rate ?? ''}`
+  }
+  return sha256(text)
+}
+
+/** Per-write memo of the bulk validator: dates and store codes already checked. */
+export interface BulkMemo {
+  readonly periods: Map<string, string>
+  readonly stores: Set<string>
+}
+
+export function bulkMemo(): BulkMemo {
+  return { periods: new Map(), stores: new Set() }
+}
+
+const VOUCHER_KEYS = new Set(['date', 'word', 'summary', 'idempotencyKey', 'lines'])
+const LINE_KEYS = new Set(['account', 'store', 'currency', 'debit', 'credit', 'rate', 'summary'])
+const WORDS: ReadonlySet<string> = new Set(VOUCHER_WORDS)
+// Copies of voucherInputSchema's checks (shared/voucher.ts). test/ledger/bulk-validate
+// compares this validator with validateVoucher on generated inputs around every limit.
+const AMOUNT = /^-?\d{1,16}(\.\d{1,10})?$/
+const RATE = /^\d{1,8}(\.\d{1,10})?$/
+const CURRENCY = /^[A-Z]{3}$/
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function periodOf(date: string, memo: BulkMemo): string | undefined {
+  const known = memo.periods.get(date)
+  if (known !== undefined) return known
+  const match = DATE_PATTERN.exec(date)
+  if (!match || Number(match[3]) > daysInMonth(Number(match[1]), Number(match[2]))) return undefined
+  const period = date.slice(0, 7)
+  memo.periods.set(date, period)
+  return period
+}
+
+/**
+ * The bulk path's validator: the same result as validateVoucher for an input it
+ * accepts, `undefined` for anything else (then validateVoucher runs and throws
+ * its usual error, so error codes and messages cannot differ). Hand-written
+ * checks instead of zod: ~6x faster on posting runs, where every voucher is valid.
+ */
+export function tryValidateBulk(input: unknown, context: VoucherContext, memo: BulkMemo): ValidVoucher | undefined {
+  if (!isPlainObject(input)) return undefined
+  for (const key in input) if (!VOUCHER_KEYS.has(key)) return undefined
+  const { date, word = '记', summary, idempotencyKey, lines: rawLines } = input
+  if (typeof date !== 'string' || typeof word !== 'string' || !WORDS.has(word)) return undefined
+  if (summary !== undefined && (typeof summary !== 'string' || summary.length > 500)) return undefined
+  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 200)) return undefined
+  if (!Array.isArray(rawLines) || rawLines.length < 2 || rawLines.length > 10_000) return undefined
+  const period = periodOf(date, memo)
+  if (period === undefined) return undefined
+  const voucherSummary = summary ?? ''
+  const base = context.baseCurrency
+  const lines: VoucherLine[] = new Array(rawLines.length)
+  let debit = 0n
+  let credit = 0n
+  for (let index = 0; index < rawLines.length; index += 1) {
+    const line: unknown = rawLines[index]
+    if (!isPlainObject(line)) return undefined
+    for (const key in line) if (!LINE_KEYS.has(key)) return undefined
+    const { account: code, store, currency: rawCurrency, debit: debitText, credit: creditText, rate, summary: lineSummary } = line
+    if (typeof code !== 'string' || code.length === 0) return undefined
+    if (store !== undefined && (typeof store !== 'string' || !(memo.stores.has(store) || (STORE_PATTERN.test(store) && memo.stores.add(store))))) return undefined
+    if (rawCurrency !== undefined && (typeof rawCurrency !== 'string' || !CURRENCY.test(rawCurrency))) return undefined
+    if (debitText !== undefined && (typeof debitText !== 'string' || !AMOUNT.test(debitText))) return undefined
+    if (creditText !== undefined && (typeof creditText !== 'string' || !AMOUNT.test(creditText))) return undefined
+    if (rate !== undefined && (typeof rate !== 'string' || !RATE.test(rate))) return undefined
+    if (lineSummary !== undefined && (typeof lineSummary !== 'string' || lineSummary.length > 500)) return undefined
+    const account: Account | undefined = context.account(code)
+    if (!account || !account.isLeaf) return undefined
+    const hasDebit = debitText !== undefined
+    if (hasDebit === (creditText !== undefined)) return undefined
+    const currency = rawCurrency ?? base
+    if (!isCurrency(currency)) return undefined
+    let original: Minor
+    try {
+      original = parseAmount((hasDebit ? debitText : creditText) as string, currency)
+    } catch {
+      return undefined
+    }
+    if (original === 0n) return undefined
+    const foreign = currency !== base
+    if (foreign ? rate === undefined : rate !== undefined && rate !== '1') return undefined
+    const amount = foreign ? convert(original, currency, base, rate as string) : original
+    if (hasDebit) debit += amount
+    else credit += amount
+    lines[index] = { lineNo: index + 1, account: account.code, store: (store as string | undefined) ?? '', currency, side: hasDebit ? 'debit' : 'credit', amount, original, rate: foreign ? (rate as string) : null, summary: (lineSummary as string | undefined) ?? voucherSummary }
+  }
+  if (debit !== credit) return undefined
+  return { date, period, word: word as VoucherWord, summary: voucherSummary || (lines[0]?.summary ?? ''), idempotencyKey: (idempotencyKey as string | undefined) ?? null, lines }
+}
+
+/** validateVoucher through the bulk validator: identical results and errors. */
+export function validateBulk(input: unknown, context: VoucherContext, memo: BulkMemo): ValidVoucher {
+  return tryValidateBulk(input, context, memo) ?? validateVoucher(input, context)
 }
 
 async function prepare(context: LedgerContext, company: Company, requests: ReadonlyArray<VoucherRequest>): Promise<Prepared[]> {
   const chart = await loadChart(context, company.id)
-  return requests.map((request, index) => {
+  const voucherContext: VoucherContext = { baseCurrency: company.baseCurrency, account: (code) => chart.get(code) }
+  // Bulk writes (posting runs, journal imports) take the hand-written validator;
+  // small writes keep zod, which also names the problem for any invalid input.
+  const memo = requests.length >= BULK_VOUCHERS ? bulkMemo() : null
+  const prepared: Prepared[] = new Array(requests.length)
+  for (let index = 0; index < requests.length; index += 1) {
+    const request = requests[index] as VoucherRequest
     try {
-      const voucher = validateVoucher(request.input, { baseCurrency: company.baseCurrency, account: (code) => chart.get(code) })
+      const voucher = memo ? validateBulk(request.input, voucherContext, memo) : validateVoucher(request.input, voucherContext)
       const sources = request.sources ?? []
-      return { voucher, inputHash: voucherHash(voucher, sources), sources }
+      prepared[index] = { voucher, inputHash: voucherHash(voucher, sources), sources }
     } catch (error) {
       if (error instanceof LedgerError && requests.length > 1) {
         throw new LedgerError(error.code, `voucher ${index + 1}: ${error.message}`, { voucher: index + 1, details: error.details })
       }
       throw error
     }
-  })
+  }
+  return prepared
 }
 
 function placeholders(count: number): string {
@@ -115,19 +251,23 @@ export async function assertPeriodsOpen(tx: Transaction, companyId: number, peri
 
 /** Replays of idempotency keys: same input returns the stored voucher, a different input is a conflict. */
 async function findReplays(tx: Transaction, companyId: number, prepared: ReadonlyArray<Prepared>): Promise<Map<string, VoucherResult>> {
-  const keys = prepared.map((item) => item.voucher.idempotencyKey).filter((key): key is string => key !== null)
-  const seen = new Set<string>()
-  for (const key of keys) {
-    if (seen.has(key)) throw new LedgerError('IDEMPOTENCY_CONFLICT', `idempotency key "${key}" appears twice in one request`)
-    seen.add(key)
+  const byKey = new Map<string, Prepared>()
+  for (const item of prepared) {
+    const key = item.voucher.idempotencyKey
+    if (key === null) continue
+    if (byKey.has(key)) throw new LedgerError('IDEMPOTENCY_CONFLICT', `idempotency key "${key}" appears twice in one request`)
+    byKey.set(key, item)
   }
+  const keys = [...byKey.keys()]
   const replays = new Map<string, VoucherResult>()
-  for (let start = 0; start < keys.length; start += 500) {
-    const chunk = keys.slice(start, start + 500)
-    const existing = await tx.execute({ sql: `SELECT id, period, word, number, status, idempotency_key, input_hash FROM vouchers WHERE company_id = ? AND idempotency_key IN (${placeholders(chunk.length)})`, args: [companyId, ...chunk] })
+  // One statement per 5,000 keys through json_each (the IN list is probed on
+  // vouchers_idempotency_unique), instead of one 500-placeholder statement per 500.
+  for (let start = 0; start < keys.length; start += 5000) {
+    const chunk = keys.slice(start, start + 5000)
+    const existing = await tx.execute({ sql: 'SELECT id, period, word, number, status, idempotency_key, input_hash FROM vouchers WHERE company_id = ? AND idempotency_key IN (SELECT value FROM json_each(?))', args: [companyId, JSON.stringify(chunk)] })
     for (const row of existing.rows) {
       const key = String(row.idempotency_key)
-      const item = prepared.find((candidate) => candidate.voucher.idempotencyKey === key)
+      const item = byKey.get(key)
       if (item && item.inputHash !== String(row.input_hash)) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `idempotency key "${key}" was already used for a different voucher (id ${row.id})`, { id: Number(row.id) })
       }
@@ -215,6 +355,12 @@ async function registerStores(tx: Transaction, companyId: number, stores: Iterab
   for (const statement of multiRowInsert('INSERT OR IGNORE INTO stores (company_id, code, name) VALUES', 3, codes.map((code) => [companyId, code, code]))) await tx.execute(statement)
 }
 
+function storesOf(prepared: ReadonlyArray<Prepared>): Set<string> {
+  const stores = new Set<string>()
+  for (const item of prepared) for (const line of item.voucher.lines) stores.add(line.store)
+  return stores
+}
+
 interface VoucherAudit {
   readonly id: number
   readonly status: VoucherStatus
@@ -239,10 +385,62 @@ function auditEntries(audits: ReadonlyArray<VoucherAudit>, meta: { at: string; c
   }
   const first = audits[0]?.id ?? 0
   const last = audits[audits.length - 1]?.id ?? 0
-  return [{
-    at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action: `${action}.batch`, entity: 'voucher', entityId: `${first}-${last}`,
-    payload: { status: meta.status, count: audits.length, sourceKind: meta.sourceKind, selfApproved, vouchers: audits.map((audit) => [audit.id, audit.period, audit.word, audit.number, audit.total, audit.linesHash]) },
-  }]
+  const vouchers = audits.map((audit) => [audit.id, audit.period, audit.word, audit.number, audit.total, audit.linesHash])
+  // Keys in sorted order and only primitives in the rows: JSON.stringify gives
+  // exactly canonicalJson(payload) without walking 5,000 rows to sort keys.
+  const payload = { count: audits.length, selfApproved, sourceKind: meta.sourceKind, status: meta.status, vouchers }
+  return [{ at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action: `${action}.batch`, entity: 'voucher', entityId: `${first}-${last}`, payload, payloadJson: JSON.stringify(payload) }]
+}
+
+/** What is the same for every voucher of one write (bound once per statement). */
+interface VoucherWrite {
+  readonly companyId: number
+  readonly status: VoucherStatus
+  readonly at: string
+  readonly maker: number
+  readonly approver: number | null
+  readonly poster: number | null
+  readonly sourceKind: string
+}
+
+/**
+ * Consecutive vouchers of one period with consecutive ids (a posting day is one
+ * group), inserted with three statements. Each row is JSON handed to json_each,
+ * where SQLite's cost is mostly one `->>` per column and row (~0.5 µs each), so
+ * ids come from the array position (`?base + key`), line numbers from the
+ * position of the line in its voucher, and period, company, status, actors and
+ * times are bound once; lines and sources are nested per voucher. For voucher
+ * lines this is 8 extractions per line instead of 12 (~30% less SQL time).
+ * bigints travel as decimal strings (CAST back), so JSON.stringify needs no replacer.
+ */
+interface WriteGroup {
+  readonly firstId: number
+  readonly period: string
+  readonly vouchers: InValue[][]
+  readonly lineRows: InValue[][][]
+  readonly sources: InValue[][][]
+  lines: number
+}
+
+const GROUP_VOUCHERS = 5000
+const GROUP_LINES = 20_000
+
+function newGroup(firstId: number, period: string): WriteGroup {
+  return { firstId, period, vouchers: [], lineRows: [], sources: [], lines: 0 }
+}
+
+const INSERT_VOUCHERS = `INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at)
+  SELECT ?2 + key, ?3, ?4, value->>0, value->>1, value->>2, ?5, value->>3, CAST(value->>4 AS INTEGER), ?6, ?7, ?8, ?9, ?10, value->>5, value->>6, ?11, ?12 FROM json_each(?1)`
+const INSERT_LINES = `INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary)
+  SELECT ?2 + v.key, l.key + 1, ?3, ?4, l.value->>0, l.value->>1, l.value->>2, l.value->>3, CAST(l.value->>4 AS INTEGER), CAST(l.value->>5 AS INTEGER), l.value->>6, l.value->>7 FROM json_each(?1) AS v, json_each(v.value) AS l`
+const INSERT_SOURCES = `INSERT INTO voucher_sources (voucher_id, company_id, source_kind, source_id)
+  SELECT ?2 + v.key, ?3, s.value->>0, s.value->>1 FROM json_each(?1) AS v, json_each(v.value) AS s`
+
+async function insertGroup(tx: Transaction, write: VoucherWrite, group: WriteGroup): Promise<void> {
+  const { companyId, status, at } = write
+  await tx.execute({ sql: INSERT_VOUCHERS, args: [jsonArgument(group.vouchers), group.firstId, companyId, group.period, status, write.maker, write.approver, status === 'draft' ? null : at, write.poster, status === 'posted' ? at : null, write.sourceKind, at] })
+  await tx.execute({ sql: INSERT_LINES, args: [jsonArgument(group.lineRows), group.firstId, companyId, group.period] })
+  if (group.sources.some((sources) => sources.length > 0)) await tx.execute({ sql: INSERT_SOURCES, args: [jsonArgument(group.sources), group.firstId, companyId] })
 }
 
 /**
@@ -287,48 +485,69 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     // Bulk writes rely on the unique index of voucher_sources (the invariant's
     // real guard) instead of a lookup per 400 sources, and name the duplicate
     // only when the insert refuses; small writes check first as before.
-    const bulk = fresh.length >= BULK_VOUCHERS
-    if (bulk) {
-      assertSourcesDistinct(fresh)
-      await tx.execute(`PRAGMA cache_size = -${BULK_CACHE_KIB}`)
-    } else await assertSourcesUnposted(tx, companyId, fresh)
-    await registerStores(tx, companyId, fresh.flatMap((item) => item.voucher.lines.map((line) => line.store)))
+    let sourceCount = 0
+    for (const item of fresh) sourceCount += item.sources.length
+    const bulk = fresh.length >= BULK_VOUCHERS || sourceCount >= BULK_SOURCES
+    if (bulk) await tx.execute(`PRAGMA cache_size = -${BULK_CACHE_KIB}`)
+    else await assertSourcesUnposted(tx, companyId, fresh)
+    await registerStores(tx, companyId, storesOf(fresh))
     const status: VoucherStatus = options.mode === 'post' ? 'posted' : options.mode === 'approve' ? 'approved' : 'draft'
     const numbers = status === 'posted' ? await nextNumbers(tx, companyId, fresh.map((item) => `${item.voucher.period}\u0000${item.voucher.word}`)) : new Map<string, number>()
     const top = await tx.execute('SELECT COALESCE(MAX(id), 0) AS top FROM vouchers')
     let nextId = Number(top.rows[0]?.top ?? 0) + 1
-    const created = new Map<Prepared, VoucherResult>()
-    const voucherRows: InValue[][] = []
-    const lineRows: InValue[][] = []
-    const sourceRows: InValue[][] = []
-    const audits: VoucherAudit[] = []
-    const approverId = status === 'draft' ? null : actor.userId
-    for (const item of fresh) {
+    const created: VoucherResult[] = new Array(fresh.length)
+    const audits: VoucherAudit[] = new Array(fresh.length)
+    const write: VoucherWrite = {
+      companyId, status, at, maker: actor.userId ?? 0, approver: status === 'draft' ? null : actor.userId, poster: status === 'posted' ? actor.userId : null, sourceKind: options.sourceKind ?? 'manual',
+    }
+    let group: WriteGroup = newGroup(nextId, '')
+    const flush = async () => {
+      if (group.vouchers.length === 0) return
+      try {
+        await insertGroup(tx, write, group)
+      } catch (error) {
+        // The unique index of voucher_sources also refuses a source named twice in
+        // this request; assertSourcesUnposted checks that first, then the ledger.
+        if (bulk && /UNIQUE constraint failed: voucher_sources/.test(String((error as Error).message))) await assertSourcesUnposted(tx, companyId, fresh)
+        throw error
+      }
+    }
+    for (let index = 0; index < fresh.length; index += 1) {
+      const item = fresh[index] as Prepared
       const { voucher } = item
+      if (voucher.period !== group.period || group.vouchers.length >= GROUP_VOUCHERS || group.lines >= GROUP_LINES) {
+        await flush()
+        group = newGroup(nextId, voucher.period)
+      }
       const id = nextId++
       const numberKey = `${voucher.period}\u0000${voucher.word}`
       const number = status === 'posted' ? (numbers.get(numberKey) ?? 1) : null
       if (number !== null) numbers.set(numberKey, number + 1)
-      const total = totals(voucher.lines).debit
-      voucherRows.push([id, companyId, voucher.period, voucher.word, number, voucher.date, status, voucher.summary, total, actor.userId ?? 0, approverId, status === 'draft' ? null : at, status === 'posted' ? actor.userId : null, status === 'posted' ? at : null, voucher.idempotencyKey, item.inputHash, options.sourceKind ?? 'manual', at])
-      for (const line of voucher.lines) lineRows.push([id, line.lineNo, companyId, voucher.period, line.account, line.store, line.currency, line.side, line.amount, line.original, line.rate, line.summary])
-      for (const source of item.sources) sourceRows.push([id, companyId, source.kind, source.id])
-      created.set(item, { id, period: voucher.period, word: voucher.word, number, status, replayed: false })
-      audits.push({ id, status, period: voucher.period, word: voucher.word, number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(voucher.lines), sources: item.sources.length || undefined })
+      let total = 0n
+      const lines: InValue[][] = new Array(voucher.lines.length)
+      for (let lineIndex = 0; lineIndex < voucher.lines.length; lineIndex += 1) {
+        const line = voucher.lines[lineIndex] as VoucherLine
+        // line_no is written as the line's position (json_each key + 1)
+        if (line.lineNo !== lineIndex + 1) throw new Error(`invariant violated: line ${lineIndex + 1} is numbered ${line.lineNo}`)
+        if (line.side === 'debit') total += line.amount
+        const amount = line.amount.toString()
+        lines[lineIndex] = [line.account, line.store, line.currency, line.side, amount, line.original === line.amount ? amount : line.original.toString(), line.rate, line.summary]
+      }
+      group.lines += lines.length
+      group.lineRows.push(lines)
+      group.vouchers.push([voucher.word, number, voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash])
+      group.sources.push(item.sources.map((source) => [source.kind, source.id]))
+      created[index] = { id, period: voucher.period, word: voucher.word, number, status, replayed: false }
+      audits[index] = { id, status, period: voucher.period, word: voucher.word, number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(voucher.lines), sources: item.sources.length || undefined }
     }
-    await jsonInsert(tx, 'vouchers', VOUCHER_COLUMNS, voucherRows, { integerColumns: ['total_minor'] })
-    await jsonInsert(tx, 'voucher_lines', LINE_COLUMNS, lineRows, { integerColumns: ['amount_minor', 'original_minor'] })
-    try {
-      await jsonInsert(tx, 'voucher_sources', SOURCE_COLUMNS, sourceRows)
-    } catch (error) {
-      if (bulk && /UNIQUE constraint failed: voucher_sources/.test(String((error as Error).message))) await assertSourcesUnposted(tx, companyId, fresh)
-      throw error
-    }
+    await flush()
     if (status === 'posted') await applyBalances(tx, companyId, null, fresh.map((item) => ({ period: item.voucher.period, lines: item.voucher.lines })))
     await appendAudit(tx, auditEntries(audits, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))
+    let next = 0
     return prepared.map((item) => {
       const replay = item.voucher.idempotencyKey === null ? undefined : replays.get(item.voucher.idempotencyKey)
-      const result = replay ?? created.get(item)
+      // fresh keeps the order of prepared, so the created results follow in turn
+      const result = replay ?? created[next++]
       if (!result) throw new Error('invariant violated: every voucher has a result')
       return result
     })

@@ -85,10 +85,12 @@ const STORE_CHARGES: ReadonlyArray<AccountRow> = [
   { journal: '2024031900000000002', business: '20240319200040011100730092300002', at: '2024-03-19 02:00:00', amount: -600_000n, type: '收费', desc: '0030004|基础软件服务费(技术服务费年费)' },
   { journal: '2024032000000000003', business: '20240320200040011100730092300003', at: '2024-03-20 02:00:00', amount: -1_230n, type: '收费', desc: '0030001|淘宝客佣金' },
   { journal: '2024032100000000004', business: '20240321200040011100730092300004', at: '2024-03-21 02:00:00', amount: -300n, type: '收费', desc: '0030005|消费者保障服务费' },
+  // 交易付款 wording, but a recharge of the ad account: promotion, not a payment
+  { journal: '2024032200000000005', business: '20240322200040011100730092300005', at: '2024-03-22 09:00:00', amount: -20_000n, type: '交易付款', desc: '直通车充值' },
 ]
 
 describe('store-level charges in an Alipay 账务明细 (files)', () => {
-  it('imports 直通车, 技术服务费, 淘宝客佣金 and 保障服务费 rows with their 业务流水号 and matches each as a store-level charge', async () => {
+  it('imports 直通车 (also worded 交易付款), 技术服务费, 淘宝客佣金 and 保障服务费 rows with their 业务流水号 and matches each as a store-level charge', async () => {
     const ledger = await ledgerWithCompany()
     for (const file of [linked.files.orders, linked.files.alipay]) {
       const result = await importFile(ledger.db, ledger.company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, format: file.parser, store: STORE })
@@ -96,7 +98,7 @@ describe('store-level charges in an Alipay 账务明细 (files)', () => {
     }
     const charges = alipayAccountFile('alipay-store-charges.csv', STORE_CHARGES)
     const imported = await importFile(ledger.db, ledger.company.id, { name: charges.name, bytes: charges.bytes }, { actor: SYSTEM, store: STORE })
-    expect([imported.parser, imported.imported, imported.rejected, imported.checks.filter((check) => check.level === 'error')]).toEqual(['alipay-merchant-account', 4, 0, []])
+    expect([imported.parser, imported.imported, imported.rejected, imported.checks.filter((check) => check.level === 'error')]).toEqual(['alipay-merchant-account', 5, 0, []])
     await runMatching(ledger.context, SYSTEM, ledger.company.id, ASOF)
     const matches = (await listMatches(ledger.context, ledger.company.id)).filter((m) => m.level === 'charge').map((m) => `${m.key} ${m.rule} ${m.status}`).sort()
     expect(matches).toEqual([
@@ -104,6 +106,7 @@ describe('store-level charges in an Alipay 账务明细 (files)', () => {
       'charge:alipay|2024031900000000002|fee platform-charge confirmed',
       'charge:alipay|2024032000000000003|commission platform-charge confirmed',
       'charge:alipay|2024032100000000004|fee platform-charge confirmed',
+      'charge:alipay|2024032200000000005|promotion platform-charge confirmed',
     ])
     // the only exception is the planted orphan payment: no charge became money of an unknown order
     const open = (await listExceptions(ledger.context, ledger.company.id, { status: 'open' })).map((e) => `${e.type} ${e.orderKey}`)

@@ -18,7 +18,7 @@ function kindFromWords(...words: string[]): SettlementKind {
   if (/提现/.test(text)) return 'payout'
   if (/退款|售中退款/.test(text)) return 'refund'
   if (/收费|服务费|手续费|保险|花呗/.test(text)) return 'fee'
-  if (/红包|优惠|营销|补贴/.test(text)) return 'promotion'
+  if (/红包|优惠|营销|补贴|直通车|万相台|推广|淘宝客|钻展|引力魔方/.test(text)) return 'promotion'
   if (/交易|在线支付|收款|付款|订单/.test(text)) return 'payment'
   return 'adjustment'
 }

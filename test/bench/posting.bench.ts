@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { minor } from '../../shared/money.ts'
 import { DEFAULT_TAX_RATES, type Granularity, type StoreProfile, planEntries, resolveAccounts, taxRateOn, toVouchers } from '../../shared/posting/index.ts'
 import type { Order, SettlementTxn } from '../../shared/records.ts'
@@ -79,9 +81,10 @@ async function measured(work: () => Promise<void>): Promise<Timing> {
 /**
  * Multi-row INSERTs (30,000 values per statement, as many as multiRowInsert
  * allows, 300k rows per transaction) of `count` rows made by `row`, into a table
- * without keys or indexes. The event loop turns once per transaction only: a
- * turn per statement (libsql frees statements there) kept raw's RSS lower but
- * made it ~7% slower, and the baseline should be the fastest raw insert.
+ * without keys or indexes. The event loop turns once per statement, as in the
+ * import bench: libsql frees finished statements there. Turning once per
+ * transaction instead made raw ~1.6x slower at 6M lines (37 s -> 59 s, ~1 GB
+ * RSS) and was within noise at 1.2M, so this is the faster baseline.
  */
 async function rawTable(db: Database, table: string, columns: number, count: number, row: (i: number) => InValue[]): Promise<Timing> {
   await db.client.execute(`CREATE TABLE ${table} (${Array.from({ length: columns }, (_, k) => `c${k}`).join(', ')})`)
@@ -93,9 +96,9 @@ async function rawTable(db: Database, table: string, columns: number, count: num
         for (let from = start; from < end; from += perStatement) {
           const rows = Array.from({ length: Math.min(perStatement, end - from) }, (_, k) => row(from + k))
           for (const statement of multiRowInsert(`INSERT INTO ${table} VALUES`, columns, rows)) await tx.execute(statement)
+          await new Promise((resolve) => setImmediate(resolve))
         }
       })
-      await new Promise((resolve) => setImmediate(resolve))
     }
   })
 }
@@ -148,10 +151,32 @@ async function postAll(granularity: Granularity): Promise<{ total: Timing; planS
 
 const percent = (raw: number, post: number) => `${((raw / post) * 100).toFixed(1)}%`
 
+interface Measured {
+  readonly posted: Awaited<ReturnType<typeof postAll>>
+  readonly raw: Awaited<ReturnType<typeof rawInsert>>
+  readonly peakMb: number
+  readonly rawPeakMb: number
+}
+
+async function measure(granularity: Granularity): Promise<Measured> {
+  const { result: posted, peakMb } = await sampledPeakRssMb(() => postAll(granularity))
+  const { result: raw, peakMb: rawPeakMb } = await sampledPeakRssMb(() => rawInsert(posted))
+  return { posted, raw, peakMb, rawPeakMb }
+}
+
+/**
+ * Each granularity runs in its own process (posting, then its raw baselines),
+ * so its peak RSS is not the memory an earlier phase left behind.
+ */
+function measureInChild(granularity: Granularity): Measured {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', granularity, '--orders', String(ORDERS)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 })
+  if (child.status !== 0) throw new Error(`posting bench (${granularity}) failed`)
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as Measured
+}
+
 export async function run(): Promise<void> {
   for (const granularity of ['order', 'day'] as const) {
-    const { result: posted, peakMb } = await sampledPeakRssMb(() => postAll(granularity))
-    const { result: raw, peakMb: rawPeakMb } = await sampledPeakRssMb(() => rawInsert(posted))
+    const { posted, raw, peakMb, rawPeakMb } = measureInChild(granularity)
     const { total } = posted
     report(`post ${ORDERS} matched orders (${granularity})`, {
       vouchers: posted.vouchers, lines: posted.lines, sources: posted.sources,
@@ -165,4 +190,8 @@ export async function run(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run()
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const child = process.argv.indexOf('--child')
+  if (child >= 0) console.log(JSON.stringify(await measure(process.argv[child + 1] as Granularity)))
+  else await run()
+}

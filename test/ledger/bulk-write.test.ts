@@ -9,7 +9,7 @@ import { bulkMemo, linesHash, tryValidateBulk, validateBulk, voucherHash, writeV
 import { ledgerWithCompany } from '../support/db.ts'
 
 /**
- * The bulk write path (Posting (3) in docs/decisions.md): the hand-written
+ * The bulk write path (Posting (4) in docs/decisions.md): the hand-written
  * validator, the grouped json_each inserts and the batch audit payload must
  * give exactly what the zod path and the per-row inserts gave.
  */
@@ -139,7 +139,7 @@ describe('bulk voucher writes', () => {
   })
 
   it('keeps the stored hashes of the earlier code (input_hash replays, verify recomputes lines hashes)', () => {
-    // values computed with the createHash / Array.join implementation before Posting (3)
+    // values computed with the createHash / Array.join implementation before Posting (4)
     const input = { date: '2026-10-05', summary: 'x|y\u0001', idempotencyKey: 'k', lines: [{ account: '1122', debit: '113.00', store: 'tm' }, { account: '5001', credit: '113' }] }
     const usd = { date: '2026-10-05', word: '收', lines: [{ account: '1002', debit: '10.00', currency: 'USD', rate: '7.1234', summary: '美元' }, { account: '5001', credit: '71.23' }] }
     const chart = new Map([['1122', { code: '1122', isLeaf: true }], ['5001', { code: '5001', isLeaf: true }], ['1002', { code: '1002', isLeaf: true }]])
@@ -161,7 +161,7 @@ describe('bulk voucher writes', () => {
       const lines = index % 7 === 0
         ? [{ account: '1002', currency: 'USD', rate: '7.1', debit: amountText, summary: '美元 "quoted" \\ line' }, { account: '5001', credit: formatAmount(convert(cents, 'USD', 'CNY', '7.1'), 'CNY'), store: 'jd-flagship' }]
         : [{ account: '1122', debit: index % 5 === 0 ? `-${amountText}` : amountText, store: 'tmall-main' }, { account: '5001', credit: index % 5 === 0 ? `-${amountText}` : amountText, store: 'tmall-main', summary: `行 ${index}` }]
-      return { input: { date: `2026-${month}-${String(1 + (index % 28)).padStart(2, '0')}`, word: index % 3 === 0 ? '收' : '记', summary: `凭证 ${index}`, ...(index % 2 ? { idempotencyKey: `key-${index}` } : {}), lines }, sources: index % 4 === 1 ? [] : [{ kind: 'order', id: `o${index}` }, { kind: 'txn', id: `t${index}` }] }
+      return { input: { date: `2026-${month}-${String(1 + (index % 28)).padStart(2, '0')}`, word: index % 3 === 0 ? '收' : '记', summary: `凭证 ${index}`, ...(index % 2 ? { idempotencyKey: `key-${index}` } : {}), lines }, sources: index % 4 === 1 ? [] : [{ kind: 'order', id: `o${index}` }, { kind: 'txn', id: `t${index}` }, ...(index % 9 === 0 ? [{ kind: '__proto__', id: `p${index}` }, { kind: '7', id: `n${index}` }, { kind: 'order', id: `o${index}b` }] : [])] }
     })
     for (const request of inputs) expect(tryValidateBulk(request.input, CONTEXT, bulkMemo())).toBeDefined()
     const prepared = inputs

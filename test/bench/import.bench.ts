@@ -20,26 +20,11 @@ import { type Database, multiRowInsert } from '../../service/db/connection.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM, createContext } from '../../service/ledger/context.ts'
 import { createCompany } from '../../service/ledger/company.ts'
-import { benchDatabase, report, timed } from './support.ts'
+import { benchDatabase, report, sampledPeakRssMb, timed } from './support.ts'
 
 const GENERATOR_CLI = join(dirname(fileURLToPath(import.meta.url)), '../../service/generators/cli.ts')
 
 const SETTLEMENT_COLUMNS = ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'description', 'source_hash', 'source_sheet', 'source_row']
-
-/** Samples RSS every 50 ms while `work` runs; returns the peak in MB. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss)
-  }, 50)
-  try {
-    const result = await work()
-    peak = Math.max(peak, process.memoryUsage().rss)
-    return { result, peakMb: Math.round(peak / 1024 / 1024) }
-  } finally {
-    clearInterval(timer)
-  }
-}
 
 /**
  * The raw baseline: multi-row INSERTs of `rows` settlement_txns rows in one transaction.
@@ -98,7 +83,7 @@ async function importOnce(path: string, fileName: string, keep?: (db: Database) 
   const bench = await benchDatabase('import')
   try {
     const company = await createCompany(createContext(bench.db), SYSTEM, { code: 'IMP', name: 'import' })
-    const { result, peakMb: sampledMb } = await withPeakRss(() => timed(() => importFile(bench.db, company.id, { name: fileName, path }, { actor: SYSTEM })))
+    const { result, peakMb: sampledMb } = await sampledPeakRssMb(() => timed(() => importFile(bench.db, company.id, { name: fileName, path }, { actor: SYSTEM })))
     // maxRSS is the process's lifetime peak: exact for the first import, an upper bound after it.
     const peakMb = Math.max(sampledMb, Math.round(process.resourceUsage().maxRSS / 1024))
     if (result.result.rejected > 0 || result.result.checks.some((check) => check.level === 'error')) throw new Error(`bench import was not clean: ${JSON.stringify(result.result.checks)} ${result.result.rejected} rejects`)

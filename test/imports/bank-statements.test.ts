@@ -77,6 +77,18 @@ describe('bank statements: generator -> import -> query', () => {
     expect(other.checks.find((check) => check.code === 'BALANCE_CHAIN_OK')?.message).toContain('(oldest first)')
   })
 
+  it('skips page subtotals and remark lines between pages without losing the lines after them', async () => {
+    const { db, company } = await ledgerWithCompany()
+    const file = await generateFile('bank-icbc', { seed: 6, rows: 20 })
+    const lines = iconv.decode(Buffer.from(file.bytes), 'gbk').split('\n')
+    // After data line 10 (line 15): a page subtotal and a remark, as a multi-page export prints them.
+    lines.splice(15, 0, '本页合计,,,,,1.00,2.00', ',,,,,,,,以下为第2页')
+    const result = await importFile(db, company.id, { name: 'icbc-pages.csv', bytes: iconv.encode(lines.join('\n'), 'gbk') }, { actor: SYSTEM })
+    expect([result.imported, result.rejected, result.skipped]).toEqual([file.expected.length, 0, 4])
+    expect(result.checks.map((check) => check.code)).toEqual(expect.arrayContaining(['BALANCE_CHAIN_OK', 'STATED_TOTALS_OK']))
+    expect(result.checks.filter((check) => check.level !== 'info')).toEqual([])
+  })
+
   it('uses the statement account number from the preamble when no store is given', async () => {
     const { db, company } = await ledgerWithCompany()
     const file = await generateFile('bank-cmb', { seed: 4, rows: 5 })

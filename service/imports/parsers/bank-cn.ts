@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { minor, type Minor } from '../../../shared/money.ts'
 import type { BankTxn } from '../../../shared/records.ts'
-import { freeText, moneyOrNull, normalizeHeader, optionalText, readTimestamp } from '../clean.ts'
+import { cleanCell, freeText, moneyOrNull, normalizeHeader, optionalText, readTimestamp } from '../clean.ts'
 import { type Container, type FileParser, type MappedRow, type ParseContext, type ParserRun, RowError, type RowOutcome } from '../types.ts'
 import { joinParts, magnitudeOf, sourceOf } from './common.ts'
 import { StatementChecker, readStatedFacts } from './bank-statement.ts'
@@ -222,7 +222,22 @@ function readPreambleFacts(line: string, facts: PreambleFacts): void {
   }
 }
 
-const TRAILER_WORDS = /^(合计|总计|本页合计|累计|借方|贷方|收入合计|支出合计|收入笔数|支出笔数|期末余额|共\s*\d+\s*笔|总笔数|打印|导出时间|制表)/
+/** First words of a summary line: totals, counts, balances, page subtotals, print notes. */
+const SUMMARY_WORDS = /^(合计|总计|本页合计|本页小计|小计|累计|借方|贷方|收入合计|支出合计|收入笔数|支出笔数|期初余额|期末余额|共\s*\d+\s*笔|总笔数|打印|导出时间|制表)/
+
+function leadingCell(row: MappedRow): string {
+  for (const cell of row.raw) {
+    const text = cleanCell(cell)
+    if (text !== '') return text
+  }
+  return ''
+}
+
+/** A line with no date and no amount or balance (a remark under the table): nothing to import, no money lost. */
+function isNoteLine(layout: BankLayout, row: MappedRow): boolean {
+  const moneyColumns = [layout.debit, layout.credit, layout.amount, layout.balance].filter((column): column is string => column !== undefined)
+  return first(row, layout.date) === '' && moneyColumns.every((column) => row.get(column) === '')
+}
 
 function bankRecord(layout: BankLayout, context: ParseContext, row: MappedRow, currency: string, accountNumber: string): { record: BankTxn } {
   const occurredAt = timestampOf(layout, row)
@@ -268,6 +283,7 @@ function parserOf(layout: BankLayout): FileParser {
       const checker = new StatementChecker(layout.id)
       const lines: string[] = []
       let currency = ''
+      let columnTotals: { debit: Minor | null; credit: Minor | null } | null = null
       const currencyFor = (row: MappedRow): string => {
         if (context.currency) return context.currency
         const stated = layout.currency ? currencyOf(first(row, layout.currency)) : ''
@@ -279,31 +295,39 @@ function parserOf(layout: BankLayout): FileParser {
           lines.push(line)
         },
         row(row): RowOutcome {
+          // Summary lines (合计, 笔数, 期末余额, page subtotals 本页合计) can sit between pages as well as at
+          // the end, so they are skipped, not taken as the start of a trailer: no line after them is lost.
+          const lead = leadingCell(row)
+          if (SUMMARY_WORDS.test(lead)) {
+            lines.push(row.raw.join(','))
+            // A 合计 row under the amount columns states the totals (the last one counts: the grand total).
+            if (/^(合计|总计)/.test(lead) && layout.debit && layout.credit) {
+              const cur = currency || facts.currency || 'CNY'
+              try {
+                columnTotals = { debit: moneyOrNull(layout.debit, row.get(layout.debit), cur), credit: moneyOrNull(layout.credit, row.get(layout.credit), cur) }
+              } catch {
+                // not figures: the line still counts as text
+              }
+            }
+            return { type: 'skip', reason: 'summary line (合计 / 笔数 / 余额)' }
+          }
+          if (isNoteLine(layout, row)) {
+            lines.push(row.raw.join(','))
+            return { type: 'skip', reason: 'note line without date or amounts' }
+          }
           const rowCurrency = currencyFor(row)
           if (currency === '') currency = rowCurrency
           const { record } = bankRecord(layout, context, row, rowCurrency, facts.account || (layout.account ? first(row, layout.account) : ''))
           checker.add(row.rowNumber, record.amount, record.balanceAfter ?? null)
           return { type: 'records', records: [{ kind: 'bankTxn', record }] }
         },
-        isTrailer(row, firstCell) {
-          if (!TRAILER_WORDS.test(firstCell)) return false
-          // A 合计 row under the amount columns states the totals.
-          if (/^(合计|总计)/.test(firstCell) && layout.debit && layout.credit) {
-            const cur = currency || facts.currency || 'CNY'
-            try {
-              checker.facts.debitTotal ??= moneyOrNull(layout.debit, row.get(layout.debit), cur) ?? undefined
-              checker.facts.creditTotal ??= moneyOrNull(layout.credit, row.get(layout.credit), cur) ?? undefined
-            } catch {
-              // not figures: the line is still read as text below
-            }
-          }
-          return true
-        },
         trailer(line) {
           lines.push(line)
         },
         finish() {
           const cur = currency || context.currency || facts.currency || 'CNY'
+          if (columnTotals?.debit != null) checker.facts.debitTotal = columnTotals.debit
+          if (columnTotals?.credit != null) checker.facts.creditTotal = columnTotals.credit
           for (const line of lines) readStatedFacts(line, cur, checker.facts)
           return checker.finish(cur)
         },

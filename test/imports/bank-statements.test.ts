@@ -89,6 +89,18 @@ describe('bank statements: generator -> import -> query', () => {
     expect(result.checks.filter((check) => check.level !== 'info')).toEqual([])
   })
 
+  it('starts a new balance chain on each sheet of a workbook with one sheet per account', async () => {
+    const header = ['交易日', '交易时间', '借方金额', '贷方金额', '余额', '收/付方名称', '流水号']
+    const workbook = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([['账号：571908801032801'], header, ['20240301', '10:00:00', '', '100.00', '1100.00', '财付通支付科技有限公司', 'A1'], ['20240302', '10:00:00', '50.00', '', '1050.00', '某供应商', 'A2']]), '5719')
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([['账号：571908801099999'], header, ['20240301', '11:00:00', '', '7.00', '20007.00', '支付宝（中国）网络技术有限公司', 'B1'], ['20240303', '11:00:00', '', '3.00', '20010.00', '支付宝（中国）网络技术有限公司', 'B2']]), '9999')
+    const bytes = new Uint8Array(XLSX.write(workbook, { bookType: 'xlsx', type: 'buffer' }) as Buffer)
+    const { db, company } = await ledgerWithCompany()
+    const result = await importFile(db, company.id, { name: 'cmb-2.xlsx', bytes }, { actor: SYSTEM, store: 'CMB' })
+    expect([result.parser, result.imported, result.rejected]).toEqual(['bank-cmb', 4, 0])
+    expect(result.checks.map((check) => check.message)).toContain('bank-cmb: running balance agrees on all 4 rows (oldest first, 2 accounts/sheets)')
+  })
+
   it('uses the statement account number from the preamble when no store is given', async () => {
     const { db, company } = await ledgerWithCompany()
     const file = await generateFile('bank-cmb', { seed: 4, rows: 5 })

@@ -318,7 +318,7 @@ function parserOf(layout: BankLayout): FileParser {
           const rowCurrency = currencyFor(row)
           if (currency === '') currency = rowCurrency
           const { record } = bankRecord(layout, context, row, rowCurrency, facts.account || (layout.account ? first(row, layout.account) : ''))
-          checker.add(row.rowNumber, record.amount, record.balanceAfter ?? null)
+          checker.add(row.rowNumber, record.amount, record.balanceAfter ?? null, `${row.sheet ?? ''}|${layout.account ? first(row, layout.account) : ''}`)
           return { type: 'records', records: [{ kind: 'bankTxn', record }] }
         },
         trailer(line) {

@@ -81,8 +81,21 @@ export class StatementChecker {
 
   constructor(private readonly label: string) {}
 
-  /** One imported line: signed amount (+ = money in) and the balance after it, if the file gives one. */
-  add(rowNumber: number, amount: bigint, balance: bigint | null): void {
+  private segment: string | null = null
+  private segments = 0
+
+  /**
+   * One imported line: signed amount (+ = money in) and the balance after it, if
+   * the file gives one. `segment` names the account the line belongs to (its
+   * sheet, its own 本方账号): a new segment starts a new balance chain, so a
+   * workbook with one sheet per account is not one long broken chain.
+   */
+  add(rowNumber: number, amount: bigint, balance: bigint | null, segment = ''): void {
+    if (segment !== this.segment) {
+      this.segment = segment
+      this.segments += 1
+      this.previous = null
+    }
     this.rows += 1
     if (amount < 0n) {
       this.debitCount += 1
@@ -108,7 +121,7 @@ export class StatementChecker {
         this.breaks.descCount += 1
         if (this.breaks.desc.length < MAX_LISTED) this.breaks.desc.push(previous.rowNumber)
       }
-    } else {
+    } else if (this.first === null) {
       this.first = line
     }
     this.previous = line
@@ -133,10 +146,13 @@ export class StatementChecker {
       if (count > 0) {
         checks.push({ level: 'error', blocking: true, code: 'BALANCE_CHAIN_BROKEN', message: `${label}: 余额不连续 / the running balance breaks at row(s) ${rowList(listed, count)} (${order}): previous balance + amount ≠ balance — a row is missing, repeated or altered` })
       } else if (this.rows - this.withoutBalance > 1) {
-        checks.push({ level: 'info', code: 'BALANCE_CHAIN_OK', message: `${label}: running balance agrees on all ${this.rows - this.withoutBalance} rows (${order})` })
+        checks.push({ level: 'info', code: 'BALANCE_CHAIN_OK', message: `${label}: running balance agrees on all ${this.rows - this.withoutBalance} rows (${order}${this.segments > 1 ? `, ${this.segments} accounts/sheets` : ''})` })
       }
-      opening = newestFirst ? last.balance - last.amount : first.balance - first.amount
-      closing = newestFirst ? first.balance : last.balance
+      // One account: its opening and closing balances; several (one sheet each) have no single pair.
+      if (this.segments === 1) {
+        opening = newestFirst ? last.balance - last.amount : first.balance - first.amount
+        closing = newestFirst ? first.balance : last.balance
+      }
     } else if (this.rows > 0 && this.withoutBalance === this.rows) {
       checks.push({ level: 'warning', code: 'BALANCE_MISSING', message: `${label}: no row has a 余额 (balance); the running balance cannot be checked` })
     }

@@ -28,7 +28,7 @@ function bankRecord(context: ParseContext, row: MappedRow, fields: { id: string;
   if (counterpartyAccount) record.counterpartyAccount = counterpartyAccount
   const reference = optionalText(fields.reference)
   if (reference) record.reference = reference
-  checker.add(row.rowNumber, fields.amount, fields.balance)
+  checker.add(row.rowNumber, fields.amount, fields.balance, `${row.sheet ?? ''}|${fields.account}`)
   return { type: 'records', records: [{ kind: 'bankTxn', record }] }
 }
 

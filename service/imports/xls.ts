@@ -100,37 +100,95 @@ function htmlEncoding(bytes: Uint8Array): string {
   }
 }
 
-function htmlCellText(html: string): string {
-  return unescapeXml(
-    html.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]*>/g, '').replace(/&nbsp;/gi, ' ').replace(/&#160;/g, ' '),
-  ).replace(/[\s\u00a0]+/g, ' ').trim()
+function htmlCellText(parts: ReadonlyArray<string>): string {
+  return unescapeXml(parts.join('').replace(/&nbsp;|&#160;/gi, ' ')).replace(/[\s\u00a0]+/g, ' ').trim()
+}
+
+/** The lower-case name of a tag body (`td class=x` -> `td`, `/TR` -> `tr`), from its first characters only. */
+function tagName(body: string): string {
+  const match = /^\/?\s*([a-zA-Z][a-zA-Z0-9]{0,15})/.exec(body.slice(0, 24))
+  return match?.[1]?.toLowerCase() ?? ''
 }
 
 /**
  * Rows of the tables of an HTML page, one row per `<tr>` (numbered 1… in
  * document order), `colspan` kept as empty cells so columns stay aligned.
+ * A single pass with indexOf from `<` to the next `>` (no backtracking
+ * regex over the page), so a hostile page costs time linear in its size;
+ * text outside cells (scripts, styles, titles) is ignored.
  */
 export async function* readHtmlTableRows(bytes: Uint8Array, name = 'file'): AsyncIterable<SheetRow[]> {
   if (bytes.byteLength > MAX_HTML_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${name}: an HTML table of ${bytes.byteLength} bytes is over the ${MAX_HTML_BYTES}-byte limit`)
-  const text = new TextDecoder(htmlEncoding(bytes)).decode(bytes).replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, '')
+  const text = new TextDecoder(htmlEncoding(bytes)).decode(bytes)
   let batch: SheetRow[] = []
   let rowNumber = 0
-  const rowPattern = /<tr\b[^>]*>([\s\S]*?)(?=<tr\b|<\/table>|$)/gi
-  for (const row of text.matchAll(rowPattern)) {
-    rowNumber += 1
-    const cells: string[] = []
-    for (const cell of (row[1] ?? '').matchAll(/<t([dh])\b([^>]*)>([\s\S]*?)(?=<t[dh]\b|<\/tr>|$)/gi)) {
-      cells.push(htmlCellText((cell[3] ?? '').replace(/<\/t[dh]>\s*$/i, '')))
-      const span = Number(/colspan\s*=\s*["']?(\d+)/i.exec(cell[2] ?? '')?.[1] ?? '1')
-      for (let extra = 1; extra < Math.min(span, 1000); extra += 1) cells.push('')
-    }
+  let row: string[] | null = null
+  let cell: string[] | null = null
+  let span = 1
+  const endCell = (): void => {
+    if (cell === null) return
+    if (row === null) row = []
+    row.push(htmlCellText(cell))
+    for (let extra = 1; extra < span; extra += 1) row.push('')
+    cell = null
+  }
+  const endRow = (): void => {
+    endCell()
+    if (row === null) return
+    const cells = row
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop()
     batch.push({ sheet: 'Sheet1', rowNumber, cells })
+    row = null
+  }
+  let position = 0
+  while (position < text.length) {
+    const open = text.indexOf('<', position)
+    if (open === -1) {
+      cell?.push(text.slice(position))
+      break
+    }
+    if (open > position) cell?.push(text.slice(position, open))
+    if (text.startsWith('<!--', open)) {
+      const close = text.indexOf('-->', open + 4)
+      position = close === -1 ? text.length : close + 3
+      continue
+    }
+    const close = text.indexOf('>', open + 1)
+    if (close === -1) {
+      cell?.push(text.slice(open))
+      break
+    }
+    const body = text.slice(open + 1, close)
+    position = close + 1
+    const closing = body.startsWith('/')
+    const tag = tagName(body)
+    if (tag === 'tr') {
+      endRow()
+      if (!closing) {
+        rowNumber += 1
+        row = []
+      }
+    } else if (tag === 'td' || tag === 'th') {
+      endCell()
+      if (!closing) {
+        if (row === null) {
+          rowNumber += 1
+          row = []
+        }
+        cell = []
+        span = Math.min(Math.max(Number(/colspan\s*=\s*["']?(\d{1,4})/i.exec(body.slice(0, 2000))?.[1] ?? '1'), 1), 1000)
+      }
+    } else if (tag === 'br') {
+      cell?.push(' ')
+    } else if (tag === 'table' && closing) {
+      endRow()
+    }
     if (batch.length >= 5000) {
       yield batch
       batch = []
     }
   }
+  endRow()
   if (rowNumber === 0) throw new LedgerError('UNSUPPORTED_FORMAT', `${name}: an HTML page without a table (<tr>) is not a spreadsheet export`)
   if (batch.length > 0) yield batch
 }

@@ -228,6 +228,14 @@ describe('legacy .xls and HTML ".xls"', () => {
     ])
   })
 
+  it('reads a hostile HTML .xls in linear time: unclosed tags and comments do not make it backtrack', async () => {
+    const pieces = ['<html><table><tr><td>交易时间</td><td>收入金额</td><td>支出金额</td><td>本次余额</td><td>对方户名</td></tr><tr><td>', '<td'.repeat(300_000), '<!--'.repeat(100_000), '<script'.repeat(100_000)]
+    const started = performance.now()
+    const session = await startParse({ name: 'evil.xls', bytes: new TextEncoder().encode(pieces.join('')) })
+    for await (const batch of session.batches()) void batch
+    expect(performance.now() - started).toBeLessThan(20_000)
+  })
+
   it('reads a BIFF8 .xls with numeric and date cells as Excel shows them', async () => {
     const sheet = XLSX.utils.aoa_to_sheet([
       ['交易日', '交易时间', '借方金额', '贷方金额', '余额', '收/付方名称', '流水号'],

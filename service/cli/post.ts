@@ -7,6 +7,7 @@ import { normalizePeriod } from '../../shared/period.ts'
 import type { CliRuntime } from '../cli.ts'
 import { importReceipts, parseReceiptsCsv, stockOnHand } from '../posting/inventory.ts'
 import { importRates, listRates, parseRatesCsv } from '../posting/rates.ts'
+import { registerCloseChecks } from '../posting/close-check.ts'
 import { registerRevaluation } from '../posting/revaluation.ts'
 import { runPosting } from '../posting/run.ts'
 import { formatTable } from './table.ts'
@@ -28,6 +29,7 @@ function granularityOf(text: string | undefined): Granularity | undefined {
 /** `cledger post`, `cledger rates`, `cledger inventory`. */
 export function registerPostingCommands(program: Command, runtime: CliRuntime): void {
   registerRevaluation()
+  registerCloseChecks()
   program.command('post')
     .description('generate vouchers from imported and matched records (drafts unless the company auto-approves them)')
     .option('--period <YYYY-MM>', 'only events dated in this period')

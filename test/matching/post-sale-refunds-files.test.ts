@@ -83,7 +83,7 @@ describe('post-sale refunds the order export does not show', () => {
     const full = linked.postSaleRefunds.find((refund) => refund.amount === refund.gross)
     expect(full).toBeDefined()
     const result = await context.db.client.execute({
-      sql: "SELECT l.account_code, SUM(l.debit_minor) - SUM(l.credit_minor) AS net FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.summary LIKE ? AND l.account_code IN ('5001', '2221.01.02') GROUP BY l.account_code ORDER BY l.account_code",
+      sql: "SELECT l.account_code, SUM(CASE l.side WHEN 'debit' THEN l.amount_minor ELSE -l.amount_minor END) AS net FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.summary LIKE ? AND l.account_code IN ('5001', '2221.01.02') GROUP BY l.account_code ORDER BY l.account_code",
       args: [company.id, `%订单 ${full?.orderNo ?? ''}`],
     })
     expect(result.rows.map((row) => [String(row.account_code), formatAmount(BigInt(Number(row.net)), 'CNY')])).toEqual([['2221.01.02', '0.00'], ['5001', '0.00']])

@@ -3,6 +3,7 @@ import { createApp } from '../../service/app.ts'
 import { main } from '../../service/cli.ts'
 import { linkedFiles } from '../../service/generators/linked.ts'
 import { importFile } from '../../service/imports/load.ts'
+import { updateCompanySettings } from '../../service/ledger/company.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { closeCheck } from '../../service/ledger/periods.ts'
 import { deleteDraft, writeVouchers } from '../../service/ledger/vouchers.ts'
@@ -112,6 +113,14 @@ describe('a close that checks (结账检查)', () => {
     expect([payload.forced, payload.reason, kinds(payload.blockers)]).toEqual([true, '平台提现次月到账，异常已与平台确认', ['open_exceptions 2', 'held_items 1', 'payouts_not_in_bank 1']])
     expect(payload.blockers[0]?.items).toHaveLength(2)
     expect((await context.db.client.execute("SELECT status FROM periods WHERE period = '2024-03'")).rows[0]?.status).toBe('closed')
+  })
+
+  it('names a broken posting mapping as a held_items blocker instead of failing the check', async () => {
+    const { context, company } = await matched()
+    await updateCompanySettings(context, SYSTEM, company.id, { posting: { recognition: 'shipped', stores: { [STORE]: { accounts: { wallet: '1012' } } } } })
+    const check = await closeCheck(context, company.id, PERIOD)
+    expect(kinds(check.blockers)).toEqual(['open_exceptions 2', 'held_items 1'])
+    expect(check.blockers[1]?.message.en).toMatch(/^the posting mapping is broken, so imported records cannot be posted: posting mapping: 旗舰店\.wallet -> 1012/)
   })
 
   it('closes without --force when nothing blocks, and says ready', async () => {

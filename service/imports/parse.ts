@@ -230,7 +230,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   const storeOf = (mapped: MappedRow): { value: string; kind: 'name' | 'id'; column: string } | null => {
     for (const each of storeColumns) {
       const value = mapped.get(each.column).trim()
-      if (value !== '' && value.toLowerCase() !== 'null') return { value, kind: each.kind, column: each.column }
+      if (value !== '' && !/^(null|0+|-|\/)$/i.test(value)) return { value, kind: each.kind, column: each.column }
     }
     return null
   }

@@ -471,7 +471,7 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   report('insert')
   await writer.flushAll()
   const store = parser.bankStatement ? '' : session.store()
-  const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? store, channel: parser.channel })
+  const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn
   const result: FileImportResult = {
     batchId,

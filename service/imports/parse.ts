@@ -50,6 +50,8 @@ export interface ParseSession {
   readonly stats: { read: number; skipped: number }
   /** The store the rows got: --store, or the one the file named (known after the first data row). */
   store(): string
+  /** The store name the file gives (店铺名称), from its first data row that has one; null when none. */
+  storeName(): string | null
   /** Items in batches (one per chunk of input rows): the loader's hot path. */
   batches(): AsyncIterable<ParseItem[]>
   items(): AsyncIterable<ParseItem>
@@ -225,8 +227,12 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   }
   // The store named by the file (no --store): read from each data row's store columns;
   // the first row picks it, a row naming another store is rejected.
-  const storeColumns = context.store === '' && options.storeFromFile ? (parser.storeColumns ?? []).map((each) => ({ ...each, column: normalizeHeader(each.column) })) : []
+  const storeColumns = (parser.storeColumns ?? []).map((each) => ({ ...each, column: normalizeHeader(each.column) }))
+  // With --store the file's store name is only noted (the name of a store this import registers).
+  const pickStore = context.store === '' && options.storeFromFile !== undefined && storeColumns.length > 0
   let fileStore: string | null = null
+  let fileStoreName: string | null = null
+  let storeNoted = false
   const storeOf = (mapped: MappedRow): { value: string; kind: 'name' | 'id'; column: string } | null => {
     for (const each of storeColumns) {
       const value = mapped.get(each.column).trim()
@@ -294,7 +300,14 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
           out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: '', reason: `bytes that are not valid ${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} (mixed encodings?)`, raw: rawText(raw.cells) } })
           continue
         }
-        if (storeColumns.length > 0) {
+        if (!storeNoted && storeColumns.length > 0) {
+          const named = storeOf(mapped)
+          if (named) {
+            storeNoted = true
+            if (named.kind === 'name') fileStoreName = named.value
+          }
+        }
+        if (pickStore) {
           const named = storeOf(mapped)
           if (fileStore === null) {
             if (!named) throw options.storeFromFile?.missing(parser, `row ${raw.rowNumber} has no ${storeColumns.map((each) => each.column).join(' / ')}`) ?? new LedgerError('VALIDATION', 'no store')
@@ -356,5 +369,5 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     for await (const batch of batches()) yield* batch
   }
 
-  return { file, detection, checks, stats, batches, items, store: () => context.store }
+  return { file, detection, checks, stats, batches, items, store: () => context.store, storeName: () => fileStoreName }
 }

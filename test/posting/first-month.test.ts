@@ -169,6 +169,18 @@ describe('imports without --store', () => {
     expect(stores.length).toBe(3)
   })
 
+  it('with --store, a new store still gets the name the file gives (店铺名称)', async () => {
+    const { url, dir } = await tempDatabase()
+    await ok(url, 'init', '--company', 'NEWCO', '--name', '新公司')
+    const file = await generateFile('taobao-classic', { seed: 5, rows: 10, store: 'tb-1' })
+    const path = join(dir, file.fileName)
+    writeFileSync(path, file.bytes)
+    const result = JSON.parse(await ok(url, '--json', 'import', path, '--store', 'tb-1')) as { files: Array<{ store: string; storeCreated: boolean }> }
+    expect(result.files[0]).toMatchObject({ store: 'tb-1', storeCreated: true })
+    const shown = JSON.parse(await ok(url, '--json', 'store', 'show', 'tb-1')) as { store: { name: string; channel: string } }
+    expect(shown.store).toEqual(expect.objectContaining({ name: '测试旗舰店', channel: 'taobao' }))
+  })
+
   it('refuse a file that names no store, list the company\'s stores and write nothing', async () => {
     const { url, dir } = await tempDatabase()
     await ok(url, 'init', '--company', 'NEWCO', '--name', '新公司')

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../service/cli.ts'
 import { openDatabase } from '../../service/db/connection.ts'
@@ -167,6 +168,22 @@ describe('imports without --store', () => {
     const stores = (JSON.parse(await ok(url, '--json', 'store', 'list')) as { stores: Array<{ code: string }> }).stores.map((store) => store.code)
     expect(stores).not.toContain('')
     expect(stores.length).toBe(3)
+  })
+
+  it('reject a row that names another store than the file\'s first row, with its row number', async () => {
+    const { url, dir } = await tempDatabase()
+    await ok(url, 'init', '--company', 'NEWCO', '--name', '新公司')
+    const file = await generateFile('taobao-classic', { seed: 5, rows: 6 })
+    const text = iconv.decode(Buffer.from(file.bytes), 'gbk')
+    const first = text.indexOf('测试旗舰店')
+    const second = text.indexOf('测试旗舰店', first + 1)
+    expect(second).toBeGreaterThan(first)
+    const path = join(dir, 'mixed.csv')
+    writeFileSync(path, iconv.encode(`${text.slice(0, second)}另一家店${text.slice(second + '测试旗舰店'.length)}`, 'gbk'))
+    const result = JSON.parse(await ok(url, '--json', 'import', path, '--rejects', join(dir, 'rejects.csv'))) as { rejected: number; files: Array<{ store: string }> }
+    expect(result.rejected).toBe(1)
+    expect(result.files[0]?.store).toBe('测试旗舰店')
+    expect(readFileSync(join(dir, 'rejects.csv'), 'utf8')).toMatch(/\n3,,店铺名称,"row of store ""另一家店"", the file's first row is store ""测试旗舰店"": import each store's rows with its own --store"/)
   })
 
   it('with --store, a new store still gets the name the file gives (店铺名称)', async () => {

@@ -26,7 +26,7 @@ afterEach(() => {
 interface Journal { entries: Array<{ idx: number; tag: string }> }
 
 describe('store profiles migration', () => {
-  it('back-fills created_at, fills it on later inserts, and gives old companies the 1012.99 wallet', async () => {
+  it('back-fills created_at, fills it on later inserts, registers stores that records were imported into, and gives old companies the 1012.99 wallet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cledger-migration-'))
     dirs.push(dir)
     const before = join(dir, 'migrations')
@@ -43,12 +43,21 @@ describe('store profiles migration', () => {
       await client.execute({ sql: "INSERT INTO accounts (company_id, code, name, type, normal_side, parent_code, is_leaf) VALUES (1, ?, ?, 'asset', 'debit', ?, ?)", args: [code, name, parent, leaf] })
     }
     await client.execute("INSERT INTO stores (company_id, code, name, channel) VALUES (1, 'legacy', 'legacy', '')")
+    // Records imported with --store before imports registered stores (the issue: 0 vouchers, UNKNOWN_STORE).
+    await client.execute("INSERT INTO import_batches (company_id, file_name, file_hash, file_size, parser, store, status, read_count, imported_count, duplicate_count, rejected_count, skipped_count, started_at, finished_at) VALUES (1, 'a.csv', 'h', 1, 'alipay-merchant-account', 'tmall-main', 'committed', 2, 2, 0, 0, 0, '2025-01-02', '2025-01-02')")
+    for (const [store, channel, id] of [['tmall-main', 'alipay', 'a1'], ['tmall-main', 'taobao', 'a2'], ['legacy', 'jd', 'a3'], ['', 'wechat', 'a4']] as const) {
+      await client.execute({ sql: "INSERT INTO settlement_txns (company_id, batch_id, channel, store, external_id, kind, amount_minor, currency, occurred_at, description, source_hash, source_row) VALUES (1, 1, ?, ?, ?, 'payment', 100, 'CNY', '2025-01-02T00:00:00Z', '', 'h', 2)", args: [channel, store, id] })
+    }
     client.close()
 
     const db = await openDatabase(url)
     try {
-      const stores = await db.client.execute('SELECT code, created_at, overrides_json, bank_account FROM stores')
-      expect(stores.rows.map((row) => ({ ...row }))).toEqual([{ code: 'legacy', created_at: '2025-01-02T03:04:05.000Z', overrides_json: '{}', bank_account: null }])
+      const stores = await db.client.execute('SELECT code, channel, created_at, overrides_json, bank_account FROM stores ORDER BY code')
+      expect(stores.rows.map((row) => ({ ...row, created_at: row.code === 'legacy' ? row.created_at : 'now' }))).toEqual([
+        { code: 'legacy', channel: 'jd', created_at: '2025-01-02T03:04:05.000Z', overrides_json: '{}', bank_account: null },
+        { code: 'tmall-main', channel: 'alipay', created_at: 'now', overrides_json: '{}', bank_account: null },
+      ])
+      expect(String(stores.rows[1]?.created_at)).toMatch(/^\d{4}-\d\d-\d\dT/)
       const wallet = await db.client.execute("SELECT name, parent_code, is_leaf FROM accounts WHERE company_id = 1 AND code = '1012.99'")
       expect(wallet.rows.map((row) => ({ ...row }))).toEqual([{ name: '其他平台', parent_code: '1012', is_leaf: 1 }])
       await db.client.execute("INSERT INTO stores (company_id, code, name) VALUES (1, 'later', 'later')")
@@ -57,7 +66,10 @@ describe('store profiles migration', () => {
       const context = createContext(db)
       const company = await getCompany(context, 1)
       const { profiles } = await loadStoreProfiles(context, company)
-      expect(profiles.get('legacy')?.accounts.wallet).toBe('1012.99')
+      expect(profiles.get('legacy')?.accounts.wallet).toBe('1012.03')
+      expect(profiles.get('tmall-main')?.accounts.wallet).toBe('1012.01')
+      await db.client.execute("INSERT INTO stores (company_id, code, name) VALUES (1, 'voucher-only', 'voucher-only')")
+      expect((await loadStoreProfiles(context, company)).profiles.get('voucher-only')?.accounts.wallet).toBe('1012.99')
     } finally {
       db.close()
     }

@@ -34,7 +34,7 @@ function summaryJson(result: FileImportResult) {
   return {
     id: result.batchId, fileName: result.file, format: result.parser, detected: result.detected, hash: result.hash,
     read: result.read, records: result.records, imported: result.imported, duplicates: result.duplicates, updated: result.updated, rejected: result.rejected, skipped: result.skipped,
-    importedByKind: result.importedByKind, checks: result.checks,
+    store: result.store, storeCreated: result.storeCreated, importedByKind: result.importedByKind, checks: result.checks,
     rejects: result.rejects.slice(0, 100).map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })),
   }
 }
@@ -105,7 +105,7 @@ async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls
   const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
   for (const [index, file] of upload.files.entries()) {
     const result = await importFile(deps.context.db, company.id, file, {
-      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes },
+      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes }, requireStore: true,
       onProgress: calls ? (progress) => calls.report(overall(upload, index, done, progress)) : undefined,
     })
     imports.push(summaryJson(result))

@@ -11,6 +11,7 @@ import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
 import { closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
+import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv } from './table.ts'
 
@@ -39,6 +40,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
       const inputs = Array.isArray(data) ? data : [data]
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
+      assertNoNegativeAmounts(inputs)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
     })

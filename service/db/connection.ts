@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Client, type InStatement, type InValue, type Transaction, createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { migrate } from 'drizzle-orm/libsql/migrator'
+import { LedgerError } from '../../shared/errors.ts'
+import { readEnv } from '../env.ts'
 import * as schema from './schema/index.ts'
 
 export const DEFAULT_DB_URL = 'file:./data/ledger.db'
@@ -31,13 +33,52 @@ function localPath(url: string): string | null {
   return url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')
 }
 
+export interface OpenOptions {
+  readonly authToken?: string
+  /**
+   * Encryption key of a local file (libSQL encryption at rest: every page of
+   * the file, its WAL and VACUUM INTO copies is encrypted; no key, no data).
+   * Defaults to LEDGER_DB_KEY; `null` opens without a key whatever the env.
+   */
+  readonly encryptionKey?: string | null
+}
+
+/** Whether a local file is encrypted (or not SQLite at all): a plain SQLite file starts with this header. */
+export function isPlainSqlite(path: string): boolean {
+  try {
+    const handle = openSync(path, 'r')
+    try {
+      const head = Buffer.alloc(16)
+      readSync(handle, head, 0, 16, 0)
+      return head.toString('latin1') === 'SQLite format 3\u0000'
+    } finally {
+      closeSync(handle)
+    }
+  } catch {
+    return false
+  }
+}
+
 /** Opens (creating if needed) and migrates a database. No import-time singletons. */
-export async function openDatabase(url: string = DEFAULT_DB_URL, options: { authToken?: string } = {}): Promise<Database> {
+export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOptions = {}): Promise<Database> {
   const path = localPath(url)
   if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
-  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: 10_000 })
+  const key = options.encryptionKey === undefined ? readEnv().LEDGER_DB_KEY : (options.encryptionKey ?? undefined)
+  const encryptionKey = path && path !== ':memory:' && key ? key : undefined
+  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: 10_000, ...(encryptionKey ? { encryptionKey } : {}) })
   if (path) {
-    await client.execute('PRAGMA journal_mode = WAL')
+    try {
+      await client.execute('PRAGMA journal_mode = WAL')
+    } catch (error) {
+      client.close()
+      if (!/NOTADB|not a database/i.test(String((error as Error)?.message))) throw error
+      const plain = path !== ':memory:' && isPlainSqlite(path)
+      throw new LedgerError('VALIDATION', plain
+        ? `${path} is not encrypted, but a key was given (LEDGER_DB_KEY): unset it, or encrypt the file with \`cledger rekey\``
+        : encryptionKey
+          ? `${path}: wrong key (LEDGER_DB_KEY), or not a database`
+          : `${path} is encrypted (or not a database): set LEDGER_DB_KEY to its key`)
+    }
   }
   const orm = drizzle(client, { schema })
   await migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER })

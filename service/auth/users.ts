@@ -321,8 +321,10 @@ export async function checkPassword(context: LedgerContext, guard: LoginGuard, a
   const reason = !user ? 'unknown user' : user.disabled ? 'disabled' : user.locked ? 'locked' : 'wrong password'
   await context.db.write(async (tx) => {
     const entries: AuditEntry[] = [{ at, companyId: null, actorId: user?.id ?? null, action: purpose === 'login' ? 'auth.login_failed' : 'auth.confirm_failed', entity: 'user', entityId: user ? String(user.id) : '', payload: { username: attempt.username.slice(0, 100), address: attempt.address, reason } }]
-    if (user && !matches && !user.locked) {
-      const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [user.id] })
+    // The same statement for an unknown user (it matches no row): both refusals do the same work, so take the same time.
+    const counting = user && !matches && !user.locked
+    const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [counting ? user.id : 0] })
+    if (counting) {
       const failures = Number(counted.rows[0]?.failed_logins ?? 0)
       if (failures >= LOCK_AFTER_FAILURES) {
         await tx.execute({ sql: 'UPDATE users SET locked_at = ? WHERE id = ?', args: [at, user.id] })

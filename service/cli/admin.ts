@@ -8,7 +8,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { ROLES, isRole } from '../auth/permissions.ts'
 import { DEFAULT_MAX_TOKEN_DAYS, createUser, findUser, generatePassword, issueToken, listTokens, listUsers, revokeTokenById, setDisabled, setPassword, setRole, unlockUser } from '../auth/users.ts'
 import type { CliRuntime } from '../cli.ts'
-import { DEFAULT_DB_URL, isPlainSqlite, openDatabase } from '../db/connection.ts'
+import { DEFAULT_DB_URL, isPlainSqlite, openDatabase, rekeyDatabase } from '../db/connection.ts'
 import { createDemo, demoFolderFor, demoSummaryText } from '../demo.ts'
 import { readEnv } from '../env.ts'
 import { createCompany, getCompany, listCompanies } from '../ledger/company.ts'
@@ -203,13 +203,8 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
       if (!existsSync(path)) throw new LedgerError('NOT_FOUND', `no database ${path}`)
       const newKey = flags.newKeyStdin ? (await readStdinLine()).trim() : generateKey()
       if (newKey.length < 16) throw new LedgerError('VALIDATION', 'the new key needs at least 16 characters')
-      const { db } = await runtime.openDb()
-      // libSQL cannot rekey in WAL mode: checkpoint into the file, rekey with a rollback journal, back to WAL.
-      await db.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-      await db.client.execute('PRAGMA journal_mode = DELETE')
-      await db.client.execute(`PRAGMA rekey = '${newKey.replace(/'/g, "''")}'`)
-      await db.client.execute('PRAGMA journal_mode = WAL')
-      db.close()
+      // Before anything else opens the file in this process (see rekeyDatabase); it checks the current key itself.
+      await rekeyDatabase(path, readEnv().LEDGER_DB_KEY, newKey)
       const check = await openDatabase(`file:${path}`, { encryptionKey: newKey })
       const report = await verifyLedger({ db: check, now: () => new Date() })
       check.close()

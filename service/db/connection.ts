@@ -59,6 +59,39 @@ export function isPlainSqlite(path: string): boolean {
   }
 }
 
+/**
+ * Encrypts a local database file with `newKey` (a plain one, `oldKey`
+ * undefined) or changes its key, in place, on one connection of its own: libSQL
+ * cannot rekey in WAL mode, so the WAL is checkpointed into the file, the
+ * rekey runs with a rollback journal, then WAL mode is restored. Nothing else
+ * may have the file open (stop the service first), not even an earlier
+ * connection of this process: libSQL keeps a closed connection with cached
+ * statements alive until they are collected, so callers rekey before opening
+ * the database any other way.
+ */
+export async function rekeyDatabase(path: string, oldKey: string | undefined, newKey: string): Promise<void> {
+  let client: Client
+  try {
+    client = createClient({ url: `file:${path}`, intMode: 'number', ...(oldKey ? { encryptionKey: oldKey } : {}) })
+    await client.execute('SELECT count(*) FROM sqlite_master')
+  } catch (error) {
+    if (!/NOTADB|not a database/i.test(String((error as Error)?.message))) throw error
+    throw new LedgerError('VALIDATION', isPlainSqlite(path) ? `${path} is not encrypted, but a key was given (LEDGER_DB_KEY): unset it to encrypt the file` : oldKey ? `${path}: wrong key (LEDGER_DB_KEY)` : `${path} is encrypted: set LEDGER_DB_KEY to its current key`)
+  }
+  try {
+    await client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    const mode = await client.execute('PRAGMA journal_mode = DELETE')
+    if (String(mode.rows[0]?.journal_mode ?? '').toLowerCase() !== 'delete') throw new LedgerError('INVALID_STATE', `${path} is in use (could not leave WAL mode): stop the service and try again`)
+    await client.execute(`PRAGMA rekey = '${newKey.replace(/'/g, "''")}'`)
+    await client.execute('PRAGMA journal_mode = WAL')
+  } catch (error) {
+    if (/SQLITE_BUSY|locked/i.test(String((error as Error)?.message))) throw new LedgerError('INVALID_STATE', `${path} is in use: stop the service and try again`)
+    throw error
+  } finally {
+    client.close()
+  }
+}
+
 /** Opens (creating if needed) and migrates a database. No import-time singletons. */
 export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOptions = {}): Promise<Database> {
   const path = localPath(url)

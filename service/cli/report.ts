@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import { writeOutFile } from './table.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import type { ReportName } from '../../shared/reports/report.ts'
@@ -39,13 +40,12 @@ export function registerReportCommands(program: Command, runtime: CliRuntime, de
       .option('--account <code>', 'account (account-detail: required; general-ledger: one account)')
       .action(async (flags: Flags) => {
         const format = assertReportFormat(runtime.options().json ? 'json' : flags.format)
-        if (flags.out && !flags.force && existsSync(flags.out)) throw new LedgerError('DUPLICATE', `${flags.out} exists; choose a new file name or pass --force to replace it / 文件已存在`)
+        if (flags.out && !flags.force && existsSync(flags.out)) throw new LedgerError('DUPLICATE', `${flags.out} exists; choose a new file name or pass --force to replace it / 文件已存在：请换一个文件名，或加 --force 覆盖`)
         const { context, company } = await runtime.open('reports.read')
         const report = await buildReport(context, company.id, name, { period: normalizePeriod(flags.period), ...(flags.store ? { store: flags.store } : {}), ...(flags.account ? { account: flags.account } : {}) }, deps)
         const rendered = await renderReport(report, format)
         if (flags.out) {
-          // 'wx' unless --force: a file that appeared meanwhile is not overwritten either.
-          writeFileSync(flags.out, rendered.body, { flag: flags.force ? 'w' : 'wx' })
+          writeOutFile(flags.out, rendered.body, flags.force)
           runtime.stderr(`wrote ${flags.out}\n`)
         } else if (typeof rendered.body === 'string') {
           runtime.stdout(rendered.body)

@@ -318,17 +318,18 @@ export async function checkPassword(context: LedgerContext, guard: LoginGuard, a
     return user
   }
   await guard.failed(attempt.username, attempt.address)
-  const reason = !user ? 'unknown user' : user.disabled ? 'disabled' : user.locked ? 'locked' : 'wrong password'
+  const found = user
+  const reason = !found ? 'unknown user' : found.disabled ? 'disabled' : found.locked ? 'locked' : 'wrong password'
   await context.db.write(async (tx) => {
-    const entries: AuditEntry[] = [{ at, companyId: null, actorId: user?.id ?? null, action: purpose === 'login' ? 'auth.login_failed' : 'auth.confirm_failed', entity: 'user', entityId: user ? String(user.id) : '', payload: { username: attempt.username.slice(0, 100), address: attempt.address, reason } }]
+    const entries: AuditEntry[] = [{ at, companyId: null, actorId: found?.id ?? null, action: purpose === 'login' ? 'auth.login_failed' : 'auth.confirm_failed', entity: 'user', entityId: found ? String(found.id) : '', payload: { username: attempt.username.slice(0, 100), address: attempt.address, reason } }]
     // The same statement for an unknown user (it matches no row): both refusals do the same work, so take the same time.
-    const counting = user && !matches && !user.locked
-    const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [counting ? user.id : 0] })
+    const counting = found !== null && !matches && !found.locked ? found : null
+    const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [counting?.id ?? 0] })
     if (counting) {
       const failures = Number(counted.rows[0]?.failed_logins ?? 0)
       if (failures >= LOCK_AFTER_FAILURES) {
-        await tx.execute({ sql: 'UPDATE users SET locked_at = ? WHERE id = ?', args: [at, user.id] })
-        entries.push({ at, companyId: null, actorId: null, action: 'user.lock', entity: 'user', entityId: String(user.id), payload: { failures, address: attempt.address } })
+        await tx.execute({ sql: 'UPDATE users SET locked_at = ? WHERE id = ?', args: [at, counting.id] })
+        entries.push({ at, companyId: null, actorId: null, action: 'user.lock', entity: 'user', entityId: String(counting.id), payload: { failures, address: attempt.address } })
       }
     }
     await appendAudit(tx, entries)

@@ -70,12 +70,16 @@ export function assertDeclaredBody(c: Context<AppEnv>, limit: number): void {
 /**
  * Reads a JSON body held to `limit` bytes: the declared length is checked
  * first, then the bytes as they stream (a chunked body may declare nothing),
- * and only then is anything parsed.
+ * and only then is anything parsed. With `emptyAllowed` (the route's body is
+ * optional) an empty or missing body reads as undefined.
  */
-export async function readJsonBody(c: Context<AppEnv>, limit: number): Promise<unknown> {
+export async function readJsonBody(c: Context<AppEnv>, limit: number, emptyAllowed = false): Promise<unknown> {
   assertDeclaredBody(c, limit)
   const stream = c.req.raw.body
-  if (!stream) throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+  if (!stream) {
+    if (emptyAllowed) return undefined
+    throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+  }
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -89,8 +93,10 @@ export async function readJsonBody(c: Context<AppEnv>, limit: number): Promise<u
     }
     chunks.push(value)
   }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (emptyAllowed && text.trim() === '') return undefined
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return JSON.parse(text)
   } catch {
     throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
   }
@@ -176,7 +182,8 @@ export function routeGroup(tag: string, deps: AppDeps): RouteGroup {
           const access = await resolveAccess(c, deps, full)
           let body: unknown
           if (spec.body) {
-            const raw = await readJsonBody(c, spec.maxBodyBytes ?? DEFAULT_JSON_BODY_BYTES)
+            // an optional body may be left out entirely (POST …/close with nothing to say)
+            const raw = await readJsonBody(c, spec.maxBodyBytes ?? DEFAULT_JSON_BODY_BYTES, spec.body.safeParse(undefined).success)
             body = spec.accept?.(raw) === true ? raw : parseWith(spec.body, raw, 'body')
           }
           const query = spec.query ? parseWith(spec.query, c.req.query(), 'query') : c.req.query()

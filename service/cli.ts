@@ -36,8 +36,8 @@ export interface Opened {
 
 export interface CliRuntime {
   options(): GlobalOptions
-  /** Opens the database only (for init, restore, user admin). */
-  openDb(): Promise<{ db: Database; context: LedgerContext }>
+  /** Opens the database only (for init, restore, user admin); `encryptionKey` overrides LEDGER_DB_KEY. */
+  openDb(options?: { encryptionKey?: string | null }): Promise<{ db: Database; context: LedgerContext }>
   /** Opens the database, the company (--company or the only one) and the acting user, checking `permission`. */
   open(permission: Permission): Promise<Opened>
   /** Prints data: JSON with --json, else the text rendering. */
@@ -73,8 +73,8 @@ export function createRuntime(program: Command, io: CliIo = { stdout: (t) => pro
   const env = readEnv()
   const opened: Database[] = []
   const options = () => program.opts<GlobalOptions>()
-  const openDb = async () => {
-    const db = await openDatabase(options().db ?? env.LEDGER_DB_URL ?? DEFAULT_DB_URL, { authToken: env.LEDGER_DB_AUTH_TOKEN })
+  const openDb = async (open: { encryptionKey?: string | null } = {}) => {
+    const db = await openDatabase(options().db ?? env.LEDGER_DB_URL ?? DEFAULT_DB_URL, { authToken: env.LEDGER_DB_AUTH_TOKEN, ...open })
     opened.push(db)
     return { db, context: createContext(db) }
   }

@@ -4,7 +4,9 @@ import { type Entry, type Granularity, type Held, type HoldVerdict, type Posting
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
+import { defaultAccountRoles } from '../../shared/accounts.ts'
 import { costLines } from './inventory.ts'
+import { withRealisedFx } from './realised.ts'
 import { rateLookup } from './rates.ts'
 import { matchingVerdicts } from './matches.ts'
 import { loadRecords } from './records.ts'
@@ -133,11 +135,13 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   // A2X-style: a payout posts only when Σ its items = the amount received (a payout not in the bank yet still counts here).
   const checked = granularity === 'payout' ? checkPayouts(scoped, (store) => profiles.get(store)?.accounts.wallet) : { entries: scoped, held: [] }
   const banked = holdUnbankedPayouts(checked.entries)
-  const drafts = toVouchers(banked.entries, granularity, {
+  const grouped = toVouchers(banked.entries, granularity, {
     baseCurrency: company.baseCurrency,
     storeName: (store) => profiles.get(store)?.name ?? store,
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
+  // issue #16.2: money out of a foreign pool leaves at its carrying rate; the realised difference is booked now
+  const drafts = await withRealisedFx(context, company, grouped, profiles, defaultAccountRoles(company.chartTemplate, company.taxpayerType).exchangeGainLoss)
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
   const waiting = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const held = options.period === undefined ? waiting : heldInPeriod(waiting, records, options.period, settings.recognition)

@@ -108,6 +108,16 @@ function inScope(entry: Entry, options: PostingRunOptions): boolean {
   return (options.period === undefined || entry.date.startsWith(options.period)) && (options.store === undefined || entry.store === options.store)
 }
 
+/**
+ * Issue #16.3: stock is one pool per SKU for the company, so issues are costed
+ * in date order across every store; a run for one store still costs the sold
+ * lines of all stores (their costs are fixed in date order, not store by store).
+ */
+async function costLinesCompanyWide(context: LedgerContext, company: Company, records: PostingInput, options: PostingRunOptions, recognition: Recognition) {
+  const all = options.store !== undefined && options.records === undefined ? await loadRecords(context, company.id, {}) : records
+  return costLines(context, company.id, all.orders, all.orderLines ?? [], recognition, !options.dryRun)
+}
+
 /** Plans a run without writing: the vouchers it would create and what waits. */
 export async function planPosting(context: LedgerContext, company: Company, options: PostingRunOptions): Promise<{ drafts: VoucherDraft[]; held: Held[]; uncosted: string[]; granularity: Granularity; autoLimit: Minor | null }> {
   const settings = postingSettings(company)
@@ -118,7 +128,7 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   const [{ posted, refunds }, rateOn, costs, verdicts] = await Promise.all([
     postedSources(context, company.id),
     rateLookup(context, company.id),
-    costLines(context, company.id, records.orders, records.orderLines ?? [], settings.recognition, !options.dryRun),
+    costLinesCompanyWide(context, company, records, options, settings.recognition),
     matchingVerdicts(context, company.id, { payouts: settings.payouts, bankAccounts: settings.bankAccounts, chart }),
   ])
   const plan = planEntries({ ...records, issueCosts: costs.issueCosts, returnCosts: costs.returnCosts }, {

@@ -3,6 +3,8 @@ import { closePeriod } from '../../service/ledger/periods.ts'
 import { approveVoucher, getVoucher } from '../../service/ledger/vouchers.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { runVatMonthEnd } from '../../service/posting/vat-month-end.ts'
+import { reportToJson } from '../../service/reports/render/json.ts'
+import { balanceSheet } from '../../service/reports/statements.ts'
 import { admin, balanceOf, companyOn, post } from './support.ts'
 
 /**
@@ -56,6 +58,17 @@ describe.each(['small-enterprise', 'enterprise'] as const)('VAT month-end, gener
     const november = await monthEnd(context, company.id, '2026-11')
     expect(november.vouchers).toEqual([])
     expect(november.result).toMatchObject({ payable: '0.00', carriedCredit: '1950.00' })
+    // 留抵 1,950.00 on the balance sheet: 其他流动资产 under 企业会计准则; a negative 应交税费 under 小企业会计准则
+    // (other 应交税费 at the end of November: none; October's were paid)
+    const sheet = reportToJson(await balanceSheet(context, company.id, { period: '2026-11' }))
+    const closing = (name: string) => sheet.rows.filter((row) => (String(row.asset).trim() === name ? row.assetClosing : String(row.claim).trim() === name ? row.claimClosing : null) !== null)
+      .map((row) => (String(row.asset).trim() === name ? row.assetClosing : row.claimClosing))[0]
+    if (template === 'enterprise') {
+      expect([closing('其他流动资产'), closing('应交税费')]).toEqual(['1950.00', '0.00'])
+    } else {
+      expect(closing('应交税费')).toBe('-1950.00')
+    }
+    expect(sheet.balanced).toBe(true)
     await closePeriod(context, admin, company.id, '2026-11')
 
     // December: output 2,600 - 留抵 1,950 = 650 owed; surcharges 45.50 / 19.50 / 13.00

@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type VoucherDraft, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, toVouchers, txnKeyOf } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type StoreProfile, type VoucherDraft, VAT_ACCOUNTS, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, taxRateOn, toVouchers, txnKeyOf, withFeeInputVat } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -10,7 +10,8 @@ import { withRealisedFx } from './realised.ts'
 import { rateLookup } from './rates.ts'
 import { matchingVerdicts } from './matches.ts'
 import { loadRecords } from './records.ts'
-import { loadStoreProfiles, postingSettings, toleranceOf } from './settings.ts'
+import { loadStoreProfiles, loadTaxRates, postingSettings, toleranceOf } from './settings.ts'
+import { vatSettings } from './vat-month-end.ts'
 
 /**
  * A posting run: records -> entries (templates) -> vouchers (granularity) ->
@@ -118,6 +119,17 @@ async function costLinesCompanyWide(context: LedgerContext, company: Company, re
   return costLines(context, company.id, all.orders, all.orderLines ?? [], recognition, !options.dryRun)
 }
 
+/** Issue #16.5: platform charges with a 专票 (vat.feeTaxCodes) carry input VAT; general taxpayers only. */
+async function feeInputVat(context: LedgerContext, company: Company, entries: Entry[], profiles: Map<string, StoreProfile>): Promise<Entry[]> {
+  const codes = company.taxpayerType === 'general' ? vatSettings(company).feeTaxCodes ?? {} : {}
+  if (Object.values(codes).every((code) => code === undefined)) return entries
+  const rates = await loadTaxRates(context)
+  return withFeeInputVat(entries, {
+    baseCurrency: company.baseCurrency, inputVatAccount: VAT_ACCOUNTS.input, stores: profiles,
+    rateOf: (role, date) => (codes[role] === undefined ? undefined : taxRateOn(rates, codes[role], date)),
+  })
+}
+
 /** Plans a run without writing: the vouchers it would create and what waits. */
 export async function planPosting(context: LedgerContext, company: Company, options: PostingRunOptions): Promise<{ drafts: VoucherDraft[]; held: Held[]; uncosted: string[]; granularity: Granularity; autoLimit: Minor | null }> {
   const settings = postingSettings(company)
@@ -141,7 +153,7 @@ export async function planPosting(context: LedgerContext, company: Company, opti
     payoutLink: verdicts.payoutLink,
   })
   const granularity = options.granularity ?? settings.granularity
-  const scoped = plan.entries.filter((entry) => inScope(entry, options))
+  const scoped = (await feeInputVat(context, company, plan.entries, profiles)).filter((entry) => inScope(entry, options))
   // A2X-style: a payout posts only when Σ its items = the amount received (a payout not in the bank yet still counts here).
   const checked = granularity === 'payout' ? checkPayouts(scoped, (store) => profiles.get(store)?.accounts.wallet) : { entries: scoped, held: [] }
   const banked = holdUnbankedPayouts(checked.entries)

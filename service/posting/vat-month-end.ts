@@ -25,6 +25,7 @@ export const vatSettingsSchema = z.object({
   filing: z.enum(['monthly', 'quarterly']).default('monthly'),
   monthlyThreshold: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/).default(DEFAULT_VAT_SETTINGS.monthlyThreshold),
   quarterlyThreshold: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/).default(DEFAULT_VAT_SETTINGS.quarterlyThreshold),
+  feeTaxCodes: z.object({ commission: z.string().optional(), paymentFee: z.string().optional(), promotion: z.string().optional(), otherPlatformCharge: z.string().optional() }).strict().default({}),
 }).strict()
 
 export function vatSettings(company: Company): VatSettings {

@@ -40,6 +40,8 @@ export interface VatSettings {
   readonly filing: 'monthly' | 'quarterly'
   readonly monthlyThreshold: string
   readonly quarterlyThreshold: string
+  /** tax code per fee type when the platform issues a 专票 for it (input VAT split off at posting); none by default */
+  readonly feeTaxCodes?: Readonly<Partial<Record<'commission' | 'paymentFee' | 'promotion' | 'otherPlatformCharge', string>>>
 }
 
 export const DEFAULT_VAT_SETTINGS: VatSettings = {

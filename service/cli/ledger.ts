@@ -13,6 +13,7 @@ import { closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv } from './table.ts'
+import { describeSources, voucherSourcesOf } from '../ledger/sources.ts'
 
 function readJsonFile(path: string): unknown {
   let text: string
@@ -55,10 +56,12 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
   voucher.command('show <ref>').description('show one voucher: id (12) or number (2026-10:记-3)').action(async (ref: string) => {
     const { context, company } = await runtime.open('vouchers.read')
     const found = await getVoucher(context, company.id, await findVoucherId(context, company.id, ref))
-    runtime.print({ voucher: found }, () => [
+    const sources = await voucherSourcesOf(context, company.id, found.id)
+    runtime.print({ voucher: found, sources }, () => [
       `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
       found.summary,
-      formatTable(['#', 'account', 'store', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'right', 'right']),
+      formatTable(['#', 'account', 'store', 'currency', 'original', 'rate', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.currency === company.baseCurrency ? '' : l.currency, l.currency === company.baseCurrency ? '' : l.original, l.rate ?? '', l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']),
+      describeSources(sources),
     ].join('\n'))
   })
   voucher.command('approve <ref>').description('审核 (approver role; not the maker); posts it unless the company keeps approved vouchers unposted').action(async (ref: string) => {

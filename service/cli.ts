@@ -6,6 +6,7 @@ import { registerAdminCommands } from './cli/admin.ts'
 import { registerLedgerCommands } from './cli/ledger.ts'
 import { registerPostingCommands } from './cli/post.ts'
 import { registerVatCommands } from './cli/vat.ts'
+import { registerBankCommands } from './cli/bank.ts'
 import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
 import { reconciliationReport } from './reports/reconciliation.ts'
@@ -141,6 +142,7 @@ export function buildProgram(runtimeIo?: CliIo): { program: Command; runtime: Cl
   registerLedgerCommands(program, runtime)
   registerPostingCommands(program, runtime)
   registerVatCommands(program, runtime)
+  registerBankCommands(program, runtime)
   registerMatchCommands(program, runtime)
   registerReportCommands(program, runtime, { reconciliation: reconciliationReport })
   registerImportCommands(program, runtime)

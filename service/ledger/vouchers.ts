@@ -806,6 +806,8 @@ export async function reverseVoucher(context: LedgerContext, actor: Actor, compa
     })
     for (const statement of multiRowInsert('INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary) VALUES', 12, lines.map((line) => [id, line.lineNo, companyId, period, line.account, line.store, line.currency, line.side, line.amount, line.original, line.rate, line.summary]))) await tx.execute(statement)
     await tx.execute({ sql: 'UPDATE vouchers SET reversed_by = ? WHERE id = ?', args: [id, voucherId] })
+    // issue #16.6: the reversed voucher keeps its sources, marked reversed, so the source records are free to be posted again
+    await tx.execute({ sql: "UPDATE voucher_sources SET source_kind = source_kind || '~reversed:' || ? WHERE voucher_id = ? AND company_id = ?", args: [String(id), voucherId, companyId] })
     await applyBalances(tx, companyId, period, lines)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'voucher.reverse', entity: 'voucher', entityId: String(id), payload: { status: 'posted', reversalOf: voucherId, period, word: String(row.word), number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(lines) } }])
     return { id, period, word: String(row.word), number, status: 'posted' as const, replayed: false }

@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type StoreProfile, type VoucherDraft, VAT_ACCOUNTS, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, taxRateOn, toVouchers, txnKeyOf, withFeeInputVat } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type StoreProfile, type VoucherDraft, VAT_ACCOUNTS, boundedKey, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, taxRateOn, toVouchers, txnKeyOf, withFeeInputVat } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -130,6 +130,26 @@ async function feeInputVat(context: LedgerContext, company: Company, entries: En
   })
 }
 
+/**
+ * Issue #16.6: after a posting voucher is reversed, its source records post
+ * again. The new voucher cannot reuse the reversed one's idempotency key (that
+ * would replay it), so it takes `#re<n>`, n = how many with that key were reversed.
+ */
+async function reKeyAfterReversal(context: LedgerContext, companyId: number, drafts: VoucherDraft[]): Promise<void> {
+  const result = await context.db.client.execute({ sql: 'SELECT idempotency_key FROM vouchers WHERE company_id = ? AND reversed_by IS NOT NULL AND idempotency_key IS NOT NULL', args: [companyId] })
+  if (result.rows.length === 0) return
+  const reversed = new Map<string, number>()
+  for (const row of result.rows) {
+    const base = String(row.idempotency_key).replace(/#re\d+$/, '')
+    reversed.set(base, (reversed.get(base) ?? 0) + 1)
+  }
+  drafts.forEach((draft, index) => {
+    const key = draft.input.idempotencyKey
+    const count = key === undefined ? 0 : (reversed.get(key) ?? 0)
+    if (count > 0) drafts[index] = { ...draft, input: { ...draft.input, idempotencyKey: boundedKey(`${key}#re${count}`) } }
+  })
+}
+
 /** Plans a run without writing: the vouchers it would create and what waits. */
 export async function planPosting(context: LedgerContext, company: Company, options: PostingRunOptions): Promise<{ drafts: VoucherDraft[]; held: Held[]; uncosted: string[]; granularity: Granularity; autoLimit: Minor | null }> {
   const settings = postingSettings(company)
@@ -164,6 +184,7 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   })
   // issue #16.2: money out of a foreign pool leaves at its carrying rate; the realised difference is booked now
   const drafts = await withRealisedFx(context, company, grouped, profiles, defaultAccountRoles(company.chartTemplate, company.taxpayerType).exchangeGainLoss)
+  await reKeyAfterReversal(context, company.id, drafts)
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
   const waiting = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const held = options.period === undefined ? waiting : heldInPeriod(waiting, records, options.period, settings.recognition)

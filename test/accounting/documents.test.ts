@@ -4,6 +4,7 @@ import type { Entry } from '../../shared/posting/index.ts'
 import { main } from '../../service/cli.ts'
 import { closePeriod } from '../../service/ledger/periods.ts'
 import { reverseVoucher } from '../../service/ledger/vouchers.ts'
+import { verifyLedger } from '../../service/ledger/verify.ts'
 import { voucherSourcesOf } from '../../service/ledger/sources.ts'
 import { registerRevaluation } from '../../service/posting/revaluation.ts'
 import { runPosting } from '../../service/posting/run.ts'
@@ -53,5 +54,31 @@ describe('documents behind vouchers', () => {
     expect(await main(['node', 'cledger', '--db', url, '--user', 'boss', 'voucher', 'show', String(manual?.id)], { stdout: (text) => { out += text }, stderr: () => undefined })).toBe(0)
     expect(out).toMatch(/USD\s+100\.00\s+7\.1000\s+710\.00/)
     expect(out).toContain('sources: none (keyed by hand)')
+  })
+
+  it('posts the source records again after their voucher is reversed, so the correction is not keyed by hand', async () => {
+    const { context, company, pl } = await companyOn('small-enterprise')
+    await context.db.client.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, 'tmall', '天猫店', 'taobao', 'GENERAL_13')", args: [company.id] })
+    await updatePostingSettings(context, admin, company.id, { autoApprove: { maxTotal: '1000000.00' } })
+    const records = { orders: [anOrder('2001', '113.00')], txns: [] }
+    const first = await runPosting(context, admin, company.id, { records, hold: () => undefined })
+    const sale = first.vouchers[0]?.id ?? 0
+    const reversal = await reverseVoucher(context, admin, company.id, sale)
+    // the reversed sale keeps its source, marked reversed
+    expect(await voucherSourcesOf(context, company.id, sale)).toEqual([{ kind: `order~reversed:${reversal.id}`, id: 'taobao|2001|order' }])
+    const again = await runPosting(context, admin, company.id, { records, hold: () => undefined })
+    expect(again.written.vouchers).toBe(1)
+    const reposted = await context.db.client.execute({ sql: 'SELECT idempotency_key FROM vouchers WHERE id = ?', args: [again.vouchers[0]?.id ?? 0] })
+    expect(String(reposted.rows[0]?.idempotency_key)).toBe('sale:taobao|2001|order#re1')
+    expect(await voucherSourcesOf(context, company.id, again.vouchers[0]?.id ?? 0)).toEqual([{ kind: 'order', id: 'taobao|2001|order' }])
+    expect((await runPosting(context, admin, company.id, { records, hold: () => undefined })).written.vouchers).toBe(0)
+    // reversed a second time, it posts a third time under #re2
+    await reverseVoucher(context, admin, company.id, again.vouchers[0]?.id ?? 0)
+    const third = await runPosting(context, admin, company.id, { records, hold: () => undefined })
+    const key = await context.db.client.execute({ sql: 'SELECT idempotency_key FROM vouchers WHERE id = ?', args: [third.vouchers[0]?.id ?? 0] })
+    expect(String(key.rows[0]?.idempotency_key)).toBe('sale:taobao|2001|order#re2')
+    const revenue = await context.db.client.execute({ sql: 'SELECT SUM(credit_minor - debit_minor) AS r FROM balances WHERE company_id = ? AND account_code = ?', args: [company.id, pl('5001')] })
+    expect(Number(revenue.rows[0]?.r)).toBe(10000)
+    expect((await verifyLedger(context)).breaches).toEqual([])
   })
 })

@@ -59,7 +59,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const sources = await voucherSourcesOf(context, company.id, found.id)
     runtime.print({ voucher: found, sources }, () => [
       `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
-      found.summary,
+      `${found.summary}${found.attachments ? `  附件 ${found.attachments} 张` : ''}`,
       formatTable(['#', 'account', 'store', 'currency', 'original', 'rate', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.currency === company.baseCurrency ? '' : l.currency, l.currency === company.baseCurrency ? '' : l.original, l.rate ?? '', l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']),
       describeSources(sources),
     ].join('\n'))

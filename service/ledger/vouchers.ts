@@ -95,6 +95,8 @@ export function voucherHash(voucher: ValidVoucher, sources: ReadonlyArray<Source
     if (index > 0) text += '\u0002'
     text += `${source.kind}\u0001${source.id}`
   }
+  // 附件数 joins the identity only when given, so the text of every earlier input is unchanged
+  if (voucher.attachments) text += `\u0004${voucher.attachments}`
   return sha256(text)
 }
 
@@ -454,8 +456,8 @@ function newGroup(firstId: number, period: string, word: string, firstNumber: nu
   return { firstId, period, word, firstNumber, vouchers: [], lineRows: [], sources: [], sourceCount: 0, lines: 0, foreign: false }
 }
 
-const INSERT_VOUCHERS = `INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at)
-  SELECT ?2 + key, ?3, ?4, ?5, ?6 + key, value->>0, ?7, value->>1, CAST(value->>2 AS INTEGER), ?8, ?9, ?10, ?11, ?12, value->>3, value->>4, ?13, ?14 FROM json_each(?1)`
+const INSERT_VOUCHERS = `INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at, attachments)
+  SELECT ?2 + key, ?3, ?4, ?5, ?6 + key, value->>0, ?7, value->>1, CAST(value->>2 AS INTEGER), ?8, ?9, ?10, ?11, ?12, value->>3, value->>4, ?13, ?14, COALESCE(CAST(value->>5 AS INTEGER), 0) FROM json_each(?1)`
 const LINE_COLUMNS = 'INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary)'
 /** lines of a group all in the base currency (?5) */
 const INSERT_BASE_LINES = `${LINE_COLUMNS}
@@ -576,7 +578,7 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
       }
       group.lines += lines.length
       group.lineRows.push(lines)
-      group.vouchers.push([voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash])
+      group.vouchers.push(voucher.attachments ? [voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash, voucher.attachments] : [voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash])
       const byKind: Record<string, string[]> = Object.create(null)
       for (const source of item.sources) (byKind[source.kind] ??= []).push(source.id)
       group.sources.push(byKind)
@@ -616,6 +618,8 @@ export interface StoredVoucher {
   readonly reversedBy: number | null
   readonly idempotencyKey: string | null
   readonly sourceKind: string
+  /** 附件数 */
+  readonly attachments: number
   readonly lines: ReadonlyArray<StoredLine>
 }
 
@@ -683,6 +687,7 @@ function rowToVoucher(row: Record<string, unknown>, baseCurrency: string): Omit<
     status: String(row.status) as VoucherStatus, summary: String(row.summary), total: formatAmount(BigInt(row.total_minor as number), baseCurrency), makerId: Number(row.maker_id),
     approverId: nullableNumber(row.approver_id), posterId: nullableNumber(row.poster_id), reversalOf: nullableNumber(row.reversal_of), reversedBy: nullableNumber(row.reversed_by),
     idempotencyKey: row.idempotency_key === null ? null : String(row.idempotency_key), sourceKind: String(row.source_kind),
+    attachments: Number(row.attachments ?? 0),
   }
 }
 

@@ -74,10 +74,10 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const result = await postVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ voucher: result }, () => `posted: ${result.period} ${result.word}-${result.number}`)
   })
-  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').action(async (ref: string, flags: { date?: string }) => {
+  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').option('--draft', 'write the reversal as a draft for an approver (default when the company sets reversalApproval)').action(async (ref: string, flags: { date?: string; draft?: boolean }) => {
     const { context, company, actor } = await runtime.open('vouchers.reverse')
-    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), flags)
-    runtime.print({ voucher: result }, () => `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`)
+    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), { date: flags.date, ...(flags.draft ? { draft: true } : {}) })
+    runtime.print({ voucher: result }, () => (result.status === 'draft' ? `reversal draft #${result.id} waits for an approver` : `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`))
   })
   voucher.command('delete <ref>').description('delete a draft').action(async (ref: string) => {
     const { context, company, actor } = await runtime.open('vouchers.delete')

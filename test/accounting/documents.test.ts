@@ -3,7 +3,7 @@ import { ordersNamed } from '../../shared/posting/index.ts'
 import type { Entry } from '../../shared/posting/index.ts'
 import { main } from '../../service/cli.ts'
 import { closePeriod } from '../../service/ledger/periods.ts'
-import { reverseVoucher } from '../../service/ledger/vouchers.ts'
+import { approveVoucher, reverseVoucher } from '../../service/ledger/vouchers.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { voucherSourcesOf } from '../../service/ledger/sources.ts'
 import { registerRevaluation } from '../../service/posting/revaluation.ts'
@@ -79,6 +79,23 @@ describe('documents behind vouchers', () => {
     expect(String(key.rows[0]?.idempotency_key)).toBe('sale:taobao|2001|order#re2')
     const revenue = await context.db.client.execute({ sql: 'SELECT SUM(credit_minor - debit_minor) AS r FROM balances WHERE company_id = ? AND account_code = ?', args: [company.id, pl('5001')] })
     expect(Number(revenue.rows[0]?.r)).toBe(10000)
+    expect((await verifyLedger(context)).breaches).toEqual([])
+  })
+
+  it('sends a reversal through approval when the company asks for it: the maker cannot approve it, the original is reversed when it posts', async () => {
+    const { context, company } = await companyOn('enterprise')
+    await context.db.client.execute({ sql: 'UPDATE companies SET settings_json = ? WHERE id = ?', args: [JSON.stringify({ reversalApproval: true }), company.id] })
+    const [original] = await post(context, company.id, [{ date: '2026-10-03', lines: [{ account: '6601.03', debit: '10.00' }, { account: '1002', credit: '10.00' }] }])
+    const reversal = await reverseVoucher(context, admin, company.id, original?.id ?? 0)
+    expect(reversal).toMatchObject({ status: 'draft', number: null })
+    await expect(reverseVoucher(context, admin, company.id, original?.id ?? 0)).rejects.toMatchObject({ code: 'ALREADY_REVERSED' })
+    const pendingState = await context.db.client.execute({ sql: 'SELECT reversed_by FROM vouchers WHERE id = ?', args: [original?.id ?? 0] })
+    expect(pendingState.rows[0]?.reversed_by).toBeNull()
+    expect((await verifyLedger(context)).breaches).toEqual([])
+    await expect(approveVoucher(context, admin, company.id, reversal.id)).rejects.toMatchObject({ code: 'MAKER_CANNOT_APPROVE' })
+    expect(await approveVoucher(context, { userId: 2 }, company.id, reversal.id)).toMatchObject({ status: 'posted', number: 2 })
+    const after = await context.db.client.execute({ sql: "SELECT reversed_by, (SELECT COALESCE(SUM(debit_minor - credit_minor), 0) FROM balances WHERE company_id = ? AND account_code = '1002') AS bank FROM vouchers WHERE id = ?", args: [company.id, original?.id ?? 0] })
+    expect([Number(after.rows[0]?.reversed_by), Number(after.rows[0]?.bank)]).toEqual([reversal.id, 0])
     expect((await verifyLedger(context)).breaches).toEqual([])
   })
 })

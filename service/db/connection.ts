@@ -75,7 +75,9 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * arrival order, so voucher numbers, ids and the audit chain follow commit
  * order exactly as if each had committed alone. One commit (and one WAL sync)
  * serves the whole group, which is where the throughput comes from when many
- * clients post one voucher each. If the group itself fails in a way no single
+ * clients post one voucher each. Each group starts one event-loop turn after
+ * the first write of it arrived (no timer: nothing waits when the service is
+ * idle beyond that turn). If the group itself fails in a way no single
  * write explains (a failed ROLLBACK TO, a failed COMMIT), each write is run
  * again alone, so one bad write never fails its neighbours.
  * `groupCommit: false` (or LEDGER_GROUP_COMMIT=0) runs one write per transaction.
@@ -86,6 +88,10 @@ function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): 
   const drain = async () => {
     running = true
     try {
+      // libSQL runs a local file's statements synchronously on this thread, so
+      // no request can queue while a transaction runs: give the event loop one
+      // turn first, and every request already received reaches its write.
+      if (grouped) await nextTurn()
       while (pending.length > 0) {
         const group = pending.splice(0, grouped ? GROUP_COMMIT_MAX : 1)
         stats.writes += group.length
@@ -111,6 +117,7 @@ function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): 
           stats.transactions += group.length
           for (const item of group) await withBusyRetry(client, item.work).then(item.resolve, item.reject)
         }
+        if (grouped) await nextTurn()
       }
     } finally {
       running = false
@@ -120,6 +127,10 @@ function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): 
     pending.push({ work, resolve: resolve as (value: unknown) => void, reject })
     if (!running) void drain()
   })
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 async function runGroup(tx: Transaction, group: ReadonlyArray<QueuedWrite>): Promise<Outcome[]> {

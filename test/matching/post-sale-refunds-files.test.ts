@@ -53,7 +53,7 @@ describe('post-sale refunds the order export does not show', () => {
   it('post as 销售退回: revenue and output VAT reversed against the wallet, while the mismatched payment waits', async () => {
     const ledger = await imported()
     const { context, company } = ledger
-    await context.db.client.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, ?, '天猫旗舰店', 'tmall', 'GENERAL_13')", args: [company.id, STORE] })
+    await context.db.client.execute({ sql: "INSERT OR IGNORE INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, ?, '天猫旗舰店', 'tmall', 'GENERAL_13')", args: [company.id, STORE] })
     await updatePostingSettings(context, SYSTEM, company.id, { recognition: 'shipped', autoApprove: { maxTotal: '1000000.00' } })
     await runMatching(context, SYSTEM, company.id, { asOf: '2024-04-10' })
     const run = await runPosting(context, SYSTEM, company.id, { store: STORE })

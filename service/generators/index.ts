@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { CanonicalRecord } from '../../shared/records.ts'
-import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary } from './core.ts'
+import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, type StatedDirections, addDirection, addToSummary, emptySummary, statedDirections } from './core.ts'
 import * as formats from './formats.ts'
 import * as jd from './formats-jd.ts'
 import * as more from './formats-more.ts'
@@ -131,7 +131,7 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
     lines.push(line)
     lineNumber += 1 + (line.match(/\n/g)?.length ?? 0)
   }
-  for (const line of spec.preamble?.(rows.length) ?? []) push([line])
+  for (const line of spec.preamble?.(rows.length, statedDirections(spec, [...rows, ...duplicates])) ?? []) push([line])
   push(spec.header)
   const head = spec.headRow?.(rows, store)
   if (head) {
@@ -145,6 +145,7 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
     push(row.cells, true)
     if (index < rows.length) expected.push(...place(row.records, start, undefined))
     addToSummary(summary, row)
+    addDirection(summary.stated ??= new Map(), spec, row)
   }
   for (const cells of spec.trailer?.(summary) ?? []) push(cells)
   return { text: `${lines.join(newline)}${newline}`, expected }
@@ -154,7 +155,7 @@ async function xlsxFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: Gene
   const workbook = new ExcelJS.Workbook()
   const sheet = workbook.addWorksheet(SHEET)
   const expected: CanonicalRecord[] = []
-  for (const line of spec.preamble?.(rows.length) ?? []) sheet.addRow(line === '' ? [] : [line])
+  for (const line of spec.preamble?.(rows.length, statedDirections(spec, [...rows, ...duplicates])) ?? []) sheet.addRow(line === '' ? [] : [line])
   sheet.addRow(spec.header)
   for (const [index, row] of [...rows, ...duplicates].entries()) {
     const added = sheet.addRow(row.cells)
@@ -213,10 +214,24 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     }
     return count
   }
+  // Bills that state their totals up front: a first pass over the same seed for the figures.
+  let stated: StatedDirections = new Map()
+  if (spec.direction) {
+    const first = new Rng(options.seed ?? 1)
+    const state: Record<string, bigint> = {}
+    stated = new Map()
+    let count = 0
+    for (let index = 0; count < target; index += 1) {
+      for (const row of groupsOf(spec, { rng: first, index, store, options, state })) {
+        count += 1
+        addDirection(stated, spec, row)
+      }
+    }
+  }
   if (spec.container === 'xlsx') {
     const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false })
     const sheet = writer.addWorksheet(SHEET)
-    for (const line of spec.preamble?.(target) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
+    for (const line of spec.preamble?.(target, stated) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
     sheet.addRow(spec.header).commit()
     const rows = await forEachRow((row) => sheet.addRow(row.cells).commit())
     sheet.commit()
@@ -232,11 +247,12 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     written += bytes.byteLength
     if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
-  await write([...(spec.preamble?.(target) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)].join(newline) + newline)
+  await write([...(spec.preamble?.(target, stated) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)].join(newline) + newline)
   const summary = emptySummary()
   let chunk: string[] = []
   const rows = await forEachRow(async (row) => {
     addToSummary(summary, row)
+    addDirection(summary.stated ??= new Map(), spec, row)
     chunk.push(csvLine(spec, row.cells, true))
     if (chunk.length === 5000) {
       await write(chunk.join(newline) + newline)

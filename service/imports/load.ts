@@ -1,5 +1,6 @@
 import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
+import { LedgerError } from '../../shared/errors.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
@@ -42,6 +43,12 @@ export interface ImportOptions extends ParseOptions {
   onProgress?: (progress: ImportProgress) => void
   /** How many rejects to return in the result (all are stored). */
   maxRejectsInResult?: number
+  /**
+   * Import even when the file fails its own totals (an error-level self-check: the rows do
+   * not add up to the totals, summary or balance the file states). Without it such a file
+   * imports nothing: the transaction is rolled back and a LedgerError names the checks.
+   */
+  force?: boolean
 }
 
 export interface ImportCounts {
@@ -105,11 +112,11 @@ const TABLES: { [K in RecordKind]: TableSpec } = {
   },
   settlementTxn: {
     table: 'settlement_txns',
-    columns: ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'description', 'source_hash', 'source_sheet', 'source_row'],
+    columns: ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'counter_account', 'description', 'source_hash', 'source_sheet', 'source_row'],
     push(out, companyId, batchId, item) {
       if (item.kind !== 'settlementTxn') return
       const r = item.record
-      out.push(companyId, batchId, r.channel, r.store, r.externalId, r.kind, r.amount, r.currency, r.occurredAt, r.orderRef ?? null, r.tradeNo ?? null, r.payoutRef ?? null, r.counterparty ?? null, r.balanceAfter ?? null, r.description, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
+      out.push(companyId, batchId, r.channel, r.store, r.externalId, r.kind, r.amount, r.currency, r.occurredAt, r.orderRef ?? null, r.tradeNo ?? null, r.payoutRef ?? null, r.counterparty ?? null, r.balanceAfter ?? null, r.counterAccount ?? null, r.description, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
     },
   },
   bankTxn: {
@@ -444,6 +451,11 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
       if (last) position?.see(last.type === 'record' ? last.rowNumber : last.reject.rowNumber, last.type === 'record' ? last.sheet : last.reject.sheet)
       report('parse')
     }
+  }
+  const failed = session.checks.filter((check) => check.level === 'error')
+  if (failed.length > 0 && options.force !== true) {
+    // Thrown inside the write transaction: nothing of this file is kept.
+    throw new LedgerError('VALIDATION', `${session.file.name}: the file fails its own totals, nothing was imported (import it with --force to keep it anyway): ${failed.map((check) => `[${check.code}] ${check.message}`).join('; ')}`, { checks: failed })
   }
   report('insert')
   await writer.flushAll()

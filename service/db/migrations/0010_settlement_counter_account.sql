@@ -1,0 +1,1 @@
+ALTER TABLE `settlement_txns` ADD `counter_account` text;

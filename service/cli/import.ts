@@ -19,6 +19,7 @@ interface ImportFlags {
   profile?: string
   rejects?: string
   currency?: string
+  force?: boolean
 }
 
 function loadProfile(path: string): FileParser {
@@ -103,6 +104,7 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
     .option('--profile <file>', 'mapping profile JSON for --format generic (see `cledger profile`)')
     .option('--currency <code>', 'currency when the file does not say')
     .option('--rejects <out.csv>', 'write rejected rows (row, column, reason, raw) to a CSV file')
+    .option('--force', 'import a file even when its rows do not add up to the totals it states (the failed check stays in the batch)')
     .action(async (files: string[], flags: ImportFlags) => {
       const extraParsers = flags.profile ? [loadProfile(flags.profile)] : []
       if (flags.format === 'generic' && extraParsers.length === 0) throw new LedgerError('VALIDATION', '--format generic needs --profile FILE')
@@ -114,7 +116,7 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
         let result: FileImportResult | null = null
         try {
           result = await importFile(db, company.id, { name: basename(path), path }, {
-            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers,
+            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers, force: flags.force === true,
             onProgress: bar ? (progress) => bar.update(progress) : undefined,
           })
         } finally {

@@ -18,6 +18,9 @@ const LEFT = /^[`=]?"?[+-]?[¥￥$]?[+-]?\d{1,3}$/
 /** Right part: exactly three digits, optional decimals, and optionally JD's `(已退款…)` tail. */
 const RIGHT = /^\d{3}(?:\.\d+)?(?:[(（][^)）]*[)）])?"?$/
 
+/** A further 3-digit group after the right part (`1,000,000.00` split into three cells). */
+const GROUP = /^\d{3}(?:\.\d+)?(?:[(（][^)）]*[)）])?"?$/
+
 function plain(cell: string): string {
   return cell.replace(/^[\s\u3000]+|[\s\u3000\t]+$/g, '')
 }
@@ -43,6 +46,9 @@ export function shapeRow(cells: ReadonlyArray<string>, header: ReadonlyArray<str
     return { type: 'reject', column: candidates.map((candidate) => candidate.name).join(', '), reason: `${fields}, and an unquoted thousands separator could be in ${candidates.map((candidate) => candidate.name).join(' or ')}: ambiguous, not read by position` }
   }
   const candidate = candidates[0]
+  if (candidate && GROUP.test(plain(cells[candidate.position + 2] ?? ''))) {
+    return { type: 'reject', column: candidate.name, reason: `${fields}: ${candidate.name} looks written with more than one unquoted thousands separator; not read by position` }
+  }
   if (candidate) {
     const text = `${cells[candidate.position] ?? ''},${cells[candidate.position + 1] ?? ''}`
     const repaired = [...cells.slice(0, candidate.position), text, ...cells.slice(candidate.position + 2)]

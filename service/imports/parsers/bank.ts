@@ -38,6 +38,7 @@ export const bankChinese: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易日期', '借方发生额', '贷方发生额'],
   optional: ['交易时间', '余额', '账户余额', '对方户名', '对方账号', '摘要', '用途', '流水号', '交易流水号', '币种', '账号'],
+  amountColumns: ['借方发生额', '贷方发生额', '余额', '账户余额'],
   start(context) {
     return {
       row(row) {
@@ -66,6 +67,7 @@ export const bankEnglish: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['date', 'description', 'amount'],
   optional: ['balance', 'reference', 'counterparty', 'counterpartyaccount', 'account', 'currency', 'id', 'valuedate'],
+  amountColumns: ['amount', 'balance'],
   start(context) {
     return {
       row(row) {

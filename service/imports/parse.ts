@@ -3,6 +3,7 @@ import { cleanCell, normalizeHeader, readMoneyText } from './clean.ts'
 import { PARSERS } from './registry.ts'
 import { DEFAULT_LIMITS, type FileInput, type Limits, type OpenedFile, type RawRow, openFile } from './source.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
+import { BalanceChecks } from './balances.ts'
 import { shapeRow } from './shape.ts'
 import { validateRecord } from './validate.ts'
 import { type Check, type FileParser, type FormatFamily, type MappedRow, type ParseContext, type ParserRun, type Reject, RowError, type RowOutcome } from './types.ts'
@@ -263,6 +264,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     let skippingSheet: { sheet: string; rows: number } | null = null
     let sheetRowsSeen = 0
     let sheetUnreadFrom = 0
+    const balances = new BalanceChecks()
     let headerKey = [...index.keys()].join('|')
     let headerFirst = normalizeHeader(headerRaw.cells[0] ?? '')
     let sheet = headerRaw.sheet
@@ -367,8 +369,10 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
         }
         for (const item of outcome.records) {
           const verdict = validateRecord(item)
-          if (verdict.ok) out.push({ type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet })
-          else out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } })
+          if (verdict.ok) {
+            out.push({ type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet })
+            balances.see(item, raw.rowNumber, raw.sheet)
+          } else out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } })
         }
       }
     }
@@ -419,6 +423,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
       }
     }
     checks.push(...guarded(checks, 'summary check', () => run.finish(), []))
+    checks.push(...balances.checks())
     if (tail.length > 0) yield tail
   }
 

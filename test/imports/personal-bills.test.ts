@@ -225,6 +225,21 @@ describe('defect 6 and self-checks: nothing is skipped without a word; a bill th
   })
 })
 
+describe('running balances the file states are checked and reported', () => {
+  for (const format of ['wechat-merchant-fund', 'alipay-seller-fund', 'douyin-account'] as const) {
+    it(`${format}: agrees on a whole file; a missing row is reported with its place`, async () => {
+      const whole = await generateFile(format, { seed: 3, rows: 30 })
+      const fine = await parse(whole.bytes, whole.fileName)
+      expect(fine.checks.filter((check) => check.code.startsWith('BALANCE_')).map((check) => check.code)).toEqual(['BALANCE_OK'])
+      const gap = await generateFile(format, { seed: 3, rows: 30, missingRows: 1 })
+      const broken = await parse(gap.bytes, gap.fileName)
+      const mismatch = broken.checks.find((check) => check.code === 'BALANCE_MISMATCH')
+      expect(mismatch?.level).toBe('warning')
+      expect(mismatch?.message).toMatch(/^the running balance the file states does not follow from its amounts on 1 of \d+ row\(s\): row \d+: /)
+    })
+  }
+})
+
 describe('issue #21: a malformed summary line is a file-level check failure, not a crash', () => {
   // fast-check counterexample of test/imports/robustness.test.ts (seed -448169594, path 82:4:5:6:9:32:9:10:11:10:11:11:11):
   // a comma and a TAB inserted at byte 0 of a generated WeChat merchant 交易账单, and a 0x0E byte in its summary count.

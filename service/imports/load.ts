@@ -44,9 +44,9 @@ export interface ImportOptions extends ParseOptions {
   /** How many rejects to return in the result (all are stored). */
   maxRejectsInResult?: number
   /**
-   * Import even when the file fails its own totals (an error-level self-check: the rows do
-   * not add up to the totals, summary or balance the file states). Without it such a file
-   * imports nothing: the transaction is rolled back and a LedgerError names the checks.
+   * Import a file even when it contradicts its own figures (a `blocking`
+   * check: a broken running balance, rows that do not add up to the stated
+   * totals). Without it such a file imports nothing.
    */
   force?: boolean
 }
@@ -452,10 +452,13 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
       report('parse')
     }
   }
-  const failed = session.checks.filter((check) => check.level === 'error')
-  if (failed.length > 0 && options.force !== true) {
-    // Thrown inside the write transaction: nothing of this file is kept.
-    throw new LedgerError('VALIDATION', `${session.file.name}: the file fails its own totals, nothing was imported (import it with --force to keep it anyway): ${failed.map((check) => `[${check.code}] ${check.message}`).join('; ')}`, { checks: failed })
+  const blocking = session.checks.filter((check) => check.blocking === true)
+  if (blocking.length > 0) {
+    // Thrown inside the write transaction: the batch row and every row inserted so far roll back.
+    if (!options.force) {
+      throw new LedgerError('VALIDATION', `${session.file.name}: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): ${blocking.map((check) => check.message).join('; ')}`, { reason: 'SELF_CHECK_FAILED', checks: blocking })
+    }
+    session.checks.push({ level: 'warning', code: 'FORCED', message: `imported although ${blocking.length} self-check(s) failed (forced)` })
   }
   report('insert')
   await writer.flushAll()

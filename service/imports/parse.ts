@@ -146,7 +146,7 @@ function guarded<T>(checks: Check[], what: string, work: () => T, fallback: T): 
   } catch (error) {
     if (!(error instanceof RowError) && !(error instanceof LedgerError)) throw error
     const column = error instanceof RowError && error.column ? `${error.column}: ` : ''
-    checks.push({ level: 'error', code: 'SUMMARY_UNREADABLE', message: `${what}: ${column}${error.message}; the file's own totals cannot be checked` })
+    checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `${what}: ${column}${error.message}; the file's own totals cannot be checked` })
     return fallback
   }
 }
@@ -227,7 +227,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   }
   const parser = header.candidate.parser
   const headerRaw = header.raw
-  const encodingText = file.container === 'csv' ? `${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} CSV` : 'XLSX'
+  const encodingText = file.label ?? (file.container === 'csv' ? `${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} CSV` : 'XLSX')
   const detection: Detection = {
     parser,
     headerRow: headerRaw.rowNumber,
@@ -423,7 +423,8 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
       }
     }
     checks.push(...guarded(checks, 'summary check', () => run.finish(), []))
-    checks.push(...balances.checks())
+    // Parsers with a running-balance check of their own (bank statements: BALANCE_CHAIN_*) are not checked twice.
+    if (!checks.some((check) => check.code.startsWith('BALANCE_CHAIN'))) checks.push(...balances.checks())
     if (tail.length > 0) yield tail
   }
 

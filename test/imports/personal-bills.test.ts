@@ -209,11 +209,12 @@ describe('defect 6 and self-checks: nothing is skipped without a word; a bill th
     const { db, company } = await ledgerWithCompany()
     const refused = await importFile(db, company.id, { name: 'w.csv', bytes: utf8(text) }, { actor: SYSTEM }).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(LedgerError)
-    expect((refused as LedgerError).message).toBe('w.csv: the file fails its own totals, nothing was imported (import it with --force to keep it anyway): [STATED_TOTALS_MISMATCH] the WeChat 账单明细 rows do not add up to the totals the file states: 支出: the bill states 1 rows / 1400.00, its rows give 1 / 1500.00')
+    expect((refused as LedgerError).message).toBe('w.csv: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): the WeChat 账单明细 rows do not add up to the totals the file states: 支出: the bill states 1 rows / 1400.00, its rows give 1 / 1500.00')
     const counts = async () => (await db.client.execute('SELECT (SELECT COUNT(*) FROM import_batches) AS batches, (SELECT COUNT(*) FROM settlement_txns) AS txns')).rows[0]
     expect(await counts()).toMatchObject({ batches: 0, txns: 0 })
     const forced = await importFile(db, company.id, { name: 'w.csv', bytes: utf8(text) }, { actor: SYSTEM, force: true })
     expect([forced.imported, forced.checks.filter((check) => check.level === 'error').map((check) => check.code)]).toEqual([3, ['STATED_TOTALS_MISMATCH']])
+    expect(forced.checks.find((check) => check.code === 'STATED_TOTALS_MISMATCH')?.blocking).toBe(true)
     expect(await counts()).toMatchObject({ batches: 1, txns: 3 })
   })
 
@@ -254,7 +255,7 @@ describe('issue #21: a malformed summary line is a file-level check failure, not
     expect(failed[0]?.level).toBe('error')
     expect(failed[0]?.message).toMatch(/^总交易单数: the summary line says ".*", which is not a count; the row count cannot be checked$/)
     const { db, company } = await ledgerWithCompany()
-    await expect(importFile(db, company.id, { name: file.fileName, bytes }, { actor: SYSTEM })).rejects.toThrow(/SUMMARY_UNREADABLE/)
+    await expect(importFile(db, company.id, { name: file.fileName, bytes }, { actor: SYSTEM })).rejects.toThrow(/nothing was imported .*the row count cannot be checked/)
   })
 
   it('an unreadable stated total in any personal bill or merchant trailer is an error check, never an exception', async () => {

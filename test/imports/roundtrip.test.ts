@@ -27,8 +27,11 @@ describe('generator -> import -> query round trips', () => {
     it(`gives back exactly the generated ${format} records, and a re-import adds none`, async () => {
       const { db, company } = await ledgerWithCompany()
       // Amazon lines have no ids (row-based keys), so duplicated rows are a different test below.
-      const duplicateRows = GENERATED_FORMATS[format].parser.startsWith('amazon-settlement') ? 0 : 3
-      const file = await generateFile(format, { seed: 42, rows: 120, store: 'main', duplicateRows, missingRows: 2, refunds: 'inline' })
+      // Bank statements carry a running balance that a dropped or repeated row breaks: the import then
+      // refuses the file (test/imports/bank-statements.test.ts), so they round-trip whole here.
+      const bank = GENERATED_FORMATS[format].parser.startsWith('bank-')
+      const duplicateRows = GENERATED_FORMATS[format].parser.startsWith('amazon-settlement') || bank ? 0 : 3
+      const file = await generateFile(format, { seed: 42, rows: 120, store: 'main', duplicateRows, missingRows: bank ? 0 : 2, refunds: 'inline' })
       const result = await importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, store: 'main' })
       expect(result.parser).toBe(file.parser)
       expect(result.rejected).toBe(0)
@@ -43,7 +46,7 @@ describe('generator -> import -> query round trips', () => {
   it('flags a duplicated Amazon settlement row through the sum = total self-check: nothing imported unless forced', async () => {
     const { db, company } = await ledgerWithCompany()
     const file = await generateFile('amazon-settlement-flat', { seed: 3, rows: 40, duplicateRows: 1 })
-    await expect(importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM })).rejects.toThrow(/fails its own totals, nothing was imported .*SETTLEMENT_TOTAL_MISMATCH/)
+    await expect(importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM })).rejects.toThrow(/nothing was imported .*amounts sum to .* but total-amount is/)
     const nothing = await db.client.execute('SELECT (SELECT COUNT(*) FROM import_batches) AS batches, (SELECT COUNT(*) FROM settlement_txns) AS txns')
     expect(nothing.rows[0]).toMatchObject({ batches: 0, txns: 0 })
     const result = await importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, force: true })

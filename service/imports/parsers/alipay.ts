@@ -41,7 +41,7 @@ function compareTotal(label: string, tally: Tally, stated: { count: number; amou
   if (tally.count === stated.count && tally.total === (statedMinor ?? 0n)) {
     return [{ level: 'info', code: 'TRAILER_TOTAL_OK', message: `${label}: ${stated.count} rows, ${actual} match the trailer` }]
   }
-  return [{ level: 'error', code: 'TRAILER_TOTAL_MISMATCH', message: `${label}: trailer says ${stated.count} rows / ${stated.amount}, file has ${tally.count} rows / ${actual}` }]
+  return [{ level: 'error', blocking: true, code: 'TRAILER_TOTAL_MISMATCH', message: `${label}: trailer says ${stated.count} rows / ${stated.amount}, file has ${tally.count} rows / ${actual}` }]
 }
 
 export const alipayMerchantAccount: FileParser = {

@@ -77,7 +77,7 @@ export function statedMoney(label: string, text: string | undefined, currency: s
     return moneyOrZero(label, text, currency)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    checks.push({ level: 'error', code: 'SUMMARY_UNREADABLE', message: `${label}: the file's own summary figure cannot be read (${reason}); its totals cannot be checked` })
+    checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `${label}: the file's own summary figure cannot be read (${reason}); its totals cannot be checked` })
     return null
   }
 }
@@ -131,7 +131,7 @@ export class StatedTotals {
         problems.push(`${label}: the bill states ${stated.count} rows${byCount ? '' : ` / ${stated.amount}`}, its rows give ${rows.count}${byCount ? '' : ` / ${actual}`}`)
       } else matched.push(`${label} ${stated.count}${byCount ? '' : ` / ${stated.amount}`}`)
     }
-    if (problems.length > 0) checks.push({ level: 'error', code: 'STATED_TOTALS_MISMATCH', message: `the ${this.bill} rows do not add up to the totals the file states: ${problems.join('; ')}` })
+    if (problems.length > 0) checks.push({ level: 'error', blocking: true, code: 'STATED_TOTALS_MISMATCH', message: `the ${this.bill} rows do not add up to the totals the file states: ${problems.join('; ')}` })
     else if (checks.length === 0) checks.push({ level: 'info', code: 'STATED_TOTALS_OK', message: `the rows add up to the totals the file states (${matched.join(', ')})` })
     return checks
   }

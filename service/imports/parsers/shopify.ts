@@ -146,7 +146,7 @@ export const shopifyPayouts: FileParser = {
       },
       finish(): Check[] {
         if (mismatches.length === 0) return [{ level: 'info', code: 'PAYOUT_TOTAL_OK', message: 'every payout Total equals the sum of its parts' }]
-        return [{ level: 'error', code: 'PAYOUT_TOTAL_MISMATCH', message: `Total != Charges + Refunds + Adjustments + Reserved + Fees + Retried on row(s) ${mismatches.slice(0, 10).join(', ')}` }]
+        return [{ level: 'error', blocking: true, code: 'PAYOUT_TOTAL_MISMATCH', message: `Total != Charges + Refunds + Adjustments + Reserved + Fees + Retried on row(s) ${mismatches.slice(0, 10).join(', ')}` }]
       },
     }
   },

@@ -66,13 +66,13 @@ export const wechatMerchantTrade: FileParser = {
           try {
             value = readMoneyText(label, stated)?.value ?? '0'
           } catch (error) {
-            checks.push({ level: 'error', code: 'SUMMARY_UNREADABLE', message: `${label}: the summary line says "${stated}", which is not a number (${error instanceof Error ? error.message : String(error)}); the totals cannot be checked` })
+            checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `${label}: the summary line says "${stated}", which is not a number (${error instanceof Error ? error.message : String(error)}); the totals cannot be checked` })
             return
           }
           const same = new Decimal(value).equals(new Decimal(actual))
-          checks.push(same ? { level: 'info', code: 'SUMMARY_OK', message: `${label} ${stated} matches` } : { level: 'error', code: 'SUMMARY_MISMATCH', message: `${label}: summary says ${stated}, rows give ${actual}` })
+          checks.push(same ? { level: 'info', code: 'SUMMARY_OK', message: `${label} ${stated} matches` } : { level: 'error', blocking: true, code: 'SUMMARY_MISMATCH', message: `${label}: summary says ${stated}, rows give ${actual}` })
         }
-        if (count !== undefined && count !== '' && !/^\d+$/.test(count)) checks.push({ level: 'error', code: 'SUMMARY_UNREADABLE', message: `总交易单数: the summary line says ${JSON.stringify(count)}, which is not a count; the row count cannot be checked` })
+        if (count !== undefined && count !== '' && !/^\d+$/.test(count)) checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `总交易单数: the summary line says ${JSON.stringify(count)}, which is not a count; the row count cannot be checked` })
         else compare('总交易单数', count, String(rows))
         compare('应结订单总金额', settled, formatAmount(payments.total, 'CNY'))
         compare('退款总金额', refunded, formatAmount(refunds.total, 'CNY'))
@@ -143,7 +143,7 @@ export const wechatMerchantFund: FileParser = {
           && (statedIncome ?? 0n) === income.total && (statedExpense ?? 0n) === expense.total
         return [ok
           ? { level: 'info', code: 'SUMMARY_OK', message: 'fund flow summary matches the rows' }
-          : { level: 'error', code: 'SUMMARY_MISMATCH', message: `summary says 收入 ${incomeCount}/${incomeAmount}, 支出 ${expenseCount}/${expenseAmount}; rows give ${income.count}/${formatAmount(income.total, currency)}, ${expense.count}/${formatAmount(expense.total, currency)}` }]
+          : { level: 'error', blocking: true, code: 'SUMMARY_MISMATCH', message: `summary says 收入 ${incomeCount}/${incomeAmount}, 支出 ${expenseCount}/${expenseAmount}; rows give ${income.count}/${formatAmount(income.total, currency)}, ${expense.count}/${formatAmount(expense.total, currency)}` }]
       },
     }
   },

@@ -409,17 +409,17 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     const where = (row: { rowNumber: number; sheet?: string }) => `${row.sheet === undefined ? '' : `${row.sheet}!`}${row.rowNumber}`
     if (repairs.length > 0) {
       const listed = repairs.slice(0, 20).map((repair) => `row ${where(repair)} ${repair.column} "${repair.text}"`).join('; ')
-      checks.push({ level: 'warning', code: 'ROW_REPAIRED', message: `${repairs.length} row(s) had one field too many because an amount was written with an unquoted thousands separator; re-joined: ${listed}${repairs.length > 20 ? '; …' : ''}` })
+      checks.push({ level: 'warning', code: 'ROW_REPAIRED', message: `金额含未加引号的千分位，已合并 / ${repairs.length} row(s) had one field too many because an amount was written with an unquoted thousands separator; re-joined: ${listed}${repairs.length > 20 ? '; …' : ''}` })
     }
     for (const repeated of repeatedSheets) {
-      checks.push({ level: 'warning', code: 'SHEET_REPEATED', message: `sheet ${repeated.sheet} starts with the same rows as sheet ${headerRaw.sheet ?? ''}: a copy of the same bill, its ${repeated.rows} row(s) were not read` })
+      checks.push({ level: 'warning', code: 'SHEET_REPEATED', message: `重复的工作表未读取 / sheet ${repeated.sheet} starts with the same rows as sheet ${headerRaw.sheet ?? ''}: a copy of the same bill, its ${repeated.rows} row(s) were not read` })
     }
     if (unread.length > 0) {
       const reasons = new Map<string, typeof unread>()
       for (const line of unread) reasons.set(line.why, [...(reasons.get(line.why) ?? []), line])
       for (const [why, lines] of reasons) {
         const listed = lines.slice(0, 10).map((line) => `row ${where(line)} "${line.text.length > 60 ? `${line.text.slice(0, 60)}…` : line.text}"`).join('; ')
-        checks.push({ level: 'warning', code: 'LINES_SKIPPED', message: `${lines.length} line(s) ${why} were not read as data: ${listed}${lines.length > 10 ? '; …' : ''}` })
+        checks.push({ level: 'warning', code: 'LINES_SKIPPED', message: `未作为数据读取的行 / ${lines.length} line(s) ${why} were not read as data: ${listed}${lines.length > 10 ? '; …' : ''}` })
       }
     }
     checks.push(...guarded(checks, 'summary check', () => run.finish(), []))

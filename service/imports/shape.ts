@@ -41,7 +41,7 @@ export function shapeRow(cells: ReadonlyArray<string>, header: ReadonlyArray<str
   const trailingDelimiter = !blank(header[width - 1] ?? '')
   const fits = (row: ReadonlyArray<string>): boolean => row.length <= width || (trailingDelimiter && row.length === width + 1 && blank(row[width] ?? ''))
   const candidates = amountPositions.filter(({ position }) => position + 1 < cells.length && LEFT.test(plain(cells[position] ?? '')) && RIGHT.test(plain(cells[position + 1] ?? '')))
-  const fields = `the row has ${cells.length} fields but the header has ${width}`
+  const fields = `列数多于表头，不按位置读取 / the row has ${cells.length} fields but the header has ${width}`
   if (candidates.length > 1) {
     return { type: 'reject', column: candidates.map((candidate) => candidate.name).join(', '), reason: `${fields}, and an unquoted thousands separator could be in ${candidates.map((candidate) => candidate.name).join(' or ')}: ambiguous, not read by position` }
   }

@@ -53,7 +53,7 @@ describe('defect 1: an unquoted thousands separator never stores a wrong amount'
       [20, 'transfer', -200000n, 'wallet:零钱通'],
     ])
     expect(parsed.rejects).toEqual([])
-    expect(parsed.checks).toContainEqual({ level: 'warning', code: 'ROW_REPAIRED', message: '2 row(s) had one field too many because an amount was written with an unquoted thousands separator; re-joined: row 18 金额(元) "¥1,500.00"; row 20 金额(元) "¥2,000.00"' })
+    expect(parsed.checks).toContainEqual({ level: 'warning', code: 'ROW_REPAIRED', message: '金额含未加引号的千分位，已合并 / 2 row(s) had one field too many because an amount was written with an unquoted thousands separator; re-joined: row 18 金额(元) "¥1,500.00"; row 20 金额(元) "¥2,000.00"' })
     expect(codes(parsed)).toContain('STATED_TOTALS_OK')
   })
 
@@ -82,8 +82,8 @@ describe('defect 1: an unquoted thousands separator never stores a wrong amount'
     const parsed = await parse(utf8(`${head}\r\n${rows.join('\r\n')}\r\n`), 'w.csv')
     expect(parsed.records).toEqual([])
     expect(parsed.rejects).toEqual([
-      { rowNumber: 18, column: '', reason: 'the row has 12 fields but the header has 11: an unquoted delimiter shifted the columns and no single thousands separator in an amount explains it; not read by position' },
-      { rowNumber: 19, column: '', reason: 'the row has 13 fields but the header has 11: an unquoted delimiter shifted the columns and no single thousands separator in an amount explains it; not read by position' },
+      { rowNumber: 18, column: '', reason: '列数多于表头，不按位置读取 / the row has 12 fields but the header has 11: an unquoted delimiter shifted the columns and no single thousands separator in an amount explains it; not read by position' },
+      { rowNumber: 19, column: '', reason: '列数多于表头，不按位置读取 / the row has 13 fields but the header has 11: an unquoted delimiter shifted the columns and no single thousands separator in an amount explains it; not read by position' },
     ])
   })
 
@@ -94,7 +94,7 @@ describe('defect 1: an unquoted thousands separator never stores a wrong amount'
     const row = '2024001,S1,2024-03-01 10:00:00,2024-03-01 10:00:01,2024-03-01 10:00:02,其他,即时到账交易,某店,商品,1,000.00,支出,交易成功,2,500.00,0.00,,已支出'
     const text = `支付宝交易记录明细查询\n---------------------------------交易记录明细列表------------------------------------\n${header}\n${row}\n`
     const parsed = await parse(new Uint8Array(iconv.encode(text, 'gbk')), 'legacy.csv')
-    expect(parsed.rejects).toEqual([{ rowNumber: 4, column: '金额(元), 成功退款(元)', reason: 'the row has 18 fields but the header has 16, and an unquoted thousands separator could be in 金额(元) or 成功退款(元): ambiguous, not read by position' }])
+    expect(parsed.rejects).toEqual([{ rowNumber: 4, column: '金额(元), 成功退款(元)', reason: '列数多于表头，不按位置读取 / the row has 18 fields but the header has 16, and an unquoted thousands separator could be in 金额(元) or 成功退款(元): ambiguous, not read by position' }])
   })
 })
 
@@ -110,7 +110,7 @@ describe('shapeRow (the repair rule)', () => {
   // Found by the random-seed run of the property below (whole = 1000000): two separators and the
   // trailing delimiter were re-joined as 1,000 with 000.00 shifted into the next column.
   it('rejects an amount with two separators instead of re-joining only the first', () => {
-    expect(shapeRow(['t', 'm', 'x', '1', '000', '000.00', '卡', '交易成功', '支出', '网购', 'id', 'o', ' ', ''], header, amounts)).toEqual({ type: 'reject', column: '金额', reason: 'the row has 14 fields but the header has 11: 金额 looks written with more than one unquoted thousands separator; not read by position' })
+    expect(shapeRow(['t', 'm', 'x', '1', '000', '000.00', '卡', '交易成功', '支出', '网购', 'id', 'o', ' ', ''], header, amounts)).toEqual({ type: 'reject', column: '金额', reason: '列数多于表头，不按位置读取 / the row has 14 fields but the header has 11: 金额 looks written with more than one unquoted thousands separator; not read by position' })
   })
 })
 
@@ -198,7 +198,7 @@ describe('defect 6 and self-checks: nothing is skipped without a word; a bill th
   it('reports junk after the data block with its row, and rejects junk inside it with row and reason', async () => {
     const legacy = iconv.decode(readFileSync(join(here, '../fixtures/imports/alipay-personal-legacy.csv')), 'gbk')
     const parsed = await parse(new Uint8Array(iconv.encode(`${legacy}\n合计,,,,,￥99999.00\n`, 'gbk')), 'legacy.csv')
-    expect(parsed.checks).toContainEqual({ level: 'warning', code: 'LINES_SKIPPED', message: '1 line(s) after the data block were not read as data: row 21 "合计,,,,,￥99999.00"' })
+    expect(parsed.checks).toContainEqual({ level: 'warning', code: 'LINES_SKIPPED', message: '未作为数据读取的行 / 1 line(s) after the data block were not read as data: row 21 "合计,,,,,￥99999.00"' })
     const wechat = readFileSync(join(FIXTURES, 'wechat-thousands.csv'), 'utf8')
     const inside = await parse(utf8(`${wechat}\r\n合计,,,,,¥99999.00\r\n`), 'w.csv')
     expect(inside.rejects).toEqual([{ rowNumber: 22, column: '交易时间', reason: '"合计" is not a date' }])
@@ -209,7 +209,7 @@ describe('defect 6 and self-checks: nothing is skipped without a word; a bill th
     const { db, company } = await ledgerWithCompany()
     const refused = await importFile(db, company.id, { name: 'w.csv', bytes: utf8(text) }, { actor: SYSTEM }).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(LedgerError)
-    expect((refused as LedgerError).message).toBe('w.csv: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): the WeChat 账单明细 rows do not add up to the totals the file states: 支出: the bill states 1 rows / 1400.00, its rows give 1 / 1500.00')
+    expect((refused as LedgerError).message).toBe('w.csv: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): 明细与账单自述的统计不符 / the WeChat 账单明细 rows do not add up to the totals the file states: 支出: the bill states 1 rows / 1400.00, its rows give 1 / 1500.00')
     const counts = async () => (await db.client.execute('SELECT (SELECT COUNT(*) FROM import_batches) AS batches, (SELECT COUNT(*) FROM settlement_txns) AS txns')).rows[0]
     expect(await counts()).toMatchObject({ batches: 0, txns: 0 })
     const forced = await importFile(db, company.id, { name: 'w.csv', bytes: utf8(text) }, { actor: SYSTEM, force: true })

@@ -69,7 +69,7 @@ describe('real export samples copied into test fixtures', () => {
     const fromXlsx = await importFile(db, company.id, { name: 'wechat-personal.xlsx', path: join(FIXTURES, 'wechat-personal.xlsx') }, { actor: SYSTEM, force: true })
     expect(fromXlsx.imported).toBe(0)
     expect(fromXlsx.duplicates).toBe(34)
-    expect(fromXlsx.checks).toContainEqual({ level: 'warning', code: 'SHEET_REPEATED', message: 'sheet Sheet1 starts with the same rows as sheet example-wechat-records: a copy of the same bill, its 42 row(s) were not read' })
+    expect(fromXlsx.checks).toContainEqual({ level: 'warning', code: 'SHEET_REPEATED', message: '重复的工作表未读取 / sheet Sheet1 starts with the same rows as sheet example-wechat-records: a copy of the same bill, its 42 row(s) were not read' })
   })
 
   // Was "as a gross payment of 221.61" (X+Y): X is what was paid and the 89.84 refund is its own row (issue #15 defect 4).

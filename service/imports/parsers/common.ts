@@ -131,7 +131,7 @@ export class StatedTotals {
         problems.push(`${label}: the bill states ${stated.count} rows${byCount ? '' : ` / ${stated.amount}`}, its rows give ${rows.count}${byCount ? '' : ` / ${actual}`}`)
       } else matched.push(`${label} ${stated.count}${byCount ? '' : ` / ${stated.amount}`}`)
     }
-    if (problems.length > 0) checks.push({ level: 'error', blocking: true, code: 'STATED_TOTALS_MISMATCH', message: `the ${this.bill} rows do not add up to the totals the file states: ${problems.join('; ')}` })
+    if (problems.length > 0) checks.push({ level: 'error', blocking: true, code: 'STATED_TOTALS_MISMATCH', message: `明细与账单自述的统计不符 / the ${this.bill} rows do not add up to the totals the file states: ${problems.join('; ')}` })
     else if (checks.length === 0) checks.push({ level: 'info', code: 'STATED_TOTALS_OK', message: `the rows add up to the totals the file states (${matched.join(', ')})` })
     return checks
   }

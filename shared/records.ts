@@ -64,7 +64,12 @@ export type Channel = (typeof CHANNELS)[number]
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'refunded', 'partially_refunded', 'closed', 'unknown'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
-export const SETTLEMENT_KINDS = ['payment', 'refund', 'commission', 'fee', 'promotion', 'payout', 'adjustment'] as const
+/**
+ * `transfer`: money moving between the owner's own accounts (余额宝, 零钱通, 理财通, a bank card,
+ * a credit card repayment): never income or expense. Signed from the channel wallet like the
+ * rest; `counterAccount` names the other side (see COUNTER_ACCOUNT_KINDS).
+ */
+export const SETTLEMENT_KINDS = ['payment', 'refund', 'commission', 'fee', 'promotion', 'payout', 'adjustment', 'transfer'] as const
 export type SettlementKind = (typeof SETTLEMENT_KINDS)[number]
 
 export const RECORD_KINDS = ['order', 'orderLine', 'settlementTxn', 'bankTxn'] as const
@@ -173,6 +178,12 @@ function settlementTxnShape<M extends z.ZodType>(money: M) {
     payoutRef: text.optional(),
     counterparty: text.optional(),
     balanceAfter: money.optional(),
+    /**
+     * Transfers only: the owner's other account the money came from or went to, as
+     * `<kind>:<label>`: `wallet:余额宝` / `wallet:零钱通` (a wallet sub-account),
+     * `investment:理财通` (交易性金融资产), `bank:工商银行(9876)`, `card:建设银行信用卡` (a credit card repaid).
+     */
+    counterAccount: z.string().regex(/^(wallet|investment|bank|card):.{0,190}$/s).optional(),
     /** Source wording of the type (业务类型, 账务类型, transaction-type / fee type). */
     description: text,
     source: SourceSchema,

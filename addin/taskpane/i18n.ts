@@ -358,8 +358,8 @@ export function translator(language: Language): Translate {
 }
 
 const MONEY_KINDS: Record<Language, Record<string, string>> = {
-  'zh-CN': { order: '订单', payment: '收款', refund: '退款', fee: '手续费', commission: '佣金', payout: '提现', promotion: '推广费', adjustment: '调整', bank: '银行流水', settlementTxn: '结算流水', bankTxn: '银行流水' },
-  en: { order: 'order', payment: 'payment', refund: 'refund', fee: 'fee', commission: 'commission', payout: 'payout', promotion: 'promotion', adjustment: 'adjustment', bank: 'bank line', settlementTxn: 'settlement', bankTxn: 'bank line' },
+  'zh-CN': { order: '订单', payment: '收款', refund: '退款', fee: '手续费', commission: '佣金', payout: '提现', promotion: '推广费', adjustment: '调整', transfer: '资金划转', bank: '银行流水', settlementTxn: '结算流水', bankTxn: '银行流水' },
+  en: { order: 'order', payment: 'payment', refund: 'refund', fee: 'fee', commission: 'commission', payout: 'payout', promotion: 'promotion', adjustment: 'adjustment', transfer: 'transfer', bank: 'bank line', settlementTxn: 'settlement', bankTxn: 'bank line' },
 }
 
 /** Name of a money record's kind (payment, fee, refund …) in the pane's language; unknown kinds as given. */

@@ -1,4 +1,4 @@
-import type { Minor } from '../../shared/money.ts'
+import { type Minor, minor } from '../../shared/money.ts'
 import { formatAmount } from '../../shared/money.ts'
 import type { CanonicalRecord, Source } from '../../shared/records.ts'
 import type { BankLineSpec } from './formats-bank.ts'
@@ -79,6 +79,33 @@ export interface Summary {
   incoming: { count: number; total: bigint }
   outgoing: { count: number; total: bigint }
   byKind: Partial<Record<string, bigint>>
+  /** Per-direction row totals, for formats with `direction` (legacy Alipay 已收入/已支出 trailer). */
+  stated?: StatedDirections
+}
+
+/** Per-direction count and total of a bill's rows (`收入`, `支出`, `不计收支`, `/`). */
+export type StatedDirections = Map<string, { count: number; total: bigint }>
+
+export function statedDirections(spec: Pick<FormatSpec, 'direction'>, rows: Iterable<GeneratedRow>): StatedDirections {
+  const stated: StatedDirections = new Map()
+  if (!spec.direction) return stated
+  for (const row of rows) addDirection(stated, spec, row)
+  return stated
+}
+
+export function addDirection(stated: StatedDirections, spec: Pick<FormatSpec, 'direction'>, row: GeneratedRow): void {
+  const seen = spec.direction?.(row)
+  if (!seen) return
+  const entry = stated.get(seen.label) ?? { count: 0, total: 0n }
+  entry.count += 1
+  entry.total += seen.amount
+  stated.set(seen.label, entry)
+}
+
+/** `label` count and total as the personal bills write them (`收入：3笔 12.00元`). */
+export function statedLine(stated: StatedDirections, label: string, key = label, separator = ' '): string {
+  const entry = stated.get(key) ?? { count: 0, total: 0n }
+  return `${label}：${entry.count}笔${separator}${money(minor(entry.total))}元`
 }
 
 export function emptySummary(): Summary {
@@ -135,8 +162,13 @@ export interface FormatSpec {
   /** Rows are written newest first (some bank statements); generated oldest first, then reversed. */
   newestFirst?: boolean
   delimiter?: string
-  /** Lines before the header, given the number of data rows (0 when streaming). */
-  preamble?(count: number): string[]
+  /** Lines before the header, given the number of data rows and the per-direction totals of the rows (see `direction`). */
+  preamble?(count: number, stated: StatedDirections): string[]
+  /**
+   * Personal bills that state 收入/支出/不计收支 totals in their preamble: a row's direction
+   * label and the amount it adds to that direction's total (streaming makes a first pass for these).
+   */
+  direction?(row: GeneratedRow): { label: string; amount: bigint } | null
   header: string[]
   row(context: RowContext): GeneratedRow
   /**

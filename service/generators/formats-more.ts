@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { minor } from '../../shared/money.ts'
+import { minor, parseAmount } from '../../shared/money.ts'
 import type { CanonicalRecord, OrderLine, OrderStatus, SettlementKind } from '../../shared/records.ts'
 import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, type Summary, clock, money, running } from './core.ts'
 import { amazonSummaryRow, neg, orderRecord, settlement } from './formats.ts'
@@ -134,9 +134,10 @@ function legacyTrailer(summary: Summary): string[][] {
   return [
     ['------------------------------------------------------------------------------------'],
     [`共${summary.rows}笔记录`],
-    [`已收入:${summary.incoming.count}笔`, `${money(summary.incoming.total)}元`],
+    // Counted by 资金状态 row, as the export does (a row's 服务费 is not a row of its own).
+    [`已收入:${summary.stated?.get('已收入')?.count ?? 0}笔`, `${money(summary.stated?.get('已收入')?.total ?? 0n)}元`],
     ['待收入:0笔', '0.00元'],
-    [`已支出:${summary.outgoing.count}笔`, `${money(-summary.outgoing.total)}元`],
+    [`已支出:${summary.stated?.get('已支出')?.count ?? 0}笔`, `${money(summary.stated?.get('已支出')?.total ?? 0n)}元`],
     ['待支出:0笔', '0.00元'],
     ['导出时间:[2024-04-01 14:34:22]    用户:测试'],
   ]
@@ -158,6 +159,10 @@ export const alipayPersonalLegacy: FormatSpec = {
     throw new Error('grouped format: use group()')
   },
   trailer: legacyTrailer,
+  direction: (row) => {
+    const fund = row.cells[15] ?? ''
+    return fund === '已收入' || fund === '已支出' ? { label: fund, amount: parseAmount(row.cells[9] ?? '0', 'CNY') } : null
+  },
 }
 
 // ---------------------------------------------------------------------------

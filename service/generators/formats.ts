@@ -1,6 +1,14 @@
 import { type Minor, minor } from '../../shared/money.ts'
 import type { CanonicalRecord, Order, OrderLine, SettlementKind, SettlementTxn } from '../../shared/records.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, running } from './core.ts'
+import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, running, statedLine } from './core.ts'
+import { parseAmount } from '../../shared/money.ts'
+
+/** The amount a bill cell states (`¥12.34`, `131.77(已退款89.84)` -> paid minus refunded). */
+function cellAmount(cell: string): bigint {
+  const inline = /^(.*?)\(已退款([\d.]+)\)$/.exec(cell)
+  if (inline) return parseAmount(inline[1] ?? '0', 'CNY') - parseAmount(inline[2] ?? '0', 'CNY')
+  return parseAmount(cell.replace(/^[¥￥]/, ''), 'CNY')
+}
 
 /** One spec per generated format; keys are the `format` names of generateFile(). */
 
@@ -67,14 +75,15 @@ export const alipayPersonal: FormatSpec = {
   parser: 'alipay-personal',
   container: 'csv',
   encoding: 'gbk',
-  preamble: (count) => [
+  preamble: (count, stated) => [
     '------------------------------------------------------------------------------------', '导出信息：', '姓名：测试', '支付宝账户：test@example.com',
     '起始时间：[2024-03-01 00:00:00]    终止时间：[2024-04-01 00:00:00]', '导出交易类型：[全部]', '导出时间：[2024-04-01 09:12:52]',
-    `共${count}笔记录`, '收入：0笔 0.00元', '支出：0笔 0.00元', '不计收支：0笔 0.00元', '', '特别提示：',
+    `共${count}笔记录`, statedLine(stated, '收入'), statedLine(stated, '支出'), statedLine(stated, '不计收支'), '', '特别提示：',
     ...Array.from({ length: 9 }, (_, i) => `${i + 1}.提示${i + 1}；`), '',
     '------------------------支付宝（中国）网络技术有限公司  电子客户回单------------------------',
   ],
   header: ['交易时间', '交易分类', '交易对方', '对方账号', '商品说明', '收/支', '金额', '收/付款方式', '交易状态', '交易订单号', '商家订单号', '备注', ''],
+  direction: (row) => ({ label: row.cells[5] ?? '', amount: cellAmount(row.cells[6] ?? '0') }),
   decorate: (cell, column) => (column === 9 || column === 10 ? `${cell}\t` : `${cell}          `.slice(0, Math.max(cell.length, 10))),
   row(context) {
     const { rng, index } = context
@@ -189,9 +198,9 @@ function wechatPersonalRow(context: RowContext, xlsx: boolean): GeneratedRow {
 
 const WECHAT_PERSONAL_HEADER = ['交易时间', '交易类型', '交易对方', '商品', '收/支', '金额(元)', '支付方式', '当前状态', '交易单号', '商户单号', '备注']
 
-function wechatPersonalPreamble(count: number): string[] {
+function wechatPersonalPreamble(count: number, stated: Parameters<NonNullable<FormatSpec['preamble']>>[1]): string[] {
   return ['微信支付账单明细', '微信昵称：[测试]', '起始时间：[2024-03-01 00:00:00] 终止时间：[2024-04-01 00:00:00]', '导出类型：[全部]', '导出时间：[2024-04-01 23:09:27]', '',
-    `共${count}笔记录`, '收入：0笔 0.00元', '支出：0笔 0.00元', '中性交易：0笔 0.00元', '注：', '1. 说明一', '2. 说明二', '3. 说明三', '', '----------------------微信支付账单明细列表--------------------']
+    `共${count}笔记录`, statedLine(stated, '收入'), statedLine(stated, '支出'), statedLine(stated, '中性交易', '/'), '注：', '1. 说明一', '2. 说明二', '3. 说明三', '', '----------------------微信支付账单明细列表--------------------']
 }
 
 export const wechatPersonalCsv: FormatSpec = {
@@ -200,6 +209,7 @@ export const wechatPersonalCsv: FormatSpec = {
   encoding: 'utf8-bom',
   preamble: wechatPersonalPreamble,
   header: WECHAT_PERSONAL_HEADER,
+  direction: (row) => ({ label: row.cells[4] ?? '', amount: cellAmount(row.cells[5] ?? '0') }),
   decorate: (cell, column) => (column === 8 || column === 9 ? `${cell}\t` : cell),
   row: (context) => wechatPersonalRow(context, false),
 }
@@ -272,9 +282,10 @@ export const jdPersonal: FormatSpec = {
   parser: 'jd-personal',
   container: 'csv',
   encoding: 'utf8-bom',
-  preamble: (count) => ['导出信息：', '京东账号名：jd_test', '申请时间：2024-04-01 11:32:42', '日期区间：2024-03-01 至 2024-03-31', '导出交易类型：全部', '导出交易场景：全部',
-    `共：${count}笔记录`, '收入：0笔，0.00元', '支出：0笔，0.00元', '不计收支：0笔，0.00元', '', '特别提示', ...Array.from({ length: 8 }, (_, i) => `${i + 1}.提示；`), ''],
+  preamble: (count, stated) => ['导出信息：', '京东账号名：jd_test', '申请时间：2024-04-01 11:32:42', '日期区间：2024-03-01 至 2024-03-31', '导出交易类型：全部', '导出交易场景：全部',
+    `共：${count}笔记录`, statedLine(stated, '收入', '收入', '，'), statedLine(stated, '支出', '支出', '，'), statedLine(stated, '不计收支', '不计收支', '，'), '', '特别提示', ...Array.from({ length: 8 }, (_, i) => `${i + 1}.提示；`), ''],
   header: ['交易时间', '商户名称', '交易说明', '金额', '收/付款方式', '交易状态', '收/支', '交易分类', '交易订单号', '商家订单号', '备注'],
+  direction: (row) => ({ label: row.cells[6] ?? '', amount: cellAmount(row.cells[3] ?? '0') }),
   decorate: (cell, column) => (column === 0 || column === 8 || column === 9 ? `${cell}\t` : cell),
   row(context) {
     const { rng, index } = context
@@ -291,8 +302,9 @@ export const jdPersonal: FormatSpec = {
     return {
       cells: [time, '京东平台商户', title, inline ? `${money(amount)}(已退款${money(refunded)})` : money(amount), '银行卡', status, direction, '网购', id, merchantOrder, ''],
       records: [settlement(context, 'jd', {
-        externalId: id, kind: refundRow ? 'refund' : 'payment', amount: refundRow ? amount : neg(amount + refunded), currency: 'CNY', occurredAt: iso,
-        orderRef: merchantOrder, tradeNo: id, counterparty: '京东平台商户', description: ['网购', direction, title, status].join(' / '),
+        // `X(已退款Y)`: X was paid (the refund of Y is a row of its own), so the payment is -X.
+        externalId: id, kind: refundRow ? 'refund' : 'payment', amount: refundRow ? amount : neg(amount), currency: 'CNY', occurredAt: iso,
+        orderRef: merchantOrder, tradeNo: id, counterparty: '京东平台商户', description: ['网购', direction, title, status, inline ? `已退款${money(refunded)}` : ''].filter((part) => part !== '').join(' / '),
       })],
     }
   },

@@ -4,7 +4,7 @@ import * as XLSX from '@e965/xlsx'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { CanonicalRecord } from '../../shared/records.ts'
-import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary } from './core.ts'
+import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, type StatedDirections, addDirection, addToSummary, emptySummary, statedDirections } from './core.ts'
 import * as bank from './formats-bank.ts'
 import * as formats from './formats.ts'
 import * as jd from './formats-jd.ts'
@@ -140,7 +140,7 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
     lines.push(line)
     lineNumber += 1 + (line.match(/\n/g)?.length ?? 0)
   }
-  for (const line of spec.preamble?.(rows.length) ?? []) push([line])
+  for (const line of spec.preamble?.(rows.length, statedDirections(spec, [...rows, ...duplicates])) ?? []) push([line])
   push(spec.header)
   const head = spec.headRow?.(rows, store)
   if (head) {
@@ -154,6 +154,7 @@ function csvFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRo
     push(row.cells, true)
     if (index < rows.length) expected.push(...place(row.records, start, undefined))
     addToSummary(summary, row)
+    addDirection(summary.stated ??= new Map(), spec, row)
   }
   for (const cells of spec.trailer?.(summary) ?? []) push(cells)
   return { text: `${lines.join(newline)}${newline}`, expected }
@@ -163,7 +164,7 @@ async function xlsxFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: Gene
   const workbook = new ExcelJS.Workbook()
   const sheet = workbook.addWorksheet(SHEET)
   const expected: CanonicalRecord[] = []
-  for (const line of spec.preamble?.(rows.length) ?? []) sheet.addRow(line === '' ? [] : [line])
+  for (const line of spec.preamble?.(rows.length, statedDirections(spec, [...rows, ...duplicates])) ?? []) sheet.addRow(line === '' ? [] : [line])
   sheet.addRow(spec.header)
   const summary = emptySummary()
   for (const [index, row] of [...rows, ...duplicates].entries()) {
@@ -193,7 +194,7 @@ function htmlEscape(text: string): string {
 function legacySheetFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRow[]): { bytes: Uint8Array; expected: CanonicalRecord[] } {
   const lines: string[][] = []
   const expected: CanonicalRecord[] = []
-  for (const line of spec.preamble?.(rows.length) ?? []) lines.push(line === '' ? [] : [line])
+  for (const line of spec.preamble?.(rows.length, statedDirections(spec, [...rows, ...duplicates])) ?? []) lines.push(line === '' ? [] : [line])
   lines.push(spec.header)
   const summary = emptySummary()
   for (const [index, row] of [...rows, ...duplicates].entries()) {
@@ -271,10 +272,24 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     }
     return count
   }
+  // Bills that state their totals up front: a first pass over the same seed for the figures.
+  let stated: StatedDirections = new Map()
+  if (spec.direction) {
+    const first = new Rng(options.seed ?? 1)
+    const state: Record<string, bigint> = {}
+    stated = new Map()
+    let count = 0
+    for (let index = 0; count < target; index += 1) {
+      for (const row of groupsOf(spec, { rng: first, index, store, options, state })) {
+        count += 1
+        addDirection(stated, spec, row)
+      }
+    }
+  }
   if (spec.container === 'xlsx') {
     const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false })
     const sheet = writer.addWorksheet(SHEET)
-    for (const line of spec.preamble?.(target) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
+    for (const line of spec.preamble?.(target, stated) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
     sheet.addRow(spec.header).commit()
     const summary = emptySummary()
     const rows = await forEachRow((row) => {
@@ -295,11 +310,12 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     written += bytes.byteLength
     if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
-  await write([...(spec.preamble?.(target) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)].join(newline) + newline)
+  await write([...(spec.preamble?.(target, stated) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)].join(newline) + newline)
   const summary = emptySummary()
   let chunk: string[] = []
   const rows = await forEachRow(async (row) => {
     addToSummary(summary, row)
+    addDirection(summary.stated ??= new Map(), spec, row)
     chunk.push(csvLine(spec, row.cells, true))
     if (chunk.length === 5000) {
       await write(chunk.join(newline) + newline)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import iconv from 'iconv-lite'
 import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
-import { DEFAULT_MONTH, type FormatSpec, type GeneratedRow, Rng, type RowContext, type Summary, clock, emptySummary, money } from './core.ts'
+import { DEFAULT_MONTH, type FormatSpec, type GeneratedRow, Rng, type RowContext, type Summary, clock, emptySummary, money, statedDirections } from './core.ts'
 import { type JdSettlementSpec, jdOrderRows, jdOrderTotals, jdSettlementRow, randomJdOrder } from './formats-jd.ts'
 import { GENERATED_FORMATS, type GeneratedFormat, csvLine } from './index.ts'
 
@@ -119,7 +119,8 @@ const DAY = 24 * 60
 /** Serialises rows exactly as the generators' CSV writer does for `spec` (preamble, decoration, trailer, encoding). */
 function csvBytes(spec: FormatSpec, rows: ReadonlyArray<ReadonlyArray<string>>, summary: Summary): Uint8Array {
   const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
-  const lines = [...(spec.preamble?.(rows.length) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)]
+  const stated = statedDirections(spec, rows.map((cells) => ({ cells: [...cells], records: [] })))
+  const lines = [...(spec.preamble?.(rows.length, stated) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)]
   for (const row of rows) lines.push(csvLine(spec, row, true))
   for (const cells of spec.trailer?.(summary) ?? []) lines.push(csvLine(spec, cells, false))
   const text = `${lines.join(newline)}${newline}`
@@ -417,7 +418,7 @@ function specFile(format: GeneratedFormat, seed: number, rows: ReadonlyArray<Gen
   const spec: FormatSpec = GENERATED_FORMATS[format]
   const bytes = csvBytes(spec, rows.map((row) => row.cells), emptySummary())
   const fileHash = createHash('sha256').update(bytes).digest('hex')
-  const first = (spec.preamble?.(rows.length).length ?? 0) + 2
+  const first = (spec.preamble?.(rows.length, new Map()).length ?? 0) + 2
   const expected = rows.flatMap((row, index) => row.records.map((item) => ({ ...item, record: { ...item.record, source: { fileHash, rowNumber: first + index } } }) as CanonicalRecord))
   return { file: { format, parser: spec.parser, fileName: `linked-${format}-${seed}.csv`, bytes }, expected }
 }

@@ -126,11 +126,11 @@ const TABLES: { [K in RecordKind]: TableSpec } = {
   },
   settlementTxn: {
     table: 'settlement_txns',
-    columns: ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'description', 'source_hash', 'source_sheet', 'source_row'],
+    columns: ['company_id', 'batch_id', 'channel', 'store', 'external_id', 'kind', 'amount_minor', 'currency', 'occurred_at', 'order_ref', 'trade_no', 'payout_ref', 'counterparty', 'balance_after_minor', 'counter_account', 'description', 'source_hash', 'source_sheet', 'source_row'],
     push(out, companyId, batchId, item) {
       if (item.kind !== 'settlementTxn') return
       const r = item.record
-      out.push(companyId, batchId, r.channel, r.store, r.externalId, r.kind, r.amount, r.currency, r.occurredAt, r.orderRef ?? null, r.tradeNo ?? null, r.payoutRef ?? null, r.counterparty ?? null, r.balanceAfter ?? null, r.description, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
+      out.push(companyId, batchId, r.channel, r.store, r.externalId, r.kind, r.amount, r.currency, r.occurredAt, r.orderRef ?? null, r.tradeNo ?? null, r.payoutRef ?? null, r.counterparty ?? null, r.balanceAfter ?? null, r.counterAccount ?? null, r.description, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
     },
   },
   bankTxn: {

@@ -1,8 +1,10 @@
 import { LedgerError } from '../../shared/errors.ts'
-import { cleanCell, normalizeHeader } from './clean.ts'
+import { cleanCell, normalizeHeader, readMoneyText } from './clean.ts'
 import { PARSERS } from './registry.ts'
 import { DEFAULT_LIMITS, type FileInput, type Limits, type OpenedFile, type RawRow, openFile } from './source.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
+import { BalanceChecks } from './balances.ts'
+import { shapeRow } from './shape.ts'
 import { validateRecord } from './validate.ts'
 import { type Check, type FileParser, type FormatFamily, type MappedRow, type ParseContext, type ParserRun, type Reject, RowError, type RowOutcome } from './types.ts'
 
@@ -147,6 +149,35 @@ function rawText(cells: ReadonlyArray<string>): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text
 }
 
+/**
+ * Runs a parser hook that reads preamble, trailer or summary text. A figure there that
+ * cannot be read is a file-level check failure (an error check), never a crash.
+ */
+function guarded<T>(checks: Check[], what: string, work: () => T, fallback: T): T {
+  try {
+    return work()
+  } catch (error) {
+    if (!(error instanceof RowError) && !(error instanceof LedgerError)) throw error
+    const column = error instanceof RowError && error.column ? `${error.column}: ` : ''
+    checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `${what}: ${column}${error.message}; the file's own totals cannot be checked` })
+    return fallback
+  }
+}
+
+/** A data row's cells, normalized for comparing sheets (`¥12.00` and `12` are the same amount). */
+function rowFingerprint(cells: ReadonlyArray<string>): string {
+  return cells.map((cell) => {
+    const text = cleanCell(cell)
+    try {
+      const money = text === '' ? null : readMoneyText('', text)
+      if (money && /\d/.test(text)) return `#${money.value.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`
+    } catch {
+      // not an amount: compare the text
+    }
+    return text
+  }).join('\u0001').replace(/(\u0001)+$/, '')
+}
+
 function runRow(run: ParserRun, row: MappedRow): RowOutcome {
   try {
     return run.row(row)
@@ -241,10 +272,27 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     return null
   }
   const run = parser.start(context)
-  for (const raw of preamble) run.preamble?.(rawText(raw.cells))
+  for (const raw of preamble) guarded(checks, `preamble row ${raw.rowNumber}`, () => run.preamble?.(rawText(raw.cells)), undefined)
+  const isCsv = file.container === 'csv'
 
   async function* batches(): AsyncIterable<ParseItem[]> {
     let index = headerIndex(headerRaw.cells)
+    let headerCells: ReadonlyArray<string> = headerRaw.cells
+    const amountPositionsOf = (map: ReadonlyMap<string, number>) => (parser.amountColumns ?? []).flatMap((name) => {
+      const position = map.get(name)
+      return position === undefined ? [] : [{ position, name }]
+    })
+    let amountPositions = amountPositionsOf(index)
+    const repairs: Array<{ rowNumber: number; sheet?: string; column: string; text: string }> = []
+    // Lines nobody read (after the data block, or before the header of a later sheet): reported, never silent.
+    const unread: Array<{ rowNumber: number; sheet?: string; text: string; why: string }> = []
+    const repeatedSheets: Array<{ sheet: string; rows: number }> = []
+    // The first data rows of the bill sheet: a later sheet that starts with the same rows is the same bill again.
+    const firstRows: string[] = []
+    let skippingSheet: { sheet: string; rows: number } | null = null
+    let sheetRowsSeen = 0
+    let sheetUnreadFrom = 0
+    const balances = new BalanceChecks()
     let headerKey = [...index.keys()].join('|')
     let headerFirst = normalizeHeader(headerRaw.cells[0] ?? '')
     let sheet = headerRaw.sheet
@@ -268,32 +316,67 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
           sheet = raw.sheet
           seekingHeader = true
           inTrailer = false
+          skippingSheet = null
+          sheetRowsSeen = 0
+          sheetUnreadFrom = unread.length
         }
         if (isBlank(raw.cells)) continue
+        if (skippingSheet) {
+          skippingSheet.rows += 1
+          continue
+        }
         if (seekingHeader) {
           const candidate = scoreRow([parser], raw.cells)[0]
           if (candidate && candidate.missing.length === 0) {
             index = headerIndex(raw.cells)
+            headerCells = raw.cells
+            amountPositions = amountPositionsOf(index)
             headerKey = [...index.keys()].join('|')
             headerFirst = normalizeHeader(raw.cells[0] ?? '')
             seekingHeader = false
-          }
+          } else unread.push({ rowNumber: raw.rowNumber, sheet: raw.sheet, text: rawText(raw.cells), why: 'before the header of this sheet' })
           continue
         }
         if (inTrailer) {
-          run.trailer?.(rawText(raw.cells))
+          const text = rawText(raw.cells)
+          if (guarded(checks, `row ${raw.rowNumber}`, () => run.trailer?.(text), undefined) !== true) unread.push({ rowNumber: raw.rowNumber, sheet: raw.sheet, text, why: 'after the data block' })
           continue
         }
         const firstCell = cleanCell(raw.cells[0] ?? '')
-        const mapped = mapRow(raw, index)
+        let mapped = mapRow(raw, index)
         if (GENERIC_TRAILER.test(firstCell) || run.isTrailer?.(mapped, firstCell)) {
           inTrailer = true
-          run.trailer?.(rawText(raw.cells))
+          const text = rawText(raw.cells)
+          if (guarded(checks, `row ${raw.rowNumber}`, () => run.trailer?.(text), undefined) !== true && !/^(#?-{3,}|={5,})/.test(firstCell)) unread.push({ rowNumber: raw.rowNumber, sheet: raw.sheet, text, why: 'after the data block' })
           continue
         }
         if (maybeHeader(firstCell) && normalizeHeader(firstCell) === headerFirst && [...headerIndex(raw.cells).keys()].join('|') === headerKey) {
           duplicateHeaders += 1
           continue
+        }
+        // A later sheet whose first data rows are the bill sheet's again (a copy of the bill): read once.
+        if (raw.sheet !== undefined && sheetRowsSeen < 3) {
+          const print = rowFingerprint(raw.cells)
+          if (raw.sheet === headerRaw.sheet) firstRows.push(print)
+          else if (sheetRowsSeen === 0 && firstRows.length > 0 && print === firstRows[0]) {
+            // Its preamble lines go with it (counted in the sheet's rows, not listed one by one).
+            skippingSheet = { sheet: raw.sheet, rows: 1 + unread.splice(sheetUnreadFrom).length }
+            repeatedSheets.push(skippingSheet)
+            continue
+          }
+        }
+        sheetRowsSeen += 1
+        if (isCsv && raw.cells.length > headerCells.length) {
+          const shape = shapeRow(raw.cells, headerCells, amountPositions)
+          if (shape.type === 'reject') {
+            stats.read += 1
+            out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: shape.column, reason: shape.reason, raw: rawText(raw.cells) } })
+            continue
+          }
+          if (shape.type === 'repaired') {
+            repairs.push({ rowNumber: raw.rowNumber, sheet: raw.sheet, column: shape.column, text: shape.text })
+            mapped = mapRow({ rowNumber: raw.rowNumber, sheet: raw.sheet, cells: shape.cells }, index)
+          }
         }
         stats.read += 1
         if (hasReplacementChar(raw.cells)) {
@@ -319,6 +402,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
           }
         }
         const outcome = runRow(run, mapped)
+        if (outcome.type === 'held') continue
         if (outcome.type === 'skip') {
           stats.skipped += 1
           const reason = outcome.reason ?? 'not a money movement'
@@ -331,8 +415,10 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
         }
         for (const item of outcome.records) {
           const verdict = validateRecord(item)
-          if (verdict.ok) out.push({ type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet })
-          else out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } })
+          if (verdict.ok) {
+            out.push({ type: 'record', item, rowNumber: raw.rowNumber, sheet: raw.sheet })
+            balances.see(item, raw.rowNumber, raw.sheet)
+          } else out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: verdict.column, reason: verdict.reason, raw: rawText(raw.cells) } })
         }
       }
     }
@@ -354,6 +440,11 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     }
     const tail: ParseItem[] = []
     for (const item of run.flush?.() ?? []) {
+      if (item.kind === 'skip') {
+        stats.skipped += 1
+        skipReasons.set(item.reason, (skipReasons.get(item.reason) ?? 0) + 1)
+        continue
+      }
       const verdict = validateRecord(item)
       const rowNumber = item.record.source.rowNumber
       if (verdict.ok) tail.push({ type: 'record', item, rowNumber, sheet: item.record.source.sheet })
@@ -361,7 +452,25 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     }
     if (duplicateHeaders > 0) checks.push({ level: 'warning', code: 'DUPLICATE_HEADER', message: `${duplicateHeaders} repeated header row(s) skipped` })
     for (const [reason, count] of skipReasons) checks.push({ level: 'info', code: 'SKIPPED', message: `${count} row(s) skipped: ${reason}` })
-    checks.push(...run.finish())
+    const where = (row: { rowNumber: number; sheet?: string }) => `${row.sheet === undefined ? '' : `${row.sheet}!`}${row.rowNumber}`
+    if (repairs.length > 0) {
+      const listed = repairs.slice(0, 20).map((repair) => `row ${where(repair)} ${repair.column} "${repair.text}"`).join('; ')
+      checks.push({ level: 'warning', code: 'ROW_REPAIRED', message: `金额含未加引号的千分位，已合并 / ${repairs.length} row(s) had one field too many because an amount was written with an unquoted thousands separator; re-joined: ${listed}${repairs.length > 20 ? '; …' : ''}` })
+    }
+    for (const repeated of repeatedSheets) {
+      checks.push({ level: 'warning', code: 'SHEET_REPEATED', message: `重复的工作表未读取 / sheet ${repeated.sheet} starts with the same rows as sheet ${headerRaw.sheet ?? ''}: a copy of the same bill, its ${repeated.rows} row(s) were not read` })
+    }
+    if (unread.length > 0) {
+      const reasons = new Map<string, typeof unread>()
+      for (const line of unread) reasons.set(line.why, [...(reasons.get(line.why) ?? []), line])
+      for (const [why, lines] of reasons) {
+        const listed = lines.slice(0, 10).map((line) => `row ${where(line)} "${line.text.length > 60 ? `${line.text.slice(0, 60)}…` : line.text}"`).join('; ')
+        checks.push({ level: 'warning', code: 'LINES_SKIPPED', message: `未作为数据读取的行 / ${lines.length} line(s) ${why} were not read as data: ${listed}${lines.length > 10 ? '; …' : ''}` })
+      }
+    }
+    checks.push(...guarded(checks, 'summary check', () => run.finish(), []))
+    // Parsers with a running-balance check of their own (bank statements: BALANCE_CHAIN_*) are not checked twice.
+    if (!checks.some((check) => check.code.startsWith('BALANCE_CHAIN'))) checks.push(...balances.checks())
     if (tail.length > 0) yield tail
   }
 

@@ -110,6 +110,7 @@ export async function listSettlementTxns(db: Database, companyId: number, filter
     setOptional(txn, 'payoutRef', optional(row, 'payout_ref'))
     setOptional(txn, 'counterparty', optional(row, 'counterparty'))
     if (row.balance_after_minor !== null && row.balance_after_minor !== undefined) txn.balanceAfter = money(row, 'balance_after_minor')
+    setOptional(txn, 'counterAccount', optional(row, 'counter_account'))
     return txn
   })
 }

@@ -58,11 +58,24 @@ export interface ParseContext {
   readonly warn: (check: Check) => void
 }
 
-/** What a parser says about one row. Throwing a RowError is the same as returning a reject. */
+/**
+ * What a parser says about one row. Throwing a RowError is the same as returning a reject.
+ * `held`: the parser keeps the row until `flush()` (it needs a later row to decide, e.g. a
+ * 交易关闭 payment waiting for its refund) and reports it there as records or a skip.
+ */
 export type RowOutcome =
   | { type: 'records'; records: CanonicalRecord[] }
   | { type: 'skip'; reason?: string }
   | { type: 'reject'; column: string; reason: string }
+  | { type: 'held' }
+
+/** A held row that `flush()` decided to skip, with its reason (counted with the other skips). */
+export interface HeldSkip {
+  kind: 'skip'
+  rowNumber: number
+  sheet?: string
+  reason: string
+}
 
 /** A started parser: closures over its own state (running totals for self-checks). */
 export interface ParserRun {
@@ -71,9 +84,13 @@ export interface ParserRun {
   row(row: MappedRow): RowOutcome
   /** True when this row ends the data block (summary header, `#...` line). */
   isTrailer?(row: MappedRow, firstCell: string): boolean
-  trailer?(line: string): void
-  /** Records held back until the end (an order whose lines span rows). */
-  flush?(): CanonicalRecord[]
+  /**
+   * A line after the data block. Returns true when the parser read it (a summary it checks,
+   * a decorative rule); other lines are reported in the batch checks as skipped lines.
+   */
+  trailer?(line: string): boolean | void
+  /** Records held back until the end (an order whose lines span rows, held rows). */
+  flush?(): Array<CanonicalRecord | HeldSkip>
   /** Self-checks after the last row. */
   finish(): Check[]
 }
@@ -88,6 +105,12 @@ export interface FileParser {
   /** Normalized header names that must all be present, and ones that raise the score. */
   readonly required: ReadonlyArray<string>
   readonly optional?: ReadonlyArray<string>
+  /**
+   * Money columns (normalized names). A CSV row with one field more than the header is
+   * repaired only when one unquoted thousands separator in one of these explains it
+   * (`¥1,500.00` read as `¥1` and `500.00`); any other extra field rejects the row.
+   */
+  readonly amountColumns?: ReadonlyArray<string>
   /**
    * Columns that name the store the rows belong to (店铺名称, 店铺号, 商户号), in
    * order of preference: `name` is the store's name, `id` a platform number.

@@ -86,6 +86,7 @@ export function checkRecord(item: CanonicalRecord): boolean {
       return CHANNEL_SET.has(r.channel) && isText(r.store, 200) && isId(r.externalId) && KIND_SET.has(r.kind) && isMoney(r.amount)
         && isCurrencyCode(r.currency) && isTimestamp(r.occurredAt) && isOptionalText(r.orderRef) && isOptionalText(r.tradeNo)
         && isOptionalText(r.payoutRef) && isOptionalText(r.counterparty) && (r.balanceAfter === undefined || isMoney(r.balanceAfter))
+        && (r.counterAccount === undefined || (typeof r.counterAccount === 'string' && /^(wallet|investment|bank|card):/.test(r.counterAccount) && r.counterAccount.length <= 200))
         && isText(r.description, 2000) && isSource(r.source)
     }
     case 'bankTxn': {

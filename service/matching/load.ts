@@ -46,7 +46,7 @@ export async function loadCompanyRecords(db: Client | Transaction, companyId: nu
     settlements: txns.rows.map((row) => strip<SettlementTxn>({
       channel: String(row.channel) as Channel, store: String(row.store), externalId: String(row.external_id), kind: String(row.kind) as SettlementKind, amount: money(row.amount_minor),
       currency: String(row.currency), occurredAt: String(row.occurred_at), orderRef: optional(row.order_ref), tradeNo: optional(row.trade_no), payoutRef: optional(row.payout_ref),
-      counterparty: optional(row.counterparty), balanceAfter: optionalMoney(row.balance_after_minor), description: String(row.description), source: sourceOf(row),
+      counterparty: optional(row.counterparty), balanceAfter: optionalMoney(row.balance_after_minor), ...(row.counter_account ? { counterAccount: String(row.counter_account) } : {}), description: String(row.description), source: sourceOf(row),
     })),
     bank: bank.rows.map((row) => strip<BankTxn>({
       account: String(row.account), externalId: String(row.external_id), occurredAt: String(row.occurred_at), valueDate: optional(row.value_date), amount: money(row.amount_minor),

@@ -43,7 +43,7 @@ export async function loadRecords(context: LedgerContext, companyId: number, fil
       return {
         channel: String(row.channel), store: String(row.store), externalId: String(row.external_id), kind: String(row.kind), amount: money(row.amount_minor),
         currency: String(row.currency), occurredAt: String(row.occurred_at), orderRef: optional(row.order_ref), tradeNo: optional(row.trade_no),
-        payoutRef: optional(row.payout_ref), counterparty: optional(row.counterparty), description: String(row.description), source: source(row),
+        payoutRef: optional(row.payout_ref), counterparty: optional(row.counterparty), counterAccount: optional(row.counter_account), description: String(row.description), source: source(row),
       } as SettlementTxn
     }),
   }

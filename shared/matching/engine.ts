@@ -294,6 +294,11 @@ class Run {
         this.payouts.push(txn)
         continue
       }
+      if (txn.kind === 'transfer') {
+        // Between the owner's own accounts (余额宝, 零钱通, a bank card): no order, whatever its 商户单号 says.
+        charges.push(txn)
+        continue
+      }
       const refKey = index.normalize(txn.orderRef)
       let slot = -1
       let rank: Rank = 0

@@ -30,7 +30,7 @@ export interface SummariseOptions {
   readonly roundingAccount: (store: string) => string
 }
 
-const KIND_NAMES: Record<EntryKind, string> = { sale: '销售', settlement: '结算', refund: '退款', charge: '平台费用', payout: '提现', cogs: '成本', return: '退货入库', revaluation: '汇兑调整' }
+const KIND_NAMES: Record<EntryKind, string> = { sale: '销售', settlement: '结算', refund: '退款', charge: '平台费用', payout: '提现', cogs: '成本', return: '退货入库', revaluation: '汇兑调整', transfer: '资金划转' }
 
 /** FNV-1a 64-bit, hex: a short stable fingerprint of the source set of a summary. */
 export function fingerprint(text: string): string {

@@ -1,6 +1,7 @@
 import { type Minor, ZERO, allocate, convert, formatAmount, vatOfGross } from '../money.ts'
 import { type Order, type OrderLine, type SettlementTxn, naturalKey, normalizeOrderRef } from '../records.ts'
 import { lineBuilder } from './lines.ts'
+import { transferCounterAccount, transferLabel } from './transfers.ts'
 import type { AcceptedDifference, Entry, EntryLine, Held, HoldVerdict, PayoutLink, PostingPolicy, SourceItem, StoreProfile } from './types.ts'
 
 /**
@@ -324,6 +325,30 @@ function payoutEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile): voi
 }
 
 /**
+ * A transfer between the owner's own accounts (余额宝, 零钱通, 理财通, a bank card, a credit
+ * card repaid): Dr the side the money went to, Cr the side it came from, the channel wallet
+ * being one side. Never income or expense, so never a difference gain.
+ */
+function transferEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile): void {
+  const source = { kind: 'settlementTxn', id: txnKeyOf(txn) }
+  if (heldBack(scope, source, store.code)) return
+  const counter = transferCounterAccount(txn.counterAccount, store.accounts)
+  if (counter === null) {
+    scope.held.push({ source, store: store.code, reason: 'NOT_MATCHED', message: `transfer ${txn.externalId} names no account of the owner it moved money to or from (${txn.counterAccount ?? 'none'})` })
+    return
+  }
+  const date = dateOf(txn.occurredAt)
+  const rate = rateFor(scope, txn.currency, date, source, store.code)
+  if (rate === undefined) return
+  const label = transferLabel(txn.counterAccount ?? '')
+  const lines = builderFor(scope, store, txn.currency, rate)
+    .signed(counter, -txn.amount, label)
+    .signed(store.accounts.wallet, txn.amount, txn.amount < 0n ? '平台钱包转出' : '平台钱包转入')
+    .build()
+  scope.entries.push({ kind: 'transfer', store: store.code, date, key: `transfer:${source.id}`, summary: `${store.name} 资金划转 ${label}`, lines, sources: [source] })
+}
+
+/**
  * Stock is one company pool per SKU (issue #16.3): the inventory line carries no
  * store, so purchases keyed without a store and issues of every store meet in
  * one 1405 balance; the store stays on the cost line (5401/6401).
@@ -402,7 +427,7 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
   const money = new Map<string, OrderMoney>()
   const loose: SettlementTxn[] = []
   for (const txn of [...input.txns].sort(compareTxns)) {
-    const order = txn.kind === 'payout' || txn.kind === 'promotion' ? undefined : orderOf(txn)
+    const order = txn.kind === 'payout' || txn.kind === 'promotion' || txn.kind === 'transfer' ? undefined : orderOf(txn)
     const store = order ? options.stores.get(order.store) : undefined
     if (!order || !store) {
       loose.push(txn)
@@ -445,6 +470,7 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
       continue
     }
     if (txn.kind === 'payout') payoutEntry(scope, txn, store)
+    else if (txn.kind === 'transfer') transferEntry(scope, txn, store)
     else if (txn.kind === 'payment' || txn.kind === 'refund') scope.held.push({ source, store: store.code, reason: 'NOT_MATCHED', message: `${txn.kind} ${txn.externalId} has no order (${txn.orderRef ?? txn.tradeNo ?? 'no reference'})` })
     else chargeEntry(scope, txn, store, undefined)
   }

@@ -112,7 +112,7 @@ export interface HoldVerdict {
   readonly message: string
 }
 
-export const ENTRY_KINDS = ['sale', 'settlement', 'refund', 'charge', 'payout', 'cogs', 'return', 'revaluation'] as const
+export const ENTRY_KINDS = ['sale', 'settlement', 'refund', 'charge', 'payout', 'cogs', 'return', 'revaluation', 'transfer'] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 
 export interface EntryLine {

@@ -43,10 +43,14 @@ describe('generator -> import -> query round trips', () => {
     })
   }
 
-  it('flags a duplicated Amazon settlement row through the sum = total self-check', async () => {
+  it('flags a duplicated Amazon settlement row through the sum = total self-check: nothing imported unless forced', async () => {
     const { db, company } = await ledgerWithCompany()
     const file = await generateFile('amazon-settlement-flat', { seed: 3, rows: 40, duplicateRows: 1 })
-    const result = await importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM })
+    await expect(importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM })).rejects.toThrow(/nothing was imported .*amounts sum to .* but total-amount is/)
+    const nothing = await db.client.execute('SELECT (SELECT COUNT(*) FROM import_batches) AS batches, (SELECT COUNT(*) FROM settlement_txns) AS txns')
+    expect(nothing.rows[0]).toMatchObject({ batches: 0, txns: 0 })
+    const result = await importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, force: true })
     expect(result.checks.map((check) => check.code)).toContain('SETTLEMENT_TOTAL_MISMATCH')
+    expect(result.imported).toBeGreaterThan(0)
   })
 })

@@ -113,19 +113,21 @@ describe('store-level charges in an Alipay 账务明细 (files)', () => {
     expect(open).toEqual([`ORPHAN_PAYMENT ${linked.cases.orphanPayment?.orderRef}`])
   })
 
+  // Issue #15: the 卖出至余额宝 row is a transfer (fund -> 余额宝) in two legs now, still matched as a store-level
+  // charge and never an orphan payment; the sample is a cut-down export whose stated totals no longer match (force).
   it('matches the 不计收支 row of the real Alipay 交易明细 sample (trade number, no 商家订单号) as a charge, not an orphan payment', async () => {
     const ledger = await ledgerWithCompany()
     const path = join(import.meta.dirname, '../fixtures/imports/alipay-personal-2023.csv')
-    const result = await importFile(ledger.db, ledger.company.id, { name: 'alipay-personal-2023.csv', path }, { actor: SYSTEM })
-    expect([result.parser, result.imported]).toEqual(['alipay-personal', 8])
+    const result = await importFile(ledger.db, ledger.company.id, { name: 'alipay-personal-2023.csv', path }, { actor: SYSTEM, force: true })
+    expect([result.parser, result.imported]).toEqual(['alipay-personal', 10])
     await runMatching(ledger.context, SYSTEM, ledger.company.id, { asOf: '2024-12-31' })
     const charges = (await listMatches(ledger.context, ledger.company.id)).filter((m) => m.level === 'charge')
-    //  投资理财 / 不计收支 / 卖出至余额宝: an adjustment with a 交易订单号 and no 商家订单号
-    expect(charges.map((m) => [m.rule, m.difference, m.items.map((item) => [item.role, item.amount])])).toEqual([['platform-charge', '0.00', [['adjustment', '99.34']]]])
+    //  投资理财 / 不计收支 / 卖出至余额宝: a transfer from the fund into 余额宝, through the wallet (in, out)
+    expect(charges.map((m) => [m.rule, m.difference, m.items.map((item) => [item.role, item.amount])]).sort()).toEqual([['platform-charge', '0.00', [['transfer', '-99.34']]], ['platform-charge', '0.00', [['transfer', '99.34']]]])
     const inExceptions = new Set<string>()
     for (const e of await listExceptions(ledger.context, ledger.company.id, {})) for (const item of (await getException(ledger.context, ledger.company.id, e.id)).items) inExceptions.add(item.ref)
-    expect(inExceptions.has(charges[0]?.items[0]?.ref ?? '')).toBe(false)
-    //  the payments and refunds without an order stay exceptions, as before
-    expect(inExceptions.size).toBe(7)
+    expect(charges.some((m) => inExceptions.has(m.items[0]?.ref ?? ''))).toBe(false)
+    //  the payments and refunds without an order stay exceptions, as before (now with the closed 一卡通 payment kept with its refund)
+    expect(inExceptions.size).toBe(8)
   })
 })

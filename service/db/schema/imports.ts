@@ -104,6 +104,8 @@ export const settlementTxns = sqliteTable('settlement_txns', {
   payoutRef: text('payout_ref'),
   counterparty: text('counterparty'),
   balanceAfterMinor: integer('balance_after_minor'),
+  /** Transfers: the owner's other account (`wallet:余额宝`, `bank:…`); see shared/records.ts. */
+  counterAccount: text('counter_account'),
   description: text('description').notNull(),
   sourceHash: text('source_hash').notNull(),
   sourceSheet: text('source_sheet'),

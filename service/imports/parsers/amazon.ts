@@ -55,7 +55,7 @@ function summaryRow(context: ParseContext, row: MappedRow, state: SettlementStat
 function totalCheck(state: SettlementState): Check[] {
   if (state.total === null) return [{ level: 'warning', code: 'SUMMARY_MISSING', message: 'no settlement summary row (total-amount)' }]
   if (state.sum === BigInt(state.total)) return [{ level: 'info', code: 'SETTLEMENT_TOTAL_OK', message: `${state.components} amounts sum to total-amount ${formatAmount(state.total, state.currency)}` }]
-  return [{ level: 'error', code: 'SETTLEMENT_TOTAL_MISMATCH', message: `amounts sum to ${formatAmount(state.sum, state.currency)} but total-amount is ${formatAmount(state.total, state.currency)}` }]
+  return [{ level: 'error', blocking: true, code: 'SETTLEMENT_TOTAL_MISMATCH', message: `amounts sum to ${formatAmount(state.sum, state.currency)} but total-amount is ${formatAmount(state.total, state.currency)}` }]
 }
 
 const FLAT_COMPONENTS: ReadonlyArray<{ amount: string; label: string }> = [

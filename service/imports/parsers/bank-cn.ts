@@ -279,6 +279,8 @@ function parserOf(layout: BankLayout): FileParser {
     containers: layout.containers,
     required: layout.required,
     optional: layout.optional,
+    // Money columns: a CSV row one field wider is repaired only for an unquoted thousands separator in one of these (parse.ts).
+    amountColumns: [layout.debit, layout.credit, layout.amount, layout.balance].filter((column): column is string => column !== undefined).map(normalizeHeader),
     start(context): ParserRun {
       const facts: PreambleFacts = { account: '', currency: '' }
       const checker = new StatementChecker(layout.id)

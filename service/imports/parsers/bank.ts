@@ -41,6 +41,7 @@ export const bankChinese: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易日期', '借方发生额', '贷方发生额'],
   optional: ['交易时间', '余额', '账户余额', '对方户名', '对方账号', '摘要', '用途', '流水号', '交易流水号', '币种', '账号'],
+  amountColumns: ['借方发生额', '贷方发生额', '余额', '账户余额'],
   start(context) {
     // Running balance and any stated 期初/期末余额 / 借贷方合计 are checked (bank-statement.ts).
     const checker = new StatementChecker('bank-csv-cn')
@@ -48,7 +49,11 @@ export const bankChinese: FileParser = {
     let lastCurrency = context.currency ?? 'CNY'
     return {
       preamble: (line) => lines.push(line),
-      trailer: (line) => lines.push(line),
+      // Trailer lines are read for stated totals (期末余额, 借贷方合计) by the checker.
+      trailer: (line) => {
+        lines.push(line)
+        return true
+      },
       row(row) {
         const currency = context.currency ?? (/^[A-Z]{3}$/.test(row.get('币种')) ? row.get('币种') : 'CNY')
         lastCurrency = currency
@@ -80,6 +85,7 @@ export const bankEnglish: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['date', 'description', 'amount'],
   optional: ['balance', 'reference', 'counterparty', 'counterpartyaccount', 'account', 'currency', 'id', 'valuedate'],
+  amountColumns: ['amount', 'balance'],
   start(context) {
     const checker = new StatementChecker('bank-csv')
     let lastCurrency = context.currency ?? 'CNY'

@@ -1,8 +1,8 @@
-import { minor } from '../../../shared/money.ts'
+import { type Minor, minor } from '../../../shared/money.ts'
 import type { Order, OrderLine, SettlementKind } from '../../../shared/records.ts'
 import { absMinor, decimalToMinor, freeText, moneyOrZero, negate, quantity, readMoneyText, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
 import type { FileParser } from '../types.ts'
-import { OrderAssembler, chineseOrderStatus, joinParts, orderItems, records, requiredMagnitude, rowCountedRun, sourceOf, txn } from './common.ts'
+import { OrderAssembler, StatedTotals, chineseOrderStatus, joinParts, orderItems, records, requiredMagnitude, rowCountedRun, skip, sourceOf, txn } from './common.ts'
 
 /** JD: merchant settlement/钱包 bill, order export, personal 交易流水 (inline partial refunds). */
 
@@ -27,6 +27,7 @@ export const jdSettlement: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单编号', '单据编号', '单据类型', '费用项', '金额'],
   optional: ['商品编号', '商户订单号', '商品名称', '结算状态', '费用发生时间', '费用计费时间', '费用结算时间', '币种', '商家应收/应付', '收支方向', '店铺号', '备注', '商品数量', '对账日期', '账单日期'],
+  amountColumns: ['金额', '商家应收/应付'],
   storeColumns: [{ column: '店铺号', kind: 'id' }],
   start(context) {
     return {
@@ -63,6 +64,7 @@ export const jdOrders: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单号', '商品id', '商品名称', '订购数量', '下单时间', '订单金额', '订单状态'],
   optional: ['京东价', '结算金额', '应付金额', '运费金额', '付款确认时间', '订单完成时间', '下单账号', '货号', '订单来源'],
+  amountColumns: ['京东价', '订单金额', '应付金额', '运费金额', '结算金额'],
   start(context) {
     const assembler = new OrderAssembler()
     return {
@@ -107,28 +109,57 @@ export const jdPersonal: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易时间', '商户名称', '交易说明', '金额', '收/付款方式', '交易状态', '收/支', '交易订单号'],
   optional: ['交易分类', '商家订单号', '备注'],
+  amountColumns: ['金额'],
   start(context) {
-    return rowCountedRun(/共[:：](\d+)笔记录/, 'preamble', (row) => {
+    const stated = new StatedTotals('JD 交易流水', ['不计收支'])
+    const run = rowCountedRun(/共[:：](\d+)笔记录/, 'preamble', (row) => {
       const text = readMoneyText('金额', required('金额', row.get('金额')))
       if (!text) return { type: 'reject', column: '金额', reason: 'amount is missing' }
-      const net = absMinor(decimalToMinor('金额', text.value, CNY))
-      // 支出 rows show the net after a partial refund, with the refund inline; the refund also
-      // comes as its own 不计收支 row, so the payment is booked gross (net + refunded).
+      // `X(已退款Y)`: X is what was paid, Y the part refunded since (the refund is also its own
+      // 不计收支 row), so the payment is X and the order nets -(X-Y). `X(已全额退款)` is a 不计收支
+      // row for the payment whose refunds come as their own rows: also a payment of X (nets 0).
+      const paid = absMinor(decimalToMinor('金额', text.value, CNY))
       const refunded = text.refunded === undefined ? minor(0n) : absMinor(decimalToMinor('金额', text.refunded, CNY))
       const direction = row.get('收/支')
       const explanation = row.get('交易说明')
       const status = row.get('交易状态')
+      const method = row.get('收/付款方式')
+      stated.see(direction, minor(paid - refunded))
+      if (/先享后付/.test(method) || row.get('交易分类') === '先享后付') return skip('先享后付 (pay later): no money left an account now; the repayment is a row of its own')
+      if (paid === 0n) return skip('0.00 amount: no money moved')
+      if (refunded > paid) return { type: 'reject', column: '金额', reason: `refunded ${text.refunded} is more than the ${text.value} paid` }
       const isRefund = status.startsWith('退款') || explanation.startsWith('退款-')
-      const kind: SettlementKind = isRefund ? 'refund' : direction === '不计收支' ? 'adjustment' : 'payment'
-      const amount = direction === '支出' ? negate(minor(net + refunded)) : net
+      const fullyRefunded = text.refunded !== undefined && refunded === paid
+      let kind: SettlementKind
+      let amount: Minor
+      if (isRefund) {
+        kind = 'refund'
+        amount = direction === '支出' ? negate(paid) : paid
+      } else if (direction === '支出' || fullyRefunded) {
+        kind = 'payment'
+        amount = negate(paid)
+      } else if (direction === '收入') {
+        kind = 'payment'
+        amount = paid
+      } else {
+        return skip(`不计收支 row that is neither a refund nor a refunded payment (${explanation || row.get('交易分类')}): not a money movement of this account`)
+      }
       const externalId = required('交易订单号', row.get('交易订单号'))
       return records(txn(context, row, 'jd', {
         externalId, kind, amount, currency: CNY,
         occurredAt: readTimestamp('交易时间', row.get('交易时间')),
         orderRef: row.get('商家订单号'), tradeNo: externalId, counterparty: row.get('商户名称'),
-        description: joinParts(row.get('交易分类'), direction, explanation, status),
+        description: joinParts(row.get('交易分类'), direction, explanation, status, text.refunded === undefined ? '' : fullyRefunded ? '已全额退款' : `已退款${text.refunded}`),
       }))
     })
+    return {
+      ...run,
+      preamble(line) {
+        run.preamble?.(line)
+        stated.read(line)
+      },
+      finish: () => [...run.finish(), ...stated.check()],
+    }
   },
 }
 

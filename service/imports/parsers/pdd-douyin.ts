@@ -26,6 +26,7 @@ export const pddAccount: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['商户订单号', '发生时间', '收入金额(+元)', '支出金额(-元)', '账务类型'],
   optional: ['备注', '业务描述'],
+  amountColumns: ['收入金额(+元)', '支出金额(-元)'],
   start(context) {
     return {
       row(row) {
@@ -55,6 +56,7 @@ export const pddOrders: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单号', '订单状态', '商品总价(元)', '商家实收金额(元)', '商品数量(件)'],
   optional: ['商品', '店铺优惠折扣(元)', '平台优惠折扣(元)', '用户实付金额(元)', '邮费(元)', '发货时间', '确认收货时间', '商品id', '支付时间', '订单成交时间', '商品规格', '商家编码-规格维度', '售后状态'],
+  amountColumns: ['商品总价(元)', '店铺优惠折扣(元)', '平台优惠折扣(元)', '邮费(元)', '用户实付金额(元)'],
   start(context) {
     return {
       row(row) {
@@ -98,6 +100,7 @@ export const douyinOrders: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['主订单编号', '子订单编号', '选购商品', '商品数量', '商品单价', '订单应付金额', '订单提交时间', '订单状态'],
   optional: ['商家编码', '商品id', '运费', '优惠总金额', '支付完成时间', '发货时间', '订单完成时间', '售后状态', '商家优惠', '平台优惠', '达人优惠', '商品规格'],
+  amountColumns: ['商品单价', '订单应付金额', '优惠总金额', '运费'],
   start(context) {
     const assembler = new OrderAssembler()
     return {
@@ -140,6 +143,7 @@ export const douyinFund: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['动账时间', '动账流水号', '动账方向', '动账金额', '动账场景'],
   optional: ['动账账户', '计费类型', '子订单号', '订单号', '售后编号', '订单实付应结', '平台服务费', '佣金', '服务商佣金', '渠道分成', '招商服务费', '站外推广费', '订单退款', '备注'],
+  amountColumns: ['动账金额'],
   start(context) {
     return {
       row(row) {
@@ -170,6 +174,7 @@ export const douyinAccount: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['动账流水号', '关联订单号', '动账时间', '账户方向', '动账金额(元)', '动账场景'],
   optional: ['关联子订单号', '账户余额(元)', '备注'],
+  amountColumns: ['动账金额(元)', '账户余额(元)'],
   start(context) {
     return {
       row(row) {

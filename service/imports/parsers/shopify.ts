@@ -23,6 +23,7 @@ export const shopifyOrders: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['name', 'financialstatus', 'createdat', 'lineitemquantity', 'lineitemname', 'lineitemprice', 'currency', 'total'],
   optional: ['email', 'paidat', 'fulfillmentstatus', 'fulfilledat', 'subtotal', 'shipping', 'taxes', 'discountamount', 'lineitemsku', 'lineitemdiscount', 'refundedamount', 'cancelledat', 'id', 'paymentreference', 'paymentid', 'paymentreferences'],
+  amountColumns: ['total', 'discountamount', 'shipping', 'taxes', 'refundedamount', 'lineitemprice', 'lineitemdiscount', 'subtotal'],
   start(context) {
     const assembler = new OrderAssembler()
     let currency = context.currency ?? 'USD'
@@ -87,6 +88,7 @@ export const shopifyTransactions: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['transactiondate', 'type', 'order', 'amount', 'fee', 'net'],
   optional: ['cardbrand', 'cardsource', 'payoutstatus', 'payoutdate', 'payoutid', 'availableon', 'checkout', 'paymentmethodname', 'presentmentamount', 'presentmentcurrency', 'currency', 'vat'],
+  amountColumns: ['amount', 'fee', 'net'],
   start(context) {
     const mismatches: number[] = []
     let rows = 0
@@ -126,6 +128,7 @@ export const shopifyPayouts: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['payoutdate', 'status', 'charges', 'refunds', 'fees', 'total', 'currency'],
   optional: ['adjustments', 'reservedfunds', 'retriedamount', 'marketplacesalestax', 'advances', 'bankreference'],
+  amountColumns: ['total'],
   start(context) {
     const mismatches: number[] = []
     return {
@@ -143,7 +146,7 @@ export const shopifyPayouts: FileParser = {
       },
       finish(): Check[] {
         if (mismatches.length === 0) return [{ level: 'info', code: 'PAYOUT_TOTAL_OK', message: 'every payout Total equals the sum of its parts' }]
-        return [{ level: 'error', code: 'PAYOUT_TOTAL_MISMATCH', message: `Total != Charges + Refunds + Adjustments + Reserved + Fees + Retried on row(s) ${mismatches.slice(0, 10).join(', ')}` }]
+        return [{ level: 'error', blocking: true, code: 'PAYOUT_TOTAL_MISMATCH', message: `Total != Charges + Refunds + Adjustments + Reserved + Fees + Retried on row(s) ${mismatches.slice(0, 10).join(', ')}` }]
       },
     }
   },

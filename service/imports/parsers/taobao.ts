@@ -42,6 +42,7 @@ export const taobaoQianniu: FileParser = {
   containers: ['xlsx', 'csv'],
   required: ['子订单编号', '主订单编号', '标题', '价格', '购买数量', '订单状态', '买家实际支付金额', '订单创建时间'],
   optional: ['商家编码', '支付单号', '买家应付货款', '退款状态', '退款金额', '订单付款时间', '发货时间', '商品id', '外部系统编号', '商品属性'],
+  amountColumns: ['价格', '买家实际支付金额', '退款金额'],
   start(context) {
     const assembler = new OrderAssembler()
     return {
@@ -79,6 +80,7 @@ export const taobaoClassic: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单编号', '买家会员名', '买家应付货款', '买家实际支付金额', '订单状态', '订单创建时间'],
   optional: ['买家支付宝账号', '买家应付邮费', '总金额', '订单付款时间', '宝贝标题', '宝贝种类', '宝贝总数量', '店铺名称', '卖家服务费', '退款金额', '打款商家金额', '支付单号', '确认收货时间', '发货时间', '物流单号'],
+  amountColumns: ['买家实际支付金额', '买家应付货款', '买家应付邮费', '退款金额'],
   storeColumns: [{ column: '店铺名称', kind: 'name' }, { column: '店铺Id', kind: 'id' }],
   start(context) {
     return {

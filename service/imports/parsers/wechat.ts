@@ -2,7 +2,7 @@ import { Decimal, formatAmount, minor } from '../../../shared/money.ts'
 import type { SettlementKind } from '../../../shared/records.ts'
 import { absMinor, cleanCell, moneyOrNull, moneyOrZero, negate, readMoneyText, readTimestamp, required } from '../clean.ts'
 import type { Check, FileParser } from '../types.ts'
-import { Tally, joinParts, records, requiredMagnitude, rowCountedRun, skip, txn } from './common.ts'
+import { type AccountHint, StatedTotals, Tally, joinParts, records, requiredMagnitude, rowCountedRun, skip, statedMoney, transferRecords, txn } from './common.ts'
 
 /** WeChat Pay: merchant 交易账单 and 资金账单 (backticked cells), personal 账单明细 CSV/XLSX. */
 
@@ -18,6 +18,7 @@ export const wechatMerchantTrade: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易时间', '微信订单号', '商户订单号', '交易状态'],
   optional: ['公众账号id', '商户号', '应结订单金额', '订单金额', '总金额', '手续费', '费率', '退款金额', '微信退款单号', '商户退款单号', '退款状态', '货币种类', '商品名称', '代金券金额', '用户标识', '交易类型'],
+  amountColumns: ['应结订单金额', '订单金额', '总金额', '手续费', '退款金额', '代金券金额'],
   storeColumns: [{ column: '特约商户号', kind: 'id' }, { column: '商户号', kind: 'id' }],
   start(context) {
     let summary: string[] | null = null
@@ -30,6 +31,8 @@ export const wechatMerchantTrade: FileParser = {
       trailer(line) {
         if (line.startsWith('总交易单数')) summaryHeader = true
         else if (summaryHeader && summary === null) summary = summaryCells(line)
+        else return false
+        return true
       },
       row(row) {
         const status = required('交易状态', row.get('交易状态')).toUpperCase()
@@ -57,12 +60,21 @@ export const wechatMerchantTrade: FileParser = {
         const checks: Check[] = []
         const [count, settled, refunded, , feeTotal] = summary
         const rows = payments.count + refunds.count
+        // Stated figures are compared as decimals (手续费 carries up to 5 places); one that is not a number is a failed check, not a crash.
         const compare = (label: string, stated: string | undefined, actual: string) => {
           if (stated === undefined || stated === '') return
-          const same = new Decimal(readMoneyText(label, stated)?.value ?? '0').equals(new Decimal(actual))
-          checks.push(same ? { level: 'info', code: 'SUMMARY_OK', message: `${label} ${stated} matches` } : { level: 'error', code: 'SUMMARY_MISMATCH', message: `${label}: summary says ${stated}, rows give ${actual}` })
+          let value: string
+          try {
+            value = readMoneyText(label, stated)?.value ?? '0'
+          } catch (error) {
+            checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `${label}: the summary line says "${stated}", which is not a number (${error instanceof Error ? error.message : String(error)}); the totals cannot be checked` })
+            return
+          }
+          const same = new Decimal(value).equals(new Decimal(actual))
+          checks.push(same ? { level: 'info', code: 'SUMMARY_OK', message: `${label} ${stated} matches` } : { level: 'error', blocking: true, code: 'SUMMARY_MISMATCH', message: `${label}: summary says ${stated}, rows give ${actual}` })
         }
-        compare('总交易单数', count, String(rows))
+        if (count !== undefined && count !== '' && !/^\d+$/.test(count)) checks.push({ level: 'error', blocking: true, code: 'SUMMARY_UNREADABLE', message: `总交易单数: the summary line says ${JSON.stringify(count)}, which is not a count; the row count cannot be checked` })
+        else compare('总交易单数', count, String(rows))
         compare('应结订单总金额', settled, formatAmount(payments.total, 'CNY'))
         compare('退款总金额', refunded, formatAmount(refunds.total, 'CNY'))
         compare('手续费总金额', feeTotal, fees.toString())
@@ -88,6 +100,7 @@ export const wechatMerchantFund: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['记账时间', '微信支付业务单号', '资金流水单号', '业务类型', '收支类型', '收支金额(元)'],
   optional: ['业务名称', '账户结余(元)', '资金变更提交申请人', '备注', '业务凭证号'],
+  amountColumns: ['收支金额(元)', '账户结余(元)'],
   start(context) {
     const income = new Tally()
     const expense = new Tally()
@@ -99,6 +112,8 @@ export const wechatMerchantFund: FileParser = {
       trailer(line) {
         if (line.startsWith('资金流水总笔数')) summaryHeader = true
         else if (summaryHeader && summary === null) summary = summaryCells(line)
+        else return false
+        return true
       },
       row(row) {
         const direction = required('收支类型', row.get('收支类型'))
@@ -121,11 +136,15 @@ export const wechatMerchantFund: FileParser = {
       finish() {
         if (!summary) return [{ level: 'warning', code: 'TRAILER_MISSING', message: 'no 资金流水总笔数 summary lines: the file may be truncated' }]
         const [, incomeCount, incomeAmount, expenseCount, expenseAmount] = summary.map((cell) => cell.replace(/\.0$/, ''))
+        const checks: Check[] = []
+        const statedIncome = statedMoney('收入金额', incomeAmount ?? '0', currency, checks)
+        const statedExpense = statedMoney('支出金额', expenseAmount ?? '0', currency, checks)
+        if (statedIncome === null || statedExpense === null) return checks
         const ok = Number(incomeCount) === income.count && Number(expenseCount) === expense.count
-          && moneyOrZero('收入金额', incomeAmount ?? '0', currency) === income.total && moneyOrZero('支出金额', expenseAmount ?? '0', currency) === expense.total
+          && (statedIncome ?? 0n) === income.total && (statedExpense ?? 0n) === expense.total
         return [ok
           ? { level: 'info', code: 'SUMMARY_OK', message: 'fund flow summary matches the rows' }
-          : { level: 'error', code: 'SUMMARY_MISMATCH', message: `summary says 收入 ${incomeCount}/${incomeAmount}, 支出 ${expenseCount}/${expenseAmount}; rows give ${income.count}/${formatAmount(income.total, currency)}, ${expense.count}/${formatAmount(expense.total, currency)}` }]
+          : { level: 'error', blocking: true, code: 'SUMMARY_MISMATCH', message: `summary says 收入 ${incomeCount}/${incomeAmount}, 支出 ${expenseCount}/${expenseAmount}; rows give ${income.count}/${formatAmount(income.total, currency)}, ${expense.count}/${formatAmount(expense.total, currency)}` }]
       },
     }
   },
@@ -139,28 +158,88 @@ export const wechatPersonal: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易时间', '交易类型', '交易对方', '收/支', '金额(元)', '当前状态', '交易单号'],
   optional: ['商品', '支付方式', '商户单号', '备注'],
+  amountColumns: ['金额(元)'],
   start(context) {
-    return rowCountedRun(/共(\d+)笔记录/, 'preamble', (row) => {
+    const stated = new StatedTotals('WeChat 账单明细')
+    const run = rowCountedRun(/共(\d+)笔记录/, 'preamble', (row) => {
       const direction = row.get('收/支')
       const type = row.get('交易类型')
       const amount = requiredMagnitude(row, '金额(元)', 'CNY')
+      stated.see(direction, amount)
       const note = row.get('备注')
       const feeMatch = /服务费[¥￥]?([\d.]+)/.exec(note)
       const fee = feeMatch ? moneyOrZero('备注', feeMatch[1] ?? '0', 'CNY') : minor(0n)
+      const common = { externalId: row.get('交易单号'), currency: 'CNY', occurredAt: readTimestamp('交易时间', row.get('交易时间')), orderRef: row.get('商户单号'), tradeNo: row.get('交易单号'), counterparty: row.get('交易对方') }
+      const description = joinParts(type, direction || '中性交易', row.get('商品'), row.get('当前状态'))
+      if (direction !== '支出' && direction !== '收入' && !/提现/.test(type)) {
+        // 中性交易: a movement between the owner's own accounts (零钱, 零钱通, 理财通, bank and credit cards).
+        const route = neutralRoute(type, row.get('支付方式'), row.get('交易对方'))
+        if ('skip' in route) return skip(route.skip)
+        return records(...transferRecords(context, row, 'wechat', { ...common, description }, route.from, route.to, amount))
+      }
       let kind: SettlementKind = 'payment'
       let signed = amount
       if (direction === '支出') signed = negate(amount)
       else if (direction === '收入') kind = /退款/.test(type) ? 'refund' : 'payment'
-      else if (/提现/.test(type)) {
+      else {
         kind = 'payout'
         signed = negate(minor(amount - fee))
-      } else kind = 'adjustment'
-      const common = { externalId: row.get('交易单号'), currency: 'CNY', occurredAt: readTimestamp('交易时间', row.get('交易时间')), orderRef: row.get('商户单号'), tradeNo: row.get('交易单号'), counterparty: row.get('交易对方') }
-      const items = [txn(context, row, 'wechat', { ...common, kind, amount: signed, description: joinParts(type, direction || '中性交易', row.get('商品'), row.get('当前状态')) })]
+      }
+      const items = [txn(context, row, 'wechat', { ...common, kind, amount: signed, description })]
       if (fee > 0n && kind === 'payout') items.push(txn(context, row, 'wechat', { ...common, kind: 'fee', amount: negate(fee), description: `服务费 ${type}` }))
       return records(...items)
     })
+    return {
+      ...run,
+      preamble(line) {
+        run.preamble?.(line)
+        stated.read(line)
+      },
+      finish: () => [...run.finish(), ...stated.check()],
+    }
   },
+}
+
+/** A WeChat 支付方式 or 转入/转出 target as one of the owner's accounts. */
+function wechatSide(text: string): AccountHint | null {
+  const name = text.trim()
+  if (name === '零钱') return 'wallet'
+  if (name === '零钱通') return 'wallet:零钱通'
+  if (/信用卡/.test(name)) return `card:${name}`
+  if (/银行|储蓄卡|借记卡|银联/.test(name)) return `bank:${name}`
+  return null
+}
+
+/** Where a 中性交易 row's money came from and went to, or why it is not booked. */
+function neutralRoute(type: string, method: string, counterparty: string): { from: AccountHint; to: AccountHint } | { skip: string } {
+  const unplaced = (why: string) => ({ skip: `中性交易 ${type}: ${why}; not booked (no income or expense)` })
+  const into = /^转入零钱通-来自(.+)$/.exec(type)
+  if (into) {
+    const from = wechatSide(into[1] ?? '') ?? wechatSide(method)
+    return from ? { from, to: 'wallet:零钱通' } : unplaced(`source "${into[1] ?? ''}" is not an account of the owner`)
+  }
+  const out = /^零钱通转出-到(.+)$/.exec(type)
+  if (out) {
+    const to = wechatSide(out[1] ?? '')
+    return to ? { from: 'wallet:零钱通', to } : unplaced(`destination "${out[1] ?? ''}" is not an account of the owner`)
+  }
+  if (/零钱充值/.test(type)) {
+    const from = wechatSide(method) ?? wechatSide(counterparty)
+    return from && from !== 'wallet' ? { from, to: 'wallet' } : unplaced('the paying card is not named')
+  }
+  if (/信用卡还款/.test(type)) {
+    const from = wechatSide(method)
+    return from ? { from, to: `card:${counterparty || '信用卡'}` } : unplaced(`paid with "${method}", not an account of the owner`)
+  }
+  if (/理财通/.test(type) && /购买|买入|申购|转入/.test(type)) {
+    const from = wechatSide(method)
+    return from ? { from, to: 'investment:理财通' } : unplaced(`paid with "${method}", not an account of the owner`)
+  }
+  if (/理财通/.test(type) && /赎回|卖出|转出|到账/.test(type)) {
+    const to = wechatSide(method)
+    return to ? { from: 'investment:理财通', to } : unplaced('the receiving account is not named')
+  }
+  return unplaced('not a movement this parser can place between the owner\'s accounts')
 }
 
 export const WECHAT_PARSERS = [wechatMerchantTrade, wechatMerchantFund, wechatPersonal]

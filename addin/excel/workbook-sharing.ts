@@ -192,7 +192,12 @@ export interface WorkbookPort {
   bind(binding: WorkbookBinding): Promise<void>
   convertToValues(): Promise<number>
   restoreFormulas(): Promise<number>
+  /** The period this workbook was last looked at for a company (document settings), if any. */
+  period?(company: string): string | null
+  rememberPeriod?(company: string, period: string): Promise<void>
 }
+
+export const PERIOD_SETTING = 'channelLedger.periods'
 
 export function createWorkbookPort(settings: DocumentSettings, run: SharingRun | null): WorkbookPort {
   return {
@@ -206,6 +211,17 @@ export function createWorkbookPort(settings: DocumentSettings, run: SharingRun |
     async restoreFormulas() {
       if (run === null) throw new Error('restoring formulas needs Excel')
       return restoreLedgerFormulas(run)
+    },
+    period(company) {
+      const value: unknown = settings.get(PERIOD_SETTING)
+      const period: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, company) : undefined
+      return typeof period === 'string' && /^\d{4}-\d{2}$/.test(period) ? period : null
+    },
+    rememberPeriod(company, period) {
+      const value: unknown = settings.get(PERIOD_SETTING)
+      const periods = typeof value === 'object' && value !== null ? { ...(value as Record<string, unknown>) } : {}
+      settings.set(PERIOD_SETTING, { ...periods, [company]: period })
+      return new Promise((resolve) => settings.saveAsync(() => resolve()))
     },
   }
 }

@@ -257,6 +257,8 @@ const en = {
 } as const
 
 export type MessageKey = keyof typeof en
+/** Every UI string's key (tests check both languages against it). */
+export const MESSAGE_KEYS = Object.keys(en) as MessageKey[]
 type Messages = Record<MessageKey, string>
 
 const zh: Messages = {

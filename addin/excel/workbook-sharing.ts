@@ -242,3 +242,30 @@ export function memoryDocumentSettings(initial: Record<string, unknown> = {}): D
   }
   return settings
 }
+
+/**
+ * Preview mode's stand-in for the workbook's settings: the binding stays in
+ * memory (there is no file to bind), the remembered period survives a reload in
+ * the given storage (the page is the only "workbook" there is).
+ */
+export function previewDocumentSettings(storage: { getItem(key: string): string | null; setItem(key: string, value: string): void }): DocumentSettings & { saved: number } {
+  const memory = memoryDocumentSettings()
+  return {
+    get saved() {
+      return memory.saved
+    },
+    get: (name: string) => {
+      if (name !== PERIOD_SETTING) return memory.get(name)
+      try {
+        return JSON.parse(storage.getItem(`cledger.${PERIOD_SETTING}`) ?? 'null') as unknown
+      } catch {
+        return null
+      }
+    },
+    set: (name: string, value: unknown) => {
+      if (name === PERIOD_SETTING) storage.setItem(`cledger.${PERIOD_SETTING}`, JSON.stringify(value))
+      else memory.set(name, value)
+    },
+    saveAsync: (callback) => memory.saveAsync(callback),
+  }
+}

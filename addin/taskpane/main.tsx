@@ -2,7 +2,7 @@
 import { createRoot } from 'react-dom/client'
 import { createApiClient } from '../api-client.ts'
 import { officeExcelRun, officeSharingRun } from '../excel/office.ts'
-import { type WorkbookPort, createWorkbookPort, memoryDocumentSettings } from '../excel/workbook-sharing.ts'
+import { type WorkbookPort, createWorkbookPort, previewDocumentSettings } from '../excel/workbook-sharing.ts'
 import { createExcelWriter } from '../excel/writer.ts'
 import { App, type FunctionsBridge } from './App.tsx'
 import { languageOf } from './i18n.ts'
@@ -84,7 +84,7 @@ async function boot(): Promise<void> {
   // The workbook remembers its company and service in document settings (preview: in memory).
   const workbook: WorkbookPort = host === 'excel'
     ? createWorkbookPort(Office.context.document.settings, officeSharingRun)
-    : createWorkbookPort(memoryDocumentSettings(), null)
+    : createWorkbookPort(previewDocumentSettings(storage), null)
   workbookOpened(store, workbook.binding())
   // A session restored after a reload opens on the workbook's company, as a fresh sign-in would.
   const restored = store.getState().session

@@ -6,6 +6,7 @@ import './import-match.cases.tsx'
 import './post-settings.cases.tsx'
 import './workbook.cases.tsx'
 import './zh-screens.cases.tsx'
+import './close-session.cases.tsx'
 
 /**
  * Component tests of every pane (React Testing Library against a fake API and

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, type CloseCheck, type Period } from '../../addin/api-client.ts'
+import { ApiError, type CloseCheck, type LedgerApi, type Period } from '../../addin/api-client.ts'
 import { PERIOD_SETTING, createWorkbookPort, memoryDocumentSettings, previewDocumentSettings } from '../../addin/excel/workbook-sharing.ts'
 import { parseLedgerFormula } from '../../addin/taskpane/FunctionSheet.tsx'
 import { SESSION_TTL_MS, createPaneStore, initialState, readStoredSession, signedIn, signedOut } from '../../addin/taskpane/store.ts'
@@ -148,7 +148,7 @@ describe('the preview function sheet', () => {
   })
 
   it('evaluates the rows in one batch and says when a formula is not one', async () => {
-    const evaluateFunctions = vi.fn(async () => [{ id: 'A1', value: 113 }, { id: 'A2', error: '#N/A', message: 'no access' }, { id: 'A4', value: '支付宝' }])
+    const evaluateFunctions = vi.fn<LedgerApi['evaluateFunctions']>(async () => [{ id: 'A1', value: 113 }, { id: 'A2', error: '#N/A', message: 'no access' }, { id: 'A4', value: '支付宝' }])
     const { user } = renderPane({ tab: 'reports', host: 'preview', api: { evaluateFunctions } })
     const sheet = await screen.findByRole('table', { name: 'Worksheet functions (preview)' })
     const a3 = within(sheet).getByRole('textbox', { name: 'Formula A3' })

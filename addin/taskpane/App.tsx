@@ -106,6 +106,10 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
   const noAccess = useWorkbookBinding(workbook, company?.code ?? null)
   const periodNotice = usePeriodDefault(api, company?.code ?? null, workbook)
   const closed = usePane((state) => isClosed(state))
+  const statuses = usePane((state) => state.periodStatus)
+  const knownPeriods = Object.keys(statuses).sort().reverse()
+  const [periodText, setPeriodText] = useState(period)
+  useEffect(() => setPeriodText(period), [period])
   if (session === null) return null
 
   const choosePeriod = (value: string) => {
@@ -131,11 +135,17 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
               </Select>
             </Field>
             <Field label={t('period')}>
-              <Input className={styles.fill} type="month" value={period} onChange={(_, data) => { if (/^\d{4}-\d{2}$/.test(data.value)) choosePeriod(data.value) }} />
+              {/* Text, not type="month": the browser draws a month picker in its own UI language ("March 2024" on a zh-CN page). */}
+              <Input className={styles.fill} value={periodText} placeholder="YYYY-MM" inputMode="numeric" list="cledger-periods" aria-invalid={!/^\d{4}-(0[1-9]|1[0-2])$/.test(periodText)}
+                onChange={(_, data) => {
+                  setPeriodText(data.value)
+                  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(data.value)) choosePeriod(data.value)
+                }} />
+              <datalist id="cledger-periods">{knownPeriods.map((value) => <option key={value} value={value} />)}</datalist>
             </Field>
           </div>
           {closed ? <Badge color="informative" appearance="filled" role="status" aria-label={t('periodClosed')}>{t('periodClosed')}</Badge> : null}
-          <Notice intent="info" text={periodNotice} />
+          <Notice intent="info" text={periodNotice !== null && periodNotice.period === period ? periodNotice.text : null} />
           <TabList selectedValue={tab} onTabSelect={(_, data) => {
             const chosen = tabs.find(([value]) => value === data.value)
             if (chosen !== undefined) store.setState({ tab: chosen[0] })
@@ -163,10 +173,10 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
  * records; chosen once per company, then the user's. Also loads the periods'
  * open/closed status.
  */
-function usePeriodDefault(api: LedgerApi, company: string | null, workbook?: WorkbookPort): string | null {
+function usePeriodDefault(api: LedgerApi, company: string | null, workbook?: WorkbookPort): { period: string; text: string } | null {
   const t = useT()
   const store = usePaneStore()
-  const [notice, setNotice] = useState<string | null>(null)
+  const [notice, setNotice] = useState<{ period: string; text: string } | null>(null)
   useEffect(() => {
     if (company === null) return
     let cancelled = false
@@ -183,7 +193,7 @@ function usePeriodDefault(api: LedgerApi, company: string | null, workbook?: Wor
       const withVouchers = periods.filter((item) => (item.vouchers ?? 0) > 0).map((item) => item.period).sort()
       const latest = withVouchers.at(-1) ?? (await api.importedPeriods(company).catch(() => [])).sort().at(-1)
       if (cancelled || latest === undefined || store.getState().periodChosen) return
-      if (latest !== store.getState().period) setNotice(t('periodFromData', { period: latest }))
+      if (latest !== store.getState().period) setNotice({ period: latest, text: t('periodFromData', { period: latest }) })
       periodChosen(store, latest)
     })()
     return () => {

@@ -229,7 +229,7 @@ const en = {
   needsApprover: 'needs an approver',
   // exceptions in words
   exceptionAbout: '{type} · {order}',
-  exceptionAmounts: 'Received {amount}, difference {difference}.',
+  exceptionAmounts: 'Amount {amount}, difference {difference}.',
   selectAll: 'Select all shown',
   bulkReason: 'One reason for the selected exceptions',
   bulkResolve: 'Resolve selected ({count})',
@@ -471,7 +471,7 @@ const zh: Messages = {
   autoApproved: '自动审核记账',
   needsApprover: '需审核人审核',
   exceptionAbout: '{type} · {order}',
-  exceptionAmounts: '到账 {amount}，差额 {difference}。',
+  exceptionAmounts: '金额 {amount}，差额 {difference}。',
   selectAll: '全选当前列表',
   bulkReason: '所选异常的统一处理原因',
   bulkResolve: '批量解决（{count}）',

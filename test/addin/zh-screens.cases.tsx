@@ -88,7 +88,7 @@ describe('zh-CN screens show no raw codes and no English sentences', () => {
     expectChinese()
     await user.click(within(list).getByRole('button', { name: /金额不符/ }))
     const detail = await screen.findByRole('region', { name: '金额不符 4989589118946341158' })
-    expect(within(detail).getByText(/到账 146.01，差额 -12.00/)).toBeTruthy()
+    expect(within(detail).getByText(/金额 146.01，差额 -12.00/)).toBeTruthy()
     expect(within(detail).getByRole('combobox', { name: '差额计入科目' })).toHaveProperty('value', '5711')
     await fill(user, within(detail).getByRole('textbox', { name: /原因/ }), '平台承担优惠券')
     await user.click(within(detail).getByRole('button', { name: '解决' }))

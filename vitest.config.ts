@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['./test/support/fast-check-seed.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 })

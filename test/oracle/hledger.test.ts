@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { chartTemplate } from '../../shared/accounts.ts'
 import { allocate, formatAmount } from '../../shared/money.ts'
 import type { VoucherInput } from '../../shared/voucher.ts'
@@ -11,6 +11,7 @@ import { createUser, setRole } from '../../service/auth/users.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { reverseVoucher, writeVouchers } from '../../service/ledger/vouchers.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 
 /**
  * External oracle: `cledger export hledger` read by hledger and ledger-cli
@@ -70,7 +71,7 @@ function decimalEquals(a: string, b: string): boolean {
   return norm(a) === norm(b)
 }
 
-describe('hledger and ledger-cli agree with the trial balance', () => {
+describeWithTools(['hledger', 'ledger'], 'hledger and ledger-cli agree with the trial balance', () => {
   it('on 3,000 random vouchers with reversals over three periods', async () => {
     const hledger = tool('hledger')
     const ledger = tool('ledger')

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { main } from '../../service/cli.ts'
 import { tempDatabase } from '../support/db.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 
 /**
  * After `cledger demo`: `cledger verify` passes, and the journal of
@@ -32,7 +33,7 @@ const cents = (text: string): bigint => {
   return negative ? -value : value
 }
 
-describe('demo against the outside oracles', () => {
+describeWithTools(['hledger'], 'demo against the outside oracles', () => {
   it('after `cledger demo`, verify passes and hledger bal of the export equals the trial balance on every account', async () => {
     const { url, dir } = await tempDatabase()
     const demo = await cledger(url, 'demo')

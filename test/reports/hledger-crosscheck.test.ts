@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { formatAmount, parseAmount } from '../../shared/money.ts'
 import { createDemo } from '../../service/demo.ts'
 import { createContext } from '../../service/ledger/context.ts'
 import { exportJournal } from '../../service/ledger/export.ts'
 import { buildReport } from '../../service/reports/index.ts'
 import { tempDatabase } from '../support/db.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 
 /** Per-account balances (debit positive, minor units) from `hledger bal`, for accounts matching a regex. */
 function hledgerBalances(journal: string, args: string[]): Map<string, bigint> {
@@ -31,7 +32,7 @@ function sumWhere(balances: Map<string, bigint>, prefixes: string[]): bigint {
   return total
 }
 
-describe('statements agree with hledger on the same accounts', () => {
+describeWithTools(['hledger'], 'statements agree with hledger on the same accounts', () => {
   it('货币资金, 营业收入 and 净利润 of the demo month equal hledger totals of their accounts', async () => {
     const { db, dir } = await tempDatabase()
     const context = createContext(db)

@@ -13,6 +13,7 @@ import { displayWidth } from '../../service/reports/render/text.ts'
 import { renderXlsx } from '../../service/reports/render/xlsx.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import { demoMonth } from './fixtures.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -33,7 +34,7 @@ async function openXlsx(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   return workbook
 }
 
-describe('xlsx output', () => {
+describeWithTools(['cjk-fonts'], 'xlsx output', () => {
   it('writes the balance sheet with a frozen header, number formats, widths and totals as formulas', async () => {
     const { context, company } = await demo()
     const workbook = await openXlsx(await renderXlsx(await buildReport(context, company.id, 'balance-sheet', { period: '2026-10' })))
@@ -84,7 +85,7 @@ describe('text and csv output', () => {
   })
 })
 
-describe('pdf output', () => {
+describeWithTools(['cjk-fonts', 'pdffonts', 'pdftotext', 'pdftoppm'], 'pdf output', () => {
   it('embeds a Chinese font subset and renders to PNG pages with pdftoppm', async () => {
     const { context, company } = await demo()
     const pdf = await renderPdf(await buildReport(context, company.id, 'channel-profit', { period: '2026-10' }), { now: new Date('2026-11-01T00:00:00Z') })

@@ -1,5 +1,5 @@
 import {
-  Badge, Button, Checkbox, Field, FieldContextProvider, Select, Subtitle2, Textarea, makeStyles, tokens,
+  Badge, Button, Checkbox, Field, FieldContextProvider, Input, Select, Subtitle2, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
 import type { Account, ExceptionAction, ExceptionDetail, LedgerApi, MatchException, MatchSummary, MoneyLine, Role } from '../api-client.ts'
@@ -74,6 +74,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
   const [detail, setDetail] = useState<ExceptionDetail | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [selected, setSelected] = useState<readonly (string | number)[]>([])
+  const [search, setSearch] = useState('')
   const [bulkReason, setBulkReason] = useState('')
   const [bulkError, setBulkError] = useState<string | undefined>(undefined)
   const closed = usePane((state) => isClosed(state, period))
@@ -169,7 +170,8 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
   }
 
   const bulkable = canChangeMatches(role) && !closed
-  const openItems = (items ?? []).filter((item) => item.status === 'open')
+  const shownItems = (items ?? []).filter((item) => matchesSearch(item, search))
+  const openItems = shownItems.filter((item) => item.status === 'open')
   const types = Object.keys(summary?.exceptions ?? {}).concat((items ?? []).map((item) => item.type)).filter((value, index, all) => all.indexOf(value) === index)
   return (
     <section className={styles.section} aria-labelledby="match-title">
@@ -203,11 +205,14 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
             {types.map((value) => <option key={value} value={value}>{codeName(language, 'exceptionType', value)}</option>)}
           </Select>
         </Field>
+        <Field label={t('searchExceptions')}>
+          <Input type="search" value={search} placeholder={t('searchHint')} onChange={(_, data) => setSearch(data.value)} />
+        </Field>
       </div>
       <ErrorNotice error={list.error} feature="featureMatch" />
       <Subtitle2 as="h3">{t('exceptions')}</Subtitle2>
       {items !== null && items.length === 0 ? <span className={styles.muted}>{t('noExceptions')}</span> : null}
-      {bulkable && (items ?? []).length > 1 ? (
+      {bulkable && shownItems.length > 1 ? (
         <Checkbox
           label={t('selectAll')}
           checked={selected.length === 0 ? false : selected.length === openItems.length ? true : 'mixed'}
@@ -215,7 +220,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
         />
       ) : null}
       <ul className={styles.list} aria-label={t('exceptions')}>
-        {(items ?? []).map((item) => (
+        {shownItems.map((item) => (
           <li key={String(item.id)} className={styles.entry}>
             {bulkable && item.status === 'open' ? (
               <Checkbox
@@ -381,4 +386,15 @@ function treatmentName(treatment: { account: string; name?: string; nameEn?: str
   const account = accounts.find((item) => item.code === treatment.account)
   if (account !== undefined) return language === 'en' && account.nameEn !== '' ? account.nameEn : account.name
   return (language === 'en' ? treatment.nameEn : treatment.name) ?? ''
+}
+
+/**
+ * The exception list narrowed by what the person types: an order number, store or
+ * amount (digits match with or without thousands separators, "12" finds -12.00).
+ */
+export function matchesSearch(item: MatchException, search: string): boolean {
+  const needle = search.trim().replace(/,/g, '').toLowerCase()
+  if (needle === '') return true
+  return [item.orderNo, item.store, item.amount, item.difference]
+    .some((value) => value !== null && value !== undefined && value.toLowerCase().replace(/^-/, '').includes(needle.replace(/^-/, '')))
 }

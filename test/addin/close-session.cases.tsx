@@ -168,3 +168,31 @@ describe('the preview function sheet', () => {
     expect(await screen.findByText(/there are no LEDGER cells to recalculate/)).toBeTruthy()
   })
 })
+
+describe('finding an exception', () => {
+  it('narrows the list by order number, store or amount, and select-all takes only what is shown', async () => {
+    const { matchesSearch } = await import('../../addin/taskpane/MatchPane.tsx')
+    const mismatch = { id: 41, type: 'AMOUNT_MISMATCH', status: 'open', orderNo: '6805182037562043639', store: 'tmall-main', amount: '1191.96', difference: '-12.00' }
+    expect(matchesSearch(mismatch, '6805')).toBe(true)
+    expect(matchesSearch(mismatch, 'TMALL')).toBe(true)
+    expect(matchesSearch(mismatch, '1,191.96')).toBe(true)
+    expect(matchesSearch(mismatch, '-12')).toBe(true)
+    expect(matchesSearch(mismatch, '41')).toBe(false)
+    expect(matchesSearch(mismatch, 'jd-')).toBe(false)
+
+    const exceptions = async () => [mismatch, { id: 42, type: 'ORPHAN_PAYMENT', status: 'open', orderNo: '5154093710396146091', store: 'jd-flagship', amount: '43.21', difference: '43.21' }]
+    const actOnException = vi.fn(async () => ({ status: 'ignored' }))
+    const { user } = renderPane({ tab: 'match', api: { exceptions, actOnException } })
+    const list = await screen.findByRole('list', { name: 'Exceptions' })
+    await within(list).findByRole('button', { name: /Payment without order/ })
+    await fill(user, screen.getByRole('searchbox', { name: 'Find' }), 'jd-flag')
+    await waitFor(() => expect(within(list).getAllByRole('button').map((button) => button.textContent)).toEqual(['Payment without order · 515409371039614609143.21']))
+    expect(screen.queryByRole('checkbox', { name: 'Select all shown' })).toBeNull()
+    await user.click(within(list).getByRole('checkbox'))
+    await fill(user, screen.getByRole('textbox', { name: /One reason/ }), 'test payment')
+    await user.click(screen.getByRole('button', { name: 'Ignore selected (1)' }))
+    expect(await screen.findByText('1 exceptions decided.')).toBeTruthy()
+    expect(actOnException).toHaveBeenCalledTimes(1)
+    expect(actOnException).toHaveBeenCalledWith('DEMO', 42, 'ignore', 'test payment')
+  })
+})

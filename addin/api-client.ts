@@ -71,7 +71,7 @@ export interface CloseResult {
 }
 
 /** Reports the service builds besides the trial balance (GET …/reports/<name>?period=). */
-export const REPORTS = ['income-statement', 'balance-sheet', 'cash-flow', 'reconciliation', 'ar-aging', 'channel-profit', 'voucher-register'] as const
+export const REPORTS = ['income-statement', 'balance-sheet', 'cash-flow', 'reconciliation', 'ar-aging', 'channel-profit', 'voucher-register', 'account-detail'] as const
 export type ReportName = (typeof REPORTS)[number]
 
 export interface ReportColumn {
@@ -441,7 +441,8 @@ export interface LedgerApi {
   closePeriod(company: string, period: string, options?: { force?: boolean; reason?: string }): Promise<CloseResult>
   /** 反结账 (admin, audited). */
   reopenPeriod(company: string, period: string, reason: string): Promise<void>
-  report(company: string, name: ReportName, period: string): Promise<ReportData>
+  /** `account`: the account of a 明细账 (account-detail), its sub-accounts included. */
+  report(company: string, name: ReportName, period: string, options?: { account?: string }): Promise<ReportData>
   /** 红字冲销 of a posted voucher. */
   reverseVoucher(company: string, id: string | number): Promise<Voucher>
   /** Periods (YYYY-MM) of imported records, newest batch first: of the batches given, or of the latest batches. */
@@ -924,8 +925,8 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     async reopenPeriod(code, period, reason) {
       await request('POST', `${company(code)}/periods/${encodeURIComponent(period)}/reopen`, { reason })
     },
-    async report(code, name, period) {
-      return (await request('GET', `${company(code)}/reports/${name}${query({ period })}`)) as ReportData
+    async report(code, name, period, reportOptions = {}) {
+      return (await request('GET', `${company(code)}/reports/${name}${query({ period, account: reportOptions.account })}`)) as ReportData
     },
     async reverseVoucher(code, id) {
       return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/reverse`, {}), 'voucher'))

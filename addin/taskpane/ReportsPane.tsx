@@ -1,11 +1,12 @@
-import { Badge, Button, Field, Select, Subtitle2 } from '@fluentui/react-components'
-import { useEffect, useState } from 'react'
+import { Badge, Button, Field, Input, Link, Select, Subtitle2 } from '@fluentui/react-components'
+import { useEffect, useRef, useState } from 'react'
 import { type LedgerApi, REPORTS, type ReportData, type ReportName, type TrialBalance } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
 import type { MessageKey } from './i18n.ts'
 import { usePane } from './store.ts'
 import { reportTable, trialBalanceTable } from './tables.ts'
+import { useAccounts } from './Vouchers.tsx'
 
 /** Every statement and management report the service builds, in the pane: shown, checked, written to a sheet. */
 export const REPORT_KEYS: Readonly<Record<ReportName | 'trial-balance', MessageKey>> = {
@@ -17,6 +18,7 @@ export const REPORT_KEYS: Readonly<Record<ReportName | 'trial-balance', MessageK
   'ar-aging': 'reportArAging',
   'channel-profit': 'reportChannelProfit',
   'voucher-register': 'reportVoucherRegister',
+  'account-detail': 'reportAccountDetail',
 }
 
 type Choice = ReportName | 'trial-balance'
@@ -31,16 +33,44 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
   const styles = usePaneStyles()
   const language = usePane((state) => state.language)
   const [choice, setChoice] = useState<Choice>('trial-balance')
+  const [account, setAccount] = useState('')
+  const [accountError, setAccountError] = useState<string | undefined>(undefined)
+  const accounts = useAccounts(api, company)
   const [report, setReport] = useState<TrialBalance | null>(null)
   const [data, setData] = useState<ReportData | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const { busy, error, run } = useAction()
 
+  // A drill switches the report itself; its result must survive the reset below.
+  const drilling = useRef(false)
   useEffect(() => {
+    if (drilling.current) {
+      drilling.current = false
+      return
+    }
     setReport(null)
     setData(null)
     setNotice(null)
   }, [company, period, choice])
+
+  /** 明细账 needs an account: from the field, or the figure drilled from. */
+  function detailAccount(): string | null {
+    if (choice !== 'account-detail') return null
+    if (account.trim() === '') {
+      setAccountError(t('accountRequired'))
+      return ''
+    }
+    setAccountError(undefined)
+    return account.trim()
+  }
+
+  /** From a trial-balance row to the lines behind its figure (明细账 of the account: voucher, date, 摘要, amount). */
+  async function drill(code: string) {
+    drilling.current = choice !== 'account-detail'
+    setChoice('account-detail')
+    setAccount(code)
+    await run(async () => setData(await api.report(company, 'account-detail', period, { account: code })))
+  }
 
   async function write() {
     setNotice(null)
@@ -51,7 +81,9 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
         setReport(result)
         written = await writer.writeTable(trialBalanceTable(result, period, company, language, t))
       } else {
-        const result = await api.report(company, choice, period)
+        const code = detailAccount()
+        if (code === '') return
+        const result = await api.report(company, choice, period, code === null ? {} : { account: code })
         setData(result)
         written = await writer.writeTable(reportTable(result, choice, t(REPORT_KEYS[choice]), company, t))
       }
@@ -63,7 +95,11 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
     setNotice(null)
     await run(async () => {
       if (choice === 'trial-balance') setReport(await api.trialBalance(company, period))
-      else setData(await api.report(company, choice, period))
+      else {
+        const code = detailAccount()
+        if (code === '') return
+        setData(await api.report(company, choice, period, code === null ? {} : { account: code }))
+      }
     })
   }
 
@@ -89,6 +125,12 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
           {(['trial-balance', ...REPORTS] as const).map((name) => <option key={name} value={name}>{t(REPORT_KEYS[name])}</option>)}
         </Select>
       </Field>
+      {choice === 'account-detail' ? (
+        <Field label={t('account')} validationMessage={accountError} required>
+          <Input value={account} list="cledger-accounts" placeholder="1122" onChange={(_, field) => setAccount(field.value)} />
+          <datalist id="cledger-accounts">{accounts.map((item) => <option key={item.code} value={item.code}>{item.code} {language === 'en' && item.nameEn !== '' ? item.nameEn : item.name}</option>)}</datalist>
+        </Field>
+      ) : null}
       <span>{t(REPORT_KEYS[choice])} · {company} · {period}</span>
       <div className={styles.row}>
         <Button appearance="primary" onClick={() => void write()} disabled={busy}>{t('writeToSheet')}</Button>
@@ -104,8 +146,34 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
           <span>{t('credit')} {groupDigits(report.totals.credit)}</span>
         </div>
       ) : null}
+      {report !== null && choice === 'trial-balance' ? <Drill rows={report.rows} onDrill={(code) => void drill(code)} /> : null}
       {data !== null && choice !== 'trial-balance' ? <ReportView data={data} title={t(REPORT_KEYS[choice])} /> : null}
     </section>
+  )
+}
+
+/** The trial balance's accounts with activity, each a link to the lines behind its figures. */
+function Drill({ rows, onDrill }: { rows: TrialBalance['rows']; onDrill: (code: string) => void }) {
+  const t = useT()
+  const styles = usePaneStyles()
+  const language = usePane((state) => state.language)
+  const active = rows.filter((row) => row.isLeaf && (/[1-9]/.test(row.debit) || /[1-9]/.test(row.credit)))
+  if (active.length === 0) return null
+  return (
+    <div className={styles.scroll}>
+      <table className={styles.table} aria-label={t('drillTitle')}>
+        <thead><tr><th className={styles.cell}>{t('account')}</th><th className={styles.number}>{t('debit')}</th><th className={styles.number}>{t('credit')}</th></tr></thead>
+        <tbody>
+          {active.map((row) => (
+            <tr key={row.code}>
+              <td className={styles.cell}><Link onClick={() => onDrill(row.code)}>{row.code} {language === 'en' && row.nameEn !== '' ? row.nameEn : row.name}</Link></td>
+              <td className={styles.number}>{groupDigits(row.debit)}</td>
+              <td className={styles.number}>{groupDigits(row.credit)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 

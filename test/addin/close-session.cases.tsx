@@ -196,3 +196,26 @@ describe('finding an exception', () => {
     expect(actOnException).toHaveBeenCalledWith('DEMO', 42, 'ignore', 'test payment')
   })
 })
+
+describe('drill-down from a figure', () => {
+  it('opens the 明细账 behind a trial-balance account and asks for an account when chosen by hand', async () => {
+    const detail = { report: 'account-detail', title: '明细账', period: '2026-10', currency: 'CNY', balanced: true, notes: [], checks: [],
+      columns: [{ key: 'date', label: '日期', kind: 'text' }, { key: 'voucher', label: '凭证', kind: 'text' }, { key: 'summary', label: '摘要', kind: 'text' }, { key: 'debit', label: '借方', kind: 'amount' }],
+      rows: [{ date: '2026-10-02', voucher: '记-3', summary: '天猫回款', debit: '11300.00' }] }
+    const report = vi.fn<LedgerApi['report']>(async () => detail)
+    const { aTrialBalance } = await import('./pane-harness.tsx')
+    const { user } = renderPane({ tab: 'reports', api: { trialBalance: async () => aTrialBalance(), report } })
+    await user.click(screen.getByRole('button', { name: 'Show' }))
+    const drill = await screen.findByRole('table', { name: /Accounts with activity/ })
+    await user.click(within(drill).getByText('1012.01 Alipay'))
+    expect(report).toHaveBeenCalledWith('DEMO', 'account-detail', '2026-10', { account: '1012.01' })
+    const region = await screen.findByRole('region', { name: 'Account detail (lines behind a figure) 2026-10' })
+    expect(within(region).getByText('记-3')).toBeTruthy()
+    expect(screen.getByRole('combobox', { name: 'Report' })).toHaveProperty('value', 'account-detail')
+    // by hand: the account is required
+    await user.clear(screen.getByRole('combobox', { name: /Account/ }))
+    await user.click(screen.getByRole('button', { name: 'Show' }))
+    expect(await screen.findByText('Enter an account code, e.g. 1122.')).toBeTruthy()
+    expect(report).toHaveBeenCalledTimes(1)
+  })
+})

@@ -2,7 +2,7 @@ import { Badge, Button, Checkbox, Field, Subtitle2, Textarea } from '@fluentui/r
 import { useCallback, useEffect, useState } from 'react'
 import { type CloseBlocker, type CloseCheck, type LedgerApi, type Period, type Role, isApiError } from '../api-client.ts'
 import { ErrorNotice, Notice, useAction, usePaneStyles, useT } from './common.tsx'
-import { type Language, type MessageKey, type Translate, roleName } from './i18n.ts'
+import { type Language, type MessageKey, type Translate, localizeCodes, roleName } from './i18n.ts'
 import { usePane, usePaneStore } from './store.ts'
 
 /**
@@ -21,7 +21,7 @@ const BLOCKER_KEYS: Readonly<Record<string, MessageKey>> = {
 
 /** A blocker in the pane's language: the service's own sentence when it gives both, else the catalogue's. */
 export function blockerText(blocker: CloseBlocker, language: Language, t: Translate): string {
-  if (blocker.message !== undefined) return language === 'en' ? blocker.message.en : blocker.message.zh
+  if (blocker.message !== undefined) return language === 'en' ? blocker.message.en : localizeCodes(language, blocker.message.zh)
   const key = BLOCKER_KEYS[blocker.kind]
   return key === undefined ? t('blockerOther', { count: blocker.count, kind: blocker.kind }) : t(key, { count: blocker.count })
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import type { HeldItem, LedgerApi, Role, Voucher } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, useAction, usePaneStyles, useT } from './common.tsx'
-import { type Language, type Translate, codeName } from './i18n.ts'
+import { type Language, type Translate, codeName, localizeCodes } from './i18n.ts'
 import { canApprove } from './MatchPane.tsx'
 import { isClosed, usePane } from './store.ts'
 import { vouchersTable, voucherLabel } from './tables.ts'
@@ -153,7 +153,7 @@ const SHOWN_HELD = 5
 
 /** A held item in the pane's language: the service's sentence when it gives both languages, else the catalogue's reason and the record. */
 export function heldText(item: HeldItem, language: Language, t: Translate): string {
-  if (item.messages !== undefined) return language === 'en' ? item.messages.en : item.messages.zh
+  if (item.messages !== undefined) return language === 'en' ? item.messages.en : localizeCodes(language, item.messages.zh)
   const reason = codeName(language, 'holdReason', item.reason)
   if (language === 'en') return `${reason}: ${item.message}`
   const parts = item.ref.split('|')

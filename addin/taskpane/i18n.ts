@@ -620,3 +620,18 @@ export function codeName(language: Language, group: CodeGroup, code: string): st
 export function hasCode(language: Language, group: CodeGroup, code: string): boolean {
   return CODES[language][group][code] !== undefined
 }
+
+const CODE_TOKEN = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g
+const LOOKUP_ORDER: readonly CodeGroup[] = ['holdReason', 'exceptionType', 'errorCode']
+
+/**
+ * A sentence the service wrote in Chinese that still names codes ("暂缓记账（NOT_MATCHED）",
+ * "对账异常（AMOUNT_MISMATCH 1）"): each code becomes its catalogue name. English text is kept.
+ */
+export function localizeCodes(language: Language, text: string): string {
+  if (language === 'en') return text
+  return text.replace(CODE_TOKEN, (code) => {
+    const group = LOOKUP_ORDER.find((candidate) => hasCode(language, candidate, code))
+    return group === undefined ? code : codeName(language, group, code)
+  })
+}

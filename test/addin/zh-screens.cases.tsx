@@ -70,7 +70,7 @@ function zhApi(): Partial<LedgerApi> {
     runPosting: async () => { throw new ApiError('conflict', 409, 'PERIOD_CLOSED', 'period 2026-10 is closed') },
     trialBalance: async () => aTrialBalance(),
     report: async () => INCOME,
-    closeCheck: async () => ({ period: '2026-10', ready: false, blockers: [{ kind: 'open_exceptions', count: 2 }, { kind: 'drafts', count: 1 }, { kind: 'held_items', count: 3, message: { zh: '3 条记录暂不过账', en: '3 records held back' } }] }),
+    closeCheck: async () => ({ period: '2026-10', ready: false, blockers: [{ kind: 'open_exceptions', count: 2 }, { kind: 'drafts', count: 1 }, { kind: 'held_items', count: 3, message: { zh: '本期有 3 笔记录暂缓记账（NOT_MATCHED, NO_RATE）', en: '3 records held back (NOT_MATCHED, NO_RATE)' } }] }),
     closePeriod: async () => { throw new ApiError('conflict', 409, 'PERIOD_NOT_CLOSABLE', 'period 2026-10 has 1 voucher(s) not yet posted; approve and post or delete them first') },
     uploadImport: async () => { throw new ApiError('validation', 415, 'UNSUPPORTED_FORMAT', 'no known header found in web.csv; use cledger profile') },
     settings: async () => ({ tolerance: '0.05', mappings: {}, rules: [] }),
@@ -122,7 +122,8 @@ describe('zh-CN screens show no raw codes and no English sentences', () => {
     const close = renderPane({ tab: 'close', language: 'zh-CN', api: zhApi() })
     const checklist = await screen.findByRole('list', { name: '结账检查' })
     expect(await within(checklist).findByText('2 条异常尚未处理')).toBeTruthy()
-    expect(within(checklist).getByText('3 条记录暂不过账')).toBeTruthy()
+    // the service's own Chinese sentence, its codes in words
+    expect(within(checklist).getByText('本期有 3 笔记录暂缓记账（尚未勾对, 缺少汇率）')).toBeTruthy()
     expect(screen.getByRole('button', { name: '结账 2026-10' })).toHaveProperty('disabled', true)
     expectChinese()
     void close

@@ -144,7 +144,7 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
               <datalist id="cledger-periods">{knownPeriods.map((value) => <option key={value} value={value} />)}</datalist>
             </Field>
           </div>
-          {closed ? <Badge color="informative" appearance="filled" role="status" aria-label={t('periodClosed')}>{t('periodClosed')}</Badge> : null}
+          {closed ? <Badge color="informative" appearance="filled" role="status" aria-label={t('periodClosed')} style={{ alignSelf: 'flex-start' }}>{t('periodClosed')}</Badge> : null}
           <Notice intent="info" text={periodNotice !== null && periodNotice.period === period ? periodNotice.text : null} />
           <TabList selectedValue={tab} onTabSelect={(_, data) => {
             const chosen = tabs.find(([value]) => value === data.value)

@@ -79,6 +79,8 @@ export function ClosePane({ api, company, period, role }: { api: LedgerApi; comp
     setNotice(null)
     const result = await acting.run(() => api.closePeriod(company, period, force ? { force: true, reason: reason.trim() } : {}))
     if (result === undefined) return
+    setForce(false)
+    setReason('')
     setNotice(result.closingVoucher !== null && result.closingVoucher !== undefined ? t('closedWithVoucher', { period, voucher: result.closingVoucher }) : t('closedDone', { period }))
     await refresh()
   }

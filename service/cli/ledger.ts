@@ -11,8 +11,10 @@ import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
 import { type CloseBlocker, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
+import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
-import { type Align, formatTable, toCsv } from './table.ts'
+import { type Align, formatTable, toCsv, writeOutFile } from './table.ts'
+import { describeSources, voucherSourcesOf } from '../ledger/sources.ts'
 
 function readJsonFile(path: string): unknown {
   let text: string
@@ -39,6 +41,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
       const inputs = Array.isArray(data) ? data : [data]
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
+      assertNoNegativeAmounts(inputs)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
     })
@@ -55,10 +58,12 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
   voucher.command('show <ref>').description('show one voucher: id (12) or number (2026-10:记-3)').action(async (ref: string) => {
     const { context, company } = await runtime.open('vouchers.read')
     const found = await getVoucher(context, company.id, await findVoucherId(context, company.id, ref))
-    runtime.print({ voucher: found }, () => [
+    const sources = await voucherSourcesOf(context, company.id, found.id)
+    runtime.print({ voucher: found, sources }, () => [
       `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
-      found.summary,
-      formatTable(['#', 'account', 'store', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'right', 'right']),
+      `${found.summary}${found.attachments ? `  附件 ${found.attachments} 张` : ''}`,
+      formatTable(['#', 'account', 'store', 'currency', 'original', 'rate', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.currency === company.baseCurrency ? '' : l.currency, l.currency === company.baseCurrency ? '' : l.original, l.rate ?? '', l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']),
+      describeSources(sources),
     ].join('\n'))
   })
   voucher.command('approve <ref>').description('审核 (approver role; not the maker); posts it unless the company keeps approved vouchers unposted').action(async (ref: string) => {
@@ -71,10 +76,10 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const result = await postVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ voucher: result }, () => `posted: ${result.period} ${result.word}-${result.number}`)
   })
-  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').action(async (ref: string, flags: { date?: string }) => {
+  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').option('--draft', 'write the reversal as a draft for an approver (default when the company sets reversalApproval)').action(async (ref: string, flags: { date?: string; draft?: boolean }) => {
     const { context, company, actor } = await runtime.open('vouchers.reverse')
-    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), flags)
-    runtime.print({ voucher: result }, () => `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`)
+    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), { date: flags.date, ...(flags.draft ? { draft: true } : {}) })
+    runtime.print({ voucher: result }, () => (result.status === 'draft' ? `reversal draft #${result.id} waits for an approver` : `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`))
   })
   voucher.command('delete <ref>').description('delete a draft').action(async (ref: string) => {
     const { context, company, actor } = await runtime.open('vouchers.delete')
@@ -100,16 +105,16 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
     .option('--from <YYYY-MM>', 'movement from this period (default the same period)')
     .option('--store <store>', 'one store only')
     .option('--format <format>', 'table|csv|json|xlsx|pdf', 'table')
-    .option('--out <file>', 'write to a file instead of stdout (required for xlsx and pdf)')
-    .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string }) => {
+    .option('--out <file>', 'write to a new file instead of stdout (required for xlsx and pdf); an existing file is kept unless --force')
+    .option('--force', 'replace an existing --out file')
+    .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string; force?: boolean }) => {
       if (!['table', 'csv', 'json', 'xlsx', 'pdf'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv, json, xlsx or pdf')
       const { context, company } = await runtime.open('reports.read')
       if (flags.format === 'xlsx' || flags.format === 'pdf') {
         if (!flags.out) throw new LedgerError('VALIDATION', `--format ${flags.format} is binary; pass --out FILE`)
         const report = await buildReport(context, company.id, 'trial-balance', { period: normalizePeriod(flags.period), ...(flags.store ? { store: flags.store } : {}) })
         const rendered = await renderReport(report, flags.format)
-        const { writeFileSync } = await import('node:fs')
-        writeFileSync(flags.out, rendered.body)
+        writeOutFile(flags.out, rendered.body, flags.force)
         runtime.stderr(`wrote ${flags.out}\n`)
         return
       }
@@ -120,8 +125,7 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
         : flags.format === 'csv' ? toCsv(TB_HEADERS, [...rows, totalRow])
         : `${company.name} 科目余额表 ${tb.from === tb.period ? tb.period : `${tb.from}..${tb.period}`} (${tb.currency})${tb.store ? ` store ${tb.store}` : ''}\n${formatTable(TB_HEADERS, [...rows, totalRow], ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as Align[])}\n${tb.balanced ? '平衡 balanced' : '不平衡 NOT BALANCED'}\n`
       if (flags.out) {
-        const { writeFileSync } = await import('node:fs')
-        writeFileSync(flags.out, text)
+        writeOutFile(flags.out, text, flags.force)
         runtime.stderr(`wrote ${flags.out}\n`)
       } else runtime.stdout(text)
     })

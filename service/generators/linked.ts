@@ -282,7 +282,7 @@ export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
     files: {
       orders: file('taobao-qianniu-csv', seed, qianniuRows(orders, options.shipped === true)),
       alipay: alipayFile(seed, alipay),
-      bank: file('bank-csv-cn', seed, bank.map((line) => bankRow(line, rng))),
+      bank: file('bank-csv-cn', seed, bankRows(bank, rng)),
       shopifyOrders: file('shopify-orders', seed, shopifyOrders),
       shopifyPayments: file('shopify-payments-transactions', seed, shopifyPayments),
     },
@@ -329,11 +329,17 @@ function alipayFile(seed: number, rows: ReadonlyArray<AlipaySpec>): LinkedFile {
   return file('alipay-merchant-account', seed, cells, summary)
 }
 
-function bankRow(line: { id: string; minutes: number; amount: bigint }, rng: Rng): string[] {
-  const [time] = clock(line.minutes)
-  const out = line.amount < 0n
-  const absolute = out ? -line.amount : line.amount
-  return [time.slice(0, 10), time.slice(11), out ? money(absolute) : '', out ? '' : money(absolute), money(rng.minor(1_000_000, 9_000_000)), out ? '某供应商' : '支付宝（中国）网络技术有限公司', rng.digits(16), out ? '货款' : '提现', line.id]
+/** Bank statement rows with a running balance (from 50,000.00) that the parser checks row by row. */
+function bankRows(lines: ReadonlyArray<{ id: string; minutes: number; amount: bigint }>, rng: Rng): string[][] {
+  let balance = 5_000_000n
+  return lines.map((line) => {
+    const [time] = clock(line.minutes)
+    const out = line.amount < 0n
+    const absolute = out ? -line.amount : line.amount
+    rng.minor(1_000_000, 9_000_000)
+    balance += line.amount
+    return [time.slice(0, 10), time.slice(11), out ? money(absolute) : '', out ? '' : money(absolute), money(balance), out ? '某供应商' : '支付宝（中国）网络技术有限公司', rng.digits(16), out ? '货款' : '提现', line.id]
+  })
 }
 
 function shopifyOrderRow(): string[] {

@@ -1,5 +1,9 @@
 import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
+import { LedgerError } from '../../shared/errors.ts'
+import { STORE_PATTERN } from '../../shared/voucher.ts'
+import { registerImportStore, storeCodeFrom, storeListText } from '../ledger/stores.ts'
+import type { FileParser } from './types.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
@@ -42,6 +46,19 @@ export interface ImportOptions extends ParseOptions {
   onProgress?: (progress: ImportProgress) => void
   /** How many rejects to return in the result (all are stored). */
   maxRejectsInResult?: number
+  /**
+   * Import a file even when it contradicts its own figures (a `blocking`
+   * check: a broken running balance, rows that do not add up to the stated
+   * totals). Without it such a file imports nothing.
+   */
+  force?: boolean
+  /**
+   * Without `store`: take the store from the file (店铺名称, 店铺号, 商户号) or
+   * refuse, listing the company's stores (the CLI and the API set this; rows
+   * never get store ''). Off, rows without --store get store '' (library callers
+   * and tests that import generated files as they are).
+   */
+  requireStore?: boolean
 }
 
 export interface ImportCounts {
@@ -71,6 +88,10 @@ export interface FileImportResult {
   rejected: number
   /** Rows that carry no money movement (e.g. 交易关闭), counted by reason in checks. */
   skipped: number
+  /** Store (店铺) the rows belong to: --store or the one the file names; '' for bank statements. */
+  store: string
+  /** True when this import registered the store (first use). */
+  storeCreated: boolean
   importedByKind: ImportCounts
   updatedByKind: { order: number; orderLine: number }
   checks: Check[]
@@ -401,9 +422,17 @@ class BatchWriter {
   }
 }
 
-async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions, position: PositionTracker | null): Promise<FileImportResult> {
+interface StoreChoice {
+  /** names the file gave, by store code (stores found through the file) */
+  readonly names: Map<string, string>
+  missing(parser: FileParser, where: string): Error
+}
+
+async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions, position: PositionTracker | null, stores: StoreChoice): Promise<FileImportResult> {
   const now = options.now ?? (() => new Date())
   const startedAt = now().toISOString()
+  const parser = session.detection.parser
+  if (options.requireStore === true && session.store() === '' && !parser.bankStatement && (parser.storeColumns ?? []).length === 0) throw stores.missing(parser, 'it has no store column')
   const batch = await tx.execute({
     sql: `INSERT INTO import_batches (company_id, actor_id, actor_name, file_name, file_hash, file_size, parser, store, status, read_count, imported_count, duplicate_count, rejected_count, skipped_count, started_at, finished_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'committed', 0, 0, 0, 0, 0, ?, ?) RETURNING id`,
@@ -445,8 +474,18 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
       report('parse')
     }
   }
+  const blocking = session.checks.filter((check) => check.blocking === true)
+  if (blocking.length > 0) {
+    // Thrown inside the write transaction: the batch row and every row inserted so far roll back.
+    if (!options.force) {
+      throw new LedgerError('VALIDATION', `${session.file.name}: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): ${blocking.map((check) => check.message).join('; ')}`, { reason: 'SELF_CHECK_FAILED', checks: blocking })
+    }
+    session.checks.push({ level: 'warning', code: 'FORCED', message: `imported although ${blocking.length} self-check(s) failed (forced)` })
+  }
   report('insert')
   await writer.flushAll()
+  const store = parser.bankStatement ? '' : session.store()
+  const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn
   const result: FileImportResult = {
     batchId,
@@ -461,14 +500,16 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     updated: writer.updated.order + writer.updated.orderLine,
     rejected,
     skipped: session.stats.skipped,
+    store,
+    storeCreated,
     importedByKind: writer.inserted,
     updatedByKind: writer.updated,
     checks: session.checks,
     rejects,
   }
   await tx.execute({
-    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ? WHERE id = ?`,
-    args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), batchId],
+    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ?, store = ? WHERE id = ?`,
+    args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), session.store(), batchId],
   })
   return result
 }
@@ -479,10 +520,31 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
  * @example const result = await importFile(db, company.id, { name: 'bill.csv', path: '/tmp/bill.csv' }, { actor: SYSTEM })
  */
 export async function importFile(db: Database, companyId: number, input: FileInput, options: ImportOptions): Promise<FileImportResult> {
+  const wanted = options.store?.trim() ?? ''
+  if (wanted !== '' && !STORE_PATTERN.test(wanted)) throw new LedgerError('VALIDATION', `--store "${wanted}": store codes are 1-64 letters, digits, . _ - (no spaces) / 店铺编码只能含字母、数字、. _ -`)
+  const known = (await db.client.execute({ sql: 'SELECT code, name, channel FROM stores WHERE company_id = ? ORDER BY code', args: [companyId] })).rows
+    .map((row) => ({ code: String(row.code), name: String(row.name), channel: String(row.channel) }))
+  const names = new Map<string, string>()
+  const stores: StoreChoice = {
+    names,
+    missing: (parser, where) => new LedgerError('VALIDATION',
+      `${input.name}: ${parser.label} does not name its store (${where}); pass --store CODE (the company's stores: ${storeListText(known)}; a new code registers a new store) / 文件未注明店铺，请用 --store 指定店铺编码（本公司店铺：${known.length ? known.map((store) => store.code).join('、') : '尚无'}；新编码即新建店铺）。Nothing was imported / 未导入任何数据。`,
+      { stores: known }),
+  }
+  /** A store the file names: an existing store with that code or name (same channel first), else a new code from it. */
+  const resolve = (value: string, kind: 'name' | 'id', parser: FileParser): string => {
+    const code = kind === 'id' ? storeCodeFrom(`${parser.channel}-${value}`) : storeCodeFrom(value)
+    const sameChannel = known.filter((store) => store.channel === parser.channel || store.channel === '')
+    const found = [...sameChannel, ...known].find((store) => store.code === code || store.name === value)
+    const chosen = found?.code ?? (code || `${parser.channel}-store`)
+    if (!found) names.set(chosen, kind === 'name' ? value : `${parser.label.split(' ')[0] ?? parser.channel} ${value}`)
+    return chosen
+  }
+  const parseOptions = { ...options, store: wanted === '' ? undefined : wanted, storeFromFile: wanted === '' && options.requireStore === true ? { resolve, missing: stores.missing } : undefined }
   // Counting lines/rows for the progress position costs a pass over the bytes; only when someone listens.
   const extent = options.onProgress ? measureInput(input) : null
   // The session starts inside the write so a busy-retry re-reads the file from the start.
-  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, options), options, extent ? new PositionTracker(extent) : null))
+  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, parseOptions), options, extent ? new PositionTracker(extent) : null, stores))
 }
 
 /** Imports several files, each in its own transaction; stops at the first file that cannot be read. */

@@ -1,6 +1,6 @@
 import { ALIPAY_PARSERS } from './parsers/alipay.ts'
 import { AMAZON_PARSERS } from './parsers/amazon.ts'
-import { BANK_PARSERS } from './parsers/bank.ts'
+import { BANK_CN_PARSERS, BANK_PARSERS } from './parsers/bank.ts'
 import { JD_PARSERS } from './parsers/jd.ts'
 import { PDD_DOUYIN_PARSERS } from './parsers/pdd-douyin.ts'
 import { SHOPIFY_PARSERS } from './parsers/shopify.ts'
@@ -21,6 +21,7 @@ export const PARSERS: ReadonlyArray<FileParser> = [
   ...PDD_DOUYIN_PARSERS,
   ...SHOPIFY_PARSERS,
   ...AMAZON_PARSERS,
+  ...BANK_CN_PARSERS,
   ...BANK_PARSERS,
 ]
 

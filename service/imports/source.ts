@@ -4,6 +4,8 @@ import { LedgerError } from '../../shared/errors.ts'
 import type { Container } from './types.ts'
 import { type CsvRecord, CsvTokenizer } from './csv.ts'
 import { readXlsxRows } from './xlsx.ts'
+import { MAX_HTML_BYTES, MAX_XLS_BYTES, isCfb, isHtmlTable, readHtmlTableRows, readXlsRows } from './xls.ts'
+import { PART_CAPS } from './limits.ts'
 import { zipEntries } from './zip.ts'
 
 /**
@@ -45,6 +47,8 @@ export interface OpenedFile {
   readonly container: Container
   readonly encoding?: Encoding
   readonly delimiter?: string
+  /** What the file really is when the container says too little (`XLS (BIFF)`, `HTML table (.xls)`). */
+  readonly label?: string
   /** Rows in batches (one per decoded chunk): the pipeline's hot path. */
   batches(onReject: (rowNumber: number, reason: string) => void): AsyncIterable<RawRow[]>
   /** The same rows one at a time. */
@@ -153,11 +157,33 @@ export function detectDelimiter(text: string): string {
   return winner
 }
 
-/** Guards an XLSX before the streaming reader inflates it: sizes from the zip directory (the reader also holds each part to its declared size). */
+/** The absolute cap (limits.ts) for a part the reader inflates, or null for parts it never reads. */
+export function partCap(name: string): number | null {
+  if (name === 'xl/workbook.xml') return PART_CAPS.workbook
+  if (name.endsWith('.rels') || name === '[Content_Types].xml') return PART_CAPS.rels
+  if (name === 'xl/styles.xml') return PART_CAPS.styles
+  if (name === 'xl/sharedStrings.xml') return PART_CAPS.sharedStrings
+  if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) return PART_CAPS.sheet
+  return null
+}
+
+/**
+ * Guards an XLSX before the streaming reader inflates it, from the sizes in the
+ * zip directory: entry count, each read part's absolute cap, compression ratio
+ * of big parts, total. The reader then holds each part to its declared size and
+ * its cap while inflating (declared sizes can lie), so this is the cheap early
+ * refusal, not the only one.
+ */
 export function inspectZip(bytes: Uint8Array, limits: Limits): void {
   let total = 0
-  for (const entry of zipEntries(bytes).values()) {
+  const entries = zipEntries(bytes)
+  if (entries.size > 10_000) throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX holds ${entries.size} parts (limit 10000): refusing the file`)
+  for (const entry of entries.values()) {
     total += entry.size
+    const cap = partCap(entry.name)
+    if (cap !== null && entry.size > cap) {
+      throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} declares ${entry.size} bytes inflated, over the ${cap}-byte limit for it: refusing a possible zip bomb`)
+    }
     if (entry.size > 1024 * 1024 && entry.compressedSize > 0 && entry.size / entry.compressedSize > limits.maxCompressionRatio) {
       throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} expands ${Math.round(entry.size / entry.compressedSize)}x (limit ${limits.maxCompressionRatio}x): refusing a possible zip bomb`)
     }
@@ -179,8 +205,16 @@ export async function openFile(input: FileInput, limits: Limits = DEFAULT_LIMITS
     inspectZip(bytes, limits)
     return { name: input.name, hash, size, container: 'xlsx', batches: () => readXlsxRows(bytes), rows: () => flatten(readXlsxRows(bytes)) }
   }
-  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    throw new LedgerError('UNSUPPORTED_FORMAT', `${input.name}: legacy .xls (BIFF) is not supported; save it as .xlsx or .csv`)
+  // Legacy .xls (BIFF in a CFB container) and HTML-table ".xls" read as sheets (xls.ts).
+  if (isCfb(head)) {
+    if (size > MAX_XLS_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: a legacy .xls of ${size} bytes is over the ${MAX_XLS_BYTES}-byte limit for .xls; save it as .xlsx or .csv`)
+    const bytes = input.bytes ?? readFileSync(input.path ?? '')
+    return { name: input.name, hash, size, container: 'xlsx', label: 'XLS (BIFF)', batches: () => readXlsRows(bytes, input.name), rows: () => flatten(readXlsRows(bytes, input.name)) }
+  }
+  if (isHtmlTable(head)) {
+    if (size > MAX_HTML_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: an HTML table of ${size} bytes is over the ${MAX_HTML_BYTES}-byte limit`)
+    const bytes = input.bytes ?? readFileSync(input.path ?? '')
+    return { name: input.name, hash, size, container: 'xlsx', label: 'HTML table (.xls)', batches: () => readHtmlTableRows(bytes, input.name), rows: () => flatten(readHtmlTableRows(bytes, input.name)) }
   }
   if (head.subarray(0, 4096).includes(0)) {
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)

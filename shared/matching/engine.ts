@@ -1,5 +1,6 @@
 import type { Minor } from '../money.ts'
 import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../records.ts'
+import { platformOfLine, platformPays } from './platforms.ts'
 import { groupKey, membersHash } from './fingerprint.ts'
 import { KeyIndex, normalizeBuyer, normalizeKey } from './keys.ts'
 import { type MatchingSettings, actionApplies, ageInDays, ruleHolds } from './rules.ts'
@@ -610,7 +611,7 @@ class Run {
     const payouts = byRef(this.payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
       .map((txn) => ({ txn, ref: naturalKey({ kind: 'settlementTxn', record: txn }), out: txn.amount < 0n ? -txn.amount : txn.amount, day: dayNumber(txn.occurredAt), used: false }))
       .sort((a, b) => a.day - b.day)
-    const lines: Array<{ line: BankTxn; ref: string; day: number; used: boolean }> = []
+    const lines: Array<{ line: BankTxn; ref: string; day: number; used: boolean; named: ReturnType<typeof platformOfLine> }> = []
     for (const line of this.input.bank) {
       const ref = naturalKey({ kind: 'bankTxn', record: line })
       if (this.pinned !== null && this.pinned.has(ref)) continue
@@ -618,12 +619,15 @@ class Run {
         this.output.skipped.push(line)
         continue
       }
-      lines.push({ line, ref, day: dayNumber(bankDate(line)), used: false })
+      lines.push({ line, ref, day: dayNumber(bankDate(line)), used: false, named: platformOfLine(line) })
     }
     lines.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
     const fits = (payout: (typeof payouts)[number], line: (typeof lines)[number]) =>
       !payout.used && !line.used && payout.txn.currency === line.line.currency && line.day - payout.day >= -1 && line.day - payout.day <= window &&
+      // A line whose 对方户名 names a platform only takes that platform's payouts (platforms.ts).
+      (line.named === null || platformPays(line.named.platform, payout.txn.channel)) &&
       (this.rejected === null || !this.rejected.has(`${line.ref}\u0000${payout.ref}`))
+    const why = (rule: BuiltinRule, line: (typeof lines)[number]) => (line.named === null ? WHY[rule] : `${WHY[rule]}; 对方户名 names ${line.named.label}`)
     const byAmount = new Map<string, Array<(typeof payouts)[number]>>()
     for (const payout of payouts) {
       const key = `${payout.txn.currency}|${payout.out}`
@@ -641,7 +645,7 @@ class Run {
       if (best === undefined) continue
       best.used = true
       line.used = true
-      this.emit(this.payoutMatch([best.txn], [line.line], 'payout-amount-date'))
+      this.emit(this.payoutMatch([best.txn], [line.line], 'payout-amount-date', why('payout-amount-date', line)))
     }
     for (const line of lines) {
       if (line.used) continue
@@ -651,7 +655,7 @@ class Run {
       const chosen = subset.map((index) => pool[index]).filter((payout) => payout !== undefined)
       for (const payout of chosen) payout.used = true
       line.used = true
-      this.emit(this.payoutMatch(chosen.map((payout) => payout.txn), [line.line], 'payout-sum'))
+      this.emit(this.payoutMatch(chosen.map((payout) => payout.txn), [line.line], 'payout-sum', why('payout-sum', line)))
     }
     for (const payout of payouts) {
       if (payout.used) continue
@@ -679,7 +683,7 @@ class Run {
     }
   }
 
-  private payoutMatch(payouts: ReadonlyArray<SettlementTxn>, lines: ReadonlyArray<BankTxn>, rule: BuiltinRule): GroupResult {
+  private payoutMatch(payouts: ReadonlyArray<SettlementTxn>, lines: ReadonlyArray<BankTxn>, rule: BuiltinRule, why: string = WHY[rule]): GroupResult {
     const bank = byRef(lines.map((item) => ({ ref: naturalKey({ kind: 'bankTxn', record: item }), item })))
     const settlements = byRef(payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
     const first = settlements[0] as SettlementTxn
@@ -688,7 +692,7 @@ class Run {
     for (const payout of settlements) difference -= payout.amount < 0n ? -payout.amount : payout.amount
     const anchor = naturalKey({ kind: 'bankTxn', record: bank[0] as BankTxn })
     const group: Group = { level: 'payout', anchor, orders: [], settlements, bank, channel: first.channel, store: first.store, currency: first.currency, date: earliest(settlements), difference: difference as Minor }
-    return this.match(group, rule, WHY[rule])
+    return this.match(group, rule, why)
   }
 
   // -------------------------------------------------------------------------

@@ -45,7 +45,76 @@ export interface Account {
 export interface Period {
   readonly period: string
   readonly status: string
+  readonly closedAt?: string | null
+  readonly vouchers?: number
+  readonly drafts?: number
 }
+
+/** One thing that keeps a period from closing (GET …/periods/:period/close-check). */
+export interface CloseBlocker {
+  readonly kind: string
+  readonly count: number
+  readonly message?: { readonly zh: string; readonly en: string }
+  readonly items?: readonly unknown[]
+}
+
+export interface CloseCheck {
+  readonly period: string
+  readonly ready: boolean
+  readonly blockers: readonly CloseBlocker[]
+}
+
+export interface CloseResult {
+  readonly period: string
+  readonly closingVoucher?: number | null
+  readonly alreadyClosed?: boolean
+}
+
+/** Reports the service builds besides the trial balance (GET …/reports/<name>?period=). */
+export const REPORTS = ['income-statement', 'balance-sheet', 'cash-flow', 'reconciliation', 'ar-aging', 'channel-profit', 'voucher-register', 'account-detail'] as const
+export type ReportName = (typeof REPORTS)[number]
+
+export interface ReportColumn {
+  readonly key: string
+  readonly label: string
+  readonly kind: string
+}
+
+export interface ReportCheck {
+  readonly key: string
+  readonly label: string
+  readonly ok: boolean
+  readonly expected: string
+  readonly actual: string
+}
+
+/** A report as JSON: amounts are decimal strings, integers numbers. */
+export interface ReportData {
+  readonly report: string
+  readonly title: string
+  readonly titleEn?: string
+  readonly formCode?: string | null
+  readonly period: string
+  readonly dateLabel?: string
+  readonly currency: string
+  readonly columns: readonly ReportColumn[]
+  readonly rows: readonly Readonly<Record<string, string | number | null>>[]
+  readonly checks: readonly ReportCheck[]
+  readonly balanced: boolean
+  readonly notes: readonly string[]
+  readonly chart?: { readonly title: string; readonly categories: readonly string[]; readonly series: readonly { readonly name: string; readonly values: readonly string[] }[] }
+}
+
+/** One worksheet-function call for the batch endpoint, e.g. `{id:'A1', fn:'BALANCE', args:['1122','2026-10']}`. */
+export interface FunctionCallInput {
+  readonly id: string
+  readonly fn: string
+  readonly args: readonly (string | number | boolean | null)[]
+}
+
+export type FunctionCallResult =
+  | { readonly id: string; readonly value: string | number | boolean | null }
+  | { readonly id: string; readonly error: string; readonly message: string }
 
 export interface TrialBalanceRow {
   readonly code: string
@@ -126,6 +195,8 @@ export interface ExceptionDetail {
   /** Settlement and bank records in the exception (items of kind `settlementTxn` / `bankTxn`). */
   readonly money: readonly MoneyLine[]
   readonly candidates?: readonly MoneyLine[]
+  /** Where resolving books the difference (open AMOUNT_MISMATCH): the default account, which the person may change. */
+  readonly treatment?: { readonly account: string; readonly name?: string; readonly nameEn?: string }
 }
 
 export type ExceptionAction = 'resolve' | 'ignore' | 'approve'
@@ -133,6 +204,8 @@ export type ExceptionAction = 'resolve' | 'ignore' | 'approve'
 export interface VoucherLine {
   readonly accountCode: string
   readonly accountName?: string
+  /** 辅助核算: the store the line is booked for */
+  readonly store?: string
   readonly summary?: string
   readonly debit: string
   readonly credit: string
@@ -148,8 +221,10 @@ export interface Voucher {
   readonly summary?: string
   readonly total?: string
   readonly store?: string
-  /** Number of lines; a posting preview gives only the count. */
+  /** Number of lines. */
   readonly lineCount?: number
+  /** In a posting preview: `auto` (posts at once) or `draft` (waits for an approver). */
+  readonly approval?: string
   readonly lines: readonly VoucherLine[]
 }
 
@@ -158,6 +233,9 @@ export interface HeldItem {
   readonly reason: string
   readonly message: string
   readonly ref: string
+  /** the reason in both languages, when the service gives it */
+  readonly messages?: { readonly zh: string; readonly en: string }
+  readonly store?: string
 }
 
 export interface PostingPreview {
@@ -346,15 +424,32 @@ export interface LedgerApi {
   uploadImport(company: string, files: readonly File[], options: { store?: string; force?: boolean; onProgress?: (progress: ImportProgress) => void }): Promise<ImportSummary[]>
   importRejects(company: string, id: string | number): Promise<ImportReject[]>
   runMatch(company: string, period: string): Promise<MatchSummary>
+  /** The counts of GET /match without running matching (after a decision). */
+  matchSummary(company: string, period: string): Promise<MatchSummary>
   exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
   exceptionDetail(company: string, id: string | number): Promise<ExceptionDetail>
-  actOnException(company: string, id: string | number, action: ExceptionAction, reason: string): Promise<{ status: string }>
+  /** `account`: where a resolved difference is booked (a leaf account; the company default when absent). */
+  actOnException(company: string, id: string | number, action: ExceptionAction, reason: string, options?: { account?: string }): Promise<{ status: string }>
   /** Matches an order (by its order key) with settlement transactions (by their refs) by hand. */
   manualMatch(company: string, orderKey: string, moneyRefs: readonly (string | number)[], reason: string): Promise<{ status: string }>
   previewPosting(company: string, period: string): Promise<PostingPreview>
   runPosting(company: string, period: string): Promise<PostingRun>
   settings(company: string): Promise<CompanySettings>
   saveSettings(company: string, settings: CompanySettings): Promise<CompanySettings>
+  /** What keeps the period from closing (h-close's route; `notAvailable` on older services). */
+  closeCheck(company: string, period: string): Promise<CloseCheck>
+  /** 结账; `force` with a reason closes despite blockers (admin, on services that support it). */
+  closePeriod(company: string, period: string, options?: { force?: boolean; reason?: string }): Promise<CloseResult>
+  /** 反结账 (admin, audited). */
+  reopenPeriod(company: string, period: string, reason: string): Promise<void>
+  /** `account`: the account of a 明细账 (account-detail), its sub-accounts included. */
+  report(company: string, name: ReportName, period: string, options?: { account?: string }): Promise<ReportData>
+  /** 红字冲销 of a posted voucher. */
+  reverseVoucher(company: string, id: string | number): Promise<Voucher>
+  /** Periods (YYYY-MM) of imported records, newest batch first: of the batches given, or of the latest batches. */
+  importedPeriods(company: string, batchIds?: readonly (string | number)[]): Promise<string[]>
+  /** Evaluates LEDGER.* calls through POST /functions/batch, as the worksheet functions do. */
+  evaluateFunctions(company: string, calls: readonly FunctionCallInput[]): Promise<FunctionCallResult[]>
 }
 
 /** Sends one multipart upload and reports progress; fetch cannot report upload progress, XHR can. */
@@ -429,14 +524,17 @@ export function normalizeVoucher(raw: unknown): Voucher {
     summary: text(record.summary),
     total: text(record.total),
     store: text(record.store),
+    ...(text(record.approval) === undefined ? {} : { approval: text(record.approval) }),
     lineCount: typeof record.lines === 'number' ? record.lines : lines.length,
-    lines: lines.map((line): VoucherLine => {
+    // A posting preview carries its lines as `entries` (the count stays in `lines`).
+    lines: (lines.length === 0 && Array.isArray(record.entries) ? record.entries : lines).map((line): VoucherLine => {
       const item = isRecord(line) ? line : {}
       const amount = text(item.amount) ?? ''
       const side = text(item.side)
       return {
         accountCode: text(item.accountCode) ?? text(item.account) ?? '',
         accountName: text(item.accountName),
+        ...(text(item.store) !== undefined && text(item.store) !== '' ? { store: text(item.store) } : {}),
         summary: text(item.summary),
         debit: text(item.debit) ?? (side === 'debit' ? amount : ''),
         credit: text(item.credit) ?? (side === 'credit' ? amount : ''),
@@ -512,9 +610,13 @@ function exceptionDetailOf(raw: unknown): ExceptionDetail {
     const value = record[key]
     if (typeof value === 'string' || typeof value === 'number') order[key] = value
   }
+  const treatment = isRecord(record.treatment) && typeof record.treatment.account === 'string'
+    ? { account: record.treatment.account, name: textOf(record.treatment.name), nameEn: textOf(record.treatment.nameEn) }
+    : undefined
   return {
     exception,
     order,
+    ...(treatment === undefined ? {} : { treatment }),
     orders: items.filter((item) => isOrder(item) && !isCandidate(item)).map(line),
     money: items.filter((item) => !isOrder(item) && !isCandidate(item)).map(line),
     candidates: [
@@ -539,11 +641,17 @@ function candidateLine(item: Record<string, unknown>): MoneyLine {
 /** Items a posting run holds back: `held: [{source: {kind, id}, reason, message}]`. */
 function heldOf(body: unknown): HeldItem[] {
   const held = isRecord(body) && Array.isArray(body.held) ? body.held : []
-  return held.filter(isRecord).map((item) => ({
-    reason: textOf(item.reason) ?? '',
-    message: textOf(item.message) ?? '',
-    ref: isRecord(item.source) ? textOf(item.source.id) ?? '' : '',
-  }))
+  return held.filter(isRecord).map((item) => {
+    const message = item.message
+    const both = isRecord(message) && typeof message.zh === 'string' && typeof message.en === 'string' ? { zh: message.zh, en: message.en } : undefined
+    return {
+      reason: textOf(item.reason) ?? '',
+      message: both?.en ?? textOf(message) ?? '',
+      ref: isRecord(item.source) ? textOf(item.source.id) ?? '' : '',
+      ...(both === undefined ? {} : { messages: both }),
+      ...(textOf(item.store) === undefined ? {} : { store: textOf(item.store) }),
+    }
+  })
 }
 
 function statusOf(body: unknown, fallback = ''): { status: string } {
@@ -766,14 +874,18 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       await request('POST', `${company(code)}/match/run`, {})
       return matchSummaryOf(await request('GET', `${company(code)}/match${query({ period })}`))
     },
+    async matchSummary(code, period) {
+      return matchSummaryOf(await request('GET', `${company(code)}/match${query({ period })}`))
+    },
     async exceptions(code, filter) {
       return listOf<unknown>(await request('GET', `${company(code)}/exceptions${query(filter)}`), 'exceptions').map(normalizeException)
     },
     async exceptionDetail(code, id) {
       return exceptionDetailOf(objectOf<unknown>(await request('GET', `${company(code)}/exceptions/${encodeURIComponent(String(id))}`), 'exception'))
     },
-    async actOnException(code, id, action, reason) {
-      return statusOf(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/${action}`, { reason }))
+    async actOnException(code, id, action, reason, actOptions = {}) {
+      const body = actOptions.account === undefined || actOptions.account === '' ? { reason } : { reason, account: actOptions.account }
+      return statusOf(await request('POST', `${company(code)}/exceptions/${encodeURIComponent(String(id))}/${action}`, body))
     },
     async manualMatch(code, orderKey, moneyRefs, reason) {
       return statusOf(await request('POST', `${company(code)}/match/manual`, { order: orderKey, txns: moneyRefs.map(String), reason }), 'matched')
@@ -792,6 +904,54 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     },
     async saveSettings(code, settings) {
       return settingsOf(await request('PATCH', `${company(code)}/settings`, settingsPatch(settings)))
+    },
+    async closeCheck(code, period) {
+      const body = await request('GET', `${company(code)}/periods/${encodeURIComponent(period)}/close-check`)
+      const record = isRecord(body) ? body : {}
+      return {
+        period: textOf(record.period) ?? period,
+        ready: record.ready === true,
+        blockers: (Array.isArray(record.blockers) ? record.blockers : []).filter(isRecord).map((item) => ({
+          kind: textOf(item.kind) ?? '',
+          count: Number(item.count ?? 0),
+          ...(isRecord(item.message) && typeof item.message.zh === 'string' && typeof item.message.en === 'string' ? { message: { zh: item.message.zh, en: item.message.en } } : {}),
+          items: Array.isArray(item.items) ? item.items : [],
+        })),
+      }
+    },
+    async closePeriod(code, period, closeOptions = {}) {
+      const body = await request('POST', `${company(code)}/periods/${encodeURIComponent(period)}/close`, closeOptions.force === true ? { force: true, reason: closeOptions.reason ?? '' } : {})
+      const record = isRecord(body) ? body : {}
+      return { period: textOf(record.period) ?? period, closingVoucher: typeof record.closingVoucher === 'number' ? record.closingVoucher : null, alreadyClosed: record.alreadyClosed === true }
+    },
+    async reopenPeriod(code, period, reason) {
+      await request('POST', `${company(code)}/periods/${encodeURIComponent(period)}/reopen`, { reason })
+    },
+    async report(code, name, period, reportOptions = {}) {
+      return (await request('GET', `${company(code)}/reports/${name}${query({ period, account: reportOptions.account })}`)) as ReportData
+    },
+    async reverseVoucher(code, id) {
+      return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/reverse`, {}), 'voucher'))
+    },
+    async importedPeriods(code, batchIds) {
+      const ids = batchIds ?? listOf<Record<string, unknown>>(await request('GET', `${company(code)}/imports`), 'imports').slice(0, 5).map((batch) => textOf(batch.id) ?? '').filter((id) => id !== '')
+      const found: string[] = []
+      for (const id of ids) {
+        for (const [path, key] of [['orders', 'orders'], ['txns', 'txns'], ['bank-txns', 'bankTxns']] as const) {
+          const rows = listOf<Record<string, unknown>>(await request('GET', `${company(code)}/${path}${query({ batchId: String(id), limit: '1' })}`), key)
+          const row = rows[0]
+          const date = row === undefined ? undefined : [row.occurredAt, row.date, row.createdAt, row.paidAt, row.postedAt].map(textOf).find((value) => value !== undefined && /^\d{4}-\d{2}/.test(value))
+          if (date !== undefined) {
+            found.push(date.slice(0, 7))
+            break
+          }
+        }
+      }
+      return found.filter((period, index) => found.indexOf(period) === index)
+    },
+    async evaluateFunctions(code, calls) {
+      const body = await request('POST', '/functions/batch', { company: code, calls })
+      return listOf<FunctionCallResult>(body, 'results')
     },
   }
 }

@@ -192,7 +192,12 @@ export interface WorkbookPort {
   bind(binding: WorkbookBinding): Promise<void>
   convertToValues(): Promise<number>
   restoreFormulas(): Promise<number>
+  /** The period this workbook was last looked at for a company (document settings), if any. */
+  period?(company: string): string | null
+  rememberPeriod?(company: string, period: string): Promise<void>
 }
+
+export const PERIOD_SETTING = 'channelLedger.periods'
 
 export function createWorkbookPort(settings: DocumentSettings, run: SharingRun | null): WorkbookPort {
   return {
@@ -206,6 +211,17 @@ export function createWorkbookPort(settings: DocumentSettings, run: SharingRun |
     async restoreFormulas() {
       if (run === null) throw new Error('restoring formulas needs Excel')
       return restoreLedgerFormulas(run)
+    },
+    period(company) {
+      const value: unknown = settings.get(PERIOD_SETTING)
+      const period: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, company) : undefined
+      return typeof period === 'string' && /^\d{4}-\d{2}$/.test(period) ? period : null
+    },
+    rememberPeriod(company, period) {
+      const value: unknown = settings.get(PERIOD_SETTING)
+      const periods = typeof value === 'object' && value !== null ? { ...(value as Record<string, unknown>) } : {}
+      settings.set(PERIOD_SETTING, { ...periods, [company]: period })
+      return new Promise((resolve) => settings.saveAsync(() => resolve()))
     },
   }
 }
@@ -225,4 +241,31 @@ export function memoryDocumentSettings(initial: Record<string, unknown> = {}): D
     },
   }
   return settings
+}
+
+/**
+ * Preview mode's stand-in for the workbook's settings: the binding stays in
+ * memory (there is no file to bind), the remembered period survives a reload in
+ * the given storage (the page is the only "workbook" there is).
+ */
+export function previewDocumentSettings(storage: { getItem(key: string): string | null; setItem(key: string, value: string): void }): DocumentSettings & { saved: number } {
+  const memory = memoryDocumentSettings()
+  return {
+    get saved() {
+      return memory.saved
+    },
+    get: (name: string) => {
+      if (name !== PERIOD_SETTING) return memory.get(name)
+      try {
+        return JSON.parse(storage.getItem(`cledger.${PERIOD_SETTING}`) ?? 'null') as unknown
+      } catch {
+        return null
+      }
+    },
+    set: (name: string, value: unknown) => {
+      if (name === PERIOD_SETTING) storage.setItem(`cledger.${PERIOD_SETTING}`, JSON.stringify(value))
+      else memory.set(name, value)
+    },
+    saveAsync: (callback) => memory.saveAsync(callback),
+  }
 }

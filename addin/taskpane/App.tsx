@@ -1,12 +1,13 @@
 import {
   Badge, Button, Field, FluentProvider, Input, Select, Tab, TabList, Title3, makeStyles, tokens, webLightTheme,
 } from '@fluentui/react-components'
-import { type ReactNode, useEffect, useMemo } from 'react'
+import { type ReactNode, useEffect, useMemo, useState } from 'react'
 import type { LedgerApi } from '../api-client.ts'
 import type { WorkbookPort } from '../excel/workbook-sharing.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { Notice, useT } from './common.tsx'
 import { type MessageKey, roleName } from './i18n.ts'
+import { ClosePane } from './ClosePane.tsx'
 import { ImportPane } from './ImportPane.tsx'
 import { MatchPane } from './MatchPane.tsx'
 import { PostPane } from './PostPane.tsx'
@@ -15,7 +16,8 @@ import { ReportsPane } from './ReportsPane.tsx'
 import { SettingsPane } from './SettingsPane.tsx'
 import { SignIn } from './SignIn.tsx'
 import { WorkbookCard, useWorkbookBinding } from './WorkbookCard.tsx'
-import { type PaneStore, StoreProvider, type Tab as PaneTab, functionsCompany, selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
+import { type PaneStore, StoreProvider, type Tab as PaneTab, functionsCompany, isClosed, periodChosen, selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
+import { FunctionSheet } from './FunctionSheet.tsx'
 
 /** What the pane tells the worksheet functions (addin/functions) in the shared runtime. */
 export interface FunctionsBridge {
@@ -86,6 +88,7 @@ function Shell({ createApi, writer, host, functions, workbook }: AppProps) {
         ) : null}
       </header>
       {session === null ? <SignIn createApi={createApi} /> : <Workspace api={api} writer={writer} host={host} functions={functions} workbook={workbook} />}
+      {host === 'preview' && session !== null && companyCode !== null ? <FunctionSheet api={api} company={companyCode} /> : null}
       {host === 'preview' ? <PreviewSheets /> : null}
     </main>
   )
@@ -101,10 +104,20 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
   const period = usePane((state) => state.period)
   const tab = usePane((state) => state.tab)
   const noAccess = useWorkbookBinding(workbook, company?.code ?? null)
+  const periodNotice = usePeriodDefault(api, company?.code ?? null, workbook)
+  const closed = usePane((state) => isClosed(state))
+  const statuses = usePane((state) => state.periodStatus)
+  const knownPeriods = Object.keys(statuses).sort().reverse()
+  const [periodText, setPeriodText] = useState(period)
+  useEffect(() => setPeriodText(period), [period])
   if (session === null) return null
 
+  const choosePeriod = (value: string) => {
+    periodChosen(store, value)
+    if (company !== null) void workbook?.rememberPeriod?.(company.code, value)
+  }
   const tabs: readonly (readonly [PaneTab, MessageKey])[] = [
-    ['import', 'tabImport'], ['match', 'tabMatch'], ['post', 'tabPost'], ['reports', 'tabReports'], ['settings', 'tabSettings'],
+    ['import', 'tabImport'], ['match', 'tabMatch'], ['post', 'tabPost'], ['reports', 'tabReports'], ['close', 'tabClose'], ['settings', 'tabSettings'],
   ]
   return (
     <>
@@ -122,9 +135,17 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
               </Select>
             </Field>
             <Field label={t('period')}>
-              <Input className={styles.fill} type="month" value={period} onChange={(_, data) => { if (/^\d{4}-\d{2}$/.test(data.value)) store.setState({ period: data.value }) }} />
+              {/* Text, not type="month": the browser draws a month picker in its own UI language ("March 2024" on a zh-CN page). */}
+              <Input className={styles.fill} value={periodText} placeholder="YYYY-MM" inputMode="numeric" list="cledger-periods" aria-invalid={!/^\d{4}-(0[1-9]|1[0-2])$/.test(periodText)}
+                onChange={(_, data) => {
+                  setPeriodText(data.value)
+                  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(data.value)) choosePeriod(data.value)
+                }} />
+              <datalist id="cledger-periods">{knownPeriods.map((value) => <option key={value} value={value} />)}</datalist>
             </Field>
           </div>
+          {closed ? <Badge color="informative" appearance="filled" role="status" aria-label={t('periodClosed')} style={{ alignSelf: 'flex-start' }}>{t('periodClosed')}</Badge> : null}
+          <Notice intent="info" text={periodNotice !== null && periodNotice.period === period ? periodNotice.text : null} />
           <TabList selectedValue={tab} onTabSelect={(_, data) => {
             const chosen = tabs.find(([value]) => value === data.value)
             if (chosen !== undefined) store.setState({ tab: chosen[0] })
@@ -132,10 +153,11 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
             {tabs.map(([value, key]) => <Tab key={value} value={value}>{t(key)}</Tab>)}
           </TabList>
           <div role="tabpanel" aria-label={t(tabs.find(([value]) => value === tab)?.[1] ?? 'tabReports')}>
-            {tab === 'import' ? <ImportPane api={api} writer={writer} company={company.code} role={company.role} /> : null}
+            {tab === 'import' ? <ImportPane api={api} writer={writer} company={company.code} role={company.role} period={period} onPeriod={choosePeriod} /> : null}
             {tab === 'match' ? <MatchPane api={api} writer={writer} company={company.code} period={period} role={company.role} /> : null}
             {tab === 'post' ? <PostPane api={api} writer={writer} company={company.code} period={period} role={company.role} onPosted={() => void functions?.refresh()} /> : null}
-            {tab === 'reports' ? <ReportsPane api={api} writer={writer} company={company.code} period={period} onRefreshFunctions={functions?.refresh} /> : null}
+            {tab === 'reports' ? <ReportsPane api={api} writer={writer} company={company.code} period={period} onRefreshFunctions={host === 'excel' ? functions?.refresh : undefined} host={host} /> : null}
+            {tab === 'close' ? <ClosePane api={api} company={company.code} period={period} role={company.role} /> : null}
             {tab === 'reports' && workbook !== undefined ? <WorkbookCard workbook={workbook} company={company.code} /> : null}
             {tab === 'settings' ? <SettingsPane api={api} company={company.code} role={company.role} previewMode={host === 'preview'} /> : null}
           </div>
@@ -143,4 +165,40 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
       )}
     </>
   )
+}
+
+/**
+ * The period the pane opens on: the one this workbook last showed for the
+ * company, else the latest period with vouchers, else the latest with imported
+ * records; chosen once per company, then the user's. Also loads the periods'
+ * open/closed status.
+ */
+function usePeriodDefault(api: LedgerApi, company: string | null, workbook?: WorkbookPort): { period: string; text: string } | null {
+  const t = useT()
+  const store = usePaneStore()
+  const [notice, setNotice] = useState<{ period: string; text: string } | null>(null)
+  useEffect(() => {
+    if (company === null) return
+    let cancelled = false
+    void (async () => {
+      const periods = await api.periods(company).catch(() => [])
+      if (cancelled) return
+      store.setState({ periodStatus: Object.fromEntries(periods.map((item) => [item.period, item.status])) })
+      if (store.getState().periodChosen) return
+      const remembered = workbook?.period?.(company) ?? null
+      if (remembered !== null) {
+        periodChosen(store, remembered)
+        return
+      }
+      const withVouchers = periods.filter((item) => (item.vouchers ?? 0) > 0).map((item) => item.period).sort()
+      const latest = withVouchers.at(-1) ?? (await api.importedPeriods(company).catch(() => [])).sort().at(-1)
+      if (cancelled || latest === undefined || store.getState().periodChosen) return
+      if (latest !== store.getState().period) setNotice({ period: latest, text: t('periodFromData', { period: latest }) })
+      periodChosen(store, latest)
+    })()
+    return () => {
+      cancelled = true
+    }
+  }, [api, company, workbook, store, t])
+  return notice
 }

@@ -43,7 +43,9 @@ export function progressLabel(progress: ImportProgress, t: Translate): string {
   return progress.percent === null ? t('importingRows', values) : t('importingPercent', values)
 }
 
-export function ImportPane({ api, writer, company, role }: { api: LedgerApi; writer: WorkbookWriter; company: string; role: Role }) {
+export function ImportPane({ api, writer, company, role, period, onPeriod }: {
+  api: LedgerApi; writer: WorkbookWriter; company: string; role: Role; period?: string; onPeriod?: (period: string) => void
+}) {
   const t = useT()
   const styles = { ...usePaneStyles(), ...useStyles() }
   const input = useRef<HTMLInputElement>(null)
@@ -55,6 +57,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
   const [summaries, setSummaries] = useState<ImportSummary[]>([])
   const [missing, setMissing] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
+  const [dataPeriods, setDataPeriods] = useState<readonly string[]>([])
   const { busy, error, run } = useAction()
   const canImport = role !== 'sales' && role !== 'auditor'
 
@@ -64,6 +67,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
     setPicked(next)
     setMissing(false)
     setSummaries([])
+    setDataPeriods([])
   }
 
   function onDrop(event: DragEvent) {
@@ -88,7 +92,11 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
     setSummaries([])
     const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), { store: store.trim(), force, onProgress: setProgress }))
     setProgress(null)
-    if (result !== undefined) setSummaries(result)
+    if (result === undefined) return
+    setSummaries(result)
+    // Which periods the files hold: a hint when it is not the period shown.
+    const ids = result.flatMap((summary) => (summary.id === undefined ? [] : [summary.id]))
+    setDataPeriods(ids.length === 0 ? [] : await api.importedPeriods(company, ids).catch(() => []))
   }
 
   async function writeRejects(summary: ImportSummary, index: number) {
@@ -149,6 +157,12 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
       <ErrorNotice error={error} feature="featureImport" fieldsShown={['file', 'files', 'store']} />
       <Notice text={notice} />
       {summaries.length > 0 ? <ImportSummaryTable summaries={summaries} picked={picked} onRejects={writeRejects} busy={busy} /> : null}
+      {period !== undefined && dataPeriods.length > 0 && !dataPeriods.includes(period) ? (
+        <div className={styles.row} role="status">
+          <span>{t('importOtherPeriod', { periods: dataPeriods.join('、'), period })}</span>
+          {onPeriod !== undefined ? <Button size="small" onClick={() => onPeriod(dataPeriods.at(-1) ?? period)}>{t('switchPeriod', { period: dataPeriods.at(-1) ?? period })}</Button> : null}
+        </div>
+      ) : null}
     </section>
   )
 }

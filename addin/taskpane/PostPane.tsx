@@ -1,15 +1,25 @@
-import { Button, Link, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from '@fluentui/react-components'
+import { Button, Link, Subtitle2 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
 import type { HeldItem, LedgerApi, Role, Voucher } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
-import { ErrorNotice, Notice, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
+import { ErrorNotice, Notice, useAction, usePaneStyles, useT } from './common.tsx'
+import { type Language, type Translate, codeName, localizeCodes } from './i18n.ts'
 import { canApprove } from './MatchPane.tsx'
+import { isClosed, usePane } from './store.ts'
 import { vouchersTable, voucherLabel } from './tables.ts'
+import { VoucherCard, useAccounts, withAccountNames } from './Vouchers.tsx'
 
 const MAX_SHEET_VOUCHERS = 500
+/** Vouchers shown with their lines in the pane; the sheet holds them all. */
+const SHOWN_VOUCHERS = 20
 
 export function canPost(role: Role): boolean {
   return role === 'admin' || role === 'accountant'
+}
+
+/** Fetches each voucher's lines (the list route gives headers only). */
+async function withLines(api: LedgerApi, company: string, vouchers: readonly Voucher[]): Promise<Voucher[]> {
+  return Promise.all(vouchers.map((voucher) => (voucher.lines.length > 0 || voucher.id === undefined ? voucher : api.voucher(company, voucher.id))))
 }
 
 export function PostPane({ api, writer, company, period, role, onPosted }: {
@@ -17,9 +27,13 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
 }) {
   const t = useT()
   const styles = usePaneStyles()
+  const language = usePane((state) => state.language)
+  const closed = usePane((state) => isClosed(state, period))
+  const accounts = useAccounts(api, company)
   const [preview, setPreview] = useState<readonly Voucher[] | null>(null)
   const [held, setHeld] = useState<readonly HeldItem[]>([])
   const [drafts, setDrafts] = useState<readonly Voucher[] | null>(null)
+  const [posted, setPosted] = useState<readonly Voucher[] | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [sheet, setSheet] = useState<string | null>(null)
   const posting = useAction()
@@ -27,7 +41,11 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
   const { run: runApproving } = approving
 
   useEffect(() => {
-    void runApproving(async () => setDrafts(await api.vouchers(company, { period, status: 'draft' })))
+    setPreview(null)
+    setHeld([])
+    setPosted(null)
+    setNotice(null)
+    void runApproving(async () => setDrafts(await withLines(api, company, (await api.vouchers(company, { period, status: 'draft' })).slice(0, SHOWN_VOUCHERS))))
   }, [api, company, period, runApproving])
 
   async function loadPreview() {
@@ -45,34 +63,54 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
     setPreview(null)
     setHeld([])
     onPosted?.()
-    setDrafts(await approving.run(() => api.vouchers(company, { period, status: 'draft' })) ?? null)
+    setDrafts(await approving.run(async () => withLines(api, company, (await api.vouchers(company, { period, status: 'draft' })).slice(0, SHOWN_VOUCHERS))) ?? null)
   }
 
-  async function approve(voucher: Voucher) {
+  async function approve(voucher: Voucher, index: number) {
     if (voucher.id === undefined) return
     const id = voucher.id
     const result = await approving.run(() => api.approveVoucher(company, id))
-    if (result !== undefined) setDrafts((current) => (current ?? []).filter((item) => item.id !== id))
+    if (result === undefined) return
+    setDrafts((current) => (current ?? []).filter((item) => item.id !== id))
+    setNotice(t('approvedVoucher', { voucher: voucherLabel(voucher, index) }))
+    onPosted?.()
+  }
+
+  async function showPosted() {
+    const result = await approving.run(async () => withLines(api, company, (await api.vouchers(company, { period, status: 'posted' })).slice(-SHOWN_VOUCHERS)))
+    if (result !== undefined) setPosted(result)
+  }
+
+  async function reverse(voucher: Voucher) {
+    if (voucher.id === undefined) return
+    const id = voucher.id
+    const result = await approving.run(() => api.reverseVoucher(company, id))
+    if (result === undefined) return
+    setNotice(t('reversed', { voucher: voucherLabel(result, 0) }))
+    onPosted?.()
+    await showPosted()
   }
 
   async function writeVouchers() {
     await posting.run(async () => {
       // The list omits lines; fetch each voucher's lines (capped: a sheet for review, not an export).
-      const vouchers = preview ?? await Promise.all((await api.vouchers(company, { period })).slice(0, MAX_SHEET_VOUCHERS)
-        .map((voucher) => (voucher.lines.length > 0 || voucher.id === undefined ? voucher : api.voucher(company, voucher.id))))
-      const report = await writer.writeTable(vouchersTable(vouchers, period, company, t))
+      const vouchers = preview ?? await withLines(api, company, (await api.vouchers(company, { period })).slice(0, MAX_SHEET_VOUCHERS))
+      const named = vouchers.map((voucher) => withAccountNames(voucher, accounts, language))
+      const report = await writer.writeTable(vouchersTable(named, period, company, t, language))
       setSheet(report.sheetName)
       setNotice(t('written', { rows: report.rows, sheet: report.sheetName }))
     })
   }
 
+  const mayPost = canPost(role) && !closed
   return (
     <section className={styles.section} aria-labelledby="post-title">
       <Subtitle2 as="h2" id="post-title">{t('postTitle')}</Subtitle2>
+      {closed ? <Notice intent="info" text={t('periodClosedReadOnly', { period })} /> : null}
       <div className={styles.row}>
-        <Button onClick={() => void loadPreview()} disabled={posting.busy}>{t('previewVouchers')}</Button>
+        <Button onClick={() => void loadPreview()} disabled={posting.busy || closed}>{t('previewVouchers')}</Button>
         {preview !== null && preview.length > 0 ? (
-          <Button appearance="primary" onClick={() => void post()} disabled={posting.busy || !canPost(role)}>{t('postVouchers', { count: preview.length })}</Button>
+          <Button appearance="primary" onClick={() => void post()} disabled={posting.busy || !mayPost}>{t('postVouchers', { count: preview.length })}</Button>
         ) : null}
         <Button onClick={() => void writeVouchers()} disabled={posting.busy}>{t('writeVouchers')}</Button>
       </div>
@@ -80,90 +118,60 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
       <ErrorNotice error={posting.error} feature="featurePosting" />
       <Notice text={notice} />
       {preview !== null && preview.length === 0 ? <span className={styles.muted}>{t('noPreview')}</span> : null}
-      {preview !== null && preview.length > 0 ? <VoucherTable vouchers={preview} /> : null}
+      {preview !== null && preview.length > 0 ? (
+        <div role="list" aria-label={t('voucher')} className={styles.section}>
+          {preview.slice(0, SHOWN_VOUCHERS).map((voucher, index) => (
+            <div role="listitem" key={index}>
+              <VoucherCard voucher={voucher} index={index} accounts={accounts} note={voucher.approval === 'auto' ? t('autoApproved') : voucher.approval === 'draft' ? t('needsApprover') : undefined} />
+            </div>
+          ))}
+          {preview.length > SHOWN_VOUCHERS ? <span className={styles.muted}>{t('moreRows', { count: preview.length - SHOWN_VOUCHERS })}</span> : null}
+        </div>
+      ) : null}
       {preview !== null && held.length > 0 ? <HeldList held={held} /> : null}
       <Subtitle2 as="h3">{t('draftVouchers')}</Subtitle2>
       <ErrorNotice error={approving.error} feature="featurePosting" />
       {drafts !== null && drafts.length === 0 ? <span className={styles.muted}>{t('noDrafts')}</span> : null}
       {(drafts ?? []).map((voucher, index) => (
-        <div key={String(voucher.id ?? index)} className={styles.row}>
-          <span>{voucherLabel(voucher, index)} · {voucher.date} · {voucher.summary ?? ''}</span>
-          {canApprove(role) ? <Button size="small" onClick={() => void approve(voucher)} disabled={approving.busy}>{t('approve')}</Button> : null}
-        </div>
+        <VoucherCard
+          key={String(voucher.id ?? index)} voucher={voucher} index={index} accounts={accounts}
+          actions={canApprove(role) && !closed ? <Button size="small" appearance="primary" onClick={() => void approve(voucher, index)} disabled={approving.busy}>{t('approve')}</Button> : undefined}
+        />
+      ))}
+      {canPost(role) ? <Button onClick={() => void showPosted()} disabled={approving.busy}>{t('showPosted')}</Button> : null}
+      {(posted ?? []).map((voucher, index) => (
+        <VoucherCard
+          key={`p-${String(voucher.id ?? index)}`} voucher={voucher} index={index} accounts={accounts}
+          actions={mayPost ? <Button size="small" onClick={() => void reverse(voucher)} disabled={approving.busy}>{t('reverseVoucher')}</Button> : undefined}
+        />
       ))}
     </section>
   )
 }
 
-function VoucherTable({ vouchers }: { vouchers: readonly Voucher[] }) {
-  const t = useT()
-  const styles = usePaneStyles()
-  const shown = vouchers.slice(0, 50)
-  // A posting preview gives each voucher's total and line count, not its lines: three columns fit the narrow pane.
-  if (shown.every((voucher) => voucher.lines.length === 0)) {
-    return (
-      <div className={styles.scroll}>
-        <Table size="extra-small" aria-label={t('voucher')}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>{t('voucher')}</TableHeaderCell>
-              <TableHeaderCell>{t('summary')}</TableHeaderCell>
-              <TableHeaderCell className={styles.number}>{t('amount')}</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {shown.map((voucher, index) => (
-              <TableRow key={`${index}`}>
-                <TableCell>{`${voucherLabel(voucher, index)} ${voucher.date}`}</TableCell>
-                <TableCell>{voucher.summary ?? ''}{voucher.store !== undefined ? ` · ${voucher.store}` : ''}{voucher.lineCount !== undefined ? ` (${voucher.lineCount})` : ''}</TableCell>
-                <TableCell className={styles.number}>{groupDigits(voucher.total)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </div>
-    )
-  }
-  return (
-    <div className={styles.scroll}>
-      <Table size="extra-small" aria-label={t('voucher')}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>{t('voucher')}</TableHeaderCell>
-            <TableHeaderCell>{t('summary')}</TableHeaderCell>
-            <TableHeaderCell>{t('account')}</TableHeaderCell>
-            <TableHeaderCell>{t('debit')}</TableHeaderCell>
-            <TableHeaderCell>{t('credit')}</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {shown.flatMap((voucher, index) => voucher.lines.map((line, lineIndex) => (
-            <TableRow key={`${index}-${lineIndex}`}>
-              <TableCell>{lineIndex === 0 ? `${voucherLabel(voucher, index)} ${voucher.date}` : ''}</TableCell>
-              <TableCell>{line.summary ?? voucher.summary ?? ''}</TableCell>
-              <TableCell>{line.accountCode} {line.accountName ?? ''}</TableCell>
-              <TableCell className={styles.number}>{groupDigits(line.debit)}</TableCell>
-              <TableCell className={styles.number}>{groupDigits(line.credit)}</TableCell>
-            </TableRow>
-          )))}
-        </TableBody>
-      </Table>
-    </div>
-  )
-}
-
 const SHOWN_HELD = 5
+
+/** A held item in the pane's language: the service's sentence when it gives both languages, else the catalogue's reason and the record. */
+export function heldText(item: HeldItem, language: Language, t: Translate): string {
+  if (item.messages !== undefined) return language === 'en' ? item.messages.en : localizeCodes(language, item.messages.zh)
+  const reason = codeName(language, 'holdReason', item.reason)
+  if (language === 'en') return `${reason}: ${item.message}`
+  const parts = item.ref.split('|')
+  const record = parts.length === 3 ? `${t('tradeNo')} ${parts[1] ?? ''}` : item.ref
+  return `${reason}：${record}${item.store !== undefined ? `（${t('storeName')} ${item.store}）` : ''}`
+}
 
 /** What the run leaves out and why (an open exception, money without an order …), so nothing waits unseen. */
 function HeldList({ held }: { held: readonly HeldItem[] }) {
   const t = useT()
   const styles = usePaneStyles()
+  const language = usePane((state) => state.language)
   return (
     <div role="group" aria-label={t('heldItems', { count: held.length })}>
       <span>{t('heldItems', { count: held.length })}</span>
       <ul style={{ margin: 0, paddingInlineStart: '1.2em' }}>
         {held.slice(0, SHOWN_HELD).map((item, index) => (
-          <li key={`${item.ref}-${index}`} className={styles.muted} style={{ overflowWrap: 'anywhere' }}>{item.reason}: {item.message}</li>
+          <li key={`${item.ref}-${index}`} className={styles.muted} style={{ overflowWrap: 'anywhere' }}>{heldText(item, language, t)}</li>
         ))}
       </ul>
       {held.length > SHOWN_HELD ? <span className={styles.muted}>…</span> : null}

@@ -1,7 +1,7 @@
 import { MessageBar, MessageBarBody, makeStyles, tokens } from '@fluentui/react-components'
 import { useCallback, useMemo, useState } from 'react'
 import { type ApiError, isApiError } from '../api-client.ts'
-import { type MessageKey, type Translate, roleName, translator } from './i18n.ts'
+import { type Language, type MessageKey, type Translate, codeName, roleName, translator } from './i18n.ts'
 import { selectedCompany, signedOut, usePane, usePaneStore } from './store.ts'
 
 export function useT(): Translate {
@@ -35,15 +35,19 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
 }
 
 /** A sentence for the person, not a stack trace. */
-export function describeError(error: unknown, t: Translate, context: { serviceUrl: string; role: string; feature: MessageKey }): string {
-  if (!isApiError(error)) return t('genericError', { message: error instanceof Error ? error.message : String(error) })
+export function describeError(error: unknown, t: Translate, context: { serviceUrl: string; role: string; feature: MessageKey; language?: Language }): string {
+  const language = context.language ?? 'en'
+  if (!isApiError(error)) return language === 'en' ? t('genericError', { message: error instanceof Error ? error.message : String(error) }) : codeName(language, 'errorCode', 'INTERNAL')
   const apiError: ApiError = error
   switch (apiError.kind) {
     case 'network': return t('serviceDown', { url: context.serviceUrl })
     case 'unauthorized': return t('sessionExpired')
-    case 'forbidden': return `${t('forbidden', { role: context.role })} ${apiError.message}`
+    case 'forbidden': return language === 'en' ? `${t('forbidden', { role: context.role })} ${apiError.message}` : t('forbidden', { role: context.role })
     case 'notAvailable': return t('notAvailable', { feature: t(context.feature) })
-    default: return apiError.message === '' ? t('genericError', { message: apiError.code }) : apiError.message
+    default:
+      // zh-CN: the catalogue's sentence for the code (the service's messages are English); en: the service's own message.
+      if (language !== 'en') return codeName(language, 'errorCode', apiError.code)
+      return apiError.message === '' ? t('genericError', { message: codeName(language, 'errorCode', apiError.code) }) : apiError.message
   }
 }
 
@@ -61,7 +65,7 @@ export function ErrorNotice({ error, feature, fieldsShown = [] }: { error: unkno
   const intent = isApiError(error) && error.kind === 'notAvailable' ? 'warning' : 'error'
   return (
     <MessageBar intent={intent} role="alert">
-      <MessageBarBody>{describeError(error, t, { serviceUrl, role: roleName(language, role), feature })}</MessageBarBody>
+      <MessageBarBody>{describeError(error, t, { serviceUrl, role: roleName(language, role), feature, language })}</MessageBarBody>
     </MessageBar>
   )
 }

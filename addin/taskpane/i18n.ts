@@ -171,12 +171,100 @@ const en = {
   saved: 'Saved.',
   featureSettings: 'Company settings',
   invalidMapping: 'Line {line} is not "key = account code".',
+  // period close (结账)
+  tabClose: 'Close',
+  closeTitle: 'Close the period',
+  periodStatus: 'Status of {period}',
+  periodOpen: 'Open',
+  periodClosed: 'Closed',
+  periodClosedAt: 'Closed {date}',
+  periodClosedReadOnly: 'Period {period} is closed: it is read-only. An administrator can reopen it.',
+  periodNoData: 'No vouchers in {period} yet.',
+  periodCounts: '{vouchers} vouchers, {drafts} waiting for approval',
+  closeChecklist: 'Close checklist',
+  checkRun: 'Check again',
+  closeReady: 'Nothing blocks closing {period}.',
+  closeCheckUnavailable: 'This service does not offer the close checklist yet; closing still checks that no voucher waits for approval.',
+  closePeriod: 'Close {period}',
+  closing: 'Closing…',
+  closedDone: 'Period {period} is closed.',
+  closedWithVoucher: 'Period {period} is closed; profit and loss carried forward in voucher #{voucher}.',
+  forceClose: 'Close despite the items above',
+  forceReason: 'Why close anyway (kept in the audit log)',
+  reopenPeriod: 'Reopen {period}',
+  reopenReason: 'Why reopen (kept in the audit log)',
+  reopened: 'Period {period} is open again.',
+  closeNotAllowed: 'Your role ({role}) may look at the checklist but not close periods.',
+  blockerDrafts: '{count} vouchers wait for approval or posting',
+  blockerOpenExceptions: '{count} exceptions are still open',
+  blockerHeldItems: '{count} records are held back from posting',
+  blockerPayoutsNotInBank: '{count} payouts are not in the bank yet',
+  blockerUnpostedRecords: '{count} matched records are not posted yet',
+  blockerOther: '{count} items block closing ({kind})',
+  // reports (all)
+  chooseReport: 'Report',
+  reportChecks: 'Checks',
+  checkOk: 'OK',
+  checkFailed: 'Failed',
+  checkExpected: 'expected {expected}, got {actual}',
+  reportNotes: 'Notes',
+  noRows: 'No rows.',
+  reportIncomeStatement: 'Income statement',
+  reportBalanceSheet: 'Balance sheet',
+  reportCashFlow: 'Cash flow statement',
+  reportReconciliation: 'Reconciliation summary',
+  reportArAging: 'AR aging',
+  reportChannelProfit: 'Channel profitability',
+  reportVoucherRegister: 'Voucher register',
+  reportAccountDetail: 'Account detail (lines behind a figure)',
+  accountRequired: 'Enter an account code, e.g. 1122.',
+  drillTitle: 'Accounts with activity: open one to see its vouchers',
+  // voucher view
+  voucherLines: 'Lines of {voucher}',
+  showLines: 'Show lines',
+  hideLines: 'Hide lines',
+  lineStore: 'Store (auxiliary)',
+  voucherStatus: 'Status',
+  reverseVoucher: 'Reverse (red entry)',
+  showPosted: 'Show posted vouchers',
+  reversed: 'Reversed: voucher {voucher} written.',
+  approvedVoucher: 'Approved {voucher}.',
+  autoApproved: 'posts at once',
+  needsApprover: 'needs an approver',
+  // exceptions in words
+  exceptionAbout: '{type} · {order}',
+  exceptionAmounts: 'Amount {amount}, difference {difference}.',
+  selectAll: 'Select all shown',
+  searchExceptions: 'Find',
+  searchHint: 'Order number, store or amount',
+  bulkReason: 'One reason for the selected exceptions',
+  bulkResolve: 'Resolve selected ({count})',
+  bulkIgnore: 'Ignore selected ({count})',
+  bulkDone: '{count} exceptions decided.',
+  selectExceptions: 'Select at least one exception.',
+  treatmentAccount: 'Book the difference to',
+  treatmentDefault: 'default: {account}',
+  treatmentHint: 'Leaf accounts only. The reason and the account are kept with the decision.',
+  // period memory
+  periodFromData: 'Period set to {period}, the latest with data.',
+  importOtherPeriod: 'These files hold data of {periods}, not of the period shown ({period}).',
+  switchPeriod: 'Switch to {period}',
+  // preview function sheet
+  functionSheet: 'Worksheet functions (preview)',
+  functionSheetHint: 'LEDGER.* formulas evaluated by the service, as Excel would; edit a formula and press Evaluate.',
+  evaluate: 'Evaluate',
+  formula: 'Formula',
+  value: 'Value',
+  noFunctionsToRefresh: 'No workbook here (preview mode): there are no LEDGER cells to recalculate. Try them in the function sheet below.',
+  invalidFormula: 'Write a formula like =LEDGER.BALANCE("1122","2026-10").',
   // preview sheets
   previewSheets: 'Sheets (preview)',
   moreRows: '… {count} more rows in the workbook',
 } as const
 
 export type MessageKey = keyof typeof en
+/** Every UI string's key (tests check both languages against it). */
+export const MESSAGE_KEYS = Object.keys(en) as MessageKey[]
 type Messages = Record<MessageKey, string>
 
 const zh: Messages = {
@@ -335,6 +423,86 @@ const zh: Messages = {
   saved: '已保存。',
   featureSettings: '账套设置',
   invalidMapping: '第 {line} 行不是“键 = 科目编码”格式。',
+  tabClose: '结账',
+  closeTitle: '期末结账',
+  periodStatus: '{period} 状态',
+  periodOpen: '未结账',
+  periodClosed: '已结账',
+  periodClosedAt: '结账时间 {date}',
+  periodClosedReadOnly: '会计期间 {period} 已结账，只能查看。管理员可以反结账。',
+  periodNoData: '{period} 尚无凭证。',
+  periodCounts: '凭证 {vouchers} 张，其中待审核 {drafts} 张',
+  closeChecklist: '结账检查',
+  checkRun: '重新检查',
+  closeReady: '{period} 可以结账，没有阻碍项。',
+  closeCheckUnavailable: '此服务尚未提供结账检查清单；结账时仍会检查是否有未审核凭证。',
+  closePeriod: '结账 {period}',
+  closing: '正在结账…',
+  closedDone: '{period} 已结账。',
+  closedWithVoucher: '{period} 已结账，损益已通过第 {voucher} 号凭证结转。',
+  forceClose: '忽略以上事项强制结账',
+  forceReason: '强制结账的原因（记入审计日志）',
+  reopenPeriod: '反结账 {period}',
+  reopenReason: '反结账原因（记入审计日志）',
+  reopened: '{period} 已反结账，可以继续记账。',
+  closeNotAllowed: '您的角色（{role}）可以查看结账检查，但不能结账。',
+  blockerDrafts: '{count} 张凭证尚未审核或记账',
+  blockerOpenExceptions: '{count} 条异常尚未处理',
+  blockerHeldItems: '{count} 条记录暂不过账',
+  blockerPayoutsNotInBank: '{count} 笔提现尚未在银行流水中找到',
+  blockerUnpostedRecords: '{count} 条已勾对记录尚未过账',
+  blockerOther: '{count} 项阻碍结账',
+  chooseReport: '报表',
+  reportChecks: '勾稽检查',
+  checkOk: '通过',
+  checkFailed: '未通过',
+  checkExpected: '应为 {expected}，实为 {actual}',
+  reportNotes: '附注',
+  noRows: '没有数据行。',
+  reportIncomeStatement: '利润表',
+  reportBalanceSheet: '资产负债表',
+  reportCashFlow: '现金流量表',
+  reportReconciliation: '对账汇总',
+  reportArAging: '应收账款账龄分析表',
+  reportChannelProfit: '渠道利润表',
+  reportVoucherRegister: '凭证汇总表',
+  reportAccountDetail: '明细账（数字背后的凭证）',
+  accountRequired: '请输入科目编码，例如 1122。',
+  drillTitle: '本期有发生额的科目：点击查看其凭证',
+  voucherLines: '{voucher} 分录',
+  showLines: '查看分录',
+  hideLines: '收起分录',
+  lineStore: '辅助核算（店铺）',
+  voucherStatus: '状态',
+  reverseVoucher: '红字冲销',
+  showPosted: '查看已记账凭证',
+  reversed: '已红字冲销，生成凭证 {voucher}。',
+  approvedVoucher: '{voucher} 已审核。',
+  autoApproved: '自动审核记账',
+  needsApprover: '需审核人审核',
+  exceptionAbout: '{type} · {order}',
+  exceptionAmounts: '金额 {amount}，差额 {difference}。',
+  selectAll: '全选当前列表',
+  searchExceptions: '查找',
+  searchHint: '订单号、店铺或金额',
+  bulkReason: '所选异常的统一处理原因',
+  bulkResolve: '批量解决（{count}）',
+  bulkIgnore: '批量忽略（{count}）',
+  bulkDone: '已处理 {count} 条异常。',
+  selectExceptions: '请至少选择一条异常。',
+  treatmentAccount: '差额计入科目',
+  treatmentDefault: '默认：{account}',
+  treatmentHint: '只能选择末级科目。原因和科目随处理结果一并保存。',
+  periodFromData: '会计期间已设为有数据的最近期间 {period}。',
+  importOtherPeriod: '这些文件的数据属于 {periods}，不是当前会计期间（{period}）。',
+  switchPeriod: '切换到 {period}',
+  functionSheet: '工作表函数（预览）',
+  functionSheetHint: '由服务计算 LEDGER.* 公式，结果与 Excel 中相同；修改公式后点击“计算”。',
+  evaluate: '计算',
+  formula: '公式',
+  value: '值',
+  noFunctionsToRefresh: '预览模式下没有工作簿，也就没有需要重新计算的 LEDGER 单元格。可在下方函数表中试用。',
+  invalidFormula: '请输入公式，例如 =LEDGER.BALANCE("1122","2026-10")。',
   previewSheets: '工作表（预览）',
   moreRows: '… 工作簿中还有 {count} 行',
 }
@@ -374,4 +542,98 @@ export function roleName(language: Language, role: string): string {
 /** Office's display language (e.g. `zh-CN`, `zh-TW`, `en-US`) or the browser's, mapped to ours. */
 export function languageOf(tag: string | null | undefined): Language {
   return tag !== null && tag !== undefined && tag.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
+}
+
+/**
+ * The one catalogue of codes the service sends (exception types, match and
+ * voucher statuses, hold reasons, error codes, close blockers): every code the
+ * pane shows goes through {@link codeName}, so a zh-CN screen never shows a raw
+ * code. test/addin/catalogue.test.ts checks it covers the service's lists.
+ */
+export type CodeGroup = 'exceptionType' | 'exceptionStatus' | 'matchStatus' | 'holdReason' | 'voucherStatus' | 'periodStatus' | 'errorCode' | 'blocker'
+
+const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>>> = {
+  'zh-CN': {
+    exceptionType: {
+      AMOUNT_MISMATCH: '金额不符', MISSING_PAYMENT: '订单未到账', ORPHAN_PAYMENT: '无订单收款', DUPLICATE_ORDER: '重复订单', DUPLICATE_PAYMENT: '重复收款',
+      REFUND_WITHOUT_ORDER: '无订单退款', OVER_REFUND: '超额退款', PAYMENT_FAILED: '支付失败', CLOSED_ORDER_WITH_PAYMENT: '已关闭订单有收款', CURRENCY_MISMATCH: '币种不符',
+      NEEDS_APPROVAL: '待审批',
+    },
+    exceptionStatus: { open: '未处理', resolved: '已解决', ignored: '已忽略', approved: '已审核' },
+    matchStatus: { suggested: '建议勾对', confirmed: '已勾对', unmatched: '未勾对', matches: '勾对', exceptions: '异常' },
+    holdReason: {
+      NEEDS_APPROVAL: '等待审批', NOT_MATCHED: '尚未勾对', AMOUNT_MISMATCH: '金额不符未处理', NOT_IN_BANK: '提现未到银行', IGNORED: '已忽略',
+      NO_RATE: '缺少汇率', NO_COST: '缺少成本', UNKNOWN_STORE: '未知店铺', NOT_RECOGNISED: '未确认收入',
+    },
+    voucherStatus: { draft: '待审核', approved: '已审核', posted: '已记账', reversed: '已冲销' },
+    periodStatus: { open: '未结账', closed: '已结账' },
+    errorCode: {
+      BAD_REQUEST: '请求有误。', VALIDATION: '输入有误，请检查后重试。', INVALID_AMOUNT: '金额格式不正确。', TOO_MANY_DECIMALS: '金额小数位过多。',
+      UNBALANCED: '借贷不平衡。', EMPTY_VOUCHER: '凭证没有分录。', UNKNOWN_ACCOUNT: '科目不存在。', NON_LEAF_ACCOUNT: '只能使用末级科目。',
+      UNKNOWN_CURRENCY: '币种不受支持。', INVALID_PERIOD: '会计期间格式不正确。', PERIOD_CLOSED: '该会计期间已结账，不能修改。',
+      PERIOD_NOT_CLOSABLE: '还有未审核或未记账的凭证，暂不能结账。', PERIOD_NOT_READY: '结账检查未通过，暂不能结账。', INVALID_STATE: '当前状态下不能执行此操作。',
+      MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。',
+      DUPLICATE: '记录重复。', NOT_FOUND: '找不到该记录。', UNAUTHORIZED: '登录已过期，请重新登录。', FORBIDDEN: '无权执行此操作。',
+      PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或在命令行用 cledger profile 建立映射。',
+      BUSY: '服务繁忙，请稍后再试。', INTERNAL: '服务内部错误，请联系管理员。', NETWORK: '网络错误。',
+    },
+    blocker: {
+      open_exceptions: '异常尚未处理', held_items: '记录暂不过账', drafts: '凭证尚未审核或记账', payouts_not_in_bank: '提现未到银行', unposted_records: '已勾对记录尚未过账',
+    },
+  },
+  en: {
+    exceptionType: {
+      AMOUNT_MISMATCH: 'Amount mismatch', MISSING_PAYMENT: 'Missing payment', ORPHAN_PAYMENT: 'Payment without order', DUPLICATE_ORDER: 'Duplicate order', DUPLICATE_PAYMENT: 'Duplicate payment',
+      REFUND_WITHOUT_ORDER: 'Refund without order', OVER_REFUND: 'Over-refund', PAYMENT_FAILED: 'Payment failed', CLOSED_ORDER_WITH_PAYMENT: 'Closed order with payment', CURRENCY_MISMATCH: 'Currency mismatch',
+      NEEDS_APPROVAL: 'Needs approval',
+    },
+    exceptionStatus: { open: 'Open', resolved: 'Resolved', ignored: 'Ignored', approved: 'Approved' },
+    matchStatus: { suggested: 'Suggested', confirmed: 'Confirmed', unmatched: 'Unmatched', matches: 'Matches', exceptions: 'Exceptions' },
+    holdReason: {
+      NEEDS_APPROVAL: 'Waits for approval', NOT_MATCHED: 'Not matched', AMOUNT_MISMATCH: 'Open amount mismatch', NOT_IN_BANK: 'Payout not in bank', IGNORED: 'Ignored',
+      NO_RATE: 'No exchange rate', NO_COST: 'No cost', UNKNOWN_STORE: 'Unknown store', NOT_RECOGNISED: 'Revenue not recognised',
+    },
+    voucherStatus: { draft: 'Draft', approved: 'Approved', posted: 'Posted', reversed: 'Reversed' },
+    periodStatus: { open: 'Open', closed: 'Closed' },
+    errorCode: {
+      BAD_REQUEST: 'Bad request.', VALIDATION: 'Check the input and try again.', INVALID_AMOUNT: 'Invalid amount.', TOO_MANY_DECIMALS: 'Too many decimal places.',
+      UNBALANCED: 'Debits and credits do not balance.', EMPTY_VOUCHER: 'The voucher has no lines.', UNKNOWN_ACCOUNT: 'Unknown account.', NON_LEAF_ACCOUNT: 'Only leaf accounts can be booked.',
+      UNKNOWN_CURRENCY: 'Unsupported currency.', INVALID_PERIOD: 'Invalid period.', PERIOD_CLOSED: 'The period is closed and cannot change.',
+      PERIOD_NOT_CLOSABLE: 'Vouchers still wait for approval or posting; the period cannot close yet.', PERIOD_NOT_READY: 'The close checklist is not clear; the period cannot close yet.', INVALID_STATE: 'Not possible in the current state.',
+      MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.',
+      DUPLICATE: 'Duplicate record.', NOT_FOUND: 'Not found.', UNAUTHORIZED: 'Your session has ended. Please sign in again.', FORBIDDEN: 'Not allowed for your role.',
+      PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns with `cledger profile`.',
+      BUSY: 'The service is busy; try again shortly.', INTERNAL: 'Internal service error; ask your administrator.', NETWORK: 'Network error.',
+    },
+    blocker: {
+      open_exceptions: 'open exceptions', held_items: 'records held back from posting', drafts: 'vouchers not approved or posted', payouts_not_in_bank: 'payouts not in the bank', unposted_records: 'matched records not posted',
+    },
+  },
+}
+
+/** A service code in words; an unknown code reads as a generic phrase, never as the raw code, in zh-CN. */
+export function codeName(language: Language, group: CodeGroup, code: string): string {
+  const known = CODES[language][group][code]
+  if (known !== undefined) return known
+  if (language === 'en') return code
+  return group === 'errorCode' ? '操作未完成。' : group === 'holdReason' ? '暂不过账' : group === 'exceptionType' ? '其他异常' : '其他'
+}
+
+export function hasCode(language: Language, group: CodeGroup, code: string): boolean {
+  return CODES[language][group][code] !== undefined
+}
+
+const CODE_TOKEN = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g
+const LOOKUP_ORDER: readonly CodeGroup[] = ['holdReason', 'exceptionType', 'errorCode']
+
+/**
+ * A sentence the service wrote in Chinese that still names codes ("暂缓记账（NOT_MATCHED）",
+ * "对账异常（AMOUNT_MISMATCH 1）"): each code becomes its catalogue name. English text is kept.
+ */
+export function localizeCodes(language: Language, text: string): string {
+  if (language === 'en') return text
+  return text.replace(CODE_TOKEN, (code) => {
+    const group = LOOKUP_ORDER.find((candidate) => hasCode(language, candidate, code))
+    return group === undefined ? code : codeName(language, group, code)
+  })
 }

@@ -2,12 +2,12 @@
 import { createRoot } from 'react-dom/client'
 import { createApiClient } from '../api-client.ts'
 import { officeExcelRun, officeSharingRun } from '../excel/office.ts'
-import { type WorkbookPort, createWorkbookPort, memoryDocumentSettings } from '../excel/workbook-sharing.ts'
+import { type WorkbookPort, createWorkbookPort, previewDocumentSettings } from '../excel/workbook-sharing.ts'
 import { createExcelWriter } from '../excel/writer.ts'
 import { App, type FunctionsBridge } from './App.tsx'
 import { languageOf } from './i18n.ts'
 import { createPreviewWriter } from './preview-writer.ts'
-import { type PaneStore, createPaneStore, initialState, signedOut, workbookOpened } from './store.ts'
+import { type PaneStore, createPaneStore, initialState, signedIn, signedOut, workbookOpened } from './store.ts'
 
 /**
  * Entry of the task pane and of the shared runtime: calls Office.onReady once,
@@ -77,13 +77,18 @@ async function boot(): Promise<void> {
   const host = office.host === 'Excel' ? 'excel' : 'preview'
   const language = languageOf(requestedLanguage() ?? office.displayLanguage ?? navigator.language)
   const storage = window.localStorage
-  const store: PaneStore = createPaneStore(initialState({ language, serviceUrl: defaultServiceUrl(), now: new Date(), storage }), storage)
+  // The session survives a reload of this tab (session storage, expiring); never the document or localStorage.
+  const sessionStore = window.sessionStorage
+  const store: PaneStore = createPaneStore(initialState({ language, serviceUrl: defaultServiceUrl(), now: new Date(), storage, sessionStorage: sessionStore }), storage, sessionStore)
   if (requestedLanguage() !== null) store.setState({ language })
   // The workbook remembers its company and service in document settings (preview: in memory).
   const workbook: WorkbookPort = host === 'excel'
     ? createWorkbookPort(Office.context.document.settings, officeSharingRun)
-    : createWorkbookPort(memoryDocumentSettings(), null)
+    : createWorkbookPort(previewDocumentSettings(storage), null)
   workbookOpened(store, workbook.binding())
+  // A session restored after a reload opens on the workbook's company, as a fresh sign-in would.
+  const restored = store.getState().session
+  if (restored !== null) signedIn(store, restored)
   const functions = await loadFunctions().catch((error: unknown) => {
     console.error('custom functions failed to load', error)
     return undefined

@@ -10,7 +10,7 @@ import type { Language } from './i18n.ts'
  * entry and handed down through StoreProvider; no module-level instance.
  */
 
-export type Tab = 'import' | 'match' | 'post' | 'reports' | 'settings'
+export type Tab = 'import' | 'match' | 'post' | 'reports' | 'close' | 'settings'
 
 export interface PreviewSheet {
   readonly sheetName: string
@@ -31,6 +31,10 @@ export interface PaneState {
   readonly previewSheets: readonly PreviewSheet[]
   /** the company and service this workbook's LEDGER.* formulas read (document settings), if bound */
   readonly binding: WorkbookBinding | null
+  /** true once the period was chosen (remembered, from data or by hand): the pane no longer picks one */
+  readonly periodChosen: boolean
+  /** status of the periods the service knows (open / closed), by period */
+  readonly periodStatus: Readonly<Record<string, string>>
 }
 
 export interface PaneStore {
@@ -43,15 +47,43 @@ export interface PaneStore {
 export interface PreferenceStorage {
   getItem(key: string): string | null
   setItem(key: string, value: string): void
+  removeItem?(key: string): void
 }
 
-const KEYS = { serviceUrl: 'cledger.serviceUrl', language: 'cledger.language' } as const
+const KEYS = { serviceUrl: 'cledger.serviceUrl', language: 'cledger.language', session: 'cledger.session' } as const
+
+/** A session kept in session storage survives a reload of the pane for this long (never written into the document). */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000
+
+/** The signed-in session as session storage keeps it: the token expires with the tab or after {@link SESSION_TTL_MS}. */
+export function readStoredSession(storage: PreferenceStorage | undefined, serviceUrl: string, now: number): Session | null {
+  const text = storage?.getItem(KEYS.session)
+  if (text === null || text === undefined || text === '') return null
+  try {
+    const value: unknown = JSON.parse(text)
+    if (typeof value !== 'object' || value === null) return null
+    const { session, expiresAt, url } = value as { session?: Session; expiresAt?: number; url?: string }
+    if (session === undefined || typeof session.token !== 'string' || typeof expiresAt !== 'number' || expiresAt <= now || url !== serviceUrl) return null
+    return session
+  } catch {
+    return null
+  }
+}
+
+function writeStoredSession(storage: PreferenceStorage, session: Session | null, serviceUrl: string, now: number): void {
+  if (session === null) storage.removeItem?.(KEYS.session)
+  else storage.setItem(KEYS.session, JSON.stringify({ session, url: serviceUrl, expiresAt: now + SESSION_TTL_MS }))
+}
 
 export function currentPeriod(now: Date): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`
 }
 
-export function createPaneStore(initial: PaneState, storage?: PreferenceStorage): PaneStore {
+/**
+ * @param storage where the service URL and language live (localStorage)
+ * @param sessionStorage where the session lives across a reload (sessionStorage: per tab, expiring)
+ */
+export function createPaneStore(initial: PaneState, storage?: PreferenceStorage, sessionStorage?: PreferenceStorage, clock: () => number = Date.now): PaneStore {
   let state = initial
   const listeners = new Set<() => void>()
   return {
@@ -63,6 +95,7 @@ export function createPaneStore(initial: PaneState, storage?: PreferenceStorage)
         if (next.serviceUrl !== state.serviceUrl) storage.setItem(KEYS.serviceUrl, next.serviceUrl)
         if (next.language !== state.language) storage.setItem(KEYS.language, next.language)
       }
+      if (sessionStorage !== undefined && next.session !== state.session) writeStoredSession(sessionStorage, next.session, next.serviceUrl, clock())
       state = next
       for (const listener of listeners) listener()
     },
@@ -75,20 +108,33 @@ export function createPaneStore(initial: PaneState, storage?: PreferenceStorage)
   }
 }
 
-export function initialState(options: { language: Language; serviceUrl: string; now: Date; storage?: PreferenceStorage }): PaneState {
+export function initialState(options: { language: Language; serviceUrl: string; now: Date; storage?: PreferenceStorage; sessionStorage?: PreferenceStorage }): PaneState {
   const storedUrl = options.storage?.getItem(KEYS.serviceUrl)
   const storedLanguage = options.storage?.getItem(KEYS.language)
+  const serviceUrl = storedUrl !== null && storedUrl !== undefined && storedUrl !== '' ? storedUrl : options.serviceUrl
+  const session = readStoredSession(options.sessionStorage, serviceUrl, options.now.getTime())
   return {
     language: storedLanguage === 'en' || storedLanguage === 'zh-CN' ? storedLanguage : options.language,
-    serviceUrl: storedUrl !== null && storedUrl !== undefined && storedUrl !== '' ? storedUrl : options.serviceUrl,
-    session: null,
+    serviceUrl,
+    session,
     sessionExpired: false,
-    companyCode: null,
+    companyCode: session?.companies[0]?.code ?? null,
     period: currentPeriod(options.now),
     tab: 'reports',
     previewSheets: [],
     binding: null,
+    periodChosen: false,
+    periodStatus: {},
   }
+}
+
+/** The user (or the pane, from data or the workbook's memory) chose a period. */
+export function periodChosen(store: PaneStore, period: string): void {
+  store.setState({ period, periodChosen: true })
+}
+
+export function isClosed(state: PaneState, period = state.period): boolean {
+  return state.periodStatus[period] === 'closed'
 }
 
 // Actions: every state change the panes make goes through one of these.
@@ -115,7 +161,7 @@ export function functionsCompany(state: PaneState): string | null {
 }
 
 export function signedOut(store: PaneStore, expired: boolean): void {
-  store.setState({ session: null, sessionExpired: expired, companyCode: null })
+  store.setState({ session: null, sessionExpired: expired, companyCode: null, periodStatus: {} })
 }
 
 export function showPreviewSheet(store: PaneStore, sheet: PreviewSheet): void {

@@ -1,6 +1,6 @@
-import type { ImportReject, MatchException, TrialBalance, Voucher } from '../api-client.ts'
-import type { TableSpec } from '../excel/writer.ts'
-import type { Language, Translate } from './i18n.ts'
+import type { ImportReject, MatchException, ReportData, TrialBalance, Voucher } from '../api-client.ts'
+import type { ColumnSpec, TableSpec } from '../excel/writer.ts'
+import { type Language, type Translate, codeName } from './i18n.ts'
 
 /** Pure builders: service results -> table specs for the workbook writer. Amounts stay decimal strings. */
 
@@ -43,7 +43,7 @@ export function trialBalanceTable(report: TrialBalance, period: string, company:
   }
 }
 
-export function vouchersTable(vouchers: readonly Voucher[], period: string, company: string, t: Translate): TableSpec {
+export function vouchersTable(vouchers: readonly Voucher[], period: string, company: string, t: Translate, language: Language = 'en'): TableSpec {
   return {
     sheetName: `${t('voucher')} ${period}`,
     tableName: `Vouchers_${tableSuffix(company)}_${tableSuffix(period)}`,
@@ -51,15 +51,16 @@ export function vouchersTable(vouchers: readonly Voucher[], period: string, comp
       { header: t('voucher'), kind: 'id' },
       { header: t('date'), kind: 'date' },
       { header: t('summary'), kind: 'text' },
-      { header: t('account'), kind: 'id' },
+      { header: t('code'), kind: 'id' },
       { header: t('name'), kind: 'text' },
+      { header: t('lineStore'), kind: 'text' },
       { header: t('debit'), kind: 'amount' },
       { header: t('credit'), kind: 'amount' },
       { header: t('status'), kind: 'text' },
     ],
     rows: vouchers.flatMap((voucher, index) => voucher.lines.map((line) => [
       voucherLabel(voucher, index), voucher.date, line.summary ?? voucher.summary ?? '', line.accountCode, line.accountName ?? '',
-      line.debit, line.credit, voucher.status ?? '',
+      line.store ?? '', line.debit, line.credit, voucher.status === undefined ? '' : codeName(language, 'voucherStatus', voucher.status),
     ])),
   }
 }
@@ -69,7 +70,15 @@ export function voucherLabel(voucher: Voucher, index: number): string {
   return `${voucher.word ?? '记'}-${String(number)}`
 }
 
-export function exceptionsTable(items: readonly MatchException[], period: string, company: string, t: Translate): TableSpec {
+/** Why an exception is open, in the pane's language: the service's sentence is English, so zh-CN builds its own from the amounts. */
+export function exceptionWhy(item: MatchException, language: Language, t: Translate): string {
+  if (language === 'en') return item.message ?? ''
+  const type = codeName(language, 'exceptionType', item.type)
+  if (item.amount === null || item.amount === undefined) return `${type}。`
+  return `${type}：${t('exceptionAmounts', { amount: item.amount, difference: item.difference ?? '0.00' })}`
+}
+
+export function exceptionsTable(items: readonly MatchException[], period: string, company: string, t: Translate, language: Language = 'en'): TableSpec {
   return {
     sheetName: `${t('exceptions')} ${period}`,
     tableName: `Exceptions_${tableSuffix(company)}_${tableSuffix(period)}`,
@@ -83,7 +92,7 @@ export function exceptionsTable(items: readonly MatchException[], period: string
       { header: t('difference'), kind: 'amount' },
       { header: t('description'), kind: 'text' },
     ],
-    rows: items.map((item) => [String(item.id), item.type, item.status, item.orderNo, item.store, item.amount, item.difference, item.message]),
+    rows: items.map((item) => [String(item.id), codeName(language, 'exceptionType', item.type), codeName(language, 'exceptionStatus', item.status), item.orderNo, item.store, item.amount, item.difference, exceptionWhy(item, language, t)]),
   }
 }
 
@@ -97,5 +106,38 @@ export function rejectsTable(fileName: string, rejects: readonly ImportReject[],
       { header: t('description'), kind: 'text' },
     ],
     rows: rejects.map((reject) => [reject.row, reject.reason, reject.raw ?? '']),
+  }
+}
+
+const KINDS: Readonly<Record<string, ColumnSpec['kind']>> = { text: 'text', amount: 'amount', integer: 'integer', ratio: 'percent' }
+
+/**
+ * A service report (statement or management report) as a sheet: its own
+ * columns and rows, the report's checks under the table (label, result,
+ * expected and actual), and its chart when it has one.
+ */
+export function reportTable(report: ReportData, name: string, title: string, company: string, t: Translate): TableSpec {
+  const columns: ColumnSpec[] = report.columns.map((column) => ({ header: column.label, kind: KINDS[column.kind] ?? 'text' }))
+  const textColumn = Math.max(0, report.columns.findIndex((column) => column.kind === 'text'))
+  const checkRows = report.checks.map((check) => report.columns.map((_, index) => {
+    if (index === textColumn) return `${t('reportChecks')}: ${check.label} — ${check.ok ? t('checkOk') : t('checkFailed')}${check.ok ? '' : ` (${t('checkExpected', { expected: check.expected, actual: check.actual })})`}`
+    return null
+  }))
+  return {
+    sheetName: `${title} ${report.period}`,
+    tableName: `R_${tableSuffix(name)}_${tableSuffix(company)}_${tableSuffix(report.period)}`,
+    title: `${company} · ${title}${report.formCode ? ` (${report.formCode})` : ''} · ${report.dateLabel ?? report.period} · ${report.currency}`,
+    columns,
+    rows: [...report.rows.map((row) => report.columns.map((column) => {
+      const value = row[column.key]
+      return value === undefined ? null : value
+    })), ...checkRows],
+    chart: report.chart === undefined || report.chart.categories.length === 0 ? undefined : {
+      type: 'column',
+      title: report.chart.title,
+      categoryHeader: columns[textColumn]?.header ?? '',
+      categories: report.chart.categories,
+      series: report.chart.series.map((series) => ({ name: series.name, values: series.values })),
+    },
   }
 }

@@ -87,11 +87,13 @@ export function registerMatchCommands(program: Command, runtime: CliRuntime): vo
     ].join('\n'))
   })
   for (const decision of ['resolve', 'ignore', 'approve'] as const satisfies ReadonlyArray<ExceptionDecision>) {
-    exceptions.command(`${decision} <id>`).requiredOption('--reason <text>', 'why (audited)').action(async (id: string, flags: { reason: string }) => {
+    const command = exceptions.command(`${decision} <id>`).requiredOption('--reason <text>', 'why (audited)')
+    if (decision === 'resolve') command.option('--account <code>', 'leaf account an AMOUNT_MISMATCH difference is booked to (default: the store\'s difference account)')
+    command.action(async (id: string, flags: { reason: string; account?: string }) => {
       const { context, company, actor } = await runtime.open(decision === 'approve' ? 'exceptions.approve' : 'exceptions.decide')
       const role = actor.userId === null ? undefined : (await membershipsOf(context, actor.userId)).find((m) => m.companyId === company.id)?.role
-      const result = await decideException(context, { ...actor, role }, company.id, positiveId(id), decision, flags.reason)
-      runtime.print(result, () => `exception #${id} ${result.status}${result.matchId ? ` (match #${result.matchId})` : ''}`)
+      const result = await decideException(context, { ...actor, role }, company.id, positiveId(id), decision, flags.reason, flags.account === undefined ? {} : { account: flags.account })
+      runtime.print(result, () => `exception #${id} ${result.status}${result.matchId ? ` (match #${result.matchId})` : ''}${result.account ? ` (difference to ${result.account})` : ''}`)
     })
   }
 }

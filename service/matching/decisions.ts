@@ -4,7 +4,7 @@ import type { Minor } from '../../shared/money.ts'
 import { type Order, type OrderLine, type SettlementTxn, naturalKey } from '../../shared/records.ts'
 import type { Role } from '../auth/permissions.ts'
 import { appendAudit } from '../ledger/audit.ts'
-import { getCompany } from '../ledger/company.ts'
+import { getCompany, loadChart } from '../ledger/company.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { reverseVoucher } from '../ledger/vouchers.ts'
 import { loadCompanyRecords } from './load.ts'
@@ -115,8 +115,16 @@ const TARGET: Record<ExceptionDecision, 'resolved' | 'ignored'> = { resolve: 're
  * resolve / ignore an open exception, or approve a NEEDS_APPROVAL one (the role the
  * rule named, or admin). Approval turns the held group into a confirmed match.
  */
-export async function decideException(context: LedgerContext, actor: Actor & { role?: Role }, companyId: number, exceptionId: number, decision: ExceptionDecision, reasonText: string | undefined): Promise<{ status: string; matchId?: number }> {
+export async function decideException(context: LedgerContext, actor: Actor & { role?: Role }, companyId: number, exceptionId: number, decision: ExceptionDecision, reasonText: string | undefined, options: { account?: string } = {}): Promise<{ status: string; matchId?: number; account?: string }> {
   const reason = requireReason(reasonText)
+  // The account a resolved difference is booked to, when the person chose one: a leaf of the chart, resolve only.
+  const account = options.account?.trim() || undefined
+  if (account !== undefined) {
+    if (decision !== 'resolve') throw new LedgerError('VALIDATION', 'an account is chosen only when resolving a difference')
+    const chosen = (await loadChart(context, companyId)).get(account)
+    if (!chosen) throw new LedgerError('UNKNOWN_ACCOUNT', `account ${account} is not in the chart`)
+    if (!chosen.isLeaf) throw new LedgerError('NON_LEAF_ACCOUNT', `account ${account} has sub-accounts; choose a leaf account`)
+  }
   const at = isoNow(context)
   const records = decision === 'approve' ? await loadCompanyRecords(context.db.client, companyId) : null
   const settings = decision === 'approve' ? parseMatchingSettings((await getCompany(context, companyId)).settings.matching) : null
@@ -135,11 +143,12 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
     const to = TARGET[decision]
     // A resolution accepts the difference as it is now: posting books only this figure, and a run that finds another reopens the exception.
     const accepted = to === 'resolved' ? BigInt(row.difference_minor as number) : null
-    await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, accepted_difference_minor = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, accepted, at, exceptionId] })
-    const payload = { ...(matchId === undefined ? {} : { matchId }), ...(accepted === null ? {} : { acceptedDifference: accepted }) }
+    if (account !== undefined && String(row.type) !== 'AMOUNT_MISMATCH') throw new LedgerError('VALIDATION', `exception #${exceptionId} is ${String(row.type)}; an account is chosen only for an AMOUNT_MISMATCH`)
+    await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, accepted_difference_minor = ?, accepted_account = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, accepted, account ?? null, at, exceptionId] })
+    const payload = { ...(matchId === undefined ? {} : { matchId }), ...(accepted === null ? {} : { acceptedDifference: accepted }), ...(account === undefined ? {} : { account }) }
     await addEvent(tx, companyId, exceptionId, at, actor.userId, decision === 'approve' ? 'approved' : decision === 'resolve' ? 'resolved' : 'ignored', from, to, reason, payload)
-    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `exception.${decision}`, entity: 'exception', entityId: String(exceptionId), payload: { from, to, reason, type: String(row.type), matchId, ...(accepted === null ? {} : { acceptedDifference: accepted.toString() }) } }])
-    return matchId === undefined ? { status: to } : { status: to, matchId }
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `exception.${decision}`, entity: 'exception', entityId: String(exceptionId), payload: { from, to, reason, type: String(row.type), matchId, ...(accepted === null ? {} : { acceptedDifference: accepted.toString() }), ...(account === undefined ? {} : { account }) } }])
+    return { status: to, ...(matchId === undefined ? {} : { matchId }), ...(account === undefined ? {} : { account }) }
   })
 }
 

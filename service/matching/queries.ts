@@ -68,6 +68,8 @@ export interface ExceptionView {
   difference: string
   /** the difference a person accepted when resolving; null while open, ignored, or resolved by the system */
   acceptedDifference: string | null
+  /** the account a person chose for the accepted difference (resolve), else null */
+  acceptedAccount: string | null
   requiredRole: string | null
   decidedBy: number | null
   decidedAt: string | null
@@ -82,6 +84,7 @@ function toView(row: Row, today: string): ExceptionView {
     store: String(row.store), currency, period: String(row.period), date: String(row.date), ageDays: ageInDays(String(row.date), today), orderKey: row.order_key === null ? null : String(row.order_key),
     amount: formatAmount(BigInt(row.amount_minor as number), currency), difference: formatAmount(BigInt(row.difference_minor as number), currency),
     acceptedDifference: row.accepted_difference_minor === null || row.accepted_difference_minor === undefined ? null : formatAmount(BigInt(row.accepted_difference_minor as number), currency),
+    acceptedAccount: row.accepted_account === null || row.accepted_account === undefined ? null : String(row.accepted_account),
     requiredRole: row.required_role === null ? null : String(row.required_role), decidedBy: row.decided_by === null ? null : Number(row.decided_by),
     decidedAt: row.decided_at === null ? null : String(row.decided_at), decisionReason: row.decision_reason === null ? null : String(row.decision_reason), live: Number(row.live) === 1,
   }

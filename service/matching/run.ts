@@ -182,7 +182,7 @@ const EXCEPTION_COLUMNS = `type, level, rule, why, channel, store, currency, per
 async function reopenResolved(tx: Transaction, companyId: number, id: number, result: ExceptionResult, accepted: bigint, at: string): Promise<void> {
   const why = `difference changed from ${moneyText(accepted, result.currency)} to ${moneyText(result.difference, result.currency)} after it was resolved`
   await tx.execute({
-    sql: `UPDATE exceptions SET status = 'open', live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, decided_by = NULL, decided_at = NULL, decision_reason = NULL, accepted_difference_minor = NULL, updated_at = ? WHERE id = ?`,
+    sql: `UPDATE exceptions SET status = 'open', live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, decided_by = NULL, decided_at = NULL, decision_reason = NULL, accepted_difference_minor = NULL, accepted_account = NULL, updated_at = ? WHERE id = ?`,
     args: [...exceptionValues(result), at, id],
   })
   await writeItems(tx, 'exception_items', id, companyId, result)

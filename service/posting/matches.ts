@@ -94,7 +94,7 @@ export async function matchingVerdicts(context: LedgerContext, companyId: number
   if (tables.rows.length < 2) return NONE
   const [matchRows, exceptionRows] = await Promise.all([
     context.db.client.execute({ sql: "SELECT m.id, m.status, m.level, m.key, m.rule, m.origin, m.currency, m.difference_minor, m.difference_account, i.item_kind, i.item_ref FROM matches m JOIN match_items i ON i.match_id = m.id WHERE m.company_id = ? AND m.status IN ('suggested', 'confirmed')", args: [companyId] }),
-    context.db.client.execute({ sql: "SELECT e.id, e.type, e.status, e.level, e.why, e.currency, e.difference_minor, e.accepted_difference_minor, e.required_role, e.decision_reason, i.item_kind, i.item_ref FROM exceptions e JOIN exception_items i ON i.exception_id = e.id WHERE e.company_id = ? AND e.live = 1 AND e.status IN ('open', 'ignored', 'resolved')", args: [companyId] }),
+    context.db.client.execute({ sql: "SELECT e.id, e.type, e.status, e.level, e.why, e.currency, e.difference_minor, e.accepted_difference_minor, e.accepted_account, e.required_role, e.decision_reason, i.item_kind, i.item_ref FROM exceptions e JOIN exception_items i ON i.exception_id = e.id WHERE e.company_id = ? AND e.live = 1 AND e.status IN ('open', 'ignored', 'resolved')", args: [companyId] }),
   ])
   const bankTiming = options.payouts === 'bank'
   const held = new Map<string, HoldVerdict>()
@@ -132,7 +132,12 @@ export async function matchingVerdicts(context: LedgerContext, companyId: number
     if (payoutLevel && !bankTiming) continue
     if (String(row.status) === 'resolved') {
       // only the figure the person accepted (rows resolved before it was stored: their difference, which a run no longer changes while resolved)
-      if (type === 'AMOUNT_MISMATCH' && row.item_kind === 'settlementTxn') accepted.set(key, { difference: money(row.accepted_difference_minor ?? row.difference_minor), by: `exception #${String(row.id)} resolved` })
+      if (type === 'AMOUNT_MISMATCH' && row.item_kind === 'settlementTxn') {
+        // the account the person chose when resolving, if any (checked as a leaf then; checked again here in case the chart changed)
+        const named = namedAccount(row.accepted_account === null || row.accepted_account === undefined ? undefined : String(row.accepted_account), options.chart)
+        if ('problem' in named) held.set(key, { reason: 'AMOUNT_MISMATCH', message: `exception #${String(row.id)} resolved, but ${named.problem}` })
+        else accepted.set(key, { difference: money(row.accepted_difference_minor ?? row.difference_minor), ...named, by: `exception #${String(row.id)} resolved` })
+      }
       if (type === 'MISSING_PAYMENT' && payoutLevel && row.item_kind === 'settlementTxn') resolvedPayouts.add(String(row.item_ref))
       continue
     }

@@ -42,6 +42,8 @@ export interface PlannedVoucher {
   readonly lines: number
   readonly sources: number
   readonly approval: 'auto' | 'draft'
+  /** the lines themselves, in a dry run only (the task pane shows them before anything is written) */
+  readonly entries?: ReadonlyArray<{ readonly account: string; readonly store?: string; readonly currency?: string; readonly debit?: string; readonly credit?: string; readonly rate?: string; readonly summary?: string }>
   readonly id?: number
   readonly status?: string
   readonly number?: number | null
@@ -194,8 +196,9 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   return { drafts, held, uncosted: costs.uncosted, granularity, autoLimit }
 }
 
-function describe(draft: VoucherDraft, approval: 'auto' | 'draft', baseCurrency: string): PlannedVoucher {
-  return { key: draft.input.idempotencyKey ?? '', date: draft.input.date, store: draft.store, summary: draft.input.summary ?? '', total: formatAmount(draft.total, baseCurrency), lines: draft.input.lines.length, sources: draft.sources.length, approval }
+function describe(draft: VoucherDraft, approval: 'auto' | 'draft', baseCurrency: string, withLines = false): PlannedVoucher {
+  const planned = { key: draft.input.idempotencyKey ?? '', date: draft.input.date, store: draft.store, summary: draft.input.summary ?? '', total: formatAmount(draft.total, baseCurrency), lines: draft.input.lines.length, sources: draft.sources.length, approval }
+  return withLines ? { ...planned, entries: draft.input.lines.map((line) => ({ ...line })) } : planned
 }
 
 /**
@@ -206,7 +209,7 @@ export async function runPosting(context: LedgerContext, actor: Actor, companyId
   const company = await getCompany(context, companyId)
   const { drafts, held, uncosted, granularity, autoLimit } = await planPosting(context, company, options)
   const approval = (draft: VoucherDraft): 'auto' | 'draft' => (autoLimit !== null && draft.total <= autoLimit ? 'auto' : 'draft')
-  const planned = drafts.map((draft) => describe(draft, approval(draft), company.baseCurrency))
+  const planned = drafts.map((draft) => describe(draft, approval(draft), company.baseCurrency, options.dryRun === true))
   const written = { vouchers: 0, lines: 0, posted: 0, drafts: 0, replayed: 0 }
   if (options.dryRun) return { granularity, dryRun: true, vouchers: planned, written, held, holdReasons: holdReasons(held), uncosted }
   const chunkSize = options.chunkSize ?? 2000

@@ -2,12 +2,31 @@ import { z } from 'zod'
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../shared/matching/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import { confirmMatch, decideException, getException, listExceptions, listMatches, manualMatch, matchCounts, reconciliationSummary, runMatching, summaryRowJson, unmatch } from '../matching/index.ts'
+import { getCompany, loadChart } from '../ledger/company.ts'
 import { drillPaths, reconciliationJson, storeReconciliation } from '../posting/reconcile.ts'
+import { loadStoreProfiles } from '../posting/settings.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const id = (text: string) => z.coerce.number().int().positive().parse(text)
 const scope = z.object({ period: z.string().transform((value) => normalizePeriod(value)).optional(), store: z.string().optional() })
 const reason = z.object({ reason: z.string().min(1).max(2000) })
+const resolution = reason.extend({ account: z.string().min(1).max(64).optional() })
+
+/**
+ * Where resolving an AMOUNT_MISMATCH books its difference: the account the person
+ * chose, else the store's differenceLoss (money short) or differenceGain (money
+ * over), with its names, so the pane shows it before anyone resolves.
+ */
+async function differenceTreatment(deps: AppDeps, companyId: number, store: string, difference: string, chosen: string | null): Promise<{ account: string; name: string; nameEn: string; default: string } | undefined> {
+  const company = await getCompany(deps.context, companyId)
+  const [{ profiles }, chart] = await Promise.all([loadStoreProfiles(deps.context, company), loadChart(deps.context, companyId)])
+  const accounts = profiles.get(store)?.accounts
+  if (accounts === undefined) return undefined
+  const fallback = difference.startsWith('-') ? accounts.differenceLoss : accounts.differenceGain
+  const account = chosen ?? fallback
+  const found = chart.get(account)
+  return { account, name: found?.name ?? '', nameEn: found?.nameEn ?? '', default: fallback }
+}
 
 /** Reconciliation: run matching, read results, and the decisions a person makes. Sales may read, not decide. */
 export function matchRoutes(deps: AppDeps) {
@@ -46,10 +65,13 @@ export function matchRoutes(deps: AppDeps) {
       return c.json({ exceptions: await listExceptions(deps.context, companyOf(access).id, query) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/exceptions/:id', summary: 'One exception with its records, history and, for an open MISSING_PAYMENT / ORPHAN_PAYMENT / AMOUNT_MISMATCH, up to 10 ranked candidates for a manual match', permission: 'exceptions.read' }, async ({ c, access, param }) => {
-      return c.json({ exception: await getException(deps.context, companyOf(access).id, id(param('id'))) }, 200)
+      const company = companyOf(access)
+      const exception = await getException(deps.context, company.id, id(param('id')))
+      const treatment = exception.type === 'AMOUNT_MISMATCH' ? await differenceTreatment(deps, company.id, exception.store, exception.difference, exception.acceptedAccount) : undefined
+      return c.json({ exception: treatment === undefined ? exception : { ...exception, treatment } }, 200)
     })
-    .route({ method: 'post', path: '/companies/:company/exceptions/:id/resolve', summary: 'Resolve an open exception (reason required)', permission: 'exceptions.decide', body: reason }, async ({ c, access, body, param }) => {
-      return c.json(await decideException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'resolve', body.reason), 200)
+    .route({ method: 'post', path: '/companies/:company/exceptions/:id/resolve', summary: 'Resolve an open exception (reason required; `account`: the leaf account an AMOUNT_MISMATCH difference is booked to, default the store\'s difference account)', permission: 'exceptions.decide', body: resolution }, async ({ c, access, body, param }) => {
+      return c.json(await decideException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'resolve', body.reason, body.account === undefined ? {} : { account: body.account }), 200)
     })
     .route({ method: 'post', path: '/companies/:company/exceptions/:id/ignore', summary: 'Ignore an open exception (reason required)', permission: 'exceptions.decide', body: reason }, async ({ c, access, body, param }) => {
       return c.json(await decideException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'ignore', body.reason), 200)

@@ -125,7 +125,23 @@ describe('API client', () => {
     }))
     const preview = await api.previewPosting('DEMO', '2024-03')
     expect(preview.vouchers.map((voucher) => [voucher.total, voucher.lineCount, voucher.lines.length])).toEqual([['4512.59', 3, 0]])
-    expect(preview.held).toEqual([{ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment' }])
+    // the store now comes along (the pane names it in zh-CN, where the English message is not shown)
+    expect(preview.held).toEqual([{ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment', store: 'tmall-main' }])
+  })
+
+  it('reads a preview\'s voucher lines (entries) and held messages in both languages', async () => {
+    const { api } = client(() => respond(200, {
+      vouchers: [{ key: 'k', date: '2024-03-02', store: 'tmall-main', summary: 'day', total: '113.00', lines: 2, approval: 'draft', entries: [
+        { account: '1012.01', store: 'tmall-main', debit: '113.00', summary: '回款' }, { account: '1122', store: 'tmall-main', credit: '113.00' }] }],
+      held: [{ source: { kind: 'settlementTxn', id: 'alipay|9|payment' }, store: 'tmall-main', reason: 'NOT_MATCHED', message: { zh: '收款 9 没有订单', en: 'payment 9 has no order' } }],
+    }))
+    const preview = await api.previewPosting('DEMO', '2024-03')
+    expect(preview.vouchers[0]?.approval).toBe('draft')
+    expect(preview.vouchers[0]?.lines).toEqual([
+      { accountCode: '1012.01', accountName: undefined, store: 'tmall-main', summary: '回款', debit: '113.00', credit: '' },
+      { accountCode: '1122', accountName: undefined, store: 'tmall-main', summary: undefined, debit: '', credit: '113.00' },
+    ])
+    expect(preview.held?.[0]).toMatchObject({ message: 'payment 9 has no order', messages: { zh: '收款 9 没有订单', en: 'payment 9 has no order' } })
   })
 
   it('reads posting tolerance, account mappings and matching rules from the company settings, and patches them back', async () => {
@@ -233,5 +249,37 @@ describe('API client', () => {
       expect(seen).toEqual([{ phase: 'upload', percent: 25, file: null, fileIndex: 0, files: 1, rows: 0, records: 0, rejects: 0 }])
       expect(upload.mock.calls[0]?.[0].url).toBe('http://svc.test/api/v1/companies/DEMO/imports')
     })
+  })
+
+  it('speaks the month-end routes: close check, close (forced with a reason), reopen, reports, resolve with an account, function batch, imported periods', async () => {
+    const { api, calls } = client((url) => {
+      if (url.endsWith('/close-check')) return respond(200, { period: '2026-10', ready: false, blockers: [{ kind: 'drafts', count: 2, message: { zh: '2 张凭证未记账', en: '2 vouchers not posted' }, items: [1, 2] }] })
+      if (url.endsWith('/close')) return respond(200, { period: '2026-10', closingVoucher: 57, alreadyClosed: false })
+      if (url.includes('/reports/')) return respond(200, { report: 'income-statement', title: '利润表', period: '2026-10', currency: 'CNY', columns: [], rows: [], checks: [], balanced: true, notes: [] })
+      if (url.endsWith('/functions/batch')) return respond(200, { results: [{ id: 'A1', value: 113 }] })
+      if (url.includes('/orders?')) return respond(200, { orders: [] })
+      if (url.includes('/txns?')) return respond(200, { txns: [{ occurredAt: '2024-03-02T10:00:00+08:00' }] })
+      return respond(200, { status: 'resolved', account: '5601.02' })
+    })
+    expect(await api.closeCheck('DEMO', '2026-10')).toEqual({ period: '2026-10', ready: false, blockers: [{ kind: 'drafts', count: 2, message: { zh: '2 张凭证未记账', en: '2 vouchers not posted' }, items: [1, 2] }] })
+    expect(await api.closePeriod('DEMO', '2026-10', { force: true, reason: '对方已确认' })).toEqual({ period: '2026-10', closingVoucher: 57, alreadyClosed: false })
+    await api.closePeriod('DEMO', '2026-10')
+    await api.reopenPeriod('DEMO', '2026-10', '补记发票')
+    expect((await api.report('DEMO', 'income-statement', '2026-10')).title).toBe('利润表')
+    await api.actOnException('DEMO', 41, 'resolve', '平台优惠', { account: '5601.02' })
+    expect(await api.evaluateFunctions('DEMO', [{ id: 'A1', fn: 'BALANCE', args: ['1122', '2026-10'] }])).toEqual([{ id: 'A1', value: 113 }])
+    expect(await api.importedPeriods('DEMO', [7])).toEqual(['2024-03'])
+    const sent = calls.map((call) => [call.init?.method, call.url.replace('http://svc.test/api/v1', ''), call.init?.body === undefined ? undefined : JSON.parse(String(call.init.body))])
+    expect(sent).toEqual([
+      ['GET', '/companies/DEMO/periods/2026-10/close-check', undefined],
+      ['POST', '/companies/DEMO/periods/2026-10/close', { force: true, reason: '对方已确认' }],
+      ['POST', '/companies/DEMO/periods/2026-10/close', {}],
+      ['POST', '/companies/DEMO/periods/2026-10/reopen', { reason: '补记发票' }],
+      ['GET', '/companies/DEMO/reports/income-statement?period=2026-10', undefined],
+      ['POST', '/companies/DEMO/exceptions/41/resolve', { reason: '平台优惠', account: '5601.02' }],
+      ['POST', '/functions/batch', { company: 'DEMO', calls: [{ id: 'A1', fn: 'BALANCE', args: ['1122', '2026-10'] }] }],
+      ['GET', '/companies/DEMO/orders?batchId=7&limit=1', undefined],
+      ['GET', '/companies/DEMO/txns?batchId=7&limit=1', undefined],
+    ])
   })
 })

@@ -138,7 +138,8 @@ describe('Match', () => {
     const { user } = renderPane({ tab: 'match', api })
     await user.click(screen.getByRole('button', { name: 'Run matching' }))
     const counts = await screen.findByRole('group', { name: 'Counts by status' })
-    expect(counts.textContent).toBe('matched: 118partial: 1unmatched: 2amount_mismatch: 1missing_payment: 2')
+    // Known codes read as words (the catalogue), unknown ones as given in English.
+    expect(counts.textContent).toBe('matched: 118partial: 1Unmatched: 2amount_mismatch: 1missing_payment: 2')
     expect(api.runMatch).toHaveBeenCalledWith('DEMO', '2026-10')
   })
 

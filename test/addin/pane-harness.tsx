@@ -56,6 +56,8 @@ export function fakeApi(overrides: Partial<LedgerApi> = {}): LedgerApi {
     login: missing, companies: missing, accounts: missing, periods: missing, trialBalance: missing, vouchers: missing, voucher: missing,
     approveVoucher: missing, uploadImport: missing, importRejects: missing, runMatch: missing, exceptions: missing, exceptionDetail: missing,
     actOnException: missing, manualMatch: missing, previewPosting: missing, runPosting: missing, settings: missing, saveSettings: missing,
+    matchSummary: missing, closeCheck: missing, closePeriod: missing, reopenPeriod: missing, report: missing, reverseVoucher: missing,
+    importedPeriods: missing, evaluateFunctions: missing,
     ...overrides,
   }
 }

@@ -5,6 +5,8 @@ import './signin-reports.cases.tsx'
 import './import-match.cases.tsx'
 import './post-settings.cases.tsx'
 import './workbook.cases.tsx'
+import './zh-screens.cases.tsx'
+import './close-session.cases.tsx'
 
 /**
  * Component tests of every pane (React Testing Library against a fake API and

@@ -27,16 +27,20 @@ describe('Post', () => {
     const api = postApi()
     const { user, excel } = renderPane({ tab: 'post', api })
     await user.click(screen.getByRole('button', { name: 'Preview vouchers' }))
-    const table = await screen.findByRole('table', { name: 'Voucher' })
-    expect(within(table).getAllByRole('row')[1]?.textContent).toBe('记-12 2026-10-31回款1012.01 支付宝11,300.00')
+    // Each voucher with its lines: 科目编码 + 科目名称 and 摘要 in one column, then 借/贷.
+    const card = await within(await screen.findByRole('list', { name: 'Voucher' })).findByRole('article', { name: '记-12 2026-10-31' })
+    const lines = within(card).getByRole('table', { name: 'Lines of 记-12' })
+    expect(within(lines).getAllByRole('row').map((row) => row.textContent)).toEqual(['AccountDebitCredit', '1012.01 支付宝回款11,300.00', '1122 应收账款回款11,300.00'])
     await user.click(screen.getByRole('button', { name: 'Post 1 vouchers' }))
     expect(await screen.findByText('Posted 1 vouchers with 2 lines.')).toBeTruthy()
     expect(api.runPosting).toHaveBeenCalledWith('DEMO', '2026-10')
     await user.click(screen.getByRole('button', { name: 'Write vouchers to a sheet' }))
     await user.click(await screen.findByRole('button', { name: 'Open the voucher sheet' }))
     expect(api.voucher).toHaveBeenCalledWith('DEMO', 12)
-    expect(excel.cell('Voucher 2026-10', 'F2')).toEqual({ value: 11300, formula: null, numberFormat: '#,##0.00;-#,##0.00' })
+    // Columns: voucher, date, summary, code, name, store (辅助核算), debit, credit, status.
+    expect(excel.cell('Voucher 2026-10', 'G2')).toEqual({ value: 11300, formula: null, numberFormat: '#,##0.00;-#,##0.00' })
     expect(excel.cell('Voucher 2026-10', 'D3')).toEqual({ value: '1122', formula: null, numberFormat: '@' })
+    expect(excel.cell('Voucher 2026-10', 'E3')?.value).toBe('应收账款')
     expect(excel.activeSheet).toBe('Voucher 2026-10')
   })
 
@@ -50,7 +54,7 @@ describe('Post', () => {
 
   it('hides approval from accountants and posting from auditors', async () => {
     renderPane({ tab: 'post', api: postApi() })
-    await screen.findByText(/记-12 · 2026-10-31/)
+    await screen.findByRole('article', { name: '记-12 2026-10-31' })
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull()
     cleanup()
     const auditor = renderPane({ tab: 'post', session: aSession('auditor'), api: postApi() })

@@ -94,6 +94,8 @@ export const exceptions = sqliteTable('exceptions', {
   differenceMinor: integer('difference_minor').notNull(),
   /** the difference a person accepted when resolving (or approving); posting accepts only this figure, and a re-run that finds another reopens the exception */
   acceptedDifferenceMinor: integer('accepted_difference_minor'),
+  /** the leaf account the person chose for the accepted difference when resolving; null = the store's differenceLoss/differenceGain */
+  acceptedAccount: text('accepted_account'),
   requiredRole: text('required_role'),
   contentHash: text('content_hash').notNull(),
   membersHash: text('members_hash').notNull(),

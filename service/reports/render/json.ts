@@ -1,3 +1,4 @@
+import { formatAmount } from '../../../shared/money.ts'
 import { type Report, cellText } from '../../../shared/reports/report.ts'
 
 /**
@@ -7,6 +8,7 @@ import { type Report, cellText } from '../../../shared/reports/report.ts'
 export interface ReportJson {
   readonly report: string
   readonly title: string
+  readonly titleEn: string
   readonly formCode: string | null
   readonly company: { readonly code: string; readonly name: string }
   readonly period: string
@@ -18,6 +20,8 @@ export interface ReportJson {
   readonly checks: Report['checks']
   readonly balanced: boolean
   readonly notes: ReadonlyArray<string>
+  /** the report's chart, if it has one, with amounts as decimal strings */
+  readonly chart?: { readonly title: string; readonly categories: ReadonlyArray<string>; readonly series: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string> }> }
 }
 
 export function reportToJson(report: Report): ReportJson {
@@ -32,9 +36,12 @@ export function reportToJson(report: Report): ReportJson {
     return object
   })
   return {
-    report: report.name, title: report.title, formCode: report.formCode ?? null, company: report.company, period: report.period, dateLabel: report.dateLabel,
+    report: report.name, title: report.title, titleEn: report.titleEn, formCode: report.formCode ?? null, company: report.company, period: report.period, dateLabel: report.dateLabel,
     currency: report.currency, meta: report.meta, columns: report.columns.map(({ key, label, kind }) => ({ key, label, kind })), rows,
     checks: report.checks, balanced: report.checks.every((item) => item.ok), notes: report.notes,
+    ...(report.chart === undefined ? {} : {
+      chart: { title: report.chart.title, categories: report.chart.categories, series: report.chart.series.map((series) => ({ name: series.name, values: series.values.map((value) => formatAmount(value, report.currency)) })) },
+    }),
   }
 }
 

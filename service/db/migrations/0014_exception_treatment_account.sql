@@ -1,0 +1,1 @@
+ALTER TABLE `exceptions` ADD `accepted_account` text;

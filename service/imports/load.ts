@@ -1,6 +1,7 @@
 import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
+import { INVOICE_TABLE } from '../invoices/table.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
 import type { FileInput } from './source.ts'
@@ -49,6 +50,7 @@ export interface ImportCounts {
   orderLine: number
   settlementTxn: number
   bankTxn: number
+  invoice: number
 }
 
 export interface FileImportResult {
@@ -121,6 +123,7 @@ const TABLES: { [K in RecordKind]: TableSpec } = {
       out.push(companyId, batchId, r.account, r.externalId, r.occurredAt, r.valueDate ?? null, r.amount, r.currency, r.balanceAfter ?? null, r.counterparty ?? null, r.counterpartyAccount ?? null, r.reference ?? null, r.memo, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
     },
   },
+  invoice: INVOICE_TABLE,
 }
 
 const REJECT_COLUMNS = ['company_id', 'batch_id', 'row_number', 'sheet', 'column', 'reason', 'raw']
@@ -210,6 +213,7 @@ const CONTENT_FIELDS: { [K in RecordKind]: ReadonlyArray<string> } = {
   orderLine: Object.keys(RECORD_SCHEMAS.orderLine.shape).filter((name) => name !== 'source'),
   settlementTxn: Object.keys(RECORD_SCHEMAS.settlementTxn.shape).filter((name) => name !== 'source'),
   bankTxn: Object.keys(RECORD_SCHEMAS.bankTxn.shape).filter((name) => name !== 'source'),
+  invoice: Object.keys(RECORD_SCHEMAS.invoice.shape).filter((name) => name !== 'source' && name !== 'items'),
 }
 
 /** Hash of a record's content (all fields but its source) into `out`, field by field without building a key string. */
@@ -241,6 +245,7 @@ function naturalKeyText(item: CanonicalRecord): string {
     case 'orderLine': return `l|${item.record.channel}|${item.record.orderNo}|${item.record.subOrderNo}`
     case 'settlementTxn': return `s|${item.record.channel}|${item.record.externalId}|${item.record.kind}`
     case 'bankTxn': return `b|${item.record.account}|${item.record.externalId}`
+    case 'invoice': return `i|${item.record.invoiceNo}`
   }
 }
 
@@ -262,7 +267,7 @@ class InFileKeys {
     const first = this.seen.getOrSet(this.key[0] ?? 0, this.key[1] ?? 0, this.content[0] ?? 0, this.content[1] ?? 0)
     if (first === null) return item
     if (first[0] === this.content[0] && first[1] === this.content[1]) return null
-    if (item.kind === 'order' || item.kind === 'orderLine') return null
+    if (item.kind === 'order' || item.kind === 'orderLine' || item.kind === 'invoice') return null
     const keyText = `${this.key[0]}:${this.key[1]}`
     const contentText = `${this.content[0]}:${this.content[1]}`
     const others = this.variants.get(keyText) ?? []
@@ -318,11 +323,11 @@ const UPDATABLE: { order: UpdatableSpec; orderLine: UpdatableSpec } = {
 
 class BatchWriter {
   private readonly buffers: { [K in RecordKind]: { args: InValue[]; rows: number } } = {
-    order: { args: [], rows: 0 }, orderLine: { args: [], rows: 0 }, settlementTxn: { args: [], rows: 0 }, bankTxn: { args: [], rows: 0 },
+    order: { args: [], rows: 0 }, orderLine: { args: [], rows: 0 }, settlementTxn: { args: [], rows: 0 }, bankTxn: { args: [], rows: 0 }, invoice: { args: [], rows: 0 },
   }
   private rejectArgs: InValue[] = []
   private rejectRows = 0
-  readonly inserted: ImportCounts = { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0 }
+  readonly inserted: ImportCounts = { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0, invoice: 0 }
   readonly updated = { order: 0, orderLine: 0 }
   private staged = false
   attempted = 0
@@ -447,7 +452,7 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   }
   report('insert')
   await writer.flushAll()
-  const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn
+  const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn + writer.inserted.invoice
   const result: FileImportResult = {
     batchId,
     file: session.file.name,

@@ -10,7 +10,7 @@ import type { CanonicalRecord, Channel } from '../../shared/records.ts'
 
 /** `--format` values: families of parsers. */
 export const FORMAT_FAMILIES = [
-  'alipay', 'wechat', 'taobao', 'jd', 'pdd', 'douyin', 'shopify-orders', 'shopify-payouts', 'amazon-settlement', 'bank-csv', 'generic',
+  'alipay', 'wechat', 'taobao', 'jd', 'pdd', 'douyin', 'shopify-orders', 'shopify-payouts', 'amazon-settlement', 'bank-csv', 'generic', 'invoice',
 ] as const
 export type FormatFamily = (typeof FORMAT_FAMILIES)[number]
 

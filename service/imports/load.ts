@@ -2,6 +2,7 @@ import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { INVOICE_TABLE } from '../invoices/table.ts'
+import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
 import type { FileInput } from './source.ts'
@@ -485,6 +486,8 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
  */
 export async function importFile(db: Database, companyId: number, input: FileInput, options: ImportOptions): Promise<FileImportResult> {
   // Counting lines/rows for the progress position costs a pass over the bytes; only when someone listens.
+  // 数电发票 XML (or a zip of them) is no row file: its own session, same loader.
+  if (isInvoiceDocument(input)) return db.write(async (tx) => loadSession(tx, companyId, await startInvoiceXmlParse(input, options), options, null))
   const extent = options.onProgress ? measureInput(input) : null
   // The session starts inside the write so a busy-retry re-reads the file from the start.
   return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, options), options, extent ? new PositionTracker(extent) : null))

@@ -14,7 +14,8 @@ export const FORMAT_FAMILIES = [
 ] as const
 export type FormatFamily = (typeof FORMAT_FAMILIES)[number]
 
-export type Container = 'csv' | 'xlsx'
+/** `xml`: 数电发票 XML (or a zip of them), read by parsers/invoice-xml.ts, not row by row. */
+export type Container = 'csv' | 'xlsx' | 'xml'
 
 /** One problem with one input row (or the file): goes to import_rejects. */
 export interface Reject {

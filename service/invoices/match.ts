@@ -140,3 +140,30 @@ export async function invoiceLinks(context: LedgerContext, companyId: number, by
   const result = await context.db.client.execute({ sql: `SELECT invoice_no, channel, order_no, amount_minor, rule, why FROM invoice_orders WHERE ${clauses.join(' AND ')} ORDER BY invoice_no, channel, order_no`, args })
   return result.rows.map((row) => ({ invoiceNo: String(row.invoice_no), channel: String(row.channel), orderNo: String(row.order_no), amount: big(row.amount_minor), rule: String(row.rule) as InvoiceLink['rule'], why: String(row.why) }))
 }
+
+/** Resolves or ignores an invoice exception (audited); a re-run keeps the decision. */
+export async function decideInvoiceException(context: LedgerContext, actor: Actor, companyId: number, id: number, status: 'resolved' | 'ignored', reason: string): Promise<void> {
+  if (reason.trim() === '') throw new LedgerError('VALIDATION', 'a reason is required')
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const updated = await tx.execute({ sql: 'UPDATE invoice_exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE company_id = ? AND id = ?', args: [status, actor.userId, at, reason, at, companyId, id] })
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no invoice exception ${id}`)
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `invoice.exception.${status}`, entity: 'invoice_exception', entityId: String(id), payload: { reason } }])
+  })
+}
+
+/** Links an invoice to an order by hand (rule `manual`, kept by every re-run). */
+export async function linkInvoiceOrder(context: LedgerContext, actor: Actor, companyId: number, link: { invoiceNo: string; channel: string; orderNo: string; amount: Minor; reason: string }): Promise<void> {
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const invoice = await tx.execute({ sql: 'SELECT 1 FROM invoices WHERE company_id = ? AND invoice_no = ?', args: [companyId, link.invoiceNo] })
+    if (!invoice.rows[0]) throw new LedgerError('NOT_FOUND', `no invoice ${link.invoiceNo}`)
+    const order = await tx.execute({ sql: 'SELECT 1 FROM orders WHERE company_id = ? AND channel = ? AND order_no = ?', args: [companyId, link.channel, link.orderNo] })
+    if (!order.rows[0]) throw new LedgerError('NOT_FOUND', `no order ${link.channel}/${link.orderNo}`)
+    await tx.execute({
+      sql: "INSERT INTO invoice_orders (company_id, invoice_no, channel, order_no, amount_minor, rule, why, created_at) VALUES (?,?,?,?,?,'manual',?,?) ON CONFLICT (company_id, invoice_no, channel, order_no) DO UPDATE SET amount_minor = excluded.amount_minor, rule = 'manual', why = excluded.why",
+      args: [companyId, link.invoiceNo, link.channel, link.orderNo, link.amount, link.reason, at],
+    })
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-order', entity: 'invoice', entityId: link.invoiceNo, payload: { channel: link.channel, orderNo: link.orderNo, amount: String(link.amount), reason: link.reason } }])
+  })
+}

@@ -6,7 +6,7 @@ import { loadStoreProfiles } from '../posting/settings.ts'
 import { getCompany } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { closingVoucherMovements } from '../reports/data.ts'
-import { companyTaxId } from './settings.ts'
+import { companyTaxId, invoiceSettings } from './settings.ts'
 
 /**
  * 开票与收入对账: per month and VAT rate, 主营业务收入 from the ledger
@@ -178,4 +178,33 @@ export async function invoiceReconciliation(context: LedgerContext, companyId: n
     company: { code: company.code, name: company.name }, period, dateLabel: `${periodLabel(from)}至${periodLabel(period)}`, currency: company.baseCurrency,
     columns, rows, checks, notes, meta: { from, to: period },
   }
+}
+
+export interface InputInvoiceStatusRow {
+  /** unchecked | selected | certified | unknown (the list export had no 勾选状态) */
+  certification: string
+  count: number
+  amount: bigint
+  tax: bigint
+  /** input VAT that may move to 进项税额 under the company's `inputVatOn` setting */
+  deductibleTax: bigint
+}
+
+/** 进项发票 by 勾选/认证 status (invoices whose buyer is the company), optionally of one issue month; 作废 left out. */
+export async function inputInvoicesByStatus(context: LedgerContext, companyId: number, period?: string): Promise<{ taxId: string | null; inputVatOn: string; rows: InputInvoiceStatusRow[] }> {
+  const company = await getCompany(context, companyId)
+  const { taxId } = await companyTaxId(context, company)
+  const inputVatOn = invoiceSettings(company).inputVatOn
+  if (taxId === null) return { taxId, inputVatOn, rows: [] }
+  const result = await context.db.client.execute({
+    sql: `SELECT coalesce(certification, 'unknown') AS certification, count(*) AS n, sum(amount_minor) AS amount, sum(tax_minor) AS tax FROM invoices
+          WHERE company_id = ? AND buyer_tax_id = ? AND status <> 'cancelled'${period ? ' AND substr(issued_at, 1, 7) = ?' : ''} GROUP BY 1 ORDER BY 1`,
+    args: period ? [companyId, taxId, assertPeriod(period)] : [companyId, taxId],
+  })
+  const rows = result.rows.map((row) => {
+    const certification = String(row.certification)
+    const tax = BigInt(String(row.tax ?? 0))
+    return { certification, count: Number(row.n), amount: BigInt(String(row.amount ?? 0)), tax, deductibleTax: inputVatOn === 'receipt' || certification === 'certified' ? tax : 0n }
+  })
+  return { taxId, inputVatOn, rows }
 }

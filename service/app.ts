@@ -15,6 +15,7 @@ import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
 import { matchRoutes } from './routes/match.ts'
 import { importRoutes } from './routes/imports.ts'
+import { invoiceRoutes } from './routes/invoices.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     voucherRoutes(deps),
     matchRoutes(deps),
     importRoutes(deps),
+    invoiceRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps, { reconciliation: reconciliationReport }),

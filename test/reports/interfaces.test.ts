@@ -11,6 +11,7 @@ import { writeVouchers } from '../../service/ledger/vouchers.ts'
 import { call, signedIn } from '../support/http.ts'
 import { ledgerWithCompany, tempDatabase } from '../support/db.ts'
 import { demoMonth } from './fixtures.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 
 async function cledger(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
@@ -42,27 +43,40 @@ describe('report interfaces', () => {
     expect(missing.status).toBe(400)
   })
 
-  it('writes reports from the command line to stdout and to xlsx/pdf files', async () => {
-    const { url, dir, db } = await tempDatabase()
-    db.close()
-    expect((await cledger(url, 'init', '--company', 'ACME', '--name', '测试公司')).code).toBe(0)
-    const opened = await openDatabase(url)
-    const context = createContext(opened)
-    const company = await getCompany(context, 'ACME')
-    await writeVouchers(context, { userId: 1 }, company.id, demoMonth().map((input) => ({ input })), { mode: 'post' })
-    opened.close()
+  it('writes reports from the command line to stdout and refuses binary formats without --out', async () => {
+    const { url } = await cliCompany()
     const table = await cledger(url, 'report', 'cash-flow', '--period', '2026-10')
     expect(table.code).toBe(0)
     expect(table.stdout).toContain('现金流量表')
     expect(table.stdout).toMatch(/五、期末现金余额\s+22\s+65,448\.00\s+65,448\.00/)
     const json = await cledger(url, 'report', 'channel-profit', '--period', '2026-10', '--format', 'json')
     expect((JSON.parse(json.stdout) as { rows: Array<{ store: string; margin: string }> }).rows.at(-1)).toMatchObject({ store: '合计', margin: '5048.00' })
-    const pdf = join(dir, 'bs.pdf')
-    expect((await cledger(url, 'report', 'balance-sheet', '--period', '2026-10', '--format', 'pdf', '--out', pdf)).code).toBe(0)
-    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
     const binary = await cledger(url, 'report', 'balance-sheet', '--period', '2026-10', '--format', 'xlsx')
     expect([binary.code, binary.stderr]).toEqual([1, 'cledger: --format xlsx is binary; pass --out FILE\n'])
     const detail = await cledger(url, 'report', 'account-detail', '--period', '2026-10')
     expect([detail.code, detail.stderr]).toEqual([1, 'cledger: account detail needs --account CODE (e.g. 1122)\n'])
   })
 })
+
+/** A company made with `cledger init`, holding the demo month's vouchers. */
+async function cliCompany(): Promise<{ url: string; dir: string }> {
+  const { url, dir, db } = await tempDatabase()
+  db.close()
+  expect((await cledger(url, 'init', '--company', 'ACME', '--name', '测试公司')).code).toBe(0)
+  const opened = await openDatabase(url)
+  const context = createContext(opened)
+  const company = await getCompany(context, 'ACME')
+  await writeVouchers(context, { userId: 1 }, company.id, demoMonth().map((input) => ({ input })), { mode: 'post' })
+  opened.close()
+  return { url, dir }
+}
+
+describeWithTools(['cjk-fonts'], 'report interfaces: pdf', () => {
+  it('writes a pdf file from the command line', async () => {
+    const { url, dir } = await cliCompany()
+    const pdf = join(dir, 'bs.pdf')
+    expect((await cledger(url, 'report', 'balance-sheet', '--period', '2026-10', '--format', 'pdf', '--out', pdf)).code).toBe(0)
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+  })
+})
+

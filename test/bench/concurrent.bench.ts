@@ -1,0 +1,108 @@
+/**
+ * `npm run bench -- concurrent`: 50 clients each POST one voucher at a time over
+ * HTTP for BENCH_SECONDS (default 20), against one service instance and then two
+ * instances (two processes) on one database file; each with group commit on and,
+ * as the baseline measured in the same run, off (LEDGER_GROUP_COMMIT=0).
+ * Prints p50/p99/max latency, throughput, the ratio against the baseline, and
+ * checks that nothing was lost or doubled (every 201 is in the database once,
+ * verify passes).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { createContext } from '../../service/ledger/context.ts'
+import { verifyLedger } from '../../service/ledger/verify.ts'
+import { createApp } from '../../service/app.ts'
+import { createCompany } from '../../service/ledger/company.ts'
+import { SYSTEM } from '../../service/ledger/context.ts'
+import { signedIn } from '../support/http.ts'
+import { benchDatabase, report } from './support.ts'
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
+
+interface Outcome { readonly latencies: number[]; readonly acknowledged: string[]; errors: number; readonly stats: Array<[number, number]> }
+
+function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number]> }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/concurrent-server.ts', url], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
+    let resolveStats: (value: [number, number]) => void = () => undefined
+    const stats = new Promise<[number, number]>((resolve) => { resolveStats = resolve })
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (line.startsWith('url ')) done({ child, base: line.slice(4), stats })
+      if (line.startsWith('stats ')) {
+        const [, writes, transactions] = line.split(' ')
+        resolveStats([Number(writes), Number(transactions)])
+      }
+    })
+    child.on('exit', (code) => { resolveStats([0, 0]); fail(new Error(`instance exited (${code})`)) })
+  })
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number)
+}
+
+async function scenario(instances: number, grouped: boolean): Promise<void> {
+  const { db, url, cleanup } = await benchDatabase(`concurrent-${instances}-${grouped ? 'on' : 'off'}`)
+  const context = createContext(db)
+  const company = await createCompany(context, SYSTEM, { code: 'BENCH', name: '压测公司' })
+  const token = await signedIn(createApp({ context }), context, company, 'pos', 'accountant')
+  const running = await Promise.all(Array.from({ length: instances }, () => startInstance(url, grouped)))
+  // warm-up (not measured): every client posts once, so JIT and connections are ready
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
+    const base = running[client % instances]?.base ?? ''
+    const body = JSON.stringify({ date: '2026-10-01', idempotencyKey: `warm-${client}`, lines: [{ account: '1122', store: 'pos', debit: '1.00' }, { account: '5001', store: 'pos', credit: '1.00' }] })
+    const response = await fetch(`${base}/api/v1/companies/BENCH/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
+    if (response.status !== 201) throw new Error(`warm-up: ${response.status} ${await response.text()}`)
+  }))
+  const outcome: Outcome = { latencies: [], acknowledged: [], errors: 0, stats: [] }
+  const deadline = performance.now() + SECONDS * 1000
+  const started = performance.now()
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
+    const base = running[client % instances]?.base ?? ''
+    for (let index = 0; performance.now() < deadline; index += 1) {
+      const key = `pos-${client}-${index}`
+      const body = JSON.stringify({ date: `2026-10-${String(1 + (index % 28)).padStart(2, '0')}`, idempotencyKey: key, lines: [{ account: '1122', store: 'pos', debit: '113.00' }, { account: '5001', store: 'pos', credit: '100.00' }, { account: '2221.01.02', store: 'pos', credit: '13.00' }] })
+      const at = performance.now()
+      const response = await fetch(`${base}/api/v1/companies/BENCH/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
+      await response.arrayBuffer()
+      outcome.latencies.push(performance.now() - at)
+      if (response.status === 201) outcome.acknowledged.push(key)
+      else outcome.errors += 1
+    }
+  }))
+  const wall = (performance.now() - started) / 1000
+  for (const instance of running) instance.child.kill('SIGTERM')
+  outcome.stats.push(...(await Promise.all(running.map((instance) => instance.stats))))
+  const stored = await db.client.execute('SELECT idempotency_key, COUNT(*) AS n FROM vouchers WHERE company_id = ? GROUP BY idempotency_key', [company.id])
+  const counts = new Map(stored.rows.map((row) => [String(row.idempotency_key), Number(row.n)]))
+  const lost = outcome.acknowledged.filter((key) => !counts.has(key)).length
+  const doubled = [...counts.values()].filter((n) => n > 1).length
+  const breaches = (await verifyLedger(context)).breaches.length
+  const sorted = [...outcome.latencies].sort((a, b) => a - b)
+  const writes = outcome.stats.reduce((sum, [w]) => sum + w, 0)
+  const transactions = outcome.stats.reduce((sum, [, t]) => sum + t, 0)
+  const result = {
+    throughput: Math.round(outcome.acknowledged.length / wall), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0,
+  }
+  results.set(`${instances}:${grouped}`, result)
+  const baseline = results.get(`${instances}:false`)
+  report(`${instances} instance${instances > 1 ? 's' : ''}, group commit ${grouped ? 'on ' : 'off'}`, {
+    vouchers: outcome.acknowledged.length, 'vouchers/s': result.throughput,
+    p50_ms: result.p50.toFixed(1), p99_ms: result.p99.toFixed(1), max_ms: result.max.toFixed(1),
+    writes_per_tx: transactions > 0 ? (writes / transactions).toFixed(1) : '-',
+    errors: outcome.errors, lost, doubled, verify_breaches: breaches,
+    ...(baseline && grouped ? { 'throughput_vs_off': `${(result.throughput / baseline.throughput).toFixed(2)}x`, 'p99_vs_off': `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
+  })
+  cleanup()
+}
+
+const results = new Map<string, { throughput: number; p50: number; p99: number; max: number }>()
+
+export async function run(): Promise<void> {
+  console.log(`${CLIENTS} clients x single vouchers for ${SECONDS} s (BENCH_SECONDS, BENCH_CLIENTS)`)
+  for (const instances of [1, 2]) {
+    await scenario(instances, false)
+    await scenario(instances, true)
+  }
+}

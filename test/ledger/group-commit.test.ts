@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../../service/db/connection.ts'
+import { createContext } from '../../service/ledger/context.ts'
+import { verifyLedger } from '../../service/ledger/verify.ts'
+import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
+import { ledgerWithCompany } from '../support/db.ts'
+
+const sale = (key: string, amount = '10.00') => ({
+  date: '2026-10-05', idempotencyKey: key, lines: [
+    { account: '1122', store: 'tmall-main', debit: amount },
+    { account: '5001', store: 'tmall-main', credit: amount },
+  ],
+})
+
+describe('group commit (one write path, many concurrent single-voucher writes)', () => {
+  it('gathers concurrent writes into few transactions; numbers stay contiguous in arrival order; verify passes', async () => {
+    const { context, company, db } = await ledgerWithCompany()
+    const before = { ...db.writeStats }
+    const results = await Promise.all(Array.from({ length: 120 }, (_, index) =>
+      writeVouchers(context, { userId: 1 }, company.id, [{ input: sale(`gc-${index}`) }], { mode: 'post' })))
+    const numbers = results.map((result) => (result[0] as VoucherResult).number)
+    expect(numbers).toEqual(Array.from({ length: 120 }, (_, index) => index + 1))
+    const writes = db.writeStats.writes - before.writes
+    const transactions = db.writeStats.transactions - before.transactions
+    expect(writes).toBe(120)
+    expect(transactions).toBeLessThan(20)
+    const report = await verifyLedger(context)
+    expect(report.breaches).toEqual([])
+    const count = await db.client.execute('SELECT COUNT(*) AS n FROM vouchers WHERE company_id = ?', [company.id])
+    expect(Number(count.rows[0]?.n)).toBe(120)
+  })
+
+  it('fails a bad write alone: its neighbours in the same transaction commit', async () => {
+    const { context, company, db } = await ledgerWithCompany()
+    // the first posts source order:A; the third names it again (DUPLICATE inside the transaction)
+    const requests = [
+      { input: sale('ok-1'), sources: [{ kind: 'order', id: 'A' }] },
+      { input: sale('ok-2'), sources: [{ kind: 'order', id: 'B' }] },
+      { input: sale('bad-3'), sources: [{ kind: 'order', id: 'A' }] },
+      { input: sale('ok-4'), sources: [{ kind: 'order', id: 'C' }] },
+    ]
+    const blocker = writeVouchers(context, { userId: 1 }, company.id, [{ input: sale('first') }], { mode: 'post' })
+    const settled = await Promise.allSettled([blocker, ...requests.map((request) => writeVouchers(context, { userId: 1 }, company.id, [request], { mode: 'post' }))])
+    expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    const rejected = settled[3] as PromiseRejectedResult
+    expect(String(rejected.reason)).toMatch(/already posted|DUPLICATE|order:A|order A/i)
+    const rows = await db.client.execute('SELECT idempotency_key, number FROM vouchers WHERE company_id = ? ORDER BY number', [company.id])
+    expect(rows.rows.map((row) => [row.idempotency_key, row.number])).toEqual([['first', 1], ['ok-1', 2], ['ok-2', 3], ['ok-4', 4]])
+    expect((await verifyLedger(context)).breaches).toEqual([])
+  })
+
+  it('with grouping off, each write is its own transaction and the results are the same', async () => {
+    const { url, company, db: first } = await ledgerWithCompany()
+    first.close()
+    const db = await openDatabase(url, { groupCommit: false })
+    try {
+      const context = createContext(db)
+      const results = await Promise.all(Array.from({ length: 30 }, (_, index) =>
+        writeVouchers(context, { userId: 1 }, company.id, [{ input: sale(`solo-${index}`) }], { mode: 'post' })))
+      expect(results.map((result) => (result[0] as VoucherResult).number)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1))
+      expect(db.writeStats).toEqual({ writes: 30, transactions: 30 })
+      expect((await verifyLedger(context)).breaches).toEqual([])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('survives SIGKILL during grouped commits: every acknowledged voucher is there, none half-written, verify passes', async () => {
+    const { company, url, db } = await ledgerWithCompany()
+    db.close()
+    const acknowledged = new Set<string>()
+    for (let kill = 0; kill < 4; kill += 1) {
+      const keys = await new Promise<string[]>((done, fail) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/ledger/group-commit-loop.ts', url, String(company.id), String(kill)], { stdio: ['ignore', 'pipe', 'pipe'] })
+        let out = ''
+        let stderr = ''
+        let killing = false
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          // kill mid-stream once writes are flowing (a loaded machine may take seconds to start)
+          if (!killing && (out.match(/^ack /gm)?.length ?? 0) >= 20 + kill * 15) {
+            killing = true
+            setTimeout(() => child.kill('SIGKILL'), kill * 7)
+          }
+        })
+        child.on('exit', (_code, signal) => (signal === 'SIGKILL'
+          ? done(out.split('\n').filter((line) => line.startsWith('ack ')).map((line) => line.slice(4)))
+          : fail(new Error(`loop ended by itself (${signal ?? _code}): ${stderr}`))))
+      })
+      for (const key of keys) acknowledged.add(key)
+      const reopened = await openDatabase(url)
+      try {
+        expect((await verifyLedger(createContext(reopened))).breaches, `after kill ${kill + 1}`).toEqual([])
+        const half = await reopened.client.execute('SELECT v.id FROM vouchers v LEFT JOIN voucher_lines l ON l.voucher_id = v.id GROUP BY v.id HAVING COUNT(l.line_no) < 2')
+        expect(half.rows).toEqual([])
+        const stored = new Set((await reopened.client.execute('SELECT idempotency_key FROM vouchers')).rows.map((row) => String(row.idempotency_key)))
+        const lost = [...acknowledged].filter((key) => !stored.has(key))
+        expect(lost, `acknowledged but missing after kill ${kill + 1}`).toEqual([])
+      } finally {
+        reopened.close()
+      }
+    }
+    expect(acknowledged.size).toBeGreaterThan(50)
+  }, 120_000)
+})

@@ -11,6 +11,7 @@ import { attachInvoiceFile, linkVoucherInvoice, listAttachments } from '../invoi
 import { addInvoiceRequest, decideInvoiceException, invoiceLinks, linkInvoiceOrder, listInvoiceExceptions, runInvoiceMatching } from '../invoices/match.ts'
 import { getInvoice, listInvoices } from '../invoices/query.ts'
 import { inputInvoicesByStatus } from '../invoices/report.ts'
+import { postInputVat } from '../invoices/input-vat.ts'
 import { companyTaxId, updateInvoiceSettings } from '../invoices/settings.ts'
 import { getCompany } from '../ledger/company.ts'
 import { formatTable } from './table.ts'
@@ -115,6 +116,14 @@ export function registerInvoiceCommands(program: Command, runtime: CliRuntime): 
     runtime.print({ ...result, rows: result.rows.map((row) => ({ ...row, amount: yuan(row.amount), tax: yuan(row.tax), deductibleTax: yuan(row.deductibleTax) })) }, () =>
       `input VAT on ${result.inputVatOn}\n${formatTable(['status', 'count', 'amount', 'tax', 'deductible tax'], result.rows.map((row) => [row.certification, String(row.count), yuan(row.amount), yuan(row.tax), yuan(row.deductibleTax)]), ['left', 'right', 'right', 'right', 'right'])}`)
   })
+
+  invoice.command('post-input-vat').description('move the tax of deductible input invoices (on receipt or once 勾选/认证) to 进项税额; one voucher each, drafts unless --post')
+    .requiredOption('--period <YYYY-MM>', 'the period the VAT is deducted in (vouchers dated its last day)').option('--post', 'write posted vouchers (needs the right to post and approve)')
+    .action(async (flags: { period: string; post?: boolean }) => {
+      const { context, company, actor } = await runtime.open(flags.post ? 'vouchers.post' : 'vouchers.create')
+      const result = await postInputVat(context, actor, company.id, { period: normalizePeriod(flags.period), mode: flags.post ? 'post' : 'draft' })
+      runtime.print(result, () => [...result.vouchers.map((each) => `#${each.voucherId} ${each.invoiceNo}: 2221.01.01 ${each.tax} / ${each.account}`), `${result.vouchers.length} voucher(s); ${result.skipped} input invoice(s) not yet certified`].join('\n'))
+    })
 
   invoice.command('settings').description('invoice settings: company tax id, when input VAT moves to 进项税额, matching window')
     .option('--tax-id <id>', 'the company 纳税人识别号').option('--input-vat-on <when>', 'receipt | certification').option('--window-days <n>', 'days an invoice may follow its order')

@@ -71,8 +71,12 @@ export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, c
   return { voucherId, attachments: (await voucherInvoices(context, companyId, voucherId)).length }
 }
 
-/** The invoices attached to a voucher: its 附件数 is their count. */
+/** The invoices attached to a voucher (linked by hand, or the voucher's own invoice sources): its 附件数 is their count. */
 export async function voucherInvoices(context: LedgerContext, companyId: number, voucherId: number): Promise<string[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT invoice_no FROM voucher_invoices WHERE company_id = ? AND voucher_id = ? ORDER BY invoice_no', args: [companyId, voucherId] })
+  const result = await context.db.client.execute({
+    sql: `SELECT invoice_no FROM voucher_invoices WHERE company_id = ? AND voucher_id = ?
+          UNION SELECT source_id FROM voucher_sources WHERE company_id = ? AND voucher_id = ? AND source_kind = 'invoice' ORDER BY 1`,
+    args: [companyId, voucherId, companyId, voucherId],
+  })
   return result.rows.map((row) => String(row.invoice_no))
 }

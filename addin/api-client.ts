@@ -342,7 +342,8 @@ export interface LedgerApi {
    * JSON is read as before, and without streams in the page the upload goes
    * through XHR with upload progress only.
    */
-  uploadImport(company: string, files: readonly File[], options: { store?: string; onProgress?: (progress: ImportProgress) => void }): Promise<ImportSummary[]>
+  /** `force`: import files whose rows contradict their own running balance or stated totals (refused otherwise). */
+  uploadImport(company: string, files: readonly File[], options: { store?: string; force?: boolean; onProgress?: (progress: ImportProgress) => void }): Promise<ImportSummary[]>
   importRejects(company: string, id: string | number): Promise<ImportReject[]>
   runMatch(company: string, period: string): Promise<MatchSummary>
   exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
@@ -748,10 +749,11 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     async approveVoucher(code, id) {
       return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/approve`), 'voucher'))
     },
-    async uploadImport(code, files, { store, onProgress }) {
+    async uploadImport(code, files, { store, force, onProgress }) {
       const form = new FormData()
       for (const file of files) form.append('file', file, file.name)
       if (store !== undefined && store !== '') form.append('store', store)
+      if (force === true) form.append('force', 'true')
       const url = `${base()}${company(code)}/imports`
       const streaming = options.streamImports ?? typeof ReadableStream !== 'undefined'
       const body = streaming ? await streamedImport(url, form, files.length, onProgress) : await plainImport(url, form, files.length, onProgress)

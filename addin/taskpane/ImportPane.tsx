@@ -1,5 +1,5 @@
 import {
-  Badge, Button, Field, Input, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens,
+  Badge, Button, Checkbox, Field, Input, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react'
 import type { ImportProgress, ImportSummary, LedgerApi, Role } from '../api-client.ts'
@@ -50,6 +50,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
   const [picked, setPicked] = useState<Picked[]>([])
   const [dragging, setDragging] = useState(false)
   const [store, setStore] = useState('')
+  const [force, setForce] = useState(false)
   const [progress, setProgress] = useState<ImportProgress | null>(null)
   const [summaries, setSummaries] = useState<ImportSummary[]>([])
   const [missing, setMissing] = useState(false)
@@ -85,7 +86,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
     }
     setNotice(null)
     setSummaries([])
-    const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), { store: store.trim(), onProgress: setProgress }))
+    const result = await run(() => api.uploadImport(company, picked.map((entry) => entry.file), { store: store.trim(), force, onProgress: setProgress }))
     setProgress(null)
     if (result !== undefined) setSummaries(result)
   }
@@ -135,6 +136,7 @@ export function ImportPane({ api, writer, company, role }: { api: LedgerApi; wri
       <Field label={t('store')} validationMessage={fieldErrors.store}>
         <Input value={store} onChange={(_, data) => setStore(data.value)} />
       </Field>
+      <Checkbox label={t('forceImport')} checked={force} onChange={(_, data) => setForce(data.checked === true)} />
       <div className={styles.row}>
         <Button appearance="primary" onClick={() => void upload()} disabled={busy || !canImport}>{t('upload')}</Button>
       </div>

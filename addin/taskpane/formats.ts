@@ -4,6 +4,8 @@
  * (service/imports) and its answer replaces this guess after upload.
  */
 const SIGNATURES: readonly (readonly [format: string, pattern: RegExp])[] = [
+  // Bank statements first: their 对方户名 column often holds 支付宝 / 京东 / 拼多多.
+  ['bank-csv', /借方发生额|贷方发生额|借方金额|贷方金额|借贷标志|交易后余额|对方户名|对方单位名称|收\/付方名称|本次余额/],
   ['alipay', /支付宝|账务流水号|支付宝交易号/],
   ['wechat', /微信支付|微信订单号|商户订单号.*交易状态/],
   ['douyin', /抖店|动[帐账]流水号/],
@@ -13,7 +15,7 @@ const SIGNATURES: readonly (readonly [format: string, pattern: RegExp])[] = [
   ['amazon-settlement', /settlement-id|settlement-start-date/i],
   ['shopify-payouts', /Payout Date|Payout ID/i],
   ['shopify-orders', /Financial Status|Fulfillment Status/i],
-  ['bank-csv', /交易日期.*(借方|贷方|收入|支出)|对方户名|对方账号/],
+  ['bank-csv', /交易日期.*(借方|贷方|收入|支出)|对方账号/],
 ]
 
 export function guessFormat(fileName: string, head: string): string | null {

@@ -19,6 +19,7 @@ interface ImportFlags {
   profile?: string
   rejects?: string
   currency?: string
+  force?: boolean
 }
 
 function loadProfile(path: string): FileParser {
@@ -90,7 +91,8 @@ function totals(results: FileImportResult[]) {
   const sum = (pick: (result: FileImportResult) => number) => results.reduce((total, result) => total + pick(result), 0)
   return {
     read: sum((r) => r.read), imported: sum((r) => r.imported), duplicates: sum((r) => r.duplicates), updated: sum((r) => r.updated), rejected: sum((r) => r.rejected), skipped: sum((r) => r.skipped),
-    errors: results.flatMap((r) => r.checks.filter((check) => check.level === 'error').map((check) => `${r.file}: ${check.message}`)),
+    // A forced import has accepted its blocking checks: they are reported, not failed on.
+    errors: results.flatMap((r) => r.checks.filter((check) => check.level === 'error' && !(check.blocking === true && r.checks.some((other) => other.code === 'FORCED'))).map((check) => `${r.file}: ${check.message}`)),
     files: results.map(({ rejects: _rejects, ...rest }) => rest),
   }
 }
@@ -103,6 +105,7 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
     .option('--profile <file>', 'mapping profile JSON for --format generic (see `cledger profile`)')
     .option('--currency <code>', 'currency when the file does not say')
     .option('--rejects <out.csv>', 'write rejected rows (row, column, reason, raw) to a CSV file')
+    .option('--force', 'import a file even when its rows contradict its own running balance or stated totals (otherwise it imports nothing)')
     .action(async (files: string[], flags: ImportFlags) => {
       const extraParsers = flags.profile ? [loadProfile(flags.profile)] : []
       if (flags.format === 'generic' && extraParsers.length === 0) throw new LedgerError('VALIDATION', '--format generic needs --profile FILE')
@@ -114,7 +117,7 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
         let result: FileImportResult | null = null
         try {
           result = await importFile(db, company.id, { name: basename(path), path }, {
-            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers,
+            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers, force: flags.force === true,
             onProgress: bar ? (progress) => bar.update(progress) : undefined,
           })
         } finally {

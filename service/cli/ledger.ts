@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { LedgerError } from '../../shared/errors.ts'
+import { LedgerError, isLedgerError } from '../../shared/errors.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import { VOUCHER_STATUSES, type VoucherStatus } from '../../shared/voucher.ts'
 import type { CliRuntime } from '../cli.ts'
@@ -9,7 +9,7 @@ import { buildReport } from '../reports/index.ts'
 import { renderReport } from '../reports/render/index.ts'
 import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
-import { closePeriod, reopenPeriod } from '../ledger/periods.ts'
+import { type CloseBlocker, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv } from './table.ts'
@@ -140,11 +140,28 @@ export function registerLedgerCommands(program: Command, runtime: CliRuntime): v
     const { context, company } = await runtime.open('vouchers.read')
     for await (const chunk of exportJournal(context, company.id, { period: flags.period ? normalizePeriod(flags.period) : undefined })) runtime.stdout(chunk)
   })
-  program.command('close <period>').description('结账: 结转损益 into 本年利润, then close the period').action(async (period: string) => {
-    const { context, company, actor } = await runtime.open('periods.close')
-    const result = await closePeriod(context, actor, company.id, normalizePeriod(period))
-    runtime.print(result, () => (result.alreadyClosed ? `${result.period} was already closed` : `closed ${result.period}${result.closingVoucher ? ` (结转损益 voucher id ${result.closingVoucher})` : ' (no P&L to close)'}`))
-  })
+  program.command('close <period>')
+    .description('结账: checks the period (open exceptions, held items, drafts, payouts not in the bank, unposted records) and refuses while anything blocks; then 结转损益 into 本年利润 and close')
+    .option('--check', '结账检查 only: list what blocks, close nothing')
+    .option('--force', 'admin: close despite open items (not drafts); needs --reason; audited with the blockers')
+    .option('--reason <text>', 'why a forced close is right')
+    .action(async (period: string, flags: { check?: boolean; force?: boolean; reason?: string }) => {
+      const { context, company, actor } = await runtime.open(flags.check ? 'periods.read' : 'periods.close')
+      const target = normalizePeriod(period)
+      if (flags.check) {
+        const check = await closeCheck(context, company.id, target)
+        runtime.print(check, () => (check.ready ? `${target}: ready to close (结账检查通过)` : `${target}: not ready to close (结账检查未通过)\n${blockerLines(check.blockers)}`))
+        return
+      }
+      try {
+        const result = await closePeriod(context, actor, company.id, target, { force: flags.force, reason: flags.reason })
+        runtime.print(result, () => (result.alreadyClosed ? `${result.period} was already closed` : `closed ${result.period}${result.forced ? ' (forced; audited)' : ''}${result.closingVoucher ? ` (结转损益 voucher id ${result.closingVoucher})` : ' (no P&L to close)'}`))
+      } catch (error) {
+        const blockers = isLedgerError(error) && error.code === 'PERIOD_NOT_READY' ? (error.details as { blockers?: CloseBlocker[] } | undefined)?.blockers : undefined
+        if (blockers && !runtime.options().json) runtime.stderr(`${blockerLines(blockers)}\n`)
+        throw error
+      }
+    })
   program.command('reopen <period>').description('反结账 (admin; audited)').requiredOption('--reason <text>', 'why the period is reopened').action(async (period: string, flags: { reason: string }) => {
     const { context, company, actor } = await runtime.open('periods.reopen')
     await reopenPeriod(context, actor, company.id, normalizePeriod(period), flags.reason)
@@ -160,4 +177,12 @@ export function registerLedgerCommands(program: Command, runtime: CliRuntime): v
     ].join('\n'))
     if (!report.ok) throw new LedgerError('INTERNAL', `verify found ${report.breaches.length} breach(es)`)
   })
+}
+
+/** Blockers as lines: kind, count, both languages, and the first few rows' refs. */
+function blockerLines(blockers: ReadonlyArray<CloseBlocker>): string {
+  return blockers.map((blocker) => {
+    const refs = blocker.items.slice(0, 5).map((item) => String(item.id ?? item.ref ?? '')).filter((ref) => ref !== '')
+    return `  ${blocker.kind} ${blocker.count}: ${blocker.message.zh} / ${blocker.message.en}${refs.length ? ` [${refs.join(', ')}${blocker.count > refs.length ? ', …' : ''}]` : ''}`
+  }).join('\n')
 }

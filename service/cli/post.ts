@@ -7,9 +7,18 @@ import { normalizePeriod } from '../../shared/period.ts'
 import type { CliRuntime } from '../cli.ts'
 import { importReceipts, parseReceiptsCsv, stockOnHand } from '../posting/inventory.ts'
 import { importRates, listRates, parseRatesCsv } from '../posting/rates.ts'
+import { registerCloseChecks } from '../posting/close-check.ts'
 import { registerRevaluation } from '../posting/revaluation.ts'
 import { runPosting } from '../posting/run.ts'
-import { formatTable } from './table.ts'
+import { storeReconciliation, reconciliationJson } from '../posting/reconcile.ts'
+import { type Align, formatTable, toCsv } from './table.ts'
+
+const RECONCILE_COLUMNS: ReadonlyArray<readonly [string, string, Align]> = [
+  ['store', '店铺 store', 'left'], ['channel', '渠道 channel', 'left'], ['currency', '币种', 'left'], ['orders', '订单 orders', 'right'], ['expected', '应收 expected', 'right'],
+  ['received', '收款 received', 'right'], ['fees', '费用 fees', 'right'], ['refunds', '退款 refunds', 'right'], ['payouts', '提现 payouts', 'right'],
+  ['foundInBank', '银行到账 in bank', 'right'], ['difference', '差异 difference', 'right'], ['walletMovement', '钱包发生额 wallet', 'right'],
+  ['walletDifference', '未记账 unposted', 'right'], ['openExceptions', '未决异常 open exceptions', 'left'], ['held', '暂缓 held', 'right'],
+]
 
 function readText(path: string): string {
   try {
@@ -28,6 +37,7 @@ function granularityOf(text: string | undefined): Granularity | undefined {
 /** `cledger post`, `cledger rates`, `cledger inventory`. */
 export function registerPostingCommands(program: Command, runtime: CliRuntime): void {
   registerRevaluation()
+  registerCloseChecks()
   program.command('post')
     .description('generate vouchers from imported and matched records (drafts unless the company auto-approves them)')
     .option('--period <YYYY-MM>', 'only events dated in this period')
@@ -44,6 +54,25 @@ export function registerPostingCommands(program: Command, runtime: CliRuntime): 
         const head = result.dryRun ? `preview (${result.granularity}): ${result.vouchers.length} voucher(s) would be written` : `posted (${result.granularity}): ${result.written.vouchers} voucher(s), ${result.written.lines} line(s); ${result.written.posted} auto-approved and posted, ${result.written.drafts} draft(s) for an approver`
         return `${head}\n${rows.length ? formatTable(['date', 'no', 'status', 'total', 'sources', 'summary'], rows, ['left', 'left', 'left', 'right', 'right']) : ''}${more}${held}`
       })
+    })
+  program.command('reconcile')
+    .description('对账汇总 per store: orders, expected, received, fees, refunds, payouts, found in the bank, difference, wallet movement in the ledger, open exceptions, held items')
+    .requiredOption('--period <YYYY-MM>', 'the period')
+    .option('--store <store>', 'only this store')
+    .option('--format <f>', 'table | csv | json', 'table')
+    .action(async (flags: { period: string; store?: string; format: string }) => {
+      if (!['table', 'csv', 'json'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv or json')
+      const { context, company } = await runtime.open('match.read')
+      const result = await storeReconciliation(context, company.id, { period: normalizePeriod(flags.period), ...(flags.store === undefined ? {} : { store: flags.store }) })
+      const rows = result.stores.map(reconciliationJson)
+      if (flags.format === 'json' || runtime.options().json) {
+        runtime.stdout(`${JSON.stringify({ period: result.period, stores: rows }, null, 2)}\n`)
+        return
+      }
+      const cell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? Object.entries(value as Record<string, number>).map(([type, n]) => `${type} ${n}`).join('; ') : String(value))
+      const table = rows.map((row) => RECONCILE_COLUMNS.map(([key]) => cell(row[key])))
+      if (flags.format === 'csv') runtime.stdout(toCsv(RECONCILE_COLUMNS.map(([key]) => key), table))
+      else runtime.stdout(`对账汇总 ${result.period}\n${formatTable(RECONCILE_COLUMNS.map(([, label]) => label), table, RECONCILE_COLUMNS.map(([, , align]) => align))}\n`)
     })
   const rates = program.command('rates').description('exchange rates (汇率) to the base currency')
   rates.command('import <file>').description('CSV: date,currency,rate[,source]').option('--source <text>', 'source when the file has none', 'csv').action(async (file: string, flags: { source: string }) => {

@@ -1,6 +1,7 @@
 import type { Minor } from '../../shared/money.ts'
 import { formatAmount } from '../../shared/money.ts'
 import type { CanonicalRecord, Source } from '../../shared/records.ts'
+import type { BankLineSpec } from './formats-bank.ts'
 
 /** Seeded PRNG (mulberry32): same seed, same file. */
 export class Rng {
@@ -89,6 +90,13 @@ export function addToSummary(summary: Summary, row: GeneratedRow): void {
   const first = row.records[0]
   if (first?.kind === 'settlementTxn' && first.record.kind === 'refund') summary.refundRows = (summary.refundRows ?? 0) + 1
   for (const item of row.records) {
+    // Bank statement lines count as money in / out (their trailers state 借方/贷方 笔数 and 合计).
+    if (item.kind === 'bankTxn') {
+      const side = item.record.amount < 0n ? summary.outgoing : summary.incoming
+      side.count += 1
+      side.total += item.record.amount
+      continue
+    }
     if (item.kind !== 'settlementTxn') continue
     const { amount, kind } = item.record
     if (amount > 0n) {
@@ -121,8 +129,11 @@ export function running(context: RowContext, key: string, amount: bigint, start 
 export interface FormatSpec {
   /** Parser id the importer must pick. */
   parser: string
-  container: 'csv' | 'xlsx'
+  /** `xls`: a legacy BIFF8 workbook (SheetJS); `html`: an HTML table saved as .xls (as many bank exports are). */
+  container: 'csv' | 'xlsx' | 'xls' | 'html'
   encoding: 'utf8' | 'utf8-bom' | 'gbk'
+  /** Rows are written newest first (some bank statements); generated oldest first, then reversed. */
+  newestFirst?: boolean
   delimiter?: string
   /** Lines before the header, given the number of data rows (0 when streaming). */
   preamble?(count: number): string[]
@@ -160,4 +171,6 @@ export interface GenerateOptions {
   missingRows?: number
   /** Refunds as separate rows (default) or inline where the format allows. */
   refunds?: 'separate' | 'inline'
+  /** Bank statement formats: exactly these lines (rows = their count) instead of random ones. */
+  bankLines?: ReadonlyArray<BankLineSpec>
 }

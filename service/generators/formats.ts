@@ -1,6 +1,6 @@
 import { type Minor, minor } from '../../shared/money.ts'
 import type { CanonicalRecord, Order, OrderLine, SettlementKind, SettlementTxn } from '../../shared/records.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money } from './core.ts'
+import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, running } from './core.ts'
 
 /** One spec per generated format; keys are the `format` names of generateFile(). */
 
@@ -496,7 +496,9 @@ export const bankCsvCn: FormatSpec = {
     const out = rng.chance(0.4)
     const amount = rng.minor(1_000, 900_000)
     const id = `B${rng.digits(14)}`
-    const balance = rng.minor(1_000_000, 9_000_000)
+    // A running balance (the parser checks it row by row); the random draw is kept so the other cells stay as they were.
+    rng.minor(1_000_000, 9_000_000)
+    const balance = minor(running(context, 'balance', out ? -amount : amount, 5_000_000n))
     const counterparty = out ? '某供应商' : '支付宝（中国）网络技术有限公司'
     const memo = out ? '货款' : '提现'
     const counterpartyAccount = rng.digits(16)

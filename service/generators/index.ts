@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
+import * as XLSX from '@e965/xlsx'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { CanonicalRecord } from '../../shared/records.ts'
 import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, addToSummary, emptySummary } from './core.ts'
+import * as bank from './formats-bank.ts'
 import * as formats from './formats.ts'
 import * as invoices from './invoices.ts'
 import * as jd from './formats-jd.ts'
@@ -45,6 +47,12 @@ export const GENERATED_FORMATS = {
   'amazon-settlement-v2': more.amazonSettlementV2,
   'amazon-settlement-v2-eu': more.amazonSettlementV2Eu,
   'bank-csv': more.bankCsvEnglish,
+  'bank-icbc': bank.bankIcbc,
+  'bank-ccb': bank.bankCcb,
+  'bank-abc': bank.bankAbc,
+  'bank-boc': bank.bankBoc,
+  'bank-bocom': bank.bankBocom,
+  'bank-cmb': bank.bankCmb,
   'invoice-list': invoices.invoiceListXlsx,
   'invoice-list-csv': invoices.invoiceListCsv,
 } as const satisfies Record<string, FormatSpec>
@@ -74,7 +82,7 @@ function groupsOf(spec: FormatSpec, context: RowContext): GeneratedRow[] {
 /** Builds the data rows (groups kept whole), applying missing/duplicate options. */
 function buildRows(spec: FormatSpec, options: GenerateOptions): { rows: GeneratedRow[]; duplicates: GeneratedRow[] } {
   const rng = new Rng(options.seed ?? 1)
-  const target = options.rows ?? 100
+  const target = options.bankLines?.length ?? options.rows ?? 100
   const groups: GeneratedRow[][] = []
   const state: Record<string, bigint> = {}
   let count = 0
@@ -85,6 +93,7 @@ function buildRows(spec: FormatSpec, options: GenerateOptions): { rows: Generate
   }
   for (let missing = options.missingRows ?? 0; missing > 0 && groups.length > 1; missing -= 1) groups.splice(rng.int(0, groups.length - 1), 1)
   const rows = groups.flat()
+  if (spec.newestFirst) rows.reverse()
   const duplicates = rows.slice(0, Math.min(options.duplicateRows ?? 0, rows.length)).map((row) => ({ cells: [...row.cells], records: row.records }))
   return { rows, duplicates }
 }
@@ -160,12 +169,52 @@ async function xlsxFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: Gene
   const expected: CanonicalRecord[] = []
   for (const line of spec.preamble?.(rows.length) ?? []) sheet.addRow(line === '' ? [] : [line])
   sheet.addRow(spec.header)
+  const summary = emptySummary()
   for (const [index, row] of [...rows, ...duplicates].entries()) {
     const added = sheet.addRow(row.cells)
     if (index < rows.length) expected.push(...place(row.records, added.number, SHEET))
+    addToSummary(summary, row)
   }
+  for (const cells of spec.trailer?.(summary) ?? []) sheet.addRow(cells)
   const buffer = await workbook.xlsx.writeBuffer()
   return { bytes: new Uint8Array(buffer), expected }
+}
+
+/** Numbers as numbers in a legacy .xls (a bank's `1234.50` cell), everything else as text. */
+function xlsCell(cell: string): string | number {
+  return /^-?\d{1,13}\.\d{2}$/.test(cell) ? Number(cell) : cell
+}
+
+function htmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/**
+ * Legacy sheets: a BIFF8 .xls written by SheetJS, or an HTML table saved as
+ * .xls (charset in a meta tag, GBK when the spec says so). One sheet/table;
+ * preamble lines, header, rows and trailer rows numbered 1… like a sheet.
+ */
+function legacySheetFile(spec: FormatSpec, rows: GeneratedRow[], duplicates: GeneratedRow[]): { bytes: Uint8Array; expected: CanonicalRecord[] } {
+  const lines: string[][] = []
+  const expected: CanonicalRecord[] = []
+  for (const line of spec.preamble?.(rows.length) ?? []) lines.push(line === '' ? [] : [line])
+  lines.push(spec.header)
+  const summary = emptySummary()
+  for (const [index, row] of [...rows, ...duplicates].entries()) {
+    lines.push(row.cells)
+    if (index < rows.length) expected.push(...place(row.records, lines.length, SHEET))
+    addToSummary(summary, row)
+  }
+  for (const cells of spec.trailer?.(summary) ?? []) lines.push(cells)
+  if (spec.container === 'xls') {
+    const workbook = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(lines.map((cells) => cells.map(xlsCell))), SHEET)
+    return { bytes: new Uint8Array(XLSX.write(workbook, { bookType: 'biff8', type: 'buffer' }) as Buffer), expected }
+  }
+  const charset = spec.encoding === 'gbk' ? 'gb2312' : 'utf-8'
+  const body = lines.map((cells) => `<tr>${cells.map((cell) => `<td>${htmlEscape(cell)}</td>`).join('')}</tr>`).join('\n')
+  const html = `<html>\n<head><meta http-equiv="Content-Type" content="text/html; charset=${charset}"></head>\n<body>\n<table border="1">\n${body}\n</table>\n</body>\n</html>\n`
+  return { bytes: encode(html, spec.encoding), expected }
 }
 
 /**
@@ -180,13 +229,15 @@ export async function generateFile(format: GeneratedFormat, options: GenerateOpt
   let expected: CanonicalRecord[]
   if (spec.container === 'xlsx') {
     ({ bytes, expected } = await xlsxFile(spec, rows, duplicates))
+  } else if (spec.container === 'xls' || spec.container === 'html') {
+    ({ bytes, expected } = legacySheetFile(spec, rows, duplicates))
   } else {
     const file = csvFile(spec, rows, duplicates, store)
     bytes = encode(file.text, spec.encoding)
     expected = file.expected
   }
   const hash = createHash('sha256').update(bytes).digest('hex')
-  const extension = spec.container === 'xlsx' ? 'xlsx' : spec.delimiter === '\t' ? 'txt' : 'csv'
+  const extension = spec.container === 'xlsx' ? 'xlsx' : spec.container === 'xls' || spec.container === 'html' ? 'xls' : spec.delimiter === '\t' ? 'txt' : 'csv'
   return { format, parser: spec.parser, fileName: `${format}-${options.seed ?? 1}.${extension}`, bytes, hash, rows: rows.length + duplicates.length, expected: withHash(expected, hash) }
 }
 
@@ -202,6 +253,13 @@ export async function generateFile(format: GeneratedFormat, options: GenerateOpt
 export async function writeGeneratedFile(format: GeneratedFormat, path: string, options: GenerateOptions = {}): Promise<{ rows: number; bytes: number }> {
   const spec: FormatSpec = GENERATED_FORMATS[format]
   if (spec.headRow) throw new Error(`${format}: its summary row (row 2) needs the total of all rows; use generateFile`)
+  if (spec.newestFirst || spec.container === 'xls' || spec.container === 'html') {
+    // Newest-first rows and legacy .xls are built whole (bank statements are small), then written.
+    const file = await generateFile(format, options)
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(path, file.bytes)
+    return { rows: file.rows, bytes: file.bytes.byteLength }
+  }
   const rng = new Rng(options.seed ?? 1)
   const target = options.rows ?? 100
   const store = options.store ?? ''
@@ -222,7 +280,12 @@ export async function writeGeneratedFile(format: GeneratedFormat, path: string, 
     const sheet = writer.addWorksheet(SHEET)
     for (const line of spec.preamble?.(target) ?? []) sheet.addRow(line === '' ? [] : [line]).commit()
     sheet.addRow(spec.header).commit()
-    const rows = await forEachRow((row) => sheet.addRow(row.cells).commit())
+    const summary = emptySummary()
+    const rows = await forEachRow((row) => {
+      addToSummary(summary, row)
+      sheet.addRow(row.cells).commit()
+    })
+    for (const cells of spec.trailer?.(summary) ?? []) sheet.addRow(cells).commit()
     sheet.commit()
     await writer.commit()
     const { statSync } = await import('node:fs')

@@ -77,6 +77,10 @@ export interface LinkedFiles {
   readonly cases: Partial<Record<Defect, LinkedCase>>
   /** Bank account name: pass as the import's store for the bank file. */
   readonly bankAccount: string
+  /** Clean orders refunded after 交易成功 in the Alipay bill only (`postSaleRefundRate`): the export shows no refund. */
+  readonly postSaleRefunds: ReadonlyArray<{ readonly orderNo: string; readonly gross: bigint; readonly amount: bigint; readonly ref: string }>
+  /** Shopify orders planted by `shopifyPaid` (USD): paid and fulfilled with a charge, and paid orders without one. */
+  readonly shopify: { readonly charged: ReadonlyArray<string>; readonly uncharged: ReadonlyArray<string> }
 }
 
 export interface LinkedOptions {
@@ -85,10 +89,24 @@ export interface LinkedOptions {
   orders?: number
   defects?: ReadonlyArray<Defect>
   store?: string
+  /**
+   * Share of clean orders (0..1) that get a 售后退款 in the Alipay bill 3-9 days after
+   * payment while the order export still says 交易成功 with no refund (the classic
+   * Taobao export); a quarter of them refund the whole order. Default 0.
+   */
+  postSaleRefundRate?: number
+  /**
+   * Shopify orders in USD: one paid and fulfilled with its Payments charge, one paid and
+   * fulfilled and one paid (not fulfilled) without any charge, both older than 15 days
+   * on 2024-04-10 while later charges of the store are imported.
+   */
+  shopifyPaid?: boolean
+  /** Write 发货时间 (a day after payment) on orders 交易成功, so posting with recognition `shipped` books their sales. Default false. */
+  shipped?: boolean
 }
 
 interface OrderSpec { orderNo: string; lines: Array<{ subNo: string; price: bigint; qty: number }>; status: string; minutes: number; trade: string; refunded: bigint }
-interface AlipaySpec { journal: string; business: string; orderId: string; minutes: number; type: 'payment' | 'refund' | 'fee' | 'payout'; amount: bigint; failed?: boolean }
+interface AlipaySpec { journal: string; business: string; orderId: string; minutes: number; type: 'payment' | 'refund' | 'fee' | 'payout'; amount: bigint; failed?: boolean; afterSale?: boolean }
 
 const ALIPAY_TYPE = {
   payment: { type: '交易付款', desc: '0010001|交易收款-交易收款' },
@@ -154,6 +172,18 @@ export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
     pay(order, 'payment', grossOf(order))
     if (index % 3 === 0) pay(order, 'fee', -rng.minor(10, 300))
     clean.push(order.orderNo)
+  }
+  const postSaleRefunds: Array<{ orderNo: string; gross: bigint; amount: bigint; ref: string }> = []
+  const refundRate = options.postSaleRefundRate ?? 0
+  if (refundRate > 0) {
+    for (const orderNo of clean) {
+      if (!rng.chance(refundRate)) continue
+      const order = orders.find((candidate) => candidate.orderNo === orderNo) as OrderSpec
+      const gross = grossOf(order)
+      const amount = rng.chance(0.25) || gross < 200n ? gross : rng.minor(100, Number(gross) - 1)
+      const ref = pay(order, 'refund', -amount, { minutes: order.minutes + rng.int(3, 9) * DAY + rng.int(0, 600), afterSale: true })
+      postSaleRefunds.push({ orderNo, gross, amount, ref })
+    }
   }
   const plantOrder = (defect: Defect, build: () => { order?: OrderSpec; orderRef?: string; refs: string[] }) => {
     if (!wanted.has(defect)) return
@@ -237,30 +267,41 @@ export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
 
   const shopify = wanted.has('currencyMismatch')
   if (shopify) cases.currencyMismatch = { defect: 'currencyMismatch', orderNo: '#5001', orderRef: '#5001', refs: ['#5001'] }
+  const shopifyOrders: string[][] = shopify ? [shopifyOrderRow()] : []
+  const shopifyPayments: string[][] = shopify ? [shopifyPaymentRow()] : []
+  const shopifyCases = { charged: [] as string[], uncharged: [] as string[] }
+  if (options.shopifyPaid) {
+    // uncharged first (03-05, 03-06), the charged one later (03-12), so the store's transactions reach past them
+    shopifyOrders.push(paidShopifyRow('#6002', 4 * DAY + 600, 4_500n, 'fulfilled'), paidShopifyRow('#6003', 5 * DAY + 600, 2_990n, ''), paidShopifyRow('#6001', 11 * DAY + 600, 8_800n, 'fulfilled'))
+    shopifyPayments.push(chargeRow('#6001', 11 * DAY + 605, 8_800n))
+    shopifyCases.charged.push('#6001')
+    shopifyCases.uncharged.push('#6002', '#6003')
+  }
   const bankAccount = 'ICBC-6222'
   return {
     files: {
-      orders: file('taobao-qianniu-csv', seed, qianniuRows(orders)),
+      orders: file('taobao-qianniu-csv', seed, qianniuRows(orders, options.shipped === true)),
       alipay: alipayFile(seed, alipay),
-      bank: file('bank-csv-cn', seed, bank.map((line) => bankRow(line, rng))),
-      shopifyOrders: file('shopify-orders', seed, shopify ? [shopifyOrderRow()] : []),
-      shopifyPayments: file('shopify-payments-transactions', seed, shopify ? [shopifyPaymentRow()] : []),
+      bank: file('bank-csv-cn', seed, bankRows(bank, rng)),
+      shopifyOrders: file('shopify-orders', seed, shopifyOrders),
+      shopifyPayments: file('shopify-payments-transactions', seed, shopifyPayments),
     },
-    clean, cases, bankAccount,
+    clean, cases, bankAccount, postSaleRefunds, shopify: shopifyCases,
   }
 }
 
-function qianniuRows(orders: ReadonlyArray<OrderSpec>): string[][] {
+function qianniuRows(orders: ReadonlyArray<OrderSpec>, shipped: boolean): string[][] {
   const rows: string[][] = []
   for (const order of orders) {
     const [created] = clock(order.minutes)
     const [paid] = clock(order.minutes + 1)
+    const shippedAt = shipped && order.status === '交易成功' ? clock(order.minutes + DAY)[0] : 'null'
     for (const [index, line] of order.lines.entries()) {
       const amount = line.price * BigInt(line.qty)
       // the order's refund sits on its first line (退款金额 of the sub-order)
       const refunded = index === 0 ? order.refunded : 0n
       rows.push([line.subNo, order.orderNo, `商品标题${index + 1}`, money(line.price), String(line.qty), `SKU-${100 + index}`, '颜色：黑', 'null', 'null', order.status, `SKU-${100 + index}`, order.trade,
-        money(amount), money(amount), refunded > 0n ? '退款成功' : '没有申请退款', refunded > 0n ? money(refunded) : '无退款申请', created, paid, String(600000000000 + index), 'null', 'null', 'null', 'null', 'null', 'null', 'null', '否', 'null', 'null'])
+        money(amount), money(amount), refunded > 0n ? '退款成功' : '没有申请退款', refunded > 0n ? money(refunded) : '无退款申请', created, paid, String(600000000000 + index), 'null', 'null', 'null', 'null', shippedAt, 'null', 'null', '否', 'null', 'null'])
     }
   }
   return rows
@@ -281,24 +322,44 @@ function alipayFile(seed: number, rows: ReadonlyArray<AlipaySpec>): LinkedFile {
     }
     summary.rows += 1
     const type = ALIPAY_TYPE[row.type]
-    const desc = row.failed ? '0010001|交易收款-支付失败' : type.desc
+    const desc = row.failed ? '0010001|交易收款-支付失败' : row.afterSale ? '0010003|交易退款-售后退款' : type.desc
     const payout = row.type === 'payout'
     return [row.journal, row.business, payout ? '' : `T200P${row.orderId}`, payout ? '' : '商品', time, payout ? '' : '买家1', out ? '0.00' : money(absolute), out ? money(absolute) : '0.00', '', '支付宝', type.type, '', desc, row.orderId]
   })
   return file('alipay-merchant-account', seed, cells, summary)
 }
 
-function bankRow(line: { id: string; minutes: number; amount: bigint }, rng: Rng): string[] {
-  const [time] = clock(line.minutes)
-  const out = line.amount < 0n
-  const absolute = out ? -line.amount : line.amount
-  return [time.slice(0, 10), time.slice(11), out ? money(absolute) : '', out ? '' : money(absolute), money(rng.minor(1_000_000, 9_000_000)), out ? '某供应商' : '支付宝（中国）网络技术有限公司', rng.digits(16), out ? '货款' : '提现', line.id]
+/** Bank statement rows with a running balance (from 50,000.00) that the parser checks row by row. */
+function bankRows(lines: ReadonlyArray<{ id: string; minutes: number; amount: bigint }>, rng: Rng): string[][] {
+  let balance = 5_000_000n
+  return lines.map((line) => {
+    const [time] = clock(line.minutes)
+    const out = line.amount < 0n
+    const absolute = out ? -line.amount : line.amount
+    rng.minor(1_000_000, 9_000_000)
+    balance += line.amount
+    return [time.slice(0, 10), time.slice(11), out ? money(absolute) : '', out ? '' : money(absolute), money(balance), out ? '某供应商' : '支付宝（中国）网络技术有限公司', rng.digits(16), out ? '货款' : '提现', line.id]
+  })
 }
 
 function shopifyOrderRow(): string[] {
   const [created] = clock(10 * DAY, '-04:00', 'shopify')
   const total = minor(12_900n)
   return ['#5001', 'buyer@example.com', 'paid', created, 'fulfilled', created, 'EUR', money(total), '0.00', '0.00', money(total), '0.00', created, '1', 'Snowboard', money(total), 'SB-10', '0.00', '0.00', 'r500100000001', '']
+}
+
+/** A paid Shopify order in USD (fulfilled or not), one line, Shopify Payments as the gateway. */
+function paidShopifyRow(name: string, minutes: number, total: bigint, fulfillment: 'fulfilled' | ''): string[] {
+  const [created] = clock(minutes, '-04:00', 'shopify')
+  const [fulfilled] = clock(minutes + 2 * DAY, '-04:00', 'shopify')
+  return [name, `${name.slice(1)}@example.com`, 'paid', created, fulfillment, fulfillment ? fulfilled : '', 'USD', money(total), '0.00', '0.00', money(total), '0.00', created, '1', 'Beanie', money(total), 'BN-1', '0.00', '0.00', `r${name.slice(1)}00000001`, '']
+}
+
+/** The Shopify Payments charge of an order. */
+function chargeRow(name: string, minutes: number, amount: bigint): string[] {
+  const [time] = clock(minutes, '-04:00', 'shopify')
+  const fee = (amount * 29n) / 1000n + 30n
+  return [time, 'charge', name, 'visa', 'online', 'paid', '2024-03-15', '2024-03-15', money(amount), money(fee), money(amount - fee), `${name}0000000001`, 'card', money(amount), 'USD', 'USD']
 }
 
 function shopifyPaymentRow(): string[] {

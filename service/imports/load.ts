@@ -1,5 +1,6 @@
 import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
+import { LedgerError } from '../../shared/errors.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { INVOICE_TABLE } from '../invoices/table.ts'
 import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
@@ -44,6 +45,12 @@ export interface ImportOptions extends ParseOptions {
   onProgress?: (progress: ImportProgress) => void
   /** How many rejects to return in the result (all are stored). */
   maxRejectsInResult?: number
+  /**
+   * Import a file even when it contradicts its own figures (a `blocking`
+   * check: a broken running balance, rows that do not add up to the stated
+   * totals). Without it such a file imports nothing.
+   */
+  force?: boolean
 }
 
 export interface ImportCounts {
@@ -450,6 +457,14 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
       if (last) position?.see(last.type === 'record' ? last.rowNumber : last.reject.rowNumber, last.type === 'record' ? last.sheet : last.reject.sheet)
       report('parse')
     }
+  }
+  const blocking = session.checks.filter((check) => check.blocking === true)
+  if (blocking.length > 0) {
+    // Thrown inside the write transaction: the batch row and every row inserted so far roll back.
+    if (!options.force) {
+      throw new LedgerError('VALIDATION', `${session.file.name}: 文件自检不通过，未导入任何行（确认无误可强制导入）/ the file contradicts its own figures, nothing was imported (force the import if you accept it): ${blocking.map((check) => check.message).join('; ')}`, { reason: 'SELF_CHECK_FAILED', checks: blocking })
+    }
+    session.checks.push({ level: 'warning', code: 'FORCED', message: `imported although ${blocking.length} self-check(s) failed (forced)` })
   }
   report('insert')
   await writer.flushAll()

@@ -196,7 +196,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   }
   const parser = header.candidate.parser
   const headerRaw = header.raw
-  const encodingText = file.container === 'csv' ? `${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} CSV` : 'XLSX'
+  const encodingText = file.label ?? (file.container === 'csv' ? `${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} CSV` : 'XLSX')
   const detection: Detection = {
     parser,
     headerRow: headerRaw.rowNumber,

@@ -4,6 +4,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import type { Container } from './types.ts'
 import { type CsvRecord, CsvTokenizer } from './csv.ts'
 import { readXlsxRows } from './xlsx.ts'
+import { MAX_HTML_BYTES, MAX_XLS_BYTES, isCfb, isHtmlTable, readHtmlTableRows, readXlsRows } from './xls.ts'
 import { zipEntries } from './zip.ts'
 
 /**
@@ -45,6 +46,8 @@ export interface OpenedFile {
   readonly container: Container
   readonly encoding?: Encoding
   readonly delimiter?: string
+  /** What the file really is when the container says too little (`XLS (BIFF)`, `HTML table (.xls)`). */
+  readonly label?: string
   /** Rows in batches (one per decoded chunk): the pipeline's hot path. */
   batches(onReject: (rowNumber: number, reason: string) => void): AsyncIterable<RawRow[]>
   /** The same rows one at a time. */
@@ -179,8 +182,16 @@ export async function openFile(input: FileInput, limits: Limits = DEFAULT_LIMITS
     inspectZip(bytes, limits)
     return { name: input.name, hash, size, container: 'xlsx', batches: () => readXlsxRows(bytes), rows: () => flatten(readXlsxRows(bytes)) }
   }
-  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    throw new LedgerError('UNSUPPORTED_FORMAT', `${input.name}: legacy .xls (BIFF) is not supported; save it as .xlsx or .csv`)
+  // Legacy .xls (BIFF in a CFB container) and HTML-table ".xls" read as sheets (xls.ts).
+  if (isCfb(head)) {
+    if (size > MAX_XLS_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: a legacy .xls of ${size} bytes is over the ${MAX_XLS_BYTES}-byte limit for .xls; save it as .xlsx or .csv`)
+    const bytes = input.bytes ?? readFileSync(input.path ?? '')
+    return { name: input.name, hash, size, container: 'xlsx', label: 'XLS (BIFF)', batches: () => readXlsRows(bytes, input.name), rows: () => flatten(readXlsRows(bytes, input.name)) }
+  }
+  if (isHtmlTable(head)) {
+    if (size > MAX_HTML_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: an HTML table of ${size} bytes is over the ${MAX_HTML_BYTES}-byte limit`)
+    const bytes = input.bytes ?? readFileSync(input.path ?? '')
+    return { name: input.name, hash, size, container: 'xlsx', label: 'HTML table (.xls)', batches: () => readHtmlTableRows(bytes, input.name), rows: () => flatten(readHtmlTableRows(bytes, input.name)) }
   }
   if (head.subarray(0, 4096).includes(0)) {
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)

@@ -31,6 +31,11 @@ export interface Check {
   level: 'info' | 'warning' | 'error'
   code: string
   message: string
+  /**
+   * The file contradicts itself (its rows do not add up to its own stated
+   * totals or running balance): the import writes nothing unless forced.
+   */
+  blocking?: boolean
 }
 
 /** A data row after header mapping; `get` returns the cleaned cell ('' when absent/blank). */

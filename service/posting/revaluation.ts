@@ -25,7 +25,8 @@ async function foreignBalances(tx: Transaction, company: Company, period: string
       FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND (${where}) GROUP BY account_code, store, currency`,
     args: [company.id, period, company.baseCurrency, ...MONETARY_PATTERNS],
   })
-  const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period < ? GROUP BY account_code, store, currency', args: [company.id, period] })
+  // adjustments up to and including this period: a re-close after a reopen restates only what changed since
+  const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period <= ? GROUP BY account_code, store, currency', args: [company.id, period] })
   const carried = new Map(adjustments.rows.map((row) => [`${row.account_code}\u0000${row.store}\u0000${row.currency}`, BigInt(Number(row.total))]))
   return result.rows.map((row) => ({
     account: String(row.account_code), store: String(row.store), currency: String(row.currency), original: BigInt(Number(row.original)),
@@ -43,11 +44,17 @@ export async function revaluePeriod(context: LedgerContext, tx: Transaction, act
   const gainLoss = overrides?.exchangeGainLoss ?? defaultAccountRoles(company.chartTemplate, company.taxpayerType).exchangeGainLoss
   const input = revaluationVoucher(items, date, company.baseCurrency, () => gainLoss)
   if (!input) return null
-  const prepared = await prepareVouchers(context, company, [{ input: { ...input, idempotencyKey: `fx-revaluation:${period}` } }])
+  // the first close of a period keeps its key; each re-close after a reopen revalues what changed under the next key
+  const earlier = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM vouchers WHERE company_id = ? AND (idempotency_key = ? OR idempotency_key LIKE ?)", args: [company.id, `fx-revaluation:${period}`, `fx-revaluation:${period}#%`] })
+  const round = Number(earlier.rows[0]?.n ?? 0)
+  const key = round === 0 ? `fx-revaluation:${period}` : `fx-revaluation:${period}#${round + 1}`
+  const prepared = await prepareVouchers(context, company, [{ input: { ...input, idempotencyKey: key } }])
   const [result] = await writeInTransaction(context, tx, actor, company, prepared, { mode: 'post', sourceKind: 'revaluation' })
   const voucherId = result?.id ?? 0
   const rows = items.map((item) => [company.id, period, item.balance.account, item.balance.store, item.balance.currency, item.rate, item.adjustment, voucherId])
-  for (const statement of multiRowInsert('INSERT OR IGNORE INTO fx_revaluations (company_id, period, account_code, store, currency, rate, adjustment_minor, voucher_id) VALUES', 8, rows)) await tx.execute(statement)
+  // one row per account x store x currency and period holds the period's total adjustment, the latest rate and voucher
+  const upsert = 'ON CONFLICT (company_id, period, account_code, store, currency) DO UPDATE SET adjustment_minor = adjustment_minor + excluded.adjustment_minor, rate = excluded.rate, voucher_id = excluded.voucher_id'
+  for (const statement of multiRowInsert('INSERT INTO fx_revaluations (company_id, period, account_code, store, currency, rate, adjustment_minor, voucher_id) VALUES', 8, rows, ` ${upsert}`)) await tx.execute(statement)
   return voucherId
 }
 

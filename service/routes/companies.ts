@@ -6,7 +6,7 @@ import { membershipsOf, setRole } from '../auth/users.ts'
 import { parseMatchingSettings } from '../../shared/matching/rules.ts'
 import { createCompany, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
 import { updatePostingSettings } from '../posting/settings.ts'
-import { closePeriod, listPeriods, reopenPeriod } from '../ledger/periods.ts'
+import { closeCheck, closePeriod, listPeriods, reopenPeriod } from '../ledger/periods.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const periodParam = (value: string) => assertPeriod(value)
@@ -49,8 +49,15 @@ export function companyRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/periods', summary: 'Periods (会计期间) with status', permission: 'periods.read' }, async ({ c, access }) => {
       return c.json({ periods: await listPeriods(deps.context, companyOf(access).id) }, 200)
     })
-    .route({ method: 'post', path: '/companies/:company/periods/:period/close', summary: '结账: close P&L into 本年利润 and close the period', permission: 'periods.close' }, async ({ c, access, param }) => {
-      const result = await closePeriod(deps.context, access.actor, companyOf(access).id, periodParam(param('period')))
+    .route({ method: 'get', path: '/companies/:company/periods/:period/close-check', summary: '结账检查: what keeps the period from closing, by kind (open_exceptions, held_items, drafts, payouts_not_in_bank, unposted_records) with counts, zh/en words and up to 50 rows each', permission: 'periods.read' }, async ({ c, access, param }) => {
+      return c.json(await closeCheck(deps.context, companyOf(access).id, periodParam(param('period'))), 200)
+    })
+    .route({
+      method: 'post', path: '/companies/:company/periods/:period/close', permission: 'periods.close',
+      summary: '结账: refuses with 409 PERIOD_NOT_READY (details.blockers) while anything blocks; an admin may force with a reason (audited with the blockers; drafts always block); then FX revaluation, 结转损益 into 本年利润, period closed',
+      body: z.object({ force: z.boolean().optional(), reason: z.string().max(2000).optional() }).strict().optional(),
+    }, async ({ c, access, param, body }) => {
+      const result = await closePeriod(deps.context, access.actor, companyOf(access).id, periodParam(param('period')), { force: body?.force, reason: body?.reason })
       return c.json(result, 200)
     })
     .route({ method: 'post', path: '/companies/:company/periods/:period/reopen', summary: '反结账 (admin, audited, needs a reason)', permission: 'periods.reopen', body: z.object({ reason: z.string().min(1) }) }, async ({ c, access, body, param }) => {

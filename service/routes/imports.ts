@@ -53,6 +53,8 @@ interface Upload {
   readonly store?: string
   readonly format?: string
   readonly currency?: string
+  /** `force=true`: import even a file whose rows contradict its own stated totals / running balance. */
+  readonly force?: boolean
 }
 
 /** Reads the whole multipart body before anything is answered, so a bad or oversized upload is a plain 4xx in every mode. */
@@ -67,7 +69,7 @@ async function readUpload(c: Context<AppEnv>, maxBytes: number): Promise<Upload>
     if (part.size > maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${part.name}: ${part.size} bytes is over the ${maxBytes}-byte limit`)
   }
   const files = await Promise.all(parts.map(async (part) => ({ name: part.name || 'upload', bytes: new Uint8Array(await part.arrayBuffer()) })))
-  return { files, totalBytes: files.reduce((total, file) => total + file.bytes.byteLength, 0), store: field(form, 'store'), format: field(form, 'format'), currency: field(form, 'currency') }
+  return { files, totalBytes: files.reduce((total, file) => total + file.bytes.byteLength, 0), store: field(form, 'store'), format: field(form, 'format'), currency: field(form, 'currency'), force: field(form, 'force') === 'true' || field(form, 'force') === '1' }
 }
 
 /**
@@ -103,7 +105,7 @@ async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls
   const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
   for (const [index, file] of upload.files.entries()) {
     const result = await importFile(deps.context.db, company.id, file, {
-      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, limits: { ...DEFAULT_LIMITS, maxBytes },
+      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes },
       onProgress: calls ? (progress) => calls.report(overall(upload, index, done, progress)) : undefined,
     })
     imports.push(summaryJson(result))
@@ -193,7 +195,7 @@ export function importRoutes(deps: AppDeps) {
   return routeGroup('imports', deps)
     .route({
       method: 'post', path: '/companies/:company/imports', permission: 'import.create',
-      summary: 'Upload and import channel files (multipart: file..., store, format, currency); each file commits whole or not at all. '
+      summary: 'Upload and import channel files (multipart: file..., store, format, currency, force); each file commits whole or not at all; a file whose rows contradict its own totals or running balance imports nothing unless force=true. '
         + 'Accept: text/event-stream streams events job, progress (phase upload|parse|insert, bytes/totalBytes, rows, records, rejects, percent; at most 10/s), then done (this 201 body) or error. '
         + '?async=1 or Prefer: respond-async answers 202 {job, status} with a Location to poll',
     }, async ({ c, access }) => {

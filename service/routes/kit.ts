@@ -121,10 +121,15 @@ export function routeGroup(tag: string, deps: AppDeps): RouteGroup {
           let body: unknown
           if (spec.body) {
             let raw: unknown
-            try {
-              raw = await c.req.json()
-            } catch {
-              throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+            const text = await c.req.text()
+            // an optional body may be left out entirely (POST …/close with nothing to say)
+            if (text.trim() === '' && spec.body.safeParse(undefined).success) raw = undefined
+            else {
+              try {
+                raw = JSON.parse(text)
+              } catch {
+                throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+              }
             }
             body = spec.accept?.(raw) === true ? raw : parseWith(spec.body, raw, 'body')
           }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../shared/matching/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import { confirmMatch, decideException, getException, listExceptions, listMatches, manualMatch, matchCounts, reconciliationSummary, runMatching, summaryRowJson, unmatch } from '../matching/index.ts'
+import { drillPaths, reconciliationJson, storeReconciliation } from '../posting/reconcile.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const id = (text: string) => z.coerce.number().int().positive().parse(text)
@@ -32,6 +33,14 @@ export function matchRoutes(deps: AppDeps) {
     })
     .route({ method: 'get', path: '/companies/:company/match/summary', summary: 'Reconciliation summary per store and period (amounts as decimal strings)', permission: 'match.read', query: scope }, async ({ c, access, query }) => {
       return c.json({ summary: (await reconciliationSummary(deps.context, companyOf(access).id, query)).map(summaryRowJson) }, 200)
+    })
+    .route({
+      method: 'get', path: '/companies/:company/reconcile', permission: 'match.read', query: z.object({ period: z.string().transform((value) => normalizePeriod(value)), store: z.string().optional() }),
+      summary: '对账汇总 per store and currency for a period: orders, expected, received, fees, refunds, payouts, foundInBank, difference, walletMovement (ledger), openExceptions by type, held; amounts as decimal strings; `drill` names the list route behind each figure',
+    }, async ({ c, access, query }) => {
+      const company = companyOf(access)
+      const result = await storeReconciliation(deps.context, company.id, query)
+      return c.json({ period: result.period, stores: result.stores.map((row) => ({ ...reconciliationJson(row), drill: drillPaths(company.code, result.period, row.store) })) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/exceptions', summary: 'Exceptions (type, status, amount, difference, age, who/when/why)', permission: 'exceptions.read', query: scope.extend({ status: z.enum(EXCEPTION_STATUSES).optional(), type: z.enum(EXCEPTION_TYPES).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) }, async ({ c, access, query }) => {
       return c.json({ exceptions: await listExceptions(deps.context, companyOf(access).id, query) }, 200)

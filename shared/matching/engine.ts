@@ -1,8 +1,10 @@
 import type { Minor } from '../money.ts'
 import { type BankTxn, type Order, type SettlementTxn, naturalKey } from '../records.ts'
+import { platformOfLine, platformPays } from './platforms.ts'
 import { groupKey, membersHash } from './fingerprint.ts'
 import { KeyIndex, normalizeBuyer, normalizeKey } from './keys.ts'
 import { type MatchingSettings, actionApplies, ageInDays, ruleHolds } from './rules.ts'
+import { expectedMoney } from './summary.ts'
 import { formatAmount, isCurrency, parseAmount } from '../money.ts'
 import {
   BUILTIN_RULES, type BuiltinRule, type Decisions, type ExceptionResult, type ExceptionType, type Group, type GroupResult,
@@ -115,6 +117,45 @@ function expectsPayment(order: Order): boolean {
   return order.status !== 'cancelled' && order.status !== 'closed' && order.status !== 'pending' && order.status !== 'unknown'
 }
 
+/**
+ * When a channel's money for an order is due in the imported bill, by its status:
+ * - Shopify (and other checkout gateways) charge when the order is paid: paid, shipped
+ *   (fulfilled), completed or partially refunded orders, from `paidAt`;
+ * - Amazon charges at shipment: shipped, completed or partially refunded, from `shippedAt`;
+ * - escrow channels (Taobao/Tmall via Alipay, JD, PDD, Douyin, WeChat shops …) pay out on
+ *   确认收货: completed orders (and partially refunded ones that were completed), from `completedAt`.
+ * Checkout and shipment channels count only where the store's transactions are imported
+ * up to that day (`needsCoverage`): a gateway whose bill is not imported raises nothing.
+ */
+export function paymentDue(order: Order): { from: string; what: string; needsCoverage: boolean } | undefined {
+  const status = order.status
+  if (order.channel === 'shopify') {
+    if (status === 'paid' || status === 'shipped' || status === 'completed' || status === 'partially_refunded') {
+      return { from: order.paidAt ?? order.createdAt, what: `paid ${status === 'shipped' ? 'and fulfilled ' : ''}order`, needsCoverage: true }
+    }
+    return undefined
+  }
+  if (order.channel === 'amazon') {
+    if (status === 'shipped' || status === 'completed' || status === 'partially_refunded') return { from: order.shippedAt ?? order.createdAt, what: 'shipped order', needsCoverage: true }
+    return undefined
+  }
+  if (status === 'completed') return { from: order.completedAt ?? order.createdAt, what: 'completed order', needsCoverage: false }
+  if (status === 'partially_refunded' && order.completedAt !== undefined) return { from: order.completedAt, what: 'completed order', needsCoverage: false }
+  return undefined
+}
+
+/** Latest business date of any settlement txn per store + currency. */
+function latestTxnDates(txns: ReadonlyArray<SettlementTxn>): Map<string, string> {
+  const latest = new Map<string, string>()
+  for (const txn of txns) {
+    const key = `${txn.store}\u0000${txn.currency}`
+    const date = txn.occurredAt.slice(0, 10)
+    const seen = latest.get(key)
+    if (seen === undefined || date > seen) latest.set(key, date)
+  }
+  return latest
+}
+
 function dayNumber(date: string): number {
   return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / DAY_MS)
 }
@@ -146,12 +187,15 @@ function ordersByRef(orders: ReadonlyArray<Order>): Order[] {
   return byRef(orders.map((item) => ({ ref: naturalKey({ kind: 'order', record: item }), item })))
 }
 
-/** Σ payments + Σ refunds - expected net of the orders: the group's contribution to the unexplained difference. */
+/** Σ payments + Σ refunds - money the orders lead one to expect (refunds from either side): the group's contribution to the unexplained difference. */
 function differenceOf(txns: ReadonlyArray<SettlementTxn>, orders: ReadonlyArray<Order>): Minor {
   let total = 0n
-  for (const txn of txns) if (txn.kind === 'payment' || txn.kind === 'refund') total += txn.amount
-  for (const order of orders) total -= expectedNet(order)
-  return total as Minor
+  let refunds = 0n
+  for (const txn of txns) {
+    if (txn.kind === 'payment') total += txn.amount
+    else if (txn.kind === 'refund') refunds += txn.amount
+  }
+  return (orders.length === 0 ? total + refunds : total + refunds - expectedMoney(orders, -refunds)) as Minor
 }
 
 /** Absolute money a group is about: its largest item (as `conditionAmount` without kinds). */
@@ -428,7 +472,8 @@ class Run {
       }
     }
     const moved = hasRefund ? paid + refunds : paid
-    const expected = expectedNet(order)
+    // a refund the bill shows but the export does not (售后退款 after 交易成功) is the order's refund event, not a difference
+    const expected = hasRefund ? expectedMoney([order], -refunds) : expectedNet(order)
     const difference = (moved === expected ? 0n : moved - expected) as Minor
     const rule = RANK_RULES[slotRank] ?? 'order-key'
     const closed = order.status === 'cancelled' || order.status === 'closed'
@@ -532,11 +577,20 @@ class Run {
       else this.emit(this.exception(base, 'DUPLICATE_ORDER', 'own-store', `${orders.length} orders fit the same payment (amount + buyer + time): not guessing`))
     }
     const minimumAge = this.settings.missingPaymentDays
+    let covered: Map<string, string> | null = null
     for (const order of lonely) {
-      if (taken.has(order) || order.status !== 'completed') continue
-      if (ageInDays(order.completedAt ?? order.createdAt, this.asOf) < minimumAge) continue
+      if (taken.has(order)) continue
+      const due = paymentDue(order)
+      if (due === undefined || expectedNet(order) <= 0n) continue
+      if (ageInDays(due.from, this.asOf) < minimumAge) continue
+      if (due.needsCoverage) {
+        // only where the store's payment transactions are imported up to the day the money was due
+        covered ??= latestTxnDates(this.input.settlements)
+        const latest = covered.get(`${order.store}\u0000${order.currency}`)
+        if (latest === undefined || latest < due.from.slice(0, 10)) continue
+      }
       const group: OrderGroup = { key: normalizeKey(order.orderNo), orders: [order], txns: [], rank: 0, followUp: false }
-      this.emit(this.exception(this.orderGroup(group, order, (-expectedNet(order)) as Minor), 'MISSING_PAYMENT', 'order-key', `completed order without money after ${minimumAge} days`))
+      this.emit(this.exception(this.orderGroup(group, order, (-expectedNet(order)) as Minor), 'MISSING_PAYMENT', 'order-key', `${due.what} without money after ${minimumAge} days`))
     }
     for (const [orphanKey, txns] of orphans) {
       // '~': money for an order number not in the books; distinct from that order's own group key
@@ -557,7 +611,7 @@ class Run {
     const payouts = byRef(this.payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
       .map((txn) => ({ txn, ref: naturalKey({ kind: 'settlementTxn', record: txn }), out: txn.amount < 0n ? -txn.amount : txn.amount, day: dayNumber(txn.occurredAt), used: false }))
       .sort((a, b) => a.day - b.day)
-    const lines: Array<{ line: BankTxn; ref: string; day: number; used: boolean }> = []
+    const lines: Array<{ line: BankTxn; ref: string; day: number; used: boolean; named: ReturnType<typeof platformOfLine> }> = []
     for (const line of this.input.bank) {
       const ref = naturalKey({ kind: 'bankTxn', record: line })
       if (this.pinned !== null && this.pinned.has(ref)) continue
@@ -565,12 +619,15 @@ class Run {
         this.output.skipped.push(line)
         continue
       }
-      lines.push({ line, ref, day: dayNumber(bankDate(line)), used: false })
+      lines.push({ line, ref, day: dayNumber(bankDate(line)), used: false, named: platformOfLine(line) })
     }
     lines.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
     const fits = (payout: (typeof payouts)[number], line: (typeof lines)[number]) =>
       !payout.used && !line.used && payout.txn.currency === line.line.currency && line.day - payout.day >= -1 && line.day - payout.day <= window &&
+      // A line whose 对方户名 names a platform only takes that platform's payouts (platforms.ts).
+      (line.named === null || platformPays(line.named.platform, payout.txn.channel)) &&
       (this.rejected === null || !this.rejected.has(`${line.ref}\u0000${payout.ref}`))
+    const why = (rule: BuiltinRule, line: (typeof lines)[number]) => (line.named === null ? WHY[rule] : `${WHY[rule]}; 对方户名 names ${line.named.label}`)
     const byAmount = new Map<string, Array<(typeof payouts)[number]>>()
     for (const payout of payouts) {
       const key = `${payout.txn.currency}|${payout.out}`
@@ -588,7 +645,7 @@ class Run {
       if (best === undefined) continue
       best.used = true
       line.used = true
-      this.emit(this.payoutMatch([best.txn], [line.line], 'payout-amount-date'))
+      this.emit(this.payoutMatch([best.txn], [line.line], 'payout-amount-date', why('payout-amount-date', line)))
     }
     for (const line of lines) {
       if (line.used) continue
@@ -598,7 +655,7 @@ class Run {
       const chosen = subset.map((index) => pool[index]).filter((payout) => payout !== undefined)
       for (const payout of chosen) payout.used = true
       line.used = true
-      this.emit(this.payoutMatch(chosen.map((payout) => payout.txn), [line.line], 'payout-sum'))
+      this.emit(this.payoutMatch(chosen.map((payout) => payout.txn), [line.line], 'payout-sum', why('payout-sum', line)))
     }
     for (const payout of payouts) {
       if (payout.used) continue
@@ -626,7 +683,7 @@ class Run {
     }
   }
 
-  private payoutMatch(payouts: ReadonlyArray<SettlementTxn>, lines: ReadonlyArray<BankTxn>, rule: BuiltinRule): GroupResult {
+  private payoutMatch(payouts: ReadonlyArray<SettlementTxn>, lines: ReadonlyArray<BankTxn>, rule: BuiltinRule, why: string = WHY[rule]): GroupResult {
     const bank = byRef(lines.map((item) => ({ ref: naturalKey({ kind: 'bankTxn', record: item }), item })))
     const settlements = byRef(payouts.map((item) => ({ ref: naturalKey({ kind: 'settlementTxn', record: item }), item })))
     const first = settlements[0] as SettlementTxn
@@ -635,7 +692,7 @@ class Run {
     for (const payout of settlements) difference -= payout.amount < 0n ? -payout.amount : payout.amount
     const anchor = naturalKey({ kind: 'bankTxn', record: bank[0] as BankTxn })
     const group: Group = { level: 'payout', anchor, orders: [], settlements, bank, channel: first.channel, store: first.store, currency: first.currency, date: earliest(settlements), difference: difference as Minor }
-    return this.match(group, rule, WHY[rule])
+    return this.match(group, rule, why)
   }
 
   // -------------------------------------------------------------------------

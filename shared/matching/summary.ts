@@ -31,6 +31,30 @@ export function expectedNetOf(order: Order): bigint {
   return order.status === 'cancelled' || order.status === 'closed' ? 0n : order.gross - order.refunded
 }
 
+/**
+ * Money a group's orders lead one to expect, refunds known from either side taken into
+ * account: gross of the orders still in force minus the larger of the refunds the export
+ * states and the refunds the bill shows (capped at that gross). A refund in the bill that
+ * the export never shows (售后退款 after 交易成功) is a refund event of the order, not a
+ * difference. Cancelled and closed orders expect nothing.
+ * `billRefunded` is the positive total of the group's refund txns (-Σ refund amounts).
+ * @example expectedMoney([order100], 30n) === 70n  // export shows no refund, the bill refunds 30
+ */
+export function expectedMoney(orders: ReadonlyArray<Order>, billRefunded: bigint): bigint {
+  let gross = 0n
+  let exportRefunded = 0n
+  let inForce = false
+  for (const order of orders) {
+    if (order.status === 'cancelled' || order.status === 'closed') continue
+    inForce = true
+    gross += order.gross
+    exportRefunded += order.refunded
+  }
+  if (!inForce) return 0n
+  const bill = billRefunded < 0n ? 0n : billRefunded > gross ? gross : billRefunded
+  return gross - (exportRefunded > bill ? exportRefunded : bill)
+}
+
 /** Money figures of one group, from its records. */
 export function figuresOf(group: Pick<Group, 'level' | 'orders' | 'settlements' | 'bank'>): GroupFigures {
   let ordersGross = 0n
@@ -40,16 +64,14 @@ export function figuresOf(group: Pick<Group, 'level' | 'orders' | 'settlements' 
   let fees = 0n
   let payouts = 0n
   let bankReceived = 0n
-  for (const order of group.orders) {
-    ordersGross += order.gross
-    expected += expectedNetOf(order)
-  }
+  for (const order of group.orders) ordersGross += order.gross
   for (const txn of group.settlements) {
     if (txn.kind === 'payment') paid += txn.amount
     else if (txn.kind === 'refund') refunded += txn.amount
     else if (txn.kind === 'payout') payouts += txn.amount < 0n ? -txn.amount : txn.amount
     else fees += txn.amount
   }
+  if (group.orders.length > 0) expected = expectedMoney(group.orders, -refunded)
   for (const line of group.bank) bankReceived += line.amount
   const measured = group.level === 'payout' ? bankReceived - payouts : group.level === 'order' ? paid + refunded - expected : 0n
   return {

@@ -47,6 +47,17 @@ describe('Import', () => {
     expect(uploadImport.mock.calls[0]?.[2].store).toBe('天猫旗舰店')
   })
 
+  it('guesses a bank statement naming 支付宝 as a bank file, and sends force when the box is ticked', async () => {
+    const uploadImport = vi.fn<LedgerApi['uploadImport']>(async (_company, files) => files.map((file): ImportSummary => ({ id: 4, fileName: file.name, format: 'bank-icbc', read: 2, imported: 2, duplicates: 0, rejected: 0 })))
+    const { user } = renderPane({ tab: 'import', api: { uploadImport } })
+    await user.upload(screen.getByTestId('file-input'), aFile('工行明细.csv', '凭证号,本方账号,对方账号,交易时间,借/贷,借方发生额,贷方发生额,对方行号,摘要,用途,对方单位名称,余额\n,1202,2088,2024-03-02 10:00:00,贷,,100.00,,提现,,支付宝（中国）网络技术有限公司,1100.00\n'))
+    expect(within(await screen.findByRole('list', { name: 'Detected format' })).getByText('bank-csv')).toBeTruthy()
+    await user.click(screen.getByRole('checkbox', { name: /does not add up to its own balance or totals/ }))
+    await user.click(screen.getByRole('button', { name: 'Upload' }))
+    await screen.findByRole('table', { name: 'Import summary' })
+    expect(uploadImport.mock.calls[0]?.[2].force).toBe(true)
+  })
+
   it('writes rejected rows to a sheet on request, as text that cannot run', async () => {
     const importRejects = vi.fn(async () => [{ row: 7, reason: 'amount is not a number', raw: '=1+2,abc' }])
     const { user, excel } = renderPane({

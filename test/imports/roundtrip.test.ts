@@ -29,8 +29,11 @@ describe('generator -> import -> query round trips', () => {
     it(`gives back exactly the generated ${format} records, and a re-import adds none`, async () => {
       const { db, company } = await ledgerWithCompany()
       // Amazon lines have no ids (row-based keys), so duplicated rows are a different test below.
-      const duplicateRows = GENERATED_FORMATS[format].parser.startsWith('amazon-settlement') ? 0 : 3
-      const file = await generateFile(format, { seed: 42, rows: 120, store: 'main', duplicateRows, missingRows: 2, refunds: 'inline' })
+      // Bank statements carry a running balance that a dropped or repeated row breaks: the import then
+      // refuses the file (test/imports/bank-statements.test.ts), so they round-trip whole here.
+      const bank = GENERATED_FORMATS[format].parser.startsWith('bank-')
+      const duplicateRows = GENERATED_FORMATS[format].parser.startsWith('amazon-settlement') || bank ? 0 : 3
+      const file = await generateFile(format, { seed: 42, rows: 120, store: 'main', duplicateRows, missingRows: bank ? 0 : 2, refunds: 'inline' })
       const result = await importFile(db, company.id, { name: file.fileName, bytes: file.bytes }, { actor: SYSTEM, store: 'main' })
       expect(result.parser).toBe(file.parser)
       expect(result.rejected).toBe(0)

@@ -98,6 +98,7 @@ describe('ledger core', () => {
   it('refuses to close a period with drafts open', async () => {
     const { context, company } = await ledgerWithCompany()
     await writeVouchers(context, maker, company.id, [{ input: aSale().build() }], { mode: 'draft' })
-    await expect(closePeriod(context, maker, company.id, '2026-10')).rejects.toMatchObject({ code: 'PERIOD_NOT_CLOSABLE' })
+    // issue #13: a refused close is PERIOD_NOT_READY and names what blocks (was PERIOD_NOT_CLOSABLE with a count)
+    await expect(closePeriod(context, maker, company.id, '2026-10')).rejects.toMatchObject({ code: 'PERIOD_NOT_READY', details: { blockers: [expect.objectContaining({ kind: 'drafts', count: 1 })] } })
   })
 })

@@ -78,7 +78,7 @@ describe('matching scenarios on generated Taobao, Alipay, bank and Shopify files
       `MISSING_PAYMENT open payout-amount-date alipay|${ref('payoutNotInBank', 0)}|payout -7654.00`,
       `ORPHAN_PAYMENT open order-key ${refOf('orphanPayment')} 43.21`,
       `ORPHAN_PAYMENT open payout-amount-date bank:${linked.bankAccount}|${ref('unexplainedReceipt', 0)}|bankTxn 555.00`,
-      `OVER_REFUND open order-key ${orderOf('overRefund')} -120.00`,
+      `OVER_REFUND open order-key ${orderOf('overRefund')} -20.00`,
       `PAYMENT_FAILED open order-key ${orderOf('failedPayment')} 0.00`,
       `REFUND_WITHOUT_ORDER open order-key ${refOf('refundWithoutOrder')} -25.00`,
     ].sort())

@@ -79,7 +79,8 @@ describe('cledger command line', () => {
   it('refuses a date in a closed period, and approval by the maker', async () => {
     const { url, file } = await initialized()
     await cledger(url, 'voucher', 'add', file('v.json', sale), '--approve')
-    expect((await cledger(url, 'close', '2026-10')).code).toBe(0)
+    const closed = await cledger(url, 'close', '2026-10')
+    expect([closed.code, closed.stderr]).toEqual([0, ''])
     const late = await cledger(url, 'voucher', 'add', file('late.json', { ...sale, date: '2026-10-30' }))
     expect(late.code).toBe(1)
     expect(late.stderr).toContain('period 2026-10 is closed')

@@ -177,7 +177,8 @@ function headOf(input: FileInput): Uint8Array {
 
 function looksLikeXml(head: Uint8Array): boolean {
   const text = new TextDecoder('utf-8').decode(head).replace(/^\uFEFF/, '').trimStart()
-  return text.startsWith('<?xml') || text.startsWith('<EInvoice')
+  // An XHTML page (`<?xml …?><html>`, the "HTML .xls" of bank exports) is no invoice: service/imports/xls.ts reads it.
+  return text.startsWith('<EInvoice') || (text.startsWith('<?xml') && !/<(html|!doctype\s+html)/i.test(text))
 }
 
 const isZip = (head: Uint8Array): boolean => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04

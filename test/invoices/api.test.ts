@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../service/app.ts'
+import { invoiceZip, randomInvoices } from '../../service/generators/invoices.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { ledgerWithCompany } from '../support/db.ts'
@@ -32,5 +33,18 @@ describe('invoice API', () => {
     const shown = (await (await call(api, sales, 'GET', `${base}/invoices/24330000000000000001`)).json()) as { attachments: Array<{ fileName: string }> }
     expect(shown.attachments.map((file) => file.fileName)).toEqual(['a.pdf'])
     expect((await call(api, sales, 'GET', `${base}/invoices/nope`)).status).toBe(404)
+  })
+
+  it('imports a zip of invoice XML files uploaded to POST /imports', async () => {
+    const { context, company } = await ledgerWithCompany()
+    const api = createApp({ context })
+    const token = await signedIn(api, context, company, 'acct', 'accountant')
+    const zip = invoiceZip(randomInvoices(21, 30))
+    const form = new FormData()
+    form.append('file', new Blob([Buffer.from(zip.bytes)]), 'dzfp.zip')
+    const response = await api.app.request(`/api/v1/companies/${company.code}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
+    expect(response.status).toBeLessThan(300)
+    const list = (await (await call(api, token, 'GET', `/companies/${company.code}/invoices?limit=100`)).json()) as { invoices: unknown[] }
+    expect(list.invoices).toHaveLength(30)
   })
 })

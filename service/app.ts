@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
-import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
 import { z } from 'zod'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -16,6 +16,7 @@ import { voucherRoutes } from './routes/vouchers.ts'
 import { matchRoutes } from './routes/match.ts'
 import { importRoutes } from './routes/imports.ts'
 import { invoiceRoutes } from './routes/invoices.ts'
+import { storeRoutes } from './routes/stores.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -74,12 +75,21 @@ function openApiDocument(routes: ReadonlyArray<RouteSpec>): unknown {
 export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDeps) => RouteGroup> = []): App {
   const app = new Hono<AppEnv>()
   const origins = deps.corsOrigins ?? []
+  // Security headers: the API gets hono's full set and no-store (answers carry tokens and ledger data); the add-in
+  // files (server.ts) get the set minus what would stop Excel from framing the task pane or loading its scripts.
+  app.use('/api/*', secureHeaders(), async (c, next) => {
+    await next()
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store')
+  })
+  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }))
   app.use('/api/*', cors({ origin: (origin) => (origins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Company'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }))
-  app.use('/api/*', bodyLimit({ maxSize: deps.maxUploadBytes ?? 200 * 1024 * 1024, onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } }, 413) }))
+  // No app-wide body limit: hono's bodyLimit buffers a chunked body whole before the route runs. Each route holds its own
+  // body to its size as it reads it instead (kit.ts readJsonBody for JSON, imports/multipart.ts for uploads).
   app.onError((error, c) => {
     const { status, body } = errorResponse(error)
     if (status >= 500 && !isLedgerError(error)) console.error(error)
-    return c.json(body, status as 400)
+    const retryAfter = isLedgerError(error) ? (error.details as { retryAfter?: number } | undefined)?.retryAfter : undefined
+    return c.json(body, status as 400, status === 429 ? { 'retry-after': String(retryAfter ?? 5) } : {})
   })
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
 
@@ -95,6 +105,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     matchRoutes(deps),
     importRoutes(deps),
     invoiceRoutes(deps),
+    storeRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps, { reconciliation: reconciliationReport }),

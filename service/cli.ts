@@ -10,6 +10,7 @@ import { registerReportCommands } from './cli/report.ts'
 import { reconciliationReport } from './reports/reconciliation.ts'
 import { registerImportCommands } from './cli/import.ts'
 import { registerInvoiceCommands } from './cli/invoice.ts'
+import { registerStoreCommands } from './cli/store.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
 import { type Company, getCompany, listCompanies } from './ledger/company.ts'
@@ -36,8 +37,8 @@ export interface Opened {
 
 export interface CliRuntime {
   options(): GlobalOptions
-  /** Opens the database only (for init, restore, user admin). */
-  openDb(): Promise<{ db: Database; context: LedgerContext }>
+  /** Opens the database only (for init, restore, user admin); `encryptionKey` overrides LEDGER_DB_KEY. */
+  openDb(options?: { encryptionKey?: string | null }): Promise<{ db: Database; context: LedgerContext }>
   /** Opens the database, the company (--company or the only one) and the acting user, checking `permission`. */
   open(permission: Permission): Promise<Opened>
   /** Prints data: JSON with --json, else the text rendering. */
@@ -73,8 +74,8 @@ export function createRuntime(program: Command, io: CliIo = { stdout: (t) => pro
   const env = readEnv()
   const opened: Database[] = []
   const options = () => program.opts<GlobalOptions>()
-  const openDb = async () => {
-    const db = await openDatabase(options().db ?? env.LEDGER_DB_URL ?? DEFAULT_DB_URL, { authToken: env.LEDGER_DB_AUTH_TOKEN })
+  const openDb = async (open: { encryptionKey?: string | null } = {}) => {
+    const db = await openDatabase(options().db ?? env.LEDGER_DB_URL ?? DEFAULT_DB_URL, { authToken: env.LEDGER_DB_AUTH_TOKEN, ...open })
     opened.push(db)
     return { db, context: createContext(db) }
   }
@@ -144,6 +145,7 @@ export function buildProgram(runtimeIo?: CliIo): { program: Command; runtime: Cl
   registerReportCommands(program, runtime, { reconciliation: reconciliationReport })
   registerImportCommands(program, runtime)
   registerInvoiceCommands(program, runtime)
+  registerStoreCommands(program, runtime)
   return { program, runtime }
 }
 

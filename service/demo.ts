@@ -10,6 +10,7 @@ import { type FileImportResult, importFile } from './imports/load.ts'
 import { trialBalance } from './ledger/balances.ts'
 import { type Company, createCompany, updateCompanySettings } from './ledger/company.ts'
 import { type Actor, type LedgerContext, SYSTEM } from './ledger/context.ts'
+import { addStore } from './ledger/stores.ts'
 import { approveVoucher, writeVouchers } from './ledger/vouchers.ts'
 import { matchCounts, runMatching } from './matching/index.ts'
 import { importReceipts, parseReceiptsCsv } from './posting/inventory.ts'
@@ -124,11 +125,11 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
   const folder = options.folder ?? null
   const company = await createCompany(context, SYSTEM, { code: options.code ?? 'DEMO', name: '演示电商有限公司 (Demo Trading Co.)' })
   const ids = await ensureUsers(context, company.id)
-  for (const store of DEMO_STORES) {
-    await context.db.client.execute({ sql: 'INSERT OR IGNORE INTO stores (company_id, code, name, channel, vat_rate) VALUES (?,?,?,?,?)', args: [company.id, store.code, store.name, store.channel, store.taxCode] })
-  }
   const accountant: Actor = { userId: ids.accountant ?? null, username: 'accountant' }
   const admin: Actor = { userId: ids.admin ?? null, username: 'admin' }
+  // The stores through the registry, as `cledger store add` does: the imports would register them
+  // anyway (channel defaults); adding them first gives their names and the Shopify store its zero rate.
+  for (const store of DEMO_STORES) await addStore(context, admin, company.id, { code: store.code, name: store.name, channel: store.channel, taxCode: store.taxCode })
   await updatePostingSettings(context, admin, company.id, { recognition: 'shipped', granularity: 'day', autoApprove: { maxTotal: '20000.00' }, payouts: 'bank' })
   await updateCompanySettings(context, admin, company.id, { matching: parseMatchingSettings(DEMO_MATCHING) })
 

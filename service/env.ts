@@ -10,6 +10,12 @@ const schema = z.object({
   LEDGER_HOST: z.string().optional(),
   LEDGER_CORS_ORIGINS: z.string().optional(),
   LEDGER_PUBLIC_URL: z.string().url().optional(),
+  /** Encryption key of a local database file (libSQL encryption at rest); see docs/decisions.d/h-security.md. */
+  LEDGER_DB_KEY: z.string().min(1).optional(),
+  /** Longest life of an API token in days (default 90). */
+  LEDGER_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** Imports running at once in the service (default 2). */
+  LEDGER_MAX_IMPORTS: z.coerce.number().int().min(1).max(64).optional(),
 })
 
 export type Env = z.infer<typeof schema>

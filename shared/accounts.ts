@@ -51,6 +51,7 @@ const COMMON_BALANCE_SHEET: Row[] = [
   ['1012.05', '抖音', 'Douyin wallet'],
   ['1012.06', 'Shopify Payments', 'Shopify Payments'],
   ['1012.07', 'Amazon', 'Amazon seller account'],
+  ['1012.99', '其他平台', 'Other platforms'],
   ['1122', '应收账款', 'Accounts receivable'],
   ['1123', '预付账款', 'Prepayments'],
   ['1221', '其他应收款', 'Other receivables'],
@@ -154,7 +155,7 @@ export function chartTemplate(template: ChartTemplate, taxpayer: TaxpayerType = 
 export const ACCOUNT_ROLES = [
   'bank', 'receivable', 'inventory', 'revenue', 'outputVat', 'cost', 'commission', 'promotion', 'shipping',
   'otherPlatformCharge', 'paymentFee', 'exchangeGainLoss', 'profitForYear', 'nonOperatingExpense', 'nonOperatingIncome',
-  'wallet.alipay', 'wallet.wechat', 'wallet.jd', 'wallet.pdd', 'wallet.douyin', 'wallet.shopify', 'wallet.amazon', 'wallet.taobao',
+  'wallet.alipay', 'wallet.wechat', 'wallet.jd', 'wallet.pdd', 'wallet.douyin', 'wallet.shopify', 'wallet.amazon', 'wallet.taobao', 'wallet.other',
 ] as const
 export type AccountRole = (typeof ACCOUNT_ROLES)[number]
 
@@ -184,6 +185,7 @@ export function defaultAccountRoles(template: ChartTemplate, taxpayer: TaxpayerT
     'wallet.douyin': '1012.05',
     'wallet.shopify': '1012.06',
     'wallet.amazon': '1012.07',
+    'wallet.other': '1012.99',
   }
 }
 

@@ -15,6 +15,8 @@ const LEDGER_READERS: ReadonlyArray<Role> = ['admin', 'accountant', 'approver', 
 export const PERMISSIONS = {
   'company.read': ALL,
   'company.settings': ['admin'],
+  'stores.read': ALL,
+  'stores.write': ['admin', 'accountant'],
   'accounts.read': ALL,
   'accounts.write': ['admin'],
   'periods.read': ALL,

@@ -1,20 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { argon2id, argon2Verify } from 'hash-wasm'
 import { LedgerError } from '../../shared/errors.ts'
-import { appendAudit } from '../ledger/audit.ts'
+import { type AuditEntry, appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
+import type { LoginGuard } from './guard.ts'
+import { MAX_LOGIN_PASSWORD_CHARS, assertStrongPassword, hashPassword, verifyDummy, verifyPassword } from './passwords.ts'
 import { type Role, isRole } from './permissions.ts'
 
+export { generatePassword, hashPassword, verifyPassword } from './passwords.ts'
+
 /**
- * Users, memberships (role per company) and bearer tokens. Passwords are
- * argon2id (OWASP: 19 MiB, 2 passes, 1 lane); tokens are 32 random bytes,
- * stored as SHA-256, expiring.
+ * Users, memberships (role per company), invitations and bearer tokens.
+ * Passwords: passwords.ts (argon2id, strength check, length cap); sign-in is
+ * throttled (guard.ts), locks an account after LOCK_AFTER_FAILURES wrong
+ * passwords in a row until an admin unlocks it, and is audited either way.
+ * Tokens are 32 random bytes, stored as SHA-256, expiring, listable and
+ * revocable; a disabled user's tokens stop working on the next request.
  */
 export interface User {
   readonly id: number
   readonly username: string
   readonly displayName: string
   readonly disabled: boolean
+}
+
+export interface UserStatus extends User {
+  readonly locked: boolean
+  readonly failedLogins: number
 }
 
 export interface Membership {
@@ -27,31 +38,21 @@ export interface Membership {
 
 export const SESSION_HOURS = 12
 export const USERNAME_PATTERN = /^[\p{L}\p{N}._@-]{2,64}$/u
+/** Wrong passwords in a row that lock an account (until an admin unlocks it). */
+export const LOCK_AFTER_FAILURES = 10
+/** Default longest life of an API token, in days (deps.maxTokenDays / LEDGER_TOKEN_MAX_DAYS change it). */
+export const DEFAULT_MAX_TOKEN_DAYS = 90
+export const INVITATION_DAYS = 14
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16)
-  return argon2id({ password, salt, parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32, outputType: 'encoded' })
-}
-
-export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  try {
-    return await argon2Verify({ password, hash })
-  } catch {
-    return false
-  }
-}
-
-export function generatePassword(): string {
-  return randomBytes(12).toString('base64url')
-}
+const SIGN_IN_REFUSED = 'wrong username or password (after repeated failures an account is locked until an admin unlocks it) / 用户名或密码错误（多次失败后账户将被锁定，需管理员解锁）'
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
 export async function createUser(context: LedgerContext, actor: Actor, input: { username: string; password: string; displayName?: string }): Promise<User> {
-  if (!USERNAME_PATTERN.test(input.username)) throw new LedgerError('VALIDATION', `username "${input.username}" must be 2-64 letters, digits, . _ @ -`)
-  if (input.password.length < 8) throw new LedgerError('VALIDATION', 'password must have at least 8 characters')
+  if (!USERNAME_PATTERN.test(input.username)) throw new LedgerError('VALIDATION', `username "${input.username.slice(0, 80)}" must be 2-64 letters, digits, . _ @ -`)
+  assertStrongPassword(input.password, [input.username, input.displayName ?? ''])
   const passwordHash = await hashPassword(input.password)
   const at = isoNow(context)
   const id = await context.db.write(async (tx) => {
@@ -65,20 +66,58 @@ export async function createUser(context: LedgerContext, actor: Actor, input: { 
   return { id, username: input.username, displayName: input.displayName ?? input.username, disabled: false }
 }
 
-export async function findUser(context: LedgerContext, username: string): Promise<User & { passwordHash: string }> {
-  const result = await context.db.client.execute({ sql: 'SELECT id, username, display_name, disabled, password_hash FROM users WHERE username = ?', args: [username] })
-  const row = result.rows[0]
-  if (!row) throw new LedgerError('NOT_FOUND', `no user ${username}`)
-  return { id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: Number(row.disabled) === 1, passwordHash: String(row.password_hash) }
+/** Sets a new password (strength-checked); the user's other tokens are revoked. */
+export async function setPassword(context: LedgerContext, actor: Actor, userId: number, password: string): Promise<void> {
+  const user = await userById(context, userId)
+  assertStrongPassword(password, [user.username, user.displayName])
+  const passwordHash = await hashPassword(password)
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    await tx.execute({ sql: 'UPDATE users SET password_hash = ?, failed_logins = 0, locked_at = NULL WHERE id = ?', args: [passwordHash, userId] })
+    await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', args: [at, userId] })
+    await appendAudit(tx, [{ at, companyId: null, actorId: actor.userId, action: 'user.password', entity: 'user', entityId: String(userId), payload: { tokensRevoked: true } }])
+  })
 }
 
-export async function listUsers(context: LedgerContext): Promise<Array<User & { memberships: Array<{ company: string; role: Role }> }>> {
-  const users = await context.db.client.execute('SELECT id, username, display_name, disabled FROM users ORDER BY username')
+function statusOf(row: Record<string, unknown>): UserStatus {
+  return { id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: Number(row.disabled) === 1, locked: row.locked_at !== null && row.locked_at !== undefined, failedLogins: Number(row.failed_logins ?? 0) }
+}
+
+export async function findUser(context: LedgerContext, username: string): Promise<UserStatus & { passwordHash: string }> {
+  const result = await context.db.client.execute({ sql: 'SELECT id, username, display_name, disabled, password_hash, failed_logins, locked_at FROM users WHERE username = ?', args: [username] })
+  const row = result.rows[0]
+  if (!row) throw new LedgerError('NOT_FOUND', `no user ${username}`)
+  return { ...statusOf(row), passwordHash: String(row.password_hash) }
+}
+
+async function userById(context: LedgerContext, userId: number): Promise<UserStatus> {
+  const result = await context.db.client.execute({ sql: 'SELECT id, username, display_name, disabled, failed_logins, locked_at FROM users WHERE id = ?', args: [userId] })
+  const row = result.rows[0]
+  if (!row) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
+  return statusOf(row)
+}
+
+/** Every user with every membership: for the CLI (whoever holds the database file), never for one company's admin. */
+export async function listUsers(context: LedgerContext): Promise<Array<UserStatus & { memberships: Array<{ company: string; role: Role }> }>> {
+  const users = await context.db.client.execute('SELECT id, username, display_name, disabled, failed_logins, locked_at FROM users ORDER BY username')
   const memberships = await context.db.client.execute('SELECT m.user_id, c.code, m.role FROM memberships m JOIN companies c ON c.id = m.company_id ORDER BY c.code')
   return users.rows.map((row) => ({
-    id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: Number(row.disabled) === 1,
+    ...statusOf(row),
     memberships: memberships.rows.filter((m) => Number(m.user_id) === Number(row.id)).map((m) => ({ company: String(m.code), role: String(m.role) as Role })),
   }))
+}
+
+/** Users with a role in one company, with that role only: nothing about their other companies. */
+export async function listCompanyUsers(context: LedgerContext, companyId: number): Promise<Array<UserStatus & { role: Role }>> {
+  const result = await context.db.client.execute({ sql: 'SELECT u.id, u.username, u.display_name, u.disabled, u.failed_logins, u.locked_at, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? ORDER BY u.username', args: [companyId] })
+  return result.rows.map((row) => ({ ...statusOf(row), role: String(row.role) as Role }))
+}
+
+/** The user, if they have a role in the company; NOT_FOUND otherwise (as for no such user). */
+export async function companyMember(context: LedgerContext, companyId: number, username: string): Promise<UserStatus & { role: Role }> {
+  const member = (await listCompanyUsers(context, companyId)).find((user) => user.username === username)
+  if (!member) throw new LedgerError('NOT_FOUND', `no user ${username} in this company`)
+  return member
 }
 
 /** Grants (or changes) a user's role in a company; `null` removes the membership. */
@@ -96,43 +135,232 @@ export async function membershipsOf(context: LedgerContext, userId: number): Pro
   return result.rows.map((row) => ({ companyId: Number(row.id), companyCode: String(row.code), companyName: String(row.name), baseCurrency: String(row.base_currency), role: String(row.role) as Role }))
 }
 
-/** Issues a bearer token; the secret is returned once and stored hashed. */
-export async function issueToken(context: LedgerContext, userId: number, kind: 'session' | 'api', options: { name?: string; days?: number } = {}): Promise<{ token: string; expiresAt: string }> {
-  const token = `cl_${randomBytes(32).toString('base64url')}`
-  const now = context.now()
-  const hours = kind === 'session' ? SESSION_HOURS : 24 * (options.days ?? 365)
-  const expiresAt = new Date(now.getTime() + hours * 3_600_000).toISOString()
-  await context.db.write(async (tx) => {
-    await tx.execute({ sql: 'INSERT INTO tokens (user_id, token_hash, kind, name, created_at, expires_at) VALUES (?,?,?,?,?,?)', args: [userId, tokenHash(token), kind, options.name ?? '', now.toISOString(), expiresAt] })
-    if (kind === 'api') await appendAudit(tx, [{ at: now.toISOString(), companyId: null, actorId: userId, action: 'token.create', entity: 'user', entityId: String(userId), payload: { name: options.name ?? '', expiresAt } }])
-  })
-  return { token, expiresAt }
+// ---------------------------------------------------------------- invitations
+
+export interface Invitation {
+  readonly id: number
+  readonly company: string
+  readonly companyName: string
+  readonly username: string
+  readonly role: Role
+  readonly createdAt: string
+  readonly expiresAt: string
 }
 
-export async function login(context: LedgerContext, username: string, password: string): Promise<{ token: string; expiresAt: string; user: User }> {
-  let user: Awaited<ReturnType<typeof findUser>> | null = null
+function invitationOf(row: Record<string, unknown>): Invitation {
+  return { id: Number(row.id), company: String(row.code), companyName: String(row.name), username: String(row.username), role: String(row.role) as Role, createdAt: String(row.created_at), expiresAt: String(row.expires_at) }
+}
+
+/**
+ * Invites a username into a company with a role. Answers the same whether or
+ * not the user exists (nothing is looked up): the membership exists only once
+ * the user accepts. A pending invitation for the same username is replaced.
+ */
+export async function inviteUser(context: LedgerContext, actor: Actor, companyId: number, username: string, role: Role): Promise<Invitation> {
+  if (!USERNAME_PATTERN.test(username)) throw new LedgerError('VALIDATION', `username "${username.slice(0, 80)}" must be 2-64 letters, digits, . _ @ -`)
+  if (!isRole(role)) throw new LedgerError('VALIDATION', `unknown role ${String(role)}`)
+  const now = context.now()
+  const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString()
+  const id = await context.db.write(async (tx) => {
+    await tx.execute({ sql: "UPDATE invitations SET outcome = 'withdrawn', decided_at = ? WHERE company_id = ? AND username = ? AND outcome IS NULL", args: [now.toISOString(), companyId, username] })
+    const inserted = await tx.execute({ sql: 'INSERT INTO invitations (company_id, username, role, invited_by, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id', args: [companyId, username, role, actor.userId, now.toISOString(), expiresAt] })
+    const invitationId = Number(inserted.rows[0]?.id)
+    await appendAudit(tx, [{ at: now.toISOString(), companyId, actorId: actor.userId, action: 'invitation.create', entity: 'invitation', entityId: String(invitationId), payload: { username, role } }])
+    return invitationId
+  })
+  const [invitation] = await invitationsWhere(context, 'i.id = ?', [id])
+  if (!invitation) throw new Error('invariant violated: invitation just written is missing')
+  return invitation
+}
+
+async function invitationsWhere(context: LedgerContext, where: string, args: Array<string | number>): Promise<Invitation[]> {
+  const result = await context.db.client.execute({ sql: `SELECT i.id, c.code, c.name, i.username, i.role, i.created_at, i.expires_at FROM invitations i JOIN companies c ON c.id = i.company_id WHERE ${where} ORDER BY i.id`, args })
+  return result.rows.map(invitationOf)
+}
+
+/** Pending invitations of a company (its admins see whom they invited). */
+export async function companyInvitations(context: LedgerContext, companyId: number): Promise<Invitation[]> {
+  return invitationsWhere(context, 'i.company_id = ? AND i.outcome IS NULL AND i.expires_at > ?', [companyId, isoNow(context)])
+}
+
+/** Pending invitations addressed to this user. */
+export async function invitationsFor(context: LedgerContext, user: User): Promise<Invitation[]> {
+  return invitationsWhere(context, 'i.username = ? AND i.outcome IS NULL AND i.expires_at > ?', [user.username, isoNow(context)])
+}
+
+/** The invited user accepts (gets the role) or declines. NOT_FOUND for anyone else's, decided or expired invitations. */
+export async function decideInvitation(context: LedgerContext, user: User, invitationId: number, outcome: 'accepted' | 'declined'): Promise<Invitation> {
+  const at = isoNow(context)
+  return context.db.write(async (tx) => {
+    const found = await tx.execute({ sql: 'SELECT i.id, c.code, c.name, i.username, i.role, i.created_at, i.expires_at, i.company_id FROM invitations i JOIN companies c ON c.id = i.company_id WHERE i.id = ? AND i.username = ? AND i.outcome IS NULL AND i.expires_at > ?', args: [invitationId, user.username, at] })
+    const row = found.rows[0]
+    if (!row) throw new LedgerError('NOT_FOUND', `no pending invitation ${invitationId} for you`)
+    const invitation = invitationOf(row)
+    const companyId = Number(row.company_id)
+    await tx.execute({ sql: 'UPDATE invitations SET outcome = ?, decided_at = ? WHERE id = ?', args: [outcome, at, invitationId] })
+    if (outcome === 'accepted') {
+      await tx.execute({ sql: 'INSERT INTO memberships (user_id, company_id, role) VALUES (?,?,?) ON CONFLICT (user_id, company_id) DO UPDATE SET role = excluded.role', args: [user.id, companyId, invitation.role] })
+    }
+    await appendAudit(tx, [{ at, companyId, actorId: user.id, action: `invitation.${outcome === 'accepted' ? 'accept' : 'decline'}`, entity: 'invitation', entityId: String(invitationId), payload: { role: invitation.role } }])
+    return invitation
+  })
+}
+
+export async function withdrawInvitation(context: LedgerContext, actor: Actor, companyId: number, invitationId: number): Promise<void> {
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const updated = await tx.execute({ sql: "UPDATE invitations SET outcome = 'withdrawn', decided_at = ? WHERE id = ? AND company_id = ? AND outcome IS NULL", args: [at, invitationId, companyId] })
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no pending invitation ${invitationId} here`)
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invitation.withdraw', entity: 'invitation', entityId: String(invitationId), payload: {} }])
+  })
+}
+
+// ---------------------------------------------------------------- tokens
+
+export interface TokenInfo {
+  readonly id: number
+  readonly kind: 'session' | 'api'
+  readonly name: string
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly revokedAt: string | null
+}
+
+/** Issues a bearer token; the secret is returned once and stored hashed. API tokens live at most `maxDays`. */
+export async function issueToken(context: LedgerContext, userId: number, kind: 'session' | 'api', options: { name?: string; days?: number; maxDays?: number } = {}): Promise<{ token: string; expiresAt: string; id: number }> {
+  const maxDays = options.maxDays ?? DEFAULT_MAX_TOKEN_DAYS
+  const days = options.days ?? Math.min(30, maxDays)
+  if (kind === 'api' && (!Number.isInteger(days) || days < 1 || days > maxDays)) throw new LedgerError('VALIDATION', `days: an API token lives 1-${maxDays} days (the longest this service allows) / API 令牌有效期为 1-${maxDays} 天`)
+  const token = `cl_${randomBytes(32).toString('base64url')}`
+  const now = context.now()
+  const hours = kind === 'session' ? SESSION_HOURS : 24 * days
+  const expiresAt = new Date(now.getTime() + hours * 3_600_000).toISOString()
+  const id = await context.db.write(async (tx) => {
+    const inserted = await tx.execute({ sql: 'INSERT INTO tokens (user_id, token_hash, kind, name, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id', args: [userId, tokenHash(token), kind, options.name ?? '', now.toISOString(), expiresAt] })
+    const tokenId = Number(inserted.rows[0]?.id)
+    if (kind === 'api') await appendAudit(tx, [{ at: now.toISOString(), companyId: null, actorId: userId, action: 'token.create', entity: 'token', entityId: String(tokenId), payload: { name: options.name ?? '', expiresAt } }])
+    return tokenId
+  })
+  return { token, expiresAt, id }
+}
+
+/** A user's tokens, newest first (never their secrets); `all` includes expired and revoked ones. */
+export async function listTokens(context: LedgerContext, userId: number, options: { all?: boolean } = {}): Promise<TokenInfo[]> {
+  const result = await context.db.client.execute({
+    sql: `SELECT id, kind, name, created_at, expires_at, revoked_at FROM tokens WHERE user_id = ?${options.all ? '' : ' AND revoked_at IS NULL AND expires_at > ?'} ORDER BY id DESC`,
+    args: options.all ? [userId] : [userId, isoNow(context)],
+  })
+  return result.rows.map((row) => ({ id: Number(row.id), kind: String(row.kind) as 'session' | 'api', name: String(row.name), createdAt: String(row.created_at), expiresAt: String(row.expires_at), revokedAt: row.revoked_at === null ? null : String(row.revoked_at) }))
+}
+
+/** Revokes one of the user's tokens by id (audited); NOT_FOUND for another user's or an unknown id. */
+export async function revokeTokenById(context: LedgerContext, actor: Actor, userId: number, tokenId: number): Promise<void> {
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const updated = await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL', args: [at, tokenId, userId] })
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no active token ${tokenId}`)
+    await appendAudit(tx, [{ at, companyId: null, actorId: actor.userId, action: 'token.revoke', entity: 'token', entityId: String(tokenId), payload: { userId } }])
+  })
+}
+
+// ---------------------------------------------------------------- disable, lock
+
+/** Disables (every token stops working on the next request, all revoked) or re-enables a user; audited. */
+export async function setDisabled(context: LedgerContext, actor: Actor, userId: number, disabled: boolean, companyId: number | null = null): Promise<void> {
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const updated = await tx.execute({ sql: 'UPDATE users SET disabled = ? WHERE id = ?', args: [disabled ? 1 : 0, userId] })
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
+    if (disabled) await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', args: [at, userId] })
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: String(userId), payload: {} }])
+  })
+}
+
+/** Clears a lockout (and the failure count); audited. */
+export async function unlockUser(context: LedgerContext, actor: Actor, userId: number, companyId: number | null = null): Promise<void> {
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const updated = await tx.execute({ sql: 'UPDATE users SET failed_logins = 0, locked_at = NULL WHERE id = ?', args: [userId] })
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'user.unlock', entity: 'user', entityId: String(userId), payload: {} }])
+  })
+}
+
+// ---------------------------------------------------------------- sign-in
+
+export interface SignInAttempt {
+  readonly username: string
+  readonly password: string
+  /** Client address, for throttling and the audit log. */
+  readonly address: string
+}
+
+/**
+ * Checks a password the way sign-in does, for sign-in and for actions that
+ * need a fresh password (minting API tokens): throttled before any hashing,
+ * an unknown user costs a dummy hash, a failure counts toward the lockout and
+ * is audited, every refusal reads the same. Returns the user on success.
+ */
+export async function checkPassword(context: LedgerContext, guard: LoginGuard, attempt: SignInAttempt, purpose: 'login' | 'confirm'): Promise<UserStatus> {
+  const wait = await guard.retryAfter(attempt.username, attempt.address)
+  if (wait > 0) throw new LedgerError('RATE_LIMITED', `too many failed sign-ins; try again in ${wait} s / 登录失败次数过多，请 ${wait} 秒后再试`, { retryAfter: wait })
+  if (attempt.password.length > MAX_LOGIN_PASSWORD_CHARS) throw new LedgerError('VALIDATION', `password: at most ${MAX_LOGIN_PASSWORD_CHARS} characters`)
+  let user: (UserStatus & { passwordHash: string }) | null = null
   try {
-    user = await findUser(context, username)
+    user = await findUser(context, attempt.username)
   } catch (error) {
-    if (!(error instanceof LedgerError)) throw error
+    if (!(error instanceof LedgerError) || error.code !== 'NOT_FOUND') throw error
   }
-  const valid = user !== null && !user.disabled && (await verifyPassword(password, user.passwordHash))
-  if (!user || !valid) throw new LedgerError('UNAUTHORIZED', 'wrong username or password')
-  const { token, expiresAt } = await issueToken(context, user.id, 'session')
+  const matches = user ? await verifyPassword(attempt.password, user.passwordHash) : await verifyDummy(attempt.password)
+  const at = isoNow(context)
+  if (user && matches && !user.disabled && !user.locked) {
+    await guard.succeeded(attempt.username)
+    return user
+  }
+  await guard.failed(attempt.username, attempt.address)
+  const found = user
+  const reason = !found ? 'unknown user' : found.disabled ? 'disabled' : found.locked ? 'locked' : 'wrong password'
+  await context.db.write(async (tx) => {
+    const entries: AuditEntry[] = [{ at, companyId: null, actorId: found?.id ?? null, action: purpose === 'login' ? 'auth.login_failed' : 'auth.confirm_failed', entity: 'user', entityId: found ? String(found.id) : '', payload: { username: attempt.username.slice(0, 100), address: attempt.address, reason } }]
+    // The same statement for an unknown user (it matches no row): both refusals do the same work, so take the same time.
+    const counting = found !== null && !matches && !found.locked ? found : null
+    const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [counting?.id ?? 0] })
+    if (counting) {
+      const failures = Number(counted.rows[0]?.failed_logins ?? 0)
+      if (failures >= LOCK_AFTER_FAILURES) {
+        await tx.execute({ sql: 'UPDATE users SET locked_at = ? WHERE id = ?', args: [at, counting.id] })
+        entries.push({ at, companyId: null, actorId: null, action: 'user.lock', entity: 'user', entityId: String(counting.id), payload: { failures, address: attempt.address } })
+      }
+    }
+    await appendAudit(tx, entries)
+  })
+  throw new LedgerError('UNAUTHORIZED', SIGN_IN_REFUSED)
+}
+
+export async function login(context: LedgerContext, guard: LoginGuard, attempt: SignInAttempt): Promise<{ token: string; expiresAt: string; user: User }> {
+  const user = await checkPassword(context, guard, attempt, 'login')
+  const token = `cl_${randomBytes(32).toString('base64url')}`
+  const now = context.now()
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString()
+  await context.db.write(async (tx) => {
+    await tx.execute({ sql: 'INSERT INTO tokens (user_id, token_hash, kind, name, created_at, expires_at) VALUES (?,?,?,?,?,?)', args: [user.id, tokenHash(token), 'session', '', now.toISOString(), expiresAt] })
+    if (user.failedLogins > 0) await tx.execute({ sql: 'UPDATE users SET failed_logins = 0 WHERE id = ?', args: [user.id] })
+    await appendAudit(tx, [{ at: now.toISOString(), companyId: null, actorId: user.id, action: 'auth.login', entity: 'user', entityId: String(user.id), payload: { address: attempt.address } }])
+  })
   return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, disabled: user.disabled } }
 }
 
-/** Resolves a bearer token to its user, or throws UNAUTHORIZED. */
-export async function authenticate(context: LedgerContext, token: string): Promise<User> {
+/** Resolves a bearer token to its user, or throws UNAUTHORIZED. Revocation and disabling count from the next request on. */
+export async function authenticate(context: LedgerContext, token: string): Promise<User & { tokenId: number; tokenKind: 'session' | 'api' }> {
   const result = await context.db.client.execute({
-    sql: 'SELECT u.id, u.username, u.display_name, u.disabled, t.expires_at, t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
+    sql: 'SELECT u.id, u.username, u.display_name, u.disabled, t.id AS token_id, t.kind, t.expires_at, t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
     args: [tokenHash(token)],
   })
   const row = result.rows[0]
   if (!row || row.revoked_at !== null || String(row.expires_at) <= context.now().toISOString() || Number(row.disabled) === 1) {
     throw new LedgerError('UNAUTHORIZED', 'sign in again: the token is unknown, expired or revoked')
   }
-  return { id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: false }
+  return { id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: false, tokenId: Number(row.token_id), tokenKind: String(row.kind) as 'session' | 'api' }
 }
 
 export async function revokeToken(context: LedgerContext, token: string): Promise<void> {

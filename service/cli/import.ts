@@ -37,6 +37,7 @@ function resultText(result: FileImportResult): string {
     result.detected,
     `  read ${result.read} rows -> ${result.records} records: imported ${result.imported}, duplicates ${result.duplicates}, updated ${result.updated}, rejected ${result.rejected}, skipped ${result.skipped} (batch #${result.batchId})`,
   ]
+  if (result.store !== '') lines.push(`  store ${result.store}${result.storeCreated ? ' (new: registered with its channel defaults; see `cledger store show ' + result.store + '`)' : ''}`)
   for (const check of result.checks) lines.push(`  ${check.level}: ${check.message}`)
   for (const reject of result.rejects.slice(0, 10)) lines.push(`  reject row ${reject.rowNumber}${reject.column ? ` [${reject.column}]` : ''}: ${reject.reason}`)
   if (result.rejected > 10) lines.push(`  … ${result.rejected - 10} more rejects (use --rejects out.csv)`)
@@ -117,7 +118,7 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
         let result: FileImportResult | null = null
         try {
           result = await importFile(db, company.id, { name: basename(path), path }, {
-            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers, force: flags.force === true,
+            actor, format: flags.format, store: flags.store, currency: flags.currency, extraParsers, force: flags.force === true, requireStore: true,
             onProgress: bar ? (progress) => bar.update(progress) : undefined,
           })
         } finally {

@@ -11,8 +11,9 @@ import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
 import { type CloseBlocker, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
+import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
-import { type Align, formatTable, toCsv } from './table.ts'
+import { type Align, formatTable, toCsv, writeOutFile } from './table.ts'
 
 function readJsonFile(path: string): unknown {
   let text: string
@@ -39,6 +40,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
       const inputs = Array.isArray(data) ? data : [data]
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
+      assertNoNegativeAmounts(inputs)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
     })
@@ -100,16 +102,16 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
     .option('--from <YYYY-MM>', 'movement from this period (default the same period)')
     .option('--store <store>', 'one store only')
     .option('--format <format>', 'table|csv|json|xlsx|pdf', 'table')
-    .option('--out <file>', 'write to a file instead of stdout (required for xlsx and pdf)')
-    .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string }) => {
+    .option('--out <file>', 'write to a new file instead of stdout (required for xlsx and pdf); an existing file is kept unless --force')
+    .option('--force', 'replace an existing --out file')
+    .action(async (flags: { period: string; from?: string; store?: string; format: string; out?: string; force?: boolean }) => {
       if (!['table', 'csv', 'json', 'xlsx', 'pdf'].includes(flags.format)) throw new LedgerError('VALIDATION', '--format must be table, csv, json, xlsx or pdf')
       const { context, company } = await runtime.open('reports.read')
       if (flags.format === 'xlsx' || flags.format === 'pdf') {
         if (!flags.out) throw new LedgerError('VALIDATION', `--format ${flags.format} is binary; pass --out FILE`)
         const report = await buildReport(context, company.id, 'trial-balance', { period: normalizePeriod(flags.period), ...(flags.store ? { store: flags.store } : {}) })
         const rendered = await renderReport(report, flags.format)
-        const { writeFileSync } = await import('node:fs')
-        writeFileSync(flags.out, rendered.body)
+        writeOutFile(flags.out, rendered.body, flags.force)
         runtime.stderr(`wrote ${flags.out}\n`)
         return
       }
@@ -120,8 +122,7 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
         : flags.format === 'csv' ? toCsv(TB_HEADERS, [...rows, totalRow])
         : `${company.name} 科目余额表 ${tb.from === tb.period ? tb.period : `${tb.from}..${tb.period}`} (${tb.currency})${tb.store ? ` store ${tb.store}` : ''}\n${formatTable(TB_HEADERS, [...rows, totalRow], ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as Align[])}\n${tb.balanced ? '平衡 balanced' : '不平衡 NOT BALANCED'}\n`
       if (flags.out) {
-        const { writeFileSync } = await import('node:fs')
-        writeFileSync(flags.out, text)
+        writeOutFile(flags.out, text, flags.force)
         runtime.stderr(`wrote ${flags.out}\n`)
       } else runtime.stdout(text)
     })

@@ -34,6 +34,21 @@ function granularityOf(text: string | undefined): Granularity | undefined {
   return text as Granularity
 }
 
+/** zh-CN when LANG (or LC_ALL / LC_MESSAGES) starts with zh, else en. */
+export function cliLanguage(env: NodeJS.ProcessEnv = process.env): 'zh' | 'en' {
+  return /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh' : 'en'
+}
+
+/** Per hold reason: count, the fix (in the terminal's language) and the first items' own messages. */
+function holdLines(reasons: ReadonlyArray<{ reason: string; count: number; zh: string; en: string }>, held: ReadonlyArray<{ reason: string; message: string }>): string {
+  const language = cliLanguage()
+  return reasons.map((reason) => {
+    const examples = held.filter((item) => item.reason === reason.reason).slice(0, 3).map((item) => `    - ${item.message}`)
+    const more = reason.count > 3 ? [`    - … ${reason.count - 3} more (--json lists them all)`] : []
+    return [`  ${reason.reason} ${reason.count}: ${reason[language]}`, ...examples, ...more].join('\n')
+  }).join('\n')
+}
+
 /** `cledger post`, `cledger rates`, `cledger inventory`. */
 export function registerPostingCommands(program: Command, runtime: CliRuntime): void {
   registerRevaluation()
@@ -50,7 +65,7 @@ export function registerPostingCommands(program: Command, runtime: CliRuntime): 
       runtime.print(result, () => {
         const rows = result.vouchers.slice(0, 50).map((v) => [v.date, v.number ? `记-${v.number}` : v.id ? `#${v.id}` : '', v.status ?? v.approval, v.total, String(v.sources), v.summary])
         const more = result.vouchers.length > 50 ? `\n... and ${result.vouchers.length - 50} more` : ''
-        const held = result.held.length ? `\n${result.held.length} item(s) wait: ${[...new Set(result.held.map((h) => h.reason))].join(', ')}` : ''
+        const held = result.held.length ? `\n${result.held.length} item(s) wait:\n${holdLines(result.holdReasons, result.held)}` : ''
         const head = result.dryRun ? `preview (${result.granularity}): ${result.vouchers.length} voucher(s) would be written` : `posted (${result.granularity}): ${result.written.vouchers} voucher(s), ${result.written.lines} line(s); ${result.written.posted} auto-approved and posted, ${result.written.drafts} draft(s) for an approver`
         return `${head}\n${rows.length ? formatTable(['date', 'no', 'status', 'total', 'sources', 'summary'], rows, ['left', 'left', 'left', 'right', 'right']) : ''}${more}${held}`
       })

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import { writeOutFile } from './table.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import type { ReportName } from '../../shared/reports/report.ts'
@@ -21,6 +22,7 @@ interface Flags {
   period: string
   format: string
   out?: string
+  force?: boolean
   store?: string
   account?: string
 }
@@ -32,16 +34,18 @@ export function registerReportCommands(program: Command, runtime: CliRuntime, de
       .description(`${REPORT_TITLES[name]}`)
       .requiredOption('--period <YYYY-MM>', 'period')
       .option('--format <format>', REPORT_FORMATS.join('|'), 'table')
-      .option('--out <file>', 'write to a file (required for xlsx and pdf)')
+      .option('--out <file>', 'write to a new file (required for xlsx and pdf); an existing file is kept unless --force')
+      .option('--force', 'replace an existing --out file')
       .option('--store <store>', 'one store only (ar-aging, channel-profit, ledgers)')
       .option('--account <code>', 'account (account-detail: required; general-ledger: one account)')
       .action(async (flags: Flags) => {
         const format = assertReportFormat(runtime.options().json ? 'json' : flags.format)
+        if (flags.out && !flags.force && existsSync(flags.out)) throw new LedgerError('DUPLICATE', `${flags.out} exists; choose a new file name or pass --force to replace it / 文件已存在：请换一个文件名，或加 --force 覆盖`)
         const { context, company } = await runtime.open('reports.read')
         const report = await buildReport(context, company.id, name, { period: normalizePeriod(flags.period), ...(flags.store ? { store: flags.store } : {}), ...(flags.account ? { account: flags.account } : {}) }, deps)
         const rendered = await renderReport(report, format)
         if (flags.out) {
-          writeFileSync(flags.out, rendered.body)
+          writeOutFile(flags.out, rendered.body, flags.force)
           runtime.stderr(`wrote ${flags.out}\n`)
         } else if (typeof rendered.body === 'string') {
           runtime.stdout(rendered.body)

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { LedgerError } from '../../shared/errors.ts'
 /** Plain-text tables that line up with Chinese text (CJK is two columns wide). */
 export function displayWidth(text: string): number {
   let width = 0
@@ -28,4 +30,18 @@ export function toCsv(headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
     return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
   }
   return [headers, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
+}
+
+/**
+ * Writes a command's --out file: a new file only, unless `force` (--force)
+ * replaces an existing one. Opened with 'wx', so a file that appears between
+ * the check and the write is not overwritten either.
+ */
+export function writeOutFile(path: string, body: string | Uint8Array, force = false): void {
+  try {
+    writeFileSync(path, body, { flag: force ? 'w' : 'wx' })
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') throw new LedgerError('DUPLICATE', `${path} exists; choose a new file name or pass --force to replace it / 文件已存在：请换一个文件名，或加 --force 覆盖`)
+    throw error
+  }
 }

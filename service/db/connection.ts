@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Client, type InStatement, type InValue, type Transaction, createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { migrate } from 'drizzle-orm/libsql/migrator'
+import { LedgerError } from '../../shared/errors.ts'
+import { readEnv } from '../env.ts'
 import * as schema from './schema/index.ts'
 
 export const DEFAULT_DB_URL = 'file:./data/ledger.db'
@@ -38,13 +40,87 @@ function localPath(url: string): string | null {
   return url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')
 }
 
+export interface OpenOptions {
+  readonly authToken?: string
+  /**
+   * Encryption key of a local file (libSQL encryption at rest: every page of
+   * the file, its WAL and VACUUM INTO copies is encrypted; no key, no data).
+   * Defaults to LEDGER_DB_KEY; `null` opens without a key whatever the env.
+   */
+  readonly encryptionKey?: string | null
+  /** Group commit of queued writes (default on; LEDGER_GROUP_COMMIT=0 turns it off). */
+  readonly groupCommit?: boolean
+}
+
+/** Whether a local file is encrypted (or not SQLite at all): a plain SQLite file starts with this header. */
+export function isPlainSqlite(path: string): boolean {
+  try {
+    const handle = openSync(path, 'r')
+    try {
+      const head = Buffer.alloc(16)
+      readSync(handle, head, 0, 16, 0)
+      return head.toString('latin1') === 'SQLite format 3\u0000'
+    } finally {
+      closeSync(handle)
+    }
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Encrypts a local database file with `newKey` (a plain one, `oldKey`
+ * undefined) or changes its key, in place, on one connection of its own: libSQL
+ * cannot rekey in WAL mode, so the WAL is checkpointed into the file, the
+ * rekey runs with a rollback journal, then WAL mode is restored. Nothing else
+ * may have the file open (stop the service first), not even an earlier
+ * connection of this process: libSQL keeps a closed connection with cached
+ * statements alive until they are collected, so callers rekey before opening
+ * the database any other way.
+ */
+export async function rekeyDatabase(path: string, oldKey: string | undefined, newKey: string): Promise<void> {
+  let client: Client
+  try {
+    client = createClient({ url: `file:${path}`, intMode: 'number', ...(oldKey ? { encryptionKey: oldKey } : {}) })
+    await client.execute('SELECT count(*) FROM sqlite_master')
+  } catch (error) {
+    if (!/NOTADB|not a database/i.test(String((error as Error)?.message))) throw error
+    throw new LedgerError('VALIDATION', isPlainSqlite(path) ? `${path} is not encrypted, but a key was given (LEDGER_DB_KEY): unset it to encrypt the file` : oldKey ? `${path}: wrong key (LEDGER_DB_KEY)` : `${path} is encrypted: set LEDGER_DB_KEY to its current key`)
+  }
+  try {
+    await client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    const mode = await client.execute('PRAGMA journal_mode = DELETE')
+    if (String(mode.rows[0]?.journal_mode ?? '').toLowerCase() !== 'delete') throw new LedgerError('INVALID_STATE', `${path} is in use (could not leave WAL mode): stop the service and try again`)
+    await client.execute(`PRAGMA rekey = '${newKey.replace(/'/g, "''")}'`)
+    await client.execute('PRAGMA journal_mode = WAL')
+  } catch (error) {
+    if (/SQLITE_BUSY|locked/i.test(String((error as Error)?.message))) throw new LedgerError('INVALID_STATE', `${path} is in use: stop the service and try again`)
+    throw error
+  } finally {
+    client.close()
+  }
+}
+
 /** Opens (creating if needed) and migrates a database. No import-time singletons. */
-export async function openDatabase(url: string = DEFAULT_DB_URL, options: { authToken?: string; groupCommit?: boolean } = {}): Promise<Database> {
+export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOptions = {}): Promise<Database> {
   const path = localPath(url)
   if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
-  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: 10_000 })
+  const key = options.encryptionKey === undefined ? readEnv().LEDGER_DB_KEY : (options.encryptionKey ?? undefined)
+  const encryptionKey = path && path !== ':memory:' && key ? key : undefined
+  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: 10_000, ...(encryptionKey ? { encryptionKey } : {}) })
   if (path) {
-    await client.execute('PRAGMA journal_mode = WAL')
+    try {
+      await client.execute('PRAGMA journal_mode = WAL')
+    } catch (error) {
+      client.close()
+      if (!/NOTADB|not a database/i.test(String((error as Error)?.message))) throw error
+      const plain = path !== ':memory:' && isPlainSqlite(path)
+      throw new LedgerError('VALIDATION', plain
+        ? `${path} is not encrypted, but a key was given (LEDGER_DB_KEY): unset it, or encrypt the file with \`cledger rekey\``
+        : encryptionKey
+          ? `${path}: wrong key (LEDGER_DB_KEY), or not a database`
+          : `${path} is encrypted (or not a database): set LEDGER_DB_KEY to its key`)
+    }
   }
   const orm = drizzle(client, { schema })
   await migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER })

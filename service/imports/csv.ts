@@ -78,6 +78,7 @@ export class CsvTokenizer {
         this.field = this.field === '' ? text.slice(index, end) : this.field + text.slice(index, end)
         this.fieldStart = false
         this.recordSize += end - index
+        if (this.recordSize > this.maxRecordChars) throw new Error(`a record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (one line of ${this.recordSize}+ characters: not a channel export)`)
       }
       if (end >= length) return out
       const code = text.charCodeAt(end)

@@ -1,6 +1,9 @@
 import type { InValue, Transaction } from '@libsql/client'
 import type { Database } from '../db/connection.ts'
 import { LedgerError } from '../../shared/errors.ts'
+import { STORE_PATTERN } from '../../shared/voucher.ts'
+import { registerImportStore, storeCodeFrom, storeListText } from '../ledger/stores.ts'
+import type { FileParser } from './types.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { INVOICE_TABLE } from '../invoices/table.ts'
 import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
@@ -51,6 +54,13 @@ export interface ImportOptions extends ParseOptions {
    * totals). Without it such a file imports nothing.
    */
   force?: boolean
+  /**
+   * Without `store`: take the store from the file (店铺名称, 店铺号, 商户号) or
+   * refuse, listing the company's stores (the CLI and the API set this; rows
+   * never get store ''). Off, rows without --store get store '' (library callers
+   * and tests that import generated files as they are).
+   */
+  requireStore?: boolean
 }
 
 export interface ImportCounts {
@@ -81,6 +91,10 @@ export interface FileImportResult {
   rejected: number
   /** Rows that carry no money movement (e.g. 交易关闭), counted by reason in checks. */
   skipped: number
+  /** Store (店铺) the rows belong to: --store or the one the file names; '' for bank statements. */
+  store: string
+  /** True when this import registered the store (first use). */
+  storeCreated: boolean
   importedByKind: ImportCounts
   updatedByKind: { order: number; orderLine: number }
   checks: Check[]
@@ -414,9 +428,17 @@ class BatchWriter {
   }
 }
 
-async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions, position: PositionTracker | null): Promise<FileImportResult> {
+interface StoreChoice {
+  /** names the file gave, by store code (stores found through the file) */
+  readonly names: Map<string, string>
+  missing(parser: FileParser, where: string): Error
+}
+
+async function loadSession(tx: Transaction, companyId: number, session: ParseSession, options: ImportOptions, position: PositionTracker | null, stores: StoreChoice): Promise<FileImportResult> {
   const now = options.now ?? (() => new Date())
   const startedAt = now().toISOString()
+  const parser = session.detection.parser
+  if (options.requireStore === true && session.store() === '' && !parser.bankStatement && parser.family !== 'invoice' && (parser.storeColumns ?? []).length === 0) throw stores.missing(parser, 'it has no store column')
   const batch = await tx.execute({
     sql: `INSERT INTO import_batches (company_id, actor_id, actor_name, file_name, file_hash, file_size, parser, store, status, read_count, imported_count, duplicate_count, rejected_count, skipped_count, started_at, finished_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'committed', 0, 0, 0, 0, 0, ?, ?) RETURNING id`,
@@ -468,6 +490,9 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   }
   report('insert')
   await writer.flushAll()
+  // Bank statements carry a bank account, invoices a seller and buyer: neither belongs to a store.
+  const store = parser.bankStatement || parser.family === 'invoice' ? '' : session.store()
+  const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn + writer.inserted.invoice
   const result: FileImportResult = {
     batchId,
@@ -482,14 +507,16 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     updated: writer.updated.order + writer.updated.orderLine,
     rejected,
     skipped: session.stats.skipped,
+    store,
+    storeCreated,
     importedByKind: writer.inserted,
     updatedByKind: writer.updated,
     checks: session.checks,
     rejects,
   }
   await tx.execute({
-    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ? WHERE id = ?`,
-    args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), batchId],
+    sql: `UPDATE import_batches SET read_count = ?, imported_count = ?, duplicate_count = ?, updated_count = ?, rejected_count = ?, skipped_count = ?, counts_json = ?, checks_json = ?, finished_at = ?, store = ? WHERE id = ?`,
+    args: [result.read, result.imported, result.duplicates, result.updated, result.rejected, result.skipped, JSON.stringify(result.importedByKind), JSON.stringify(result.checks), now().toISOString(), session.store(), batchId],
   })
   return result
 }
@@ -500,12 +527,34 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
  * @example const result = await importFile(db, company.id, { name: 'bill.csv', path: '/tmp/bill.csv' }, { actor: SYSTEM })
  */
 export async function importFile(db: Database, companyId: number, input: FileInput, options: ImportOptions): Promise<FileImportResult> {
+  const wanted = options.store?.trim() ?? ''
+  if (wanted !== '' && !STORE_PATTERN.test(wanted)) throw new LedgerError('VALIDATION', `--store "${wanted}": store codes are 1-64 letters, digits, . _ - (no spaces) / 店铺编码只能含字母、数字、. _ -`)
+  const known = (await db.client.execute({ sql: 'SELECT code, name, channel FROM stores WHERE company_id = ? ORDER BY code', args: [companyId] })).rows
+    .map((row) => ({ code: String(row.code), name: String(row.name), channel: String(row.channel) }))
+  const names = new Map<string, string>()
+  const stores: StoreChoice = {
+    names,
+    missing: (parser, where) => new LedgerError('VALIDATION',
+      `${input.name}: ${parser.label} does not name its store (${where}); pass --store CODE (the company's stores: ${storeListText(known)}; a new code registers a new store) / 文件未注明店铺，请用 --store 指定店铺编码（本公司店铺：${known.length ? known.map((store) => store.code).join('、') : '尚无'}；新编码即新建店铺）。Nothing was imported / 未导入任何数据。`,
+      { stores: known }),
+  }
+  /** A store the file names: an existing store with that code or name (same channel first), else a new code from it. */
+  const resolve = (value: string, kind: 'name' | 'id', parser: FileParser): string => {
+    const code = kind === 'id' ? storeCodeFrom(`${parser.channel}-${value}`) : storeCodeFrom(value)
+    const sameChannel = known.filter((store) => store.channel === parser.channel || store.channel === '')
+    const found = [...sameChannel, ...known].find((store) => store.code === code || store.name === value)
+    const chosen = found?.code ?? (code || `${parser.channel}-store`)
+    if (!found) names.set(chosen, kind === 'name' ? value : `${parser.label.split(' ')[0] ?? parser.channel} ${value}`)
+    return chosen
+  }
+  const parseOptions = { ...options, store: wanted === '' ? undefined : wanted, storeFromFile: wanted === '' && options.requireStore === true ? { resolve, missing: stores.missing } : undefined }
+  // 数电发票 XML (or a zip of them) is no row file: its own session, same loader.
+  if (isInvoiceDocument(input)) return db.write(async (tx) => loadSession(tx, companyId, await startInvoiceXmlParse(input, parseOptions), options, null, stores))
   // Counting lines/rows for the progress position costs a pass over the bytes; only when someone listens.
   // 数电发票 XML (or a zip of them) is no row file: its own session, same loader.
-  if (isInvoiceDocument(input)) return db.write(async (tx) => loadSession(tx, companyId, await startInvoiceXmlParse(input, options), options, null))
   const extent = options.onProgress ? measureInput(input) : null
   // The session starts inside the write so a busy-retry re-reads the file from the start.
-  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, options), options, extent ? new PositionTracker(extent) : null))
+  return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, parseOptions), options, extent ? new PositionTracker(extent) : null, stores))
 }
 
 /** Imports several files, each in its own transaction; stops at the first file that cannot be read. */

@@ -16,6 +16,15 @@ export interface ParseOptions {
   format?: string
   store?: string
   currency?: string
+  /**
+   * Without `store`: how a store named in the file (parser.storeColumns) becomes
+   * a store code, and the error when the file names none. Without this option
+   * (or a parser without store columns) rows get store ''.
+   */
+  storeFromFile?: {
+    resolve(value: string, kind: 'name' | 'id', parser: FileParser): string
+    missing(parser: FileParser, where: string): Error
+  }
   /** Extra parsers tried first (a generic mapping profile compiles to one). */
   extraParsers?: ReadonlyArray<FileParser>
   limits?: Limits
@@ -39,6 +48,10 @@ export interface ParseSession {
   readonly checks: Check[]
   /** Data rows seen (not blank, not header/preamble/trailer). */
   readonly stats: { read: number; skipped: number }
+  /** The store the rows got: --store, or the one the file named (known after the first data row). */
+  store(): string
+  /** The store name the file gives (店铺名称), from its first data row that has one; null when none. */
+  storeName(): string | null
   /** Items in batches (one per chunk of input rows): the loader's hot path. */
   batches(): AsyncIterable<ParseItem[]>
   items(): AsyncIterable<ParseItem>
@@ -205,12 +218,27 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   }
   const stats = { read: 0, skipped: 0 }
   const skipReasons = new Map<string, number>()
-  const context: ParseContext = {
+  const context: { -readonly [K in keyof ParseContext]: ParseContext[K] } = {
     fileHash: file.hash,
     fileName: file.name,
     store: options.store ?? '',
     currency: options.currency,
     warn: (check) => checks.push(check),
+  }
+  // The store named by the file (no --store): read from each data row's store columns;
+  // the first row picks it, a row naming another store is rejected.
+  const storeColumns = (parser.storeColumns ?? []).map((each) => ({ ...each, column: normalizeHeader(each.column) }))
+  // With --store the file's store name is only noted (the name of a store this import registers).
+  const pickStore = context.store === '' && options.storeFromFile !== undefined && storeColumns.length > 0
+  let fileStore: string | null = null
+  let fileStoreName: string | null = null
+  let storeNoted = false
+  const storeOf = (mapped: MappedRow): { value: string; kind: 'name' | 'id'; column: string } | null => {
+    for (const each of storeColumns) {
+      const value = mapped.get(each.column).trim()
+      if (value !== '' && !/^(null|0+|-|\/)$/i.test(value)) return { value, kind: each.kind, column: each.column }
+    }
+    return null
   }
   const run = parser.start(context)
   for (const raw of preamble) run.preamble?.(rawText(raw.cells))
@@ -272,6 +300,24 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
           out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: '', reason: `bytes that are not valid ${file.encoding === 'utf8' ? 'UTF-8' : 'GB18030'} (mixed encodings?)`, raw: rawText(raw.cells) } })
           continue
         }
+        if (!storeNoted && storeColumns.length > 0) {
+          const named = storeOf(mapped)
+          if (named) {
+            storeNoted = true
+            if (named.kind === 'name') fileStoreName = named.value
+          }
+        }
+        if (pickStore) {
+          const named = storeOf(mapped)
+          if (fileStore === null) {
+            if (!named) throw options.storeFromFile?.missing(parser, `row ${raw.rowNumber} has no ${storeColumns.map((each) => each.column).join(' / ')}`) ?? new LedgerError('VALIDATION', 'no store')
+            fileStore = named.value
+            context.store = options.storeFromFile?.resolve(named.value, named.kind, parser) ?? ''
+          } else if (named && named.value !== fileStore) {
+            out.push({ type: 'reject', reject: { rowNumber: raw.rowNumber, sheet: raw.sheet, column: named.column, reason: `row of store "${named.value}", the file's first row is store "${fileStore}": import each store's rows with its own --store`, raw: rawText(raw.cells) } })
+            continue
+          }
+        }
         const outcome = runRow(run, mapped)
         if (outcome.type === 'skip') {
           stats.skipped += 1
@@ -323,5 +369,5 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
     for await (const batch of batches()) yield* batch
   }
 
-  return { file, detection, checks, stats, batches, items }
+  return { file, detection, checks, stats, batches, items, store: () => context.store, storeName: () => fileStoreName }
 }

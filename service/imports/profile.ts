@@ -98,6 +98,7 @@ export function profileParser(profile: MappingProfile): FileParser {
     id: `generic:${profile.name}`,
     family: 'generic',
     channel: profile.channel,
+    ...(profile.record === 'bankTxn' ? { bankStatement: true } : {}),
     label: `mapping profile "${profile.name}"`,
     containers: ['csv', 'xlsx'],
     required: mappedColumns(profile),

@@ -5,6 +5,7 @@ import type { Container } from './types.ts'
 import { type CsvRecord, CsvTokenizer } from './csv.ts'
 import { readXlsxRows } from './xlsx.ts'
 import { MAX_HTML_BYTES, MAX_XLS_BYTES, isCfb, isHtmlTable, readHtmlTableRows, readXlsRows } from './xls.ts'
+import { PART_CAPS } from './limits.ts'
 import { zipEntries } from './zip.ts'
 
 /**
@@ -156,11 +157,33 @@ export function detectDelimiter(text: string): string {
   return winner
 }
 
-/** Guards an XLSX before the streaming reader inflates it: sizes from the zip directory (the reader also holds each part to its declared size). */
+/** The absolute cap (limits.ts) for a part the reader inflates, or null for parts it never reads. */
+export function partCap(name: string): number | null {
+  if (name === 'xl/workbook.xml') return PART_CAPS.workbook
+  if (name.endsWith('.rels') || name === '[Content_Types].xml') return PART_CAPS.rels
+  if (name === 'xl/styles.xml') return PART_CAPS.styles
+  if (name === 'xl/sharedStrings.xml') return PART_CAPS.sharedStrings
+  if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) return PART_CAPS.sheet
+  return null
+}
+
+/**
+ * Guards an XLSX before the streaming reader inflates it, from the sizes in the
+ * zip directory: entry count, each read part's absolute cap, compression ratio
+ * of big parts, total. The reader then holds each part to its declared size and
+ * its cap while inflating (declared sizes can lie), so this is the cheap early
+ * refusal, not the only one.
+ */
 export function inspectZip(bytes: Uint8Array, limits: Limits): void {
   let total = 0
-  for (const entry of zipEntries(bytes).values()) {
+  const entries = zipEntries(bytes)
+  if (entries.size > 10_000) throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX holds ${entries.size} parts (limit 10000): refusing the file`)
+  for (const entry of entries.values()) {
     total += entry.size
+    const cap = partCap(entry.name)
+    if (cap !== null && entry.size > cap) {
+      throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} declares ${entry.size} bytes inflated, over the ${cap}-byte limit for it: refusing a possible zip bomb`)
+    }
     if (entry.size > 1024 * 1024 && entry.compressedSize > 0 && entry.size / entry.compressedSize > limits.maxCompressionRatio) {
       throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} expands ${Math.round(entry.size / entry.compressedSize)}x (limit ${limits.maxCompressionRatio}x): refusing a possible zip bomb`)
     }

@@ -89,6 +89,14 @@ export interface FileParser {
   /** Normalized header names that must all be present, and ones that raise the score. */
   readonly required: ReadonlyArray<string>
   readonly optional?: ReadonlyArray<string>
+  /**
+   * Columns that name the store the rows belong to (店铺名称, 店铺号, 商户号), in
+   * order of preference: `name` is the store's name, `id` a platform number.
+   * Without --store, the first data row's value picks (or registers) the store.
+   */
+  readonly storeColumns?: ReadonlyArray<{ readonly column: string; readonly kind: 'name' | 'id' }>
+  /** Bank statements: rows carry a bank account, not a store (no --store needed). */
+  readonly bankStatement?: boolean
   start(context: ParseContext): ParserRun
 }
 

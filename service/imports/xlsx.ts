@@ -1,5 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal } from '../../shared/money.ts'
+import { PART_CAPS, XML_CAPS } from './limits.ts'
 import { type ZipEntry, readEntry, streamEntry, zipEntries } from './zip.ts'
 
 /**
@@ -45,9 +46,22 @@ function attribute(body: string, name: string): string | undefined {
   return end === -1 ? undefined : body.slice(from, end)
 }
 
-function readText(bytes: Uint8Array, entries: ReadonlyMap<string, ZipEntry>, path: string): string {
+function readText(bytes: Uint8Array, entries: ReadonlyMap<string, ZipEntry>, path: string, cap: number): string {
   const entry = entries.get(path)
-  return entry ? new TextDecoder('utf-8').decode(readEntry(bytes, entry)) : ''
+  return entry ? new TextDecoder('utf-8').decode(readEntry(bytes, entry, cap)) : ''
+}
+
+function refuse(part: string, message: string): LedgerError {
+  return new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${part}: ${message}; refusing the file`)
+}
+
+/** Element depth of a streaming tokenizer, refused past XML_CAPS.depth (a nesting bomb). */
+function nextDepth(part: string, depth: number, body: string): number {
+  if (body.startsWith('?') || body.startsWith('!')) return depth
+  if (body.startsWith('/')) return depth - 1
+  if (body.endsWith('/')) return depth
+  if (depth + 1 > XML_CAPS.depth) throw refuse(part, `elements nest more than ${XML_CAPS.depth} deep`)
+  return depth + 1
 }
 
 function columnIndex(reference: string): number {
@@ -76,10 +90,10 @@ interface Workbook {
 
 function readWorkbook(bytes: Uint8Array): Workbook {
   const entries = zipEntries(bytes)
-  const workbookXml = readText(bytes, entries, 'xl/workbook.xml')
+  const workbookXml = readText(bytes, entries, 'xl/workbook.xml', PART_CAPS.workbook)
   if (workbookXml === '') throw new LedgerError('UNSUPPORTED_FORMAT', 'not an XLSX workbook (no xl/workbook.xml)')
   const targets = new Map<string, string>()
-  for (const match of readText(bytes, entries, 'xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)) {
+  for (const match of readText(bytes, entries, 'xl/_rels/workbook.xml.rels', PART_CAPS.rels).matchAll(/<Relationship\b[^>]*>/g)) {
     const attrs = attributes(match[0])
     const target = attrs.get('Target') ?? ''
     targets.set(attrs.get('Id') ?? '', target.startsWith('/') ? target.slice(1) : `xl/${target}`)
@@ -89,7 +103,7 @@ function readWorkbook(bytes: Uint8Array): Workbook {
     return { name: attrs.get('name') ?? 'Sheet', path: targets.get(attrs.get('r:id') ?? '') ?? '' }
   }).filter((sheet) => sheet.path !== '')
   const sharedStrings = readSharedStrings(bytes, entries.get('xl/sharedStrings.xml'))
-  const styles = readText(bytes, entries, 'xl/styles.xml')
+  const styles = readText(bytes, entries, 'xl/styles.xml', PART_CAPS.styles)
   const customDates = new Set([...styles.matchAll(/<numFmt\b[^>]*>/g)].map((match) => attributes(match[0])).filter((attrs) => isDateFormat(attrs.get('formatCode') ?? '')).map((attrs) => Number(attrs.get('numFmtId'))))
   const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? ''
   const dateStyles = new Set<number>()
@@ -106,7 +120,7 @@ function readWorkbook(bytes: Uint8Array): Workbook {
  * must stay), never the whole XML nor a second copy of it. Text of a string's
  * runs is joined; phonetic guides (<rPh>) are left out, as Excel shows them.
  */
-export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry | undefined, compressedSlice = 256 * 1024): string[] {
+export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry | undefined, compressedSlice = 64 * 1024): string[] {
   const strings: string[] = []
   if (!entry) return strings
   const decoder = new TextDecoder('utf-8')
@@ -115,25 +129,37 @@ export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry | undefined
   let inText = false
   let phonetic = 0
   let text = ''
+  let depth = 0
+  let chars = 0
+  const part = entry.name
+  const addText = (piece: string) => {
+    text += piece
+    if (text.length > XML_CAPS.textChars) throw refuse(part, `a string is longer than ${XML_CAPS.textChars} characters`)
+  }
   const consume = (chunk: string) => {
     buffer += chunk
     let position = 0
     for (;;) {
       const open = buffer.indexOf('<', position)
       if (open === -1) break
-      if (inText && open > position) text += buffer.slice(position, open)
+      if (inText && open > position) addText(buffer.slice(position, open))
       const close = buffer.indexOf('>', open)
       if (close === -1) {
         buffer = buffer.slice(open)
+        if (buffer.length > XML_CAPS.tagChars) throw refuse(part, `a tag is longer than ${XML_CAPS.tagChars} characters`)
         return
       }
       const body = buffer.slice(open + 1, close)
       position = close + 1
+      depth = nextDepth(part, depth, body)
       const closing = body.startsWith('/')
       const name = (closing ? body.slice(1) : body).split(/[\s/]/, 1)[0] ?? ''
       if (name === 'si') {
         if (closing || body.endsWith('/')) {
-          strings.push(current === null ? '' : current.join(''))
+          const value = current === null ? '' : current.join('')
+          chars += value.length + 8
+          if (chars > PART_CAPS.sharedStringChars) throw refuse(part, `the shared strings hold more than ${PART_CAPS.sharedStringChars} characters`)
+          strings.push(value)
           current = null
         } else {
           current = []
@@ -152,10 +178,10 @@ export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry | undefined
         }
       }
     }
-    if (inText) text += buffer.slice(position)
+    if (inText) addText(buffer.slice(position))
     buffer = ''
   }
-  for (const chunk of streamEntry(bytes, entry, compressedSlice)) consume(decoder.decode(chunk, { stream: true }))
+  for (const chunk of streamEntry(bytes, entry, compressedSlice, PART_CAPS.sharedStrings)) consume(decoder.decode(chunk, { stream: true }))
   consume(decoder.decode())
   return strings
 }
@@ -179,9 +205,15 @@ class SheetParser {
   private cell: { column: number; type: string; style: number } | null = null
   private value = ''
   private inValue = false
+  private depth = 0
   readonly rows: SheetRow[] = []
 
-  constructor(private readonly sheet: string, private readonly workbook: Workbook) {}
+  constructor(private readonly sheet: string, private readonly workbook: Workbook, private readonly part = sheet) {}
+
+  private addValue(piece: string): void {
+    this.value += piece
+    if (this.value.length > XML_CAPS.textChars) throw refuse(this.part, `a cell holds more than ${XML_CAPS.textChars} characters`)
+  }
 
   write(text: string): void {
     this.buffer += text
@@ -189,17 +221,20 @@ class SheetParser {
     for (;;) {
       const open = this.buffer.indexOf('<', position)
       if (open === -1) break
-      if (this.inValue && open > position) this.value += this.buffer.slice(position, open)
+      if (this.inValue && open > position) this.addValue(this.buffer.slice(position, open))
       const close = this.buffer.indexOf('>', open)
       if (close === -1) {
         position = open
         this.buffer = this.buffer.slice(position)
+        if (this.buffer.length > XML_CAPS.tagChars) throw refuse(this.part, `a tag is longer than ${XML_CAPS.tagChars} characters`)
         return
       }
-      this.tag(this.buffer.slice(open + 1, close))
+      const body = this.buffer.slice(open + 1, close)
+      this.depth = nextDepth(this.part, this.depth, body)
+      this.tag(body)
       position = close + 1
     }
-    if (this.inValue) this.value += this.buffer.slice(position)
+    if (this.inValue) this.addValue(this.buffer.slice(position))
     this.buffer = ''
   }
 
@@ -264,10 +299,11 @@ export async function* readXlsxRows(bytes: Uint8Array): AsyncIterable<SheetRow[]
   for (const sheet of workbook.sheets) {
     const entry = workbook.entries.get(sheet.path)
     if (!entry) continue
-    const parser = new SheetParser(sheet.name, workbook)
+    const parser = new SheetParser(sheet.name, workbook, sheet.path)
     const decoder = new TextDecoder('utf-8')
-    // 256 KB of compressed XML per step (~1.6 MB inflated for a typical sheet), rows handed on per step.
-    for (const chunk of streamEntry(bytes, entry, 256 * 1024)) {
+    // 64 KB of compressed XML per step (~400 KB inflated for a typical sheet, at most 1 MB per chunk
+    // whatever the ratio), the part held to PART_CAPS.sheet; rows handed on per chunk.
+    for (const chunk of streamEntry(bytes, entry, 64 * 1024, PART_CAPS.sheet)) {
       parser.write(decoder.decode(chunk, { stream: true }))
       if (parser.rows.length > 0) yield parser.rows.splice(0, parser.rows.length)
     }

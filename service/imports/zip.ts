@@ -1,5 +1,7 @@
-import { Inflate, inflateSync } from 'fflate'
+import { Inflate } from 'fflate'
 import { LedgerError } from '../../shared/errors.ts'
+import { inflateRawSync } from 'node:zlib'
+import { INFLATE_STEP, PART_CAPS, assertDeclaredSize } from './limits.ts'
 
 /**
  * Just enough of ZIP for XLSX: the central directory (names, methods, sizes,
@@ -7,8 +9,9 @@ import { LedgerError } from '../../shared/errors.ts'
  * (worksheets), so a sheet is never held unzipped in memory. Entry sizes come
  * from the central directory, which is right even when the local headers use
  * data descriptors (exceljs's streaming writer). Every inflate is held to the
- * entry's declared size: a part that inflates to more than it declared is
- * refused as a possible zip bomb.
+ * entry's declared size and to an absolute cap per part (limits.ts): a part
+ * that inflates to more than it declared, or than its cap, is refused as a
+ * possible zip bomb without being held whole.
  */
 
 export interface ZipEntry {
@@ -80,30 +83,38 @@ function tooBig(entry: ZipEntry): LedgerError {
   return new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} inflates to more than its declared ${entry.size} bytes: refusing a possible zip bomb`)
 }
 
-/** A small entry, whole. */
-export function readEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
+/**
+ * A small entry, whole, held to its declared size and to `cap` (limits.ts):
+ * a declared size over the cap is refused before inflating, and inflating
+ * stops as soon as the output passes either (declared sizes can lie).
+ */
+export function readEntry(bytes: Uint8Array, entry: ZipEntry, cap: number = PART_CAPS.styles): Uint8Array {
+  assertDeclaredSize(entry.name, entry.size, cap)
   const data = entryData(bytes, entry)
-  if (entry.method === 0) return data
-  const out = new Uint8Array(entry.size)
-  let inflated: Uint8Array
+  if (entry.method === 0) {
+    if (data.byteLength > cap) assertDeclaredSize(entry.name, data.byteLength, cap)
+    return data
+  }
+  // Native inflate with an output ceiling: it stops at the first chunk past the declared size (which is within the cap).
   try {
-    inflated = inflateSync(data, { out })
+    return new Uint8Array(inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size) }))
   } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig(entry)
     throw damaged(`${entry.name}: ${error instanceof Error ? error.message : String(error)}`)
   }
-  // fflate writes into `out` while it is big enough and allocates a larger buffer when it is not.
-  if (inflated.buffer !== out.buffer) throw tooBig(entry)
-  return inflated
 }
 
 /**
  * An entry inflated in slices: `compressedSlice` input bytes at a time, each
- * yielding the inflated chunks (a few hundred KB for ordinary sheets; at most
- * slice x the guard's compression ratio).
+ * yielding inflated chunks of at most INFLATE_STEP bytes. Held to the entry's
+ * declared size and to `cap`: a declared size over the cap is refused before
+ * inflating, and the stream stops as soon as its output passes either.
  */
-export function* streamEntry(bytes: Uint8Array, entry: ZipEntry, compressedSlice = 64 * 1024): Generator<Uint8Array> {
+export function* streamEntry(bytes: Uint8Array, entry: ZipEntry, compressedSlice = 64 * 1024, cap: number = PART_CAPS.sheet): Generator<Uint8Array> {
+  assertDeclaredSize(entry.name, entry.size, cap)
   const data = entryData(bytes, entry)
   if (entry.method === 0) {
+    if (data.byteLength > cap) assertDeclaredSize(entry.name, data.byteLength, cap)
     for (let start = 0; start < data.byteLength; start += compressedSlice) yield data.subarray(start, start + compressedSlice)
     return
   }
@@ -112,7 +123,8 @@ export function* streamEntry(bytes: Uint8Array, entry: ZipEntry, compressedSlice
   const inflater = new Inflate((chunk) => {
     total += chunk.byteLength
     if (total > entry.size) throw tooBig(entry)
-    chunks.push(chunk)
+    if (total > cap) throw new LedgerError('PAYLOAD_TOO_LARGE', `XLSX part ${entry.name} inflates to more than ${cap} bytes (its limit): refusing a possible zip bomb`)
+    for (let start = 0; start < chunk.byteLength; start += INFLATE_STEP) chunks.push(chunk.subarray(start, Math.min(chunk.byteLength, start + INFLATE_STEP)))
   })
   for (let start = 0; start < data.byteLength; start += compressedSlice) {
     const end = Math.min(data.byteLength, start + compressedSlice)

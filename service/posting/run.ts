@@ -1,6 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type VoucherDraft, checkPayouts, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, toVouchers, txnKeyOf } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type VoucherDraft, checkPayouts, holdReasons, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, toVouchers, txnKeyOf } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
@@ -50,6 +50,8 @@ export interface PostingRunResult {
   readonly vouchers: PlannedVoucher[]
   readonly written: { vouchers: number; lines: number; posted: number; drafts: number; replayed: number }
   readonly held: Held[]
+  /** each hold reason present, with its count and the fix in zh-CN and en */
+  readonly holdReasons: ReturnType<typeof holdReasons>
   readonly uncosted: string[]
 }
 
@@ -159,7 +161,7 @@ export async function runPosting(context: LedgerContext, actor: Actor, companyId
   const approval = (draft: VoucherDraft): 'auto' | 'draft' => (autoLimit !== null && draft.total <= autoLimit ? 'auto' : 'draft')
   const planned = drafts.map((draft) => describe(draft, approval(draft), company.baseCurrency))
   const written = { vouchers: 0, lines: 0, posted: 0, drafts: 0, replayed: 0 }
-  if (options.dryRun) return { granularity, dryRun: true, vouchers: planned, written, held, uncosted }
+  if (options.dryRun) return { granularity, dryRun: true, vouchers: planned, written, held, holdReasons: holdReasons(held), uncosted }
   const chunkSize = options.chunkSize ?? 2000
   const results: PlannedVoucher[] = []
   for (const mode of ['auto', 'draft'] as const) {
@@ -182,5 +184,5 @@ export async function runPosting(context: LedgerContext, actor: Actor, companyId
     }
   }
   results.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-  return { granularity, dryRun: false, vouchers: results, written, held, uncosted }
+  return { granularity, dryRun: false, vouchers: results, written, held, holdReasons: holdReasons(held), uncosted }
 }

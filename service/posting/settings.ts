@@ -5,6 +5,7 @@ import { type Minor, ZERO, parseAmount } from '../../shared/money.ts'
 import { type AccountOverrides, GRANULARITIES, type MappingProblem, PAYOUT_TIMINGS, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
 import { type Actor, type LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
+import { isChannel, listStores } from '../ledger/stores.ts'
 
 /**
  * Posting settings live in the company settings JSON under `posting`:
@@ -56,18 +57,21 @@ interface StoreRow {
   readonly name: string
   readonly channel: string
   readonly vatRate: string | null
+  readonly bankAccount: string | null
+  readonly overrides: AccountOverrides
 }
 
 async function storeRows(context: LedgerContext, companyId: number): Promise<StoreRow[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT code, name, channel, vat_rate FROM stores WHERE company_id = ? ORDER BY code', args: [companyId] })
-  return result.rows.map((row) => ({ code: String(row.code), name: String(row.name), channel: String(row.channel), vatRate: row.vat_rate === null ? null : String(row.vat_rate) }))
+  return (await listStores(context, companyId)).map((store) => ({ code: store.code, name: store.name, channel: store.channel, vatRate: store.taxCode, bankAccount: store.bankAccount, overrides: store.overrides as AccountOverrides }))
 }
-
-const isChannel = (value: string): value is Channel => (CHANNELS as ReadonlyArray<string>).includes(value)
 
 /**
  * Every store's posting profile (accounts resolved, VAT by date) and the
- * mapping problems found (unknown or non-leaf accounts).
+ * mapping problems found (unknown or non-leaf accounts). A store posts with its
+ * channel's default profile (every channel has one) unless the store registry
+ * (`cledger store set`) or the legacy `posting.stores` settings override roles.
+ * Precedence per role: the store's overrides, its bank account (role `bank`),
+ * `posting.stores.<code>.accounts`, `posting.accounts`, the channel default.
  */
 export async function loadStoreProfiles(context: LedgerContext, company: Company): Promise<{ profiles: Map<string, StoreProfile>; problems: MappingProblem[] }> {
   const settings = postingSettings(company)
@@ -78,13 +82,14 @@ export async function loadStoreProfiles(context: LedgerContext, company: Company
   for (const code of codes) {
     const row = rows.find((candidate) => candidate.code === code)
     const configured = settings.stores[code]
-    const channelText = configured?.channel ?? row?.channel ?? 'other'
+    const channelText = (row?.channel || configured?.channel) ?? 'other'
     const channel: Channel = isChannel(channelText) ? channelText : 'other'
     const taxCode = configured?.taxCode ?? (row?.vatRate && !/^\d/.test(row.vatRate) ? row.vatRate : undefined) ?? defaultTaxCode(company.taxpayerType)
     const fixedRate = configured?.taxCode === undefined && row?.vatRate && /^\d/.test(row.vatRate) ? row.vatRate : undefined
+    const storeOverrides: AccountOverrides = { ...(configured?.accounts ?? {}) as AccountOverrides, ...(row?.bankAccount ? { bank: row.bankAccount } : {}), ...(row?.overrides ?? {}) }
     let accounts
     try {
-      accounts = resolveAccounts(company.chartTemplate, company.taxpayerType, channel, settings.accounts as AccountOverrides, (configured?.accounts ?? {}) as AccountOverrides)
+      accounts = resolveAccounts(company.chartTemplate, company.taxpayerType, channel, settings.accounts as AccountOverrides, storeOverrides)
     } catch (error) {
       if (error instanceof LedgerError) {
         problems.push({ store: code, role: 'wallet', account: '', problem: 'UNKNOWN_ACCOUNT' })
@@ -93,7 +98,8 @@ export async function loadStoreProfiles(context: LedgerContext, company: Company
       throw error
     }
     problems.push(...validateMapping(code, accounts, chart))
-    profiles.set(code, { code, name: configured?.name ?? row?.name ?? code, channel, accounts, vatRateOn: (date) => fixedRate ?? taxRateOn(rates, taxCode, date) })
+    const name = row && row.name !== row.code ? row.name : configured?.name ?? row?.name ?? code
+    profiles.set(code, { code, name, channel, accounts, vatRateOn: (date) => fixedRate ?? taxRateOn(rates, taxCode, date) })
   }
   return { profiles, problems }
 }

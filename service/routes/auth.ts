@@ -1,11 +1,24 @@
 import { z } from 'zod'
-import { login, membershipsOf, revokeToken } from '../auth/users.ts'
-import { type AppDeps, routeGroup } from './kit.ts'
+import { LedgerError } from '../../shared/errors.ts'
+import { createLoginGuard } from '../auth/guard.ts'
+import { MAX_LOGIN_PASSWORD_CHARS } from '../auth/passwords.ts'
+import { DEFAULT_MAX_TOKEN_DAYS, checkPassword, decideInvitation, invitationsFor, issueToken, listTokens, login, membershipsOf, revokeToken, revokeTokenById } from '../auth/users.ts'
+import { type AppDeps, clientAddress, routeGroup } from './kit.ts'
 
+const tokenId = (text: string) => z.coerce.number().int().positive().parse(text)
+
+/**
+ * Sign-in and self-service of the signed-in user: tokens (list, mint with a
+ * fresh password, revoke) and invitations into companies (accept, decline).
+ * Bodies here are tiny: 16 KB at most, checked before parsing.
+ */
 export function authRoutes(deps: AppDeps) {
+  const guard = deps.loginGuard ?? createLoginGuard()
+  const maxDays = deps.maxTokenDays ?? DEFAULT_MAX_TOKEN_DAYS
+  const small = 16 * 1024
   return routeGroup('auth', deps)
-    .route({ method: 'post', path: '/auth/login', summary: 'Sign in with username and password; returns a bearer token', permission: 'public', body: z.object({ username: z.string().min(1), password: z.string().min(1) }) }, async ({ c, body }) => {
-      const session = await login(deps.context, body.username, body.password)
+    .route({ method: 'post', path: '/auth/login', summary: 'Sign in with username and password; returns a bearer token. Throttled per user and per address (429 with Retry-After), locks after repeated failures, audited', permission: 'public', maxBodyBytes: small, body: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(MAX_LOGIN_PASSWORD_CHARS) }) }, async ({ c, body }) => {
+      const session = await login(deps.context, guard, { username: body.username, password: body.password, address: clientAddress(c) })
       const companies = await membershipsOf(deps.context, session.user.id)
       return c.json({ token: session.token, expiresAt: session.expiresAt, user: session.user, companies: companies.map((m) => ({ id: m.companyId, code: m.companyCode, name: m.companyName, role: m.role, baseCurrency: m.baseCurrency })) }, 200)
     })
@@ -18,5 +31,35 @@ export function authRoutes(deps: AppDeps) {
       const user = access.user
       const companies = user ? await membershipsOf(deps.context, user.id) : []
       return c.json({ user, companies: companies.map((m) => ({ id: m.companyId, code: m.companyCode, name: m.companyName, role: m.role, baseCurrency: m.baseCurrency })) }, 200)
+    })
+    .route({ method: 'get', path: '/auth/tokens', summary: 'Your tokens (sign-in sessions and API tokens), never their secrets; ?all=1 includes expired and revoked ones', permission: null, query: z.object({ all: z.enum(['0', '1', 'true', 'false']).optional() }) }, async ({ c, access, query }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      const tokens = await listTokens(deps.context, access.user.id, { all: query.all === '1' || query.all === 'true' })
+      return c.json({ tokens: tokens.map((token) => ({ ...token, current: token.id === access.token?.id })), maxDays }, 200)
+    })
+    .route({ method: 'post', path: '/auth/tokens', summary: `Create an API token for scripts (shown once). Needs your password again; lives at most the service's maximum (default ${DEFAULT_MAX_TOKEN_DAYS} days)`, permission: null, maxBodyBytes: small, body: z.object({ name: z.string().max(100).optional(), days: z.number().int().min(1).optional(), password: z.string().min(1).max(MAX_LOGIN_PASSWORD_CHARS) }) }, async ({ c, access, body }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      if (body.days !== undefined && body.days > maxDays) throw new LedgerError('VALIDATION', `days: an API token lives at most ${maxDays} days here / API 令牌最长有效 ${maxDays} 天`)
+      // A fresh password: a stolen session alone cannot mint a long-lived credential.
+      await checkPassword(deps.context, guard, { username: access.user.username, password: body.password, address: clientAddress(c) }, 'confirm')
+      const issued = await issueToken(deps.context, access.user.id, 'api', { name: body.name, days: body.days, maxDays })
+      return c.json(issued, 201)
+    })
+    .route({ method: 'delete', path: '/auth/tokens/:id', summary: 'Revoke one of your tokens (it stops working on the next request)', permission: null }, async ({ c, access, param }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      await revokeTokenById(deps.context, access.actor, access.user.id, tokenId(param('id')))
+      return c.json({ ok: true }, 200)
+    })
+    .route({ method: 'get', path: '/auth/invitations', summary: 'Invitations into companies waiting for your answer', permission: null }, async ({ c, access }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      return c.json({ invitations: await invitationsFor(deps.context, access.user) }, 200)
+    })
+    .route({ method: 'post', path: '/auth/invitations/:id/accept', summary: 'Accept an invitation: you get its role in its company', permission: null }, async ({ c, access, param }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      return c.json({ invitation: await decideInvitation(deps.context, access.user, tokenId(param('id')), 'accepted') }, 200)
+    })
+    .route({ method: 'post', path: '/auth/invitations/:id/decline', summary: 'Decline an invitation', permission: null }, async ({ c, access, param }) => {
+      if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
+      return c.json({ invitation: await decideInvitation(deps.context, access.user, tokenId(param('id')), 'declined') }, 200)
     })
 }

@@ -17,7 +17,7 @@ export function functionRoutes(deps: AppDeps) {
     .route({
       method: 'post', path: '/functions/batch', permission: FUNCTIONS_PERMISSION,
       summary: 'Evaluate a batch of LEDGER.* worksheet-function calls from materialized balances',
-      body: batchRequestSchema, accept: isBatchRequest, query: z.object({ company: z.string().min(1).max(32).optional() }),
+      body: batchRequestSchema, accept: isBatchRequest, maxBodyBytes: 8 * 1024 * 1024, query: z.object({ company: z.string().min(1).max(32).optional() }),
     }, async ({ c, access, body, query }) => {
       if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first: send Authorization: Bearer <token>')
       const company = body.company ?? query.company ?? c.req.header('x-company')

@@ -7,8 +7,10 @@ import { errorResponse } from '../app.ts'
 import { type ImportJob, type JobCalls, type JobEvent, type JobProgress, type JobRegistry, createJobRegistry } from '../imports/jobs.ts'
 import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { getBatch, listBankTxns, listBatches, listOrderLines, listOrders, listRejects, listSettlementTxns } from '../imports/query.ts'
+import { createImportSlots } from '../imports/limits.ts'
+import { DEFAULT_MULTIPART_LIMITS, receiveMultipart } from '../imports/multipart.ts'
 import { DEFAULT_LIMITS } from '../imports/source.ts'
-import { type Access, type AppDeps, type AppEnv, companyOf, routeGroup } from './kit.ts'
+import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, routeGroup } from './kit.ts'
 
 /**
  * Imports over HTTP: multipart upload (field `file`, repeatable; `store`,
@@ -34,42 +36,48 @@ function summaryJson(result: FileImportResult) {
   return {
     id: result.batchId, fileName: result.file, format: result.parser, detected: result.detected, hash: result.hash,
     read: result.read, records: result.records, imported: result.imported, duplicates: result.duplicates, updated: result.updated, rejected: result.rejected, skipped: result.skipped,
-    importedByKind: result.importedByKind, checks: result.checks,
+    store: result.store, storeCreated: result.storeCreated, importedByKind: result.importedByKind, checks: result.checks,
     rejects: result.rejects.slice(0, 100).map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })),
   }
-}
-
-function field(form: Record<string, unknown>, name: string): string | undefined {
-  const value = form[name]
-  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 type ImportSummaryJson = ReturnType<typeof summaryJson>
 interface ImportsResult { imports: ImportSummaryJson[] }
 
 interface Upload {
-  readonly files: Array<{ name: string; bytes: Uint8Array }>
+  /** Files in temporary files (removed by `cleanup` once the import is done). */
+  readonly files: Array<{ name: string; path: string; size: number }>
   readonly totalBytes: number
   readonly store?: string
   readonly format?: string
   readonly currency?: string
   /** `force=true`: import even a file whose rows contradict its own stated totals / running balance. */
   readonly force?: boolean
+  cleanup(): void
 }
 
-/** Reads the whole multipart body before anything is answered, so a bad or oversized upload is a plain 4xx in every mode. */
+function field(fields: Record<string, string>, name: string): string | undefined {
+  const value = fields[name]
+  return value !== undefined && value !== '' ? value : undefined
+}
+
+/**
+ * Streams the multipart body to temporary files before anything is answered
+ * (multipart.ts: every size capped while it streams, nothing held in memory),
+ * so a bad or oversized upload is a plain 4xx in every mode.
+ */
 async function readUpload(c: Context<AppEnv>, maxBytes: number): Promise<Upload> {
-  const contentType = c.req.header('content-type') ?? ''
-  if (!contentType.includes('multipart/form-data')) throw new LedgerError('BAD_REQUEST', 'send the files as multipart/form-data (field "file")')
-  const form = await c.req.parseBody({ all: true })
-  const raw = form.file
-  const parts = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((item): item is File => typeof item === 'object' && item !== null && 'arrayBuffer' in item)
-  if (parts.length === 0) throw new LedgerError('VALIDATION', 'no file: send at least one multipart field "file"')
-  for (const part of parts) {
-    if (part.size > maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${part.name}: ${part.size} bytes is over the ${maxBytes}-byte limit`)
+  const limits = { ...DEFAULT_MULTIPART_LIMITS, maxFileBytes: maxBytes, maxTotalBytes: Math.max(maxBytes, DEFAULT_MULTIPART_LIMITS.maxTotalBytes) }
+  // A declared length over what all parts may hold (plus their headers) is refused before a byte is read.
+  assertDeclaredBody(c, limits.maxTotalBytes + 64 * 1024)
+  const received = await receiveMultipart(c.req.raw, limits)
+  const files = received.files.filter((file) => file.field === 'file').map((file) => ({ name: file.name, path: file.path, size: file.size }))
+  if (files.length === 0) {
+    received.cleanup()
+    throw new LedgerError('VALIDATION', 'no file: send at least one multipart field "file"')
   }
-  const files = await Promise.all(parts.map(async (part) => ({ name: part.name || 'upload', bytes: new Uint8Array(await part.arrayBuffer()) })))
-  return { files, totalBytes: files.reduce((total, file) => total + file.bytes.byteLength, 0), store: field(form, 'store'), format: field(form, 'format'), currency: field(form, 'currency'), force: field(form, 'force') === 'true' || field(form, 'force') === '1' }
+  const { fields } = received
+  return { files, totalBytes: files.reduce((total, file) => total + file.size, 0), store: field(fields, 'store'), format: field(fields, 'format'), currency: field(fields, 'currency'), force: field(fields, 'force') === 'true' || field(fields, 'force') === '1', cleanup: received.cleanup }
 }
 
 /**
@@ -104,17 +112,15 @@ async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls
   const imports: ImportSummaryJson[] = []
   const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
   for (const [index, file] of upload.files.entries()) {
-    const result = await importFile(deps.context.db, company.id, file, {
-      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes },
+    const result = await importFile(deps.context.db, company.id, { name: file.name, path: file.path }, {
+      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes }, requireStore: true,
       onProgress: calls ? (progress) => calls.report(overall(upload, index, done, progress)) : undefined,
     })
     imports.push(summaryJson(result))
-    done.bytes += file.bytes.byteLength
+    done.bytes += file.size
     done.rows += result.read
     done.records += result.records
     done.rejects += result.rejected
-    // The bytes of a committed file are not needed any more (a job can outlive the request).
-    upload.files[index] = { name: file.name, bytes: new Uint8Array(0) }
     calls?.partial({ imports: [...imports] })
   }
   return { imports }
@@ -192,6 +198,8 @@ export function importRoutes(deps: AppDeps) {
   const maxBytes = deps.maxUploadBytes ?? 200 * 1024 * 1024
   const ttlMs = 60 * 60 * 1000
   const jobs = createJobRegistry<ImportsResult>({ ttlMs, describeError: (error) => errorResponse(error) })
+  // Imports running at once in this instance (each holds its upload in memory): the next one is refused with 429, not queued.
+  const slots = deps.importSlots ?? createImportSlots(deps.maxConcurrentImports ?? 2)
   return routeGroup('imports', deps)
     .route({
       method: 'post', path: '/companies/:company/imports', permission: 'import.create',
@@ -199,11 +207,28 @@ export function importRoutes(deps: AppDeps) {
         + 'Accept: text/event-stream streams events job, progress (phase upload|parse|insert, bytes/totalBytes, rows, records, rejects, percent; at most 10/s), then done (this 201 body) or error. '
         + '?async=1 or Prefer: respond-async answers 202 {job, status} with a Location to poll',
     }, async ({ c, access }) => {
-      const upload = await readUpload(c, maxBytes)
+      const slot = slots.acquire()
+      let upload: Upload
+      try {
+        upload = await readUpload(c, maxBytes)
+      } catch (error) {
+        slot()
+        throw error
+      }
+      const release = () => {
+        upload.cleanup()
+        slot()
+      }
       const mode = modeOf(c)
-      if (mode === 'wait') return c.json(await importUpload(deps, access, upload), 201)
+      if (mode === 'wait') {
+        try {
+          return c.json(await importUpload(deps, access, upload), 201)
+        } finally {
+          release()
+        }
+      }
       const company = companyOf(access)
-      const job = jobs.start({ companyId: company.id, userId: access.actor.userId, files: upload.files.length, totalBytes: upload.totalBytes }, (calls) => importUpload(deps, access, upload, calls))
+      const job = jobs.start({ companyId: company.id, userId: access.actor.userId, files: upload.files.length, totalBytes: upload.totalBytes }, (calls) => importUpload(deps, access, upload, calls).finally(release))
       const location = jobPath(company.code, job)
       if (mode === 'stream') return eventStream(jobs, job, location)
       return c.json({ job: job.id, status: job.status, location }, 202, { location, 'preference-applied': 'respond-async' })

@@ -2,10 +2,12 @@ import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Permission, type Role, can } from '../auth/permissions.ts'
+import type { LoginGuard } from '../auth/guard.ts'
 import { type Membership, type User, authenticate, membershipsOf } from '../auth/users.ts'
 import type { Company } from '../ledger/company.ts'
 import { getCompany } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
+import type { ImportSlots } from '../imports/limits.ts'
 
 /**
  * A tiny route kit: every route states its permission, schemas and summary in
@@ -20,6 +22,14 @@ export interface AppDeps {
   readonly context: LedgerContext
   readonly corsOrigins?: ReadonlyArray<string>
   readonly maxUploadBytes?: number
+  /** Imports running at once in this instance (default 2); more are answered 429. */
+  readonly maxConcurrentImports?: number
+  /** The import slots to use (tests pass their own to watch them); default createImportSlots(maxConcurrentImports). */
+  readonly importSlots?: ImportSlots
+  /** Longest life of an API token in days (default 90); env LEDGER_TOKEN_MAX_DAYS. */
+  readonly maxTokenDays?: number
+  /** Sign-in throttling (default: createLoginGuard(), 20 failures a minute per user and per address). */
+  readonly loginGuard?: LoginGuard
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -39,11 +49,63 @@ export interface RouteSpec {
    */
   readonly accept?: (raw: unknown) => boolean
   readonly query?: z.ZodType
+  /** Largest JSON body accepted, checked before parsing (default DEFAULT_JSON_BODY_BYTES). */
+  readonly maxBodyBytes?: number
   readonly tag: string
+}
+
+/** JSON bodies of most routes are a few KB; routes that take bulk data say so with `maxBodyBytes`. */
+export const DEFAULT_JSON_BODY_BYTES = 1024 * 1024
+
+function bodyTooLarge(limit: number, declared?: number): LedgerError {
+  return new LedgerError('PAYLOAD_TOO_LARGE', `the request body is too large${declared === undefined ? '' : ` (${declared} bytes declared)`}: the limit here is ${limit} bytes`)
+}
+
+/** Refuses a request whose Content-Length is over `limit`, before anything is read. */
+export function assertDeclaredBody(c: Context<AppEnv>, limit: number): void {
+  const declared = Number(c.req.header('content-length') ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge(limit, declared)
+}
+
+/**
+ * Reads a JSON body held to `limit` bytes: the declared length is checked
+ * first, then the bytes as they stream (a chunked body may declare nothing),
+ * and only then is anything parsed. With `emptyAllowed` (the route's body is
+ * optional) an empty or missing body reads as undefined.
+ */
+export async function readJsonBody(c: Context<AppEnv>, limit: number, emptyAllowed = false): Promise<unknown> {
+  assertDeclaredBody(c, limit)
+  const stream = c.req.raw.body
+  if (!stream) {
+    if (emptyAllowed) return undefined
+    throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+  }
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw bodyTooLarge(limit)
+    }
+    chunks.push(value)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (emptyAllowed && text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
+  }
 }
 
 export interface Access {
   readonly user: User | null
+  /** The bearer token this request came with (id and kind), for token self-service. */
+  readonly token?: { readonly id: number; readonly kind: 'session' | 'api' }
   readonly actor: Actor
   readonly company: Company | null
   readonly role: Role | null
@@ -80,12 +142,12 @@ export async function resolveAccess(c: Context<AppEnv>, deps: AppDeps, spec: Pic
   if (spec.permission === 'public') return { user: null, actor: { userId: null }, company: null, role: null }
   const token = bearer(c)
   if (!token) throw new LedgerError('UNAUTHORIZED', 'sign in first: send Authorization: Bearer <token>')
-  const user = await authenticate(deps.context, token)
+  const { tokenId, tokenKind, ...user } = await authenticate(deps.context, token)
   c.set('user', user)
   const actor: Actor = { userId: user.id, username: user.username }
   const code = spec.path.includes(':company') ? c.req.param('company') : undefined
   if (code === undefined) {
-    return { user, actor, company: null, role: null }
+    return { user, actor, company: null, role: null, token: { id: tokenId, kind: tokenKind } }
   }
   const memberships = await membershipsOf(deps.context, user.id)
   const membership = memberships.find((m: Membership) => m.companyCode === code)
@@ -93,7 +155,7 @@ export async function resolveAccess(c: Context<AppEnv>, deps: AppDeps, spec: Pic
   if (spec.permission !== null && !can(membership.role, spec.permission)) {
     throw new LedgerError('FORBIDDEN', `your role ${membership.role} in ${code} may not do this (${spec.permission})`)
   }
-  return { user, actor, company: await getCompany(deps.context, membership.companyId), role: membership.role }
+  return { user, actor, company: await getCompany(deps.context, membership.companyId), role: membership.role, token: { id: tokenId, kind: tokenKind } }
 }
 
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
@@ -120,17 +182,8 @@ export function routeGroup(tag: string, deps: AppDeps): RouteGroup {
           const access = await resolveAccess(c, deps, full)
           let body: unknown
           if (spec.body) {
-            let raw: unknown
-            const text = await c.req.text()
             // an optional body may be left out entirely (POST …/close with nothing to say)
-            if (text.trim() === '' && spec.body.safeParse(undefined).success) raw = undefined
-            else {
-              try {
-                raw = JSON.parse(text)
-              } catch {
-                throw new LedgerError('BAD_REQUEST', 'the request body is not valid JSON')
-              }
-            }
+            const raw = await readJsonBody(c, spec.maxBodyBytes ?? DEFAULT_JSON_BODY_BYTES, spec.body.safeParse(undefined).success)
             body = spec.accept?.(raw) === true ? raw : parseWith(spec.body, raw, 'body')
           }
           const query = spec.query ? parseWith(spec.query, c.req.query(), 'query') : c.req.query()
@@ -147,4 +200,15 @@ export function routeGroup(tag: string, deps: AppDeps): RouteGroup {
 export function companyOf(access: Access): Company {
   if (!access.company) throw new Error('invariant violated: company-scoped route without a company')
   return access.company
+}
+
+/**
+ * The client's address for throttling and the audit log: the socket's peer
+ * (the service is meant to be reached directly or through a local proxy; a
+ * forwarded-for header is client-controlled and not trusted). `unknown` for
+ * in-process requests (tests pass `{ incoming: { socket } }` as the env).
+ */
+export function clientAddress(c: Context<AppEnv>): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined
+  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown'
 }

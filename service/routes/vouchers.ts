@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, writeVouchers } from '../ledger/vouchers.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
@@ -13,9 +14,12 @@ export function voucherRoutes(deps: AppDeps) {
     .route({
       method: 'post', path: '/companies/:company/vouchers', summary: 'Create a voucher (draft), or several; Idempotency-Key header or idempotencyKey field makes it safe to retry', permission: 'vouchers.create',
       body: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).max(5000)]),
+      // 5000 vouchers of a few lines each.
+      maxBodyBytes: 32 * 1024 * 1024,
     }, async ({ c, access, body }) => {
       const header = c.req.header('idempotency-key')
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
+      assertNoNegativeAmounts(inputs)
       const results = await writeVouchers(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201
       return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)

@@ -10,9 +10,15 @@ import { DEFAULT_ROLE_SOURCE, POSTING_ROLES, type PostingAccounts, type PostingR
  */
 export type AccountOverrides = Partial<Record<PostingRole, string>>
 
-const WALLET_OF_CHANNEL: Record<Channel, AccountRole | undefined> = {
+/**
+ * The channel default profile: every channel in CHANNELS has a wallet, so a
+ * store with no overrides posts out of the box. A `bank` store (money paid
+ * straight into the bank) uses the bank account; `other` (generic imports)
+ * 1012.99 其他平台.
+ */
+export const WALLET_OF_CHANNEL: Record<Channel, AccountRole> = {
   alipay: 'wallet.alipay', taobao: 'wallet.taobao', tmall: 'wallet.taobao', wechat: 'wallet.wechat', jd: 'wallet.jd', pdd: 'wallet.pdd',
-  douyin: 'wallet.douyin', shopify: 'wallet.shopify', amazon: 'wallet.amazon', bank: undefined, other: undefined,
+  douyin: 'wallet.douyin', shopify: 'wallet.shopify', amazon: 'wallet.amazon', bank: 'bank', other: 'wallet.other',
 }
 
 /**
@@ -23,8 +29,8 @@ export function resolveAccounts(template: ChartTemplate, taxpayer: TaxpayerType,
   const roles = defaultAccountRoles(template, taxpayer)
   const walletRole = WALLET_OF_CHANNEL[channel]
   const pick = (role: PostingRole): string => {
-    const chosen = store[role] ?? company[role] ?? (role === 'wallet' ? (walletRole ? roles[walletRole] : undefined) : roles[DEFAULT_ROLE_SOURCE[role]])
-    if (chosen === undefined) throw new LedgerError('VALIDATION', `no ${role} account for channel ${channel}: set posting.stores.<store>.accounts.${role}`)
+    const chosen = store[role] ?? company[role] ?? (role === 'wallet' ? roles[walletRole] : roles[DEFAULT_ROLE_SOURCE[role]])
+    if (chosen === undefined) throw new LedgerError('VALIDATION', `no ${role} account for channel ${channel}: set it with cledger store set <store> --account ${role}=<code>`)
     return chosen
   }
   return {

@@ -407,7 +407,7 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
   for (const order of input.orders) {
     const store = options.stores.get(order.store)
     if (!store) {
-      scope.held.push({ source: { kind: 'order', id: orderKeyOf(order) }, store: order.store, reason: 'UNKNOWN_STORE', message: `store "${order.store}" has no posting profile` })
+      scope.held.push({ source: { kind: 'order', id: orderKeyOf(order) }, store: order.store, reason: 'UNKNOWN_STORE', message: order.store === '' ? `order ${order.orderNo} was imported without a store` : `store "${order.store}" has no posting profile` })
       continue
     }
     const saleWaits = saleEntry(scope, order, store)
@@ -432,7 +432,7 @@ export function planEntries(input: PostingInput, options: PlanOptions): Plan {
     if (scope.isPosted(source)) continue
     const store = options.stores.get(txn.store)
     if (!store) {
-      scope.held.push({ source, store: txn.store, reason: 'UNKNOWN_STORE', message: `store "${txn.store}" has no posting profile` })
+      scope.held.push({ source, store: txn.store, reason: 'UNKNOWN_STORE', message: txn.store === '' ? `${txn.kind} ${txn.externalId} was imported without a store` : `store "${txn.store}" has no posting profile` })
       continue
     }
     if (txn.kind === 'payout') payoutEntry(scope, txn, store)

@@ -72,7 +72,7 @@ describe('generic mapping profile for orders', () => {
     const sample = join(dir, 'o.csv')
     writeFileSync(sample, 'Order,Created,Line total\nW-1,2026-10-03 10:15,10.00\n,2026-10-03 10:15,5.00\nW-2,yesterday,5.00\n')
     const run = cliIo()
-    expect(await main(['node', 'cledger', '--db', url, '--json', 'import', sample, '--format', 'generic', '--profile', profilePath, '--rejects', join(dir, 'r.csv')], run.io)).toBe(0)
+    expect(await main(['node', 'cledger', '--db', url, '--json', 'import', sample, '--format', 'generic', '--profile', profilePath, '--store', 'web', '--rejects', join(dir, 'r.csv')], run.io)).toBe(0)
     expect(JSON.parse(run.out.join(''))).toMatchObject({ read: 3, imported: 2, rejected: 2 })
   })
 

@@ -31,7 +31,7 @@ describe('cledger import and cledger profile', () => {
     expect(printed).toMatchObject({ read: 51, imported: 50, duplicates: 0, rejected: 1 })
     expect(readFileSync(join(dir, 'rejects.csv'), 'utf8')).toBe('row,sheet,column,reason,raw\n2,,Amount,"""abc"" is not an amount","2025-06-30 23:32:39 -0400,charge,#1,abc,0.00,1.00"\n')
     const again = cliIo()
-    expect(await main(['node', 'cledger', '--db', url, '--json', 'import', path], again.io)).toBe(0)
+    expect(await main(['node', 'cledger', '--db', url, '--json', 'import', path, '--store', 'tmall'], again.io)).toBe(0)
     expect(JSON.parse(again.out.join(''))).toMatchObject({ read: 50, imported: 0, duplicates: 50 })
   })
 

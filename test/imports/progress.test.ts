@@ -134,7 +134,7 @@ describe('cledger import progress bar', () => {
     writeFileSync(path, file.bytes)
     const err: string[] = []
     const out: string[] = []
-    expect(await main(['node', 'cledger', '--db', url, ...(json ? ['--json'] : []), 'import', path], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) })).toBe(0)
+    expect(await main(['node', 'cledger', '--db', url, ...(json ? ['--json'] : []), 'import', path, '--store', 'tmall'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) })).toBe(0)
     expect(out.join('')).toMatch(json ? new RegExp(`"imported": ${rows}`) : new RegExp(`imported ${rows}`))
     return err.join('')
   }

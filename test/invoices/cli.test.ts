@@ -28,8 +28,10 @@ describe('cledger invoice', () => {
 24330000000000000003,91110000MA00000000,北京某某网络技术有限公司,${US},2024-03-12,200.00,6%,12.00,212.00,正常,否,,推广服务费,已认证
 24330000000000000004,91110000MA00000000,北京某某网络技术有限公司,${US},2024-03-13,100.00,6%,6.00,106.00,正常,否,,佣金,未勾选
 `)
-    const imported = await cledger(url, '--json', 'import', orders, invoices)
-    expect(imported.code).toBe(0)
+    expect((await cledger(url, 'import', orders, '--store', 'jd-main')).code).toBe(0)
+    // invoices belong to the company, not a store: no --store needed
+    const imported = await cledger(url, '--json', 'import', invoices)
+    expect([imported.code, imported.err]).toEqual([0, ''])
     expect((await cledger(url, 'invoice', 'settings', '--tax-id', '91330106MA2H7K5X3Q')).code).toBe(0)
     const matched = await cledger(url, '--json', 'invoice', 'match')
     expect(matched.code).toBe(0)

@@ -37,13 +37,22 @@ export const accounts = sqliteTable('accounts', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
 }, (table) => [primaryKey({ columns: [table.companyId, table.code] })])
 
-/** 辅助核算: stores (店铺) with their channel */
+/**
+ * 辅助核算: stores (店铺) with their channel and posting profile. `vat_rate`
+ * holds the store's tax code (GENERAL_13, ZERO, ...; a bare decimal rate from
+ * older rows still works); `overrides_json` maps posting roles to account codes;
+ * `bank_account` is the ledger account its payouts land in. Registered by the
+ * first import (channel of the detected format), `cledger store add` or the API.
+ */
 export const stores = sqliteTable('stores', {
   companyId: integer('company_id').notNull().references(() => companies.id, { onDelete: 'cascade' }),
   code: text('code').notNull(),
   name: text('name').notNull(),
   channel: text('channel').notNull().default(''),
   vatRate: text('vat_rate'),
+  bankAccount: text('bank_account'),
+  overridesJson: text('overrides_json').notNull().default('{}'),
+  createdAt: text('created_at'),
 }, (table) => [primaryKey({ columns: [table.companyId, table.code] })])
 
 /** Dated VAT rates (增值税), never constants in code. */

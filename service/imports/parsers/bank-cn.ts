@@ -274,6 +274,7 @@ function parserOf(layout: BankLayout): FileParser {
     id: layout.id,
     family: 'bank-csv',
     channel: 'bank',
+    bankStatement: true,
     label: `${layout.bank} 网银交易明细`,
     containers: layout.containers,
     required: layout.required,

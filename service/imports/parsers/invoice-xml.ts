@@ -279,5 +279,6 @@ export async function startInvoiceXmlParse(input: FileInput, options: ParseOptio
   async function* items(): AsyncIterable<ParseItem> {
     for await (const batch of batches()) yield* batch
   }
-  return { file, detection, checks, stats, batches, items }
+  // Invoices belong to the company, not to a store.
+  return { file, detection, checks, stats, batches, items, store: () => '', storeName: () => null }
 }

@@ -27,6 +27,7 @@ export const jdSettlement: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单编号', '单据编号', '单据类型', '费用项', '金额'],
   optional: ['商品编号', '商户订单号', '商品名称', '结算状态', '费用发生时间', '费用计费时间', '费用结算时间', '币种', '商家应收/应付', '收支方向', '店铺号', '备注', '商品数量', '对账日期', '账单日期'],
+  storeColumns: [{ column: '店铺号', kind: 'id' }],
   start(context) {
     return {
       row(row) {

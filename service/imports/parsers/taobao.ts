@@ -79,6 +79,7 @@ export const taobaoClassic: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['订单编号', '买家会员名', '买家应付货款', '买家实际支付金额', '订单状态', '订单创建时间'],
   optional: ['买家支付宝账号', '买家应付邮费', '总金额', '订单付款时间', '宝贝标题', '宝贝种类', '宝贝总数量', '店铺名称', '卖家服务费', '退款金额', '打款商家金额', '支付单号', '确认收货时间', '发货时间', '物流单号'],
+  storeColumns: [{ column: '店铺名称', kind: 'name' }, { column: '店铺Id', kind: 'id' }],
   start(context) {
     return {
       row(row) {

@@ -18,6 +18,7 @@ export const wechatMerchantTrade: FileParser = {
   containers: ['csv', 'xlsx'],
   required: ['交易时间', '微信订单号', '商户订单号', '交易状态'],
   optional: ['公众账号id', '商户号', '应结订单金额', '订单金额', '总金额', '手续费', '费率', '退款金额', '微信退款单号', '商户退款单号', '退款状态', '货币种类', '商品名称', '代金券金额', '用户标识', '交易类型'],
+  storeColumns: [{ column: '特约商户号', kind: 'id' }, { column: '商户号', kind: 'id' }],
   start(context) {
     let summary: string[] | null = null
     let summaryHeader = false

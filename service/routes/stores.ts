@@ -1,0 +1,25 @@
+import { storeCreateSchema, storePatchSchema } from '../../shared/api.ts'
+import { addStore, getStore, listStores, updateStore } from '../ledger/stores.ts'
+import { type AppDeps, companyOf, routeGroup } from './kit.ts'
+
+/**
+ * Stores (店铺): the registry behind imports and posting. A store with no
+ * overrides posts with its channel's default profile; imports register their
+ * store on first use. The pane's Settings edits stores through these routes.
+ */
+export function storeRoutes(deps: AppDeps) {
+  return routeGroup('stores', deps)
+    .route({ method: 'get', path: '/companies/:company/stores', summary: 'Stores (店铺) with channel, tax code, bank account and posting-role overrides', permission: 'stores.read' }, async ({ c, access }) => {
+      return c.json({ stores: await listStores(deps.context, companyOf(access).id) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/stores', summary: 'Register a store; without overrides it posts with its channel defaults', permission: 'stores.write', body: storeCreateSchema }, async ({ c, access, body }) => {
+      const store = await addStore(deps.context, access.actor, companyOf(access).id, body)
+      return c.json({ store }, 201)
+    })
+    .route({ method: 'get', path: '/companies/:company/stores/:store', summary: 'One store', permission: 'stores.read' }, async ({ c, access, param }) => {
+      return c.json({ store: await getStore(deps.context, companyOf(access).id, param('store')) }, 200)
+    })
+    .route({ method: 'patch', path: '/companies/:company/stores/:store', summary: 'Change a store: name, channel, taxCode, bankAccount (null clears), overrides (replaced whole; accounts must be leaves)', permission: 'stores.write', body: storePatchSchema }, async ({ c, access, body, param }) => {
+      return c.json({ store: await updateStore(deps.context, access.actor, companyOf(access).id, param('store'), body) }, 200)
+    })
+}

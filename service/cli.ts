@@ -5,6 +5,8 @@ import { findUser, membershipsOf } from './auth/users.ts'
 import { registerAdminCommands } from './cli/admin.ts'
 import { registerLedgerCommands } from './cli/ledger.ts'
 import { registerPostingCommands } from './cli/post.ts'
+import { registerVatCommands } from './cli/vat.ts'
+import { registerBankCommands } from './cli/bank.ts'
 import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
 import { reconciliationReport } from './reports/reconciliation.ts'
@@ -141,6 +143,8 @@ export function buildProgram(runtimeIo?: CliIo): { program: Command; runtime: Cl
   registerAdminCommands(program, runtime)
   registerLedgerCommands(program, runtime)
   registerPostingCommands(program, runtime)
+  registerVatCommands(program, runtime)
+  registerBankCommands(program, runtime)
   registerMatchCommands(program, runtime)
   registerReportCommands(program, runtime, { reconciliation: reconciliationReport })
   registerImportCommands(program, runtime)

@@ -80,10 +80,12 @@ const VAT_GENERAL: Row[] = [
   ['2221.01.02', '销项税额', 'Output VAT'],
   ['2221.01.03', '已交税金', 'VAT paid', 'debit'],
   ['2221.01.04', '转出未交增值税', 'Unpaid VAT transferred out', 'debit'],
+  ['2221.01.05', '进项税额转出', 'Input VAT transferred out'],
   ['2221.02', '未交增值税', 'Unpaid VAT'],
   ['2221.03', '应交企业所得税', 'Corporate income tax payable'],
   ['2221.04', '应交城市维护建设税', 'Urban construction tax payable'],
   ['2221.05', '应交教育费附加', 'Education surcharge payable'],
+  ['2221.06', '应交地方教育附加', 'Local education surcharge payable'],
 ]
 
 const VAT_SMALL_SCALE: Row[] = [
@@ -91,6 +93,12 @@ const VAT_SMALL_SCALE: Row[] = [
   ['2221.03', '应交企业所得税', 'Corporate income tax payable'],
   ['2221.04', '应交城市维护建设税', 'Urban construction tax payable'],
   ['2221.05', '应交教育费附加', 'Education surcharge payable'],
+  ['2221.06', '应交地方教育附加', 'Local education surcharge payable'],
+]
+
+/** 企业会计准则 only: 其他收益 (government grants, VAT exemptions of small-scale taxpayers). */
+const ENTERPRISE_ONLY: Row[] = [
+  ['6117', '其他收益', 'Other income', 'credit'],
 ]
 
 /** P&L accounts by role; the first digit differs between the two standards. */
@@ -145,7 +153,7 @@ export function compareCodes(a: string, b: string): number {
 export function chartTemplate(template: ChartTemplate, taxpayer: TaxpayerType = 'general'): Account[] {
   const pickPl = template === 'small-enterprise' ? 0 : 1
   const profitAndLoss: Row[] = PROFIT_AND_LOSS.map((row) => [row[pickPl], row[2], row[3], row[4]] as const)
-  return buildChart([...COMMON_BALANCE_SHEET, ...(taxpayer === 'general' ? VAT_GENERAL : VAT_SMALL_SCALE), ...profitAndLoss])
+  return buildChart([...COMMON_BALANCE_SHEET, ...(taxpayer === 'general' ? VAT_GENERAL : VAT_SMALL_SCALE), ...profitAndLoss, ...(template === 'enterprise' ? ENTERPRISE_ONLY : [])])
 }
 
 /**

@@ -29,6 +29,8 @@ export const voucherInputSchema = z.object({
   word: z.enum(VOUCHER_WORDS).default('记'),
   summary: z.string().max(500).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
+  /** 附件数: source documents attached (invoices, bank slips); 0 when omitted */
+  attachments: z.number().int('attachments must be a whole number').min(0).max(9999).optional(),
   lines: z.array(voucherLineInputSchema).min(2, 'a voucher needs at least two lines').max(10_000),
 }).strict()
 
@@ -55,6 +57,8 @@ export interface ValidVoucher {
   readonly word: VoucherWord
   readonly summary: string
   readonly idempotencyKey: string | null
+  /** 附件数, only when given and above zero */
+  readonly attachments?: number
   readonly lines: ReadonlyArray<VoucherLine>
 }
 
@@ -118,7 +122,7 @@ export function validateVoucher(input: unknown, context: VoucherContext): ValidV
   const summary = voucher.summary ?? ''
   const lines = voucher.lines.map((line, index) => validateLine(line, index, context, summary))
   assertBalanced(lines, context.baseCurrency)
-  return { date: voucher.date, period: periodOfDate(voucher.date), word: voucher.word, summary: summary || (lines[0]?.summary ?? ''), idempotencyKey: voucher.idempotencyKey ?? null, lines }
+  return { date: voucher.date, period: periodOfDate(voucher.date), word: voucher.word, summary: summary || (lines[0]?.summary ?? ''), idempotencyKey: voucher.idempotencyKey ?? null, ...(voucher.attachments ? { attachments: voucher.attachments } : {}), lines }
 }
 
 export function totals(lines: ReadonlyArray<Pick<VoucherLine, 'side' | 'amount'>>): { debit: bigint; credit: bigint } {

@@ -14,6 +14,7 @@ import { verifyLedger } from '../ledger/verify.ts'
 import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv, writeOutFile } from './table.ts'
+import { describeSources, voucherSourcesOf } from '../ledger/sources.ts'
 
 function readJsonFile(path: string): unknown {
   let text: string
@@ -57,10 +58,12 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
   voucher.command('show <ref>').description('show one voucher: id (12) or number (2026-10:记-3)').action(async (ref: string) => {
     const { context, company } = await runtime.open('vouchers.read')
     const found = await getVoucher(context, company.id, await findVoucherId(context, company.id, ref))
-    runtime.print({ voucher: found }, () => [
+    const sources = await voucherSourcesOf(context, company.id, found.id)
+    runtime.print({ voucher: found, sources }, () => [
       `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
-      found.summary,
-      formatTable(['#', 'account', 'store', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'right', 'right']),
+      `${found.summary}${found.attachments ? `  附件 ${found.attachments} 张` : ''}`,
+      formatTable(['#', 'account', 'store', 'currency', 'original', 'rate', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.currency === company.baseCurrency ? '' : l.currency, l.currency === company.baseCurrency ? '' : l.original, l.rate ?? '', l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']),
+      describeSources(sources),
     ].join('\n'))
   })
   voucher.command('approve <ref>').description('审核 (approver role; not the maker); posts it unless the company keeps approved vouchers unposted').action(async (ref: string) => {
@@ -73,10 +76,10 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const result = await postVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ voucher: result }, () => `posted: ${result.period} ${result.word}-${result.number}`)
   })
-  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').action(async (ref: string, flags: { date?: string }) => {
+  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').option('--draft', 'write the reversal as a draft for an approver (default when the company sets reversalApproval)').action(async (ref: string, flags: { date?: string; draft?: boolean }) => {
     const { context, company, actor } = await runtime.open('vouchers.reverse')
-    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), flags)
-    runtime.print({ voucher: result }, () => `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`)
+    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), { date: flags.date, ...(flags.draft ? { draft: true } : {}) })
+    runtime.print({ voucher: result }, () => (result.status === 'draft' ? `reversal draft #${result.id} waits for an approver` : `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`))
   })
   voucher.command('delete <ref>').description('delete a draft').action(async (ref: string) => {
     const { context, company, actor } = await runtime.open('vouchers.delete')

@@ -142,7 +142,7 @@ async function checkImmutability(client: Client, breaches: Breach[]): Promise<nu
 
 async function checkReversals(client: Client, breaches: Breach[]): Promise<void> {
   for (const row of await rows(client, `SELECT r.id, r.reversal_of FROM vouchers r JOIN vouchers o ON o.id = r.reversal_of
-      WHERE r.total_minor != -o.total_minor OR o.reversed_by IS NOT r.id LIMIT 50`)) {
+      WHERE r.total_minor != -o.total_minor OR (r.status = 'posted' AND o.reversed_by IS NOT r.id) OR (r.status != 'posted' AND o.reversed_by IS r.id) LIMIT 50`)) {
     breaches.push({ invariant: 'reversal', message: `reversal #${row.id} does not mirror voucher #${row.reversal_of}` })
   }
 }

@@ -95,6 +95,8 @@ export function voucherHash(voucher: ValidVoucher, sources: ReadonlyArray<Source
     if (index > 0) text += '\u0002'
     text += `${source.kind}\u0001${source.id}`
   }
+  // 附件数 joins the identity only when given, so the text of every earlier input is unchanged
+  if (voucher.attachments) text += `\u0004${voucher.attachments}`
   return sha256(text)
 }
 
@@ -454,8 +456,8 @@ function newGroup(firstId: number, period: string, word: string, firstNumber: nu
   return { firstId, period, word, firstNumber, vouchers: [], lineRows: [], sources: [], sourceCount: 0, lines: 0, foreign: false }
 }
 
-const INSERT_VOUCHERS = `INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at)
-  SELECT ?2 + key, ?3, ?4, ?5, ?6 + key, value->>0, ?7, value->>1, CAST(value->>2 AS INTEGER), ?8, ?9, ?10, ?11, ?12, value->>3, value->>4, ?13, ?14 FROM json_each(?1)`
+const INSERT_VOUCHERS = `INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, approver_id, approved_at, poster_id, posted_at, idempotency_key, input_hash, source_kind, created_at, attachments)
+  SELECT ?2 + key, ?3, ?4, ?5, ?6 + key, value->>0, ?7, value->>1, CAST(value->>2 AS INTEGER), ?8, ?9, ?10, ?11, ?12, value->>3, value->>4, ?13, ?14, COALESCE(CAST(value->>5 AS INTEGER), 0) FROM json_each(?1)`
 const LINE_COLUMNS = 'INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary)'
 /** lines of a group all in the base currency (?5) */
 const INSERT_BASE_LINES = `${LINE_COLUMNS}
@@ -576,7 +578,7 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
       }
       group.lines += lines.length
       group.lineRows.push(lines)
-      group.vouchers.push([voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash])
+      group.vouchers.push(voucher.attachments ? [voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash, voucher.attachments] : [voucher.date, voucher.summary, total.toString(), voucher.idempotencyKey, item.inputHash])
       const byKind: Record<string, string[]> = Object.create(null)
       for (const source of item.sources) (byKind[source.kind] ??= []).push(source.id)
       group.sources.push(byKind)
@@ -616,6 +618,8 @@ export interface StoredVoucher {
   readonly reversedBy: number | null
   readonly idempotencyKey: string | null
   readonly sourceKind: string
+  /** 附件数 */
+  readonly attachments: number
   readonly lines: ReadonlyArray<StoredLine>
 }
 
@@ -683,6 +687,7 @@ function rowToVoucher(row: Record<string, unknown>, baseCurrency: string): Omit<
     status: String(row.status) as VoucherStatus, summary: String(row.summary), total: formatAmount(BigInt(row.total_minor as number), baseCurrency), makerId: Number(row.maker_id),
     approverId: nullableNumber(row.approver_id), posterId: nullableNumber(row.poster_id), reversalOf: nullableNumber(row.reversal_of), reversedBy: nullableNumber(row.reversed_by),
     idempotencyKey: row.idempotency_key === null ? null : String(row.idempotency_key), sourceKind: String(row.source_kind),
+    attachments: Number(row.attachments ?? 0),
   }
 }
 
@@ -717,6 +722,19 @@ async function loadForUpdate(tx: Transaction, companyId: number, voucherId: numb
   return row as Record<string, unknown>
 }
 
+/**
+ * The original of a posted reversal: marked reversed by it, and its sources kept
+ * under '<kind>~reversed:<reversal id>' so the source records are free to be
+ * posted again (issue #16.6).
+ */
+async function markReversed(tx: Transaction, companyId: number, originalId: number, reversalId: number): Promise<void> {
+  const original = await tx.execute({ sql: 'SELECT reversed_by, word, number FROM vouchers WHERE id = ? AND company_id = ?', args: [originalId, companyId] })
+  const row = original.rows[0]
+  if (row && row.reversed_by !== null) throw new LedgerError('ALREADY_REVERSED', `voucher ${String(row.word)}-${String(row.number)} was already reversed by #${String(row.reversed_by)}`)
+  await tx.execute({ sql: 'UPDATE vouchers SET reversed_by = ? WHERE id = ?', args: [reversalId, originalId] })
+  await tx.execute({ sql: "UPDATE voucher_sources SET source_kind = source_kind || '~reversed:' || ? WHERE voucher_id = ? AND company_id = ?", args: [String(reversalId), originalId, companyId] })
+}
+
 async function postInTransaction(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, row: Record<string, unknown>, at: string): Promise<number> {
   const voucherId = Number(row.id)
   const period = String(row.period)
@@ -725,6 +743,7 @@ async function postInTransaction(context: LedgerContext, tx: Transaction, actor:
   const numbers = await nextNumbers(tx, company.id, [`${period}\u0000${word}`])
   const number = numbers.get(`${period}\u0000${word}`) ?? 1
   await tx.execute({ sql: "UPDATE vouchers SET status = 'posted', number = ?, poster_id = ?, posted_at = ? WHERE id = ?", args: [number, actor.userId, at, voucherId] })
+  if (row.reversal_of !== null && row.reversal_of !== undefined) await markReversed(tx, company.id, Number(row.reversal_of), voucherId)
   const lines = await readLines(context, tx, voucherId)
   await applyBalances(tx, company.id, period, lines)
   await appendAudit(tx, [{ at, companyId: company.id, actorId: actor.userId, action: 'voucher.post', entity: 'voucher', entityId: String(voucherId), payload: { status: 'posted', period, word, number, total: formatAmount(BigInt(row.total_minor as number), company.baseCurrency), linesHash: linesHash(lines) } }])
@@ -781,20 +800,36 @@ export async function deleteDraft(context: LedgerContext, actor: Actor, companyI
  * `date` (default: the original's date), checked against the reversal's own
  * period. The original is marked reversed; it never changes otherwise.
  */
-export async function reverseVoucher(context: LedgerContext, actor: Actor, companyId: number, voucherId: number, options: { date?: string } = {}): Promise<VoucherResult> {
+export async function reverseVoucher(context: LedgerContext, actor: Actor, companyId: number, voucherId: number, options: { date?: string; draft?: boolean } = {}): Promise<VoucherResult> {
   const company = await getCompany(context, companyId)
   const at = isoNow(context)
+  // issue #16.6: a reversal can go through approval like any other voucher (option, or company setting reversalApproval)
+  const draft = options.draft ?? company.settings.reversalApproval === true
   return context.db.write(async (tx) => {
     const row = await loadForUpdate(tx, companyId, voucherId)
     if (row.status !== 'posted') throw new LedgerError('INVALID_STATE', `voucher #${voucherId} is ${String(row.status)}; only posted vouchers are reversed (delete a draft instead)`)
     if (row.reversed_by !== null) throw new LedgerError('ALREADY_REVERSED', `voucher ${String(row.word)}-${String(row.number)} was already reversed by #${String(row.reversed_by)}`)
     if (row.reversal_of !== null) throw new LedgerError('INVALID_STATE', 'a reversal is not reversed again; post a new voucher instead')
+    const pending = await tx.execute({ sql: "SELECT id FROM vouchers WHERE company_id = ? AND reversal_of = ? AND status != 'posted'", args: [companyId, voucherId] })
+    if (pending.rows[0]) throw new LedgerError('ALREADY_REVERSED', `voucher ${String(row.word)}-${String(row.number)} has a reversal #${String(pending.rows[0].id)} waiting for approval`)
     const date = options.date ?? String(row.date)
     const period = periodOfDate(date)
     await assertPeriodsOpen(tx, companyId, [period])
     const label = `${String(row.period)} ${String(row.word)}-${String(row.number)}`
     const summary = `冲销 ${label} 凭证`
     const lines = reversalLines(await readLines(context, tx, voucherId), summary)
+    if (draft) {
+      const top = await tx.execute('SELECT COALESCE(MAX(id), 0) AS top FROM vouchers')
+      const id = Number(top.rows[0]?.top ?? 0) + 1
+      const total = -BigInt(row.total_minor as number)
+      await tx.execute({
+        sql: "INSERT INTO vouchers (id, company_id, period, word, number, date, status, summary, total_minor, maker_id, reversal_of, input_hash, source_kind, created_at) VALUES (?,?,?,?,NULL,?,'draft',?,?,?,?,?,'reversal',?)",
+        args: [id, companyId, period, String(row.word), date, summary, total, actor.userId ?? 0, voucherId, hashInput({ reversalOf: voucherId, date }), at],
+      })
+      for (const statement of multiRowInsert('INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary) VALUES', 12, lines.map((line) => [id, line.lineNo, companyId, period, line.account, line.store, line.currency, line.side, line.amount, line.original, line.rate, line.summary]))) await tx.execute(statement)
+      await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'voucher.reverse', entity: 'voucher', entityId: String(id), payload: { status: 'draft', reversalOf: voucherId, period, word: String(row.word), total: formatAmount(total, company.baseCurrency), linesHash: linesHash(lines) } }])
+      return { id, period, word: String(row.word), number: null, status: 'draft' as const, replayed: false }
+    }
     const numbers = await nextNumbers(tx, companyId, [`${period}\u0000${String(row.word)}`])
     const number = numbers.get(`${period}\u0000${String(row.word)}`) ?? 1
     const top = await tx.execute('SELECT COALESCE(MAX(id), 0) AS top FROM vouchers')
@@ -805,7 +840,7 @@ export async function reverseVoucher(context: LedgerContext, actor: Actor, compa
       args: [id, companyId, period, String(row.word), number, date, summary, total, actor.userId ?? 0, actor.userId, at, actor.userId, at, voucherId, hashInput({ reversalOf: voucherId, date }), at],
     })
     for (const statement of multiRowInsert('INSERT INTO voucher_lines (voucher_id, line_no, company_id, period, account_code, store, currency, side, amount_minor, original_minor, rate, summary) VALUES', 12, lines.map((line) => [id, line.lineNo, companyId, period, line.account, line.store, line.currency, line.side, line.amount, line.original, line.rate, line.summary]))) await tx.execute(statement)
-    await tx.execute({ sql: 'UPDATE vouchers SET reversed_by = ? WHERE id = ?', args: [id, voucherId] })
+    await markReversed(tx, companyId, voucherId, id)
     await applyBalances(tx, companyId, period, lines)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'voucher.reverse', entity: 'voucher', entityId: String(id), payload: { status: 'posted', reversalOf: voucherId, period, word: String(row.word), number, total: formatAmount(total, company.baseCurrency), linesHash: linesHash(lines) } }])
     return { id, period, word: String(row.word), number, status: 'posted' as const, replayed: false }

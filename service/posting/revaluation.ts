@@ -1,4 +1,4 @@
-import type { Transaction } from '@libsql/client'
+import type { Client, Transaction } from '@libsql/client'
 import { defaultAccountRoles } from '../../shared/accounts.ts'
 import { lastDayOfPeriod } from '../../shared/period.ts'
 import { type ForeignBalance, revaluationVoucher, revaluations } from '../../shared/posting/index.ts'
@@ -11,19 +11,35 @@ import { rateLookup } from './rates.ts'
 
 /**
  * Period-end FX revaluation (期末汇兑损益), run by closePeriod before 结转损益:
- * foreign balances of platform wallets (1012.*) and receivables (1122*) are
- * restated at the last rate on or before the period end; the difference goes
- * to 财务费用-汇兑损益. Adjustments are remembered per account x store x
- * currency (fx_revaluations), so the next close restates from the carried amount.
+ * every foreign-currency balance of a monetary account (cash 1001, bank 1002,
+ * wallets 1012, receivables 1122, advances 1123/2203, other receivables 1221,
+ * loans 2001, payables 2202, other payables 2241 and their sub-accounts; a
+ * company may list its own under settings.fx.monetaryAccounts) is restated at
+ * the last rate on or before the period end, per account x store x currency;
+ * the difference goes to 财务费用-汇兑损益. Adjustments are remembered
+ * (fx_revaluations), so the next close restates from the carried amount.
  */
-const MONETARY_PATTERNS = ['1012.%', '1122', '1122.%']
+export const DEFAULT_MONETARY_ACCOUNTS = ['1001', '1002', '1012', '1122', '1123', '1221', '2001', '2202', '2203', '2241'] as const
 
-async function foreignBalances(tx: Transaction, company: Company, period: string): Promise<ForeignBalance[]> {
-  const where = MONETARY_PATTERNS.map(() => 'account_code LIKE ?').join(' OR ')
+export function monetaryAccounts(company: Company): string[] {
+  const configured = (company.settings.fx as { monetaryAccounts?: unknown } | undefined)?.monetaryAccounts
+  if (Array.isArray(configured) && configured.every((code) => typeof code === 'string' && /^\d{4}(\.\d{2}){0,3}$/.test(code))) return configured as string[]
+  return [...DEFAULT_MONETARY_ACCOUNTS]
+}
+
+/** SQL condition and arguments: account_code is one of `roots` or below one of them. */
+export function withinAccounts(roots: ReadonlyArray<string>, column = 'account_code'): { sql: string; args: string[] } {
+  if (roots.length === 0) return { sql: '0', args: [] }
+  return { sql: `(${roots.map(() => `${column} = ? OR ${column} LIKE ?`).join(' OR ')})`, args: roots.flatMap((root) => [root, `${root}.%`]) }
+}
+
+/** Foreign balances of monetary accounts through `period` (inclusive), with the revaluations carried through `period`. */
+export async function foreignBalances(tx: Transaction | Client, company: Company, period: string): Promise<ForeignBalance[]> {
+  const within = withinAccounts(monetaryAccounts(company))
   const result = await tx.execute({
     sql: `SELECT account_code, store, currency, SUM(debit_original_minor - credit_original_minor) AS original, SUM(debit_minor - credit_minor) AS base
-      FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND (${where}) GROUP BY account_code, store, currency`,
-    args: [company.id, period, company.baseCurrency, ...MONETARY_PATTERNS],
+      FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND ${within.sql} GROUP BY account_code, store, currency ORDER BY account_code, store, currency`,
+    args: [company.id, period, company.baseCurrency, ...within.args],
   })
   // adjustments up to and including this period: a re-close after a reopen restates only what changed since
   const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period <= ? GROUP BY account_code, store, currency', args: [company.id, period] })

@@ -1,14 +1,17 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, formatAmount, parseAmount } from '../../shared/money.ts'
-import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type VoucherDraft, checkPayouts, holdReasons, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, toVouchers, txnKeyOf } from '../../shared/posting/index.ts'
+import { type Entry, type Granularity, type Held, type HoldVerdict, type PostingInput, type Recognition, type SourceItem, type StoreProfile, type VoucherDraft, VAT_ACCOUNTS, boundedKey, checkPayouts, holdReasons, holdUnbankedPayouts, orderKeyOf, parseRefundMarker, planEntries, recognitionDate, taxRateOn, toVouchers, txnKeyOf, withFeeInputVat } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart } from '../ledger/company.ts'
 import { writeVouchers } from '../ledger/vouchers.ts'
+import { defaultAccountRoles } from '../../shared/accounts.ts'
 import { costLines } from './inventory.ts'
+import { withRealisedFx } from './realised.ts'
 import { rateLookup } from './rates.ts'
 import { matchingVerdicts } from './matches.ts'
 import { loadRecords } from './records.ts'
-import { loadStoreProfiles, postingSettings, toleranceOf } from './settings.ts'
+import { loadStoreProfiles, loadTaxRates, postingSettings, toleranceOf } from './settings.ts'
+import { vatSettings } from './vat-month-end.ts'
 
 /**
  * A posting run: records -> entries (templates) -> vouchers (granularity) ->
@@ -108,6 +111,47 @@ function inScope(entry: Entry, options: PostingRunOptions): boolean {
   return (options.period === undefined || entry.date.startsWith(options.period)) && (options.store === undefined || entry.store === options.store)
 }
 
+/**
+ * Issue #16.3: stock is one pool per SKU for the company, so issues are costed
+ * in date order across every store; a run for one store still costs the sold
+ * lines of all stores (their costs are fixed in date order, not store by store).
+ */
+async function costLinesCompanyWide(context: LedgerContext, company: Company, records: PostingInput, options: PostingRunOptions, recognition: Recognition) {
+  const all = options.store !== undefined && options.records === undefined ? await loadRecords(context, company.id, {}) : records
+  return costLines(context, company.id, all.orders, all.orderLines ?? [], recognition, !options.dryRun)
+}
+
+/** Issue #16.5: platform charges with a 专票 (vat.feeTaxCodes) carry input VAT; general taxpayers only. */
+async function feeInputVat(context: LedgerContext, company: Company, entries: Entry[], profiles: Map<string, StoreProfile>): Promise<Entry[]> {
+  const codes = company.taxpayerType === 'general' ? vatSettings(company).feeTaxCodes ?? {} : {}
+  if (Object.values(codes).every((code) => code === undefined)) return entries
+  const rates = await loadTaxRates(context)
+  return withFeeInputVat(entries, {
+    baseCurrency: company.baseCurrency, inputVatAccount: VAT_ACCOUNTS.input, stores: profiles,
+    rateOf: (role, date) => (codes[role] === undefined ? undefined : taxRateOn(rates, codes[role], date)),
+  })
+}
+
+/**
+ * Issue #16.6: after a posting voucher is reversed, its source records post
+ * again. The new voucher cannot reuse the reversed one's idempotency key (that
+ * would replay it), so it takes `#re<n>`, n = how many with that key were reversed.
+ */
+async function reKeyAfterReversal(context: LedgerContext, companyId: number, drafts: VoucherDraft[]): Promise<void> {
+  const result = await context.db.client.execute({ sql: 'SELECT idempotency_key FROM vouchers WHERE company_id = ? AND reversed_by IS NOT NULL AND idempotency_key IS NOT NULL', args: [companyId] })
+  if (result.rows.length === 0) return
+  const reversed = new Map<string, number>()
+  for (const row of result.rows) {
+    const base = String(row.idempotency_key).replace(/#re\d+$/, '')
+    reversed.set(base, (reversed.get(base) ?? 0) + 1)
+  }
+  drafts.forEach((draft, index) => {
+    const key = draft.input.idempotencyKey
+    const count = key === undefined ? 0 : (reversed.get(key) ?? 0)
+    if (count > 0) drafts[index] = { ...draft, input: { ...draft.input, idempotencyKey: boundedKey(`${key}#re${count}`) } }
+  })
+}
+
 /** Plans a run without writing: the vouchers it would create and what waits. */
 export async function planPosting(context: LedgerContext, company: Company, options: PostingRunOptions): Promise<{ drafts: VoucherDraft[]; held: Held[]; uncosted: string[]; granularity: Granularity; autoLimit: Minor | null }> {
   const settings = postingSettings(company)
@@ -118,7 +162,7 @@ export async function planPosting(context: LedgerContext, company: Company, opti
   const [{ posted, refunds }, rateOn, costs, verdicts] = await Promise.all([
     postedSources(context, company.id),
     rateLookup(context, company.id),
-    costLines(context, company.id, records.orders, records.orderLines ?? [], settings.recognition, !options.dryRun),
+    costLinesCompanyWide(context, company, records, options, settings.recognition),
     matchingVerdicts(context, company.id, { payouts: settings.payouts, bankAccounts: settings.bankAccounts, chart }),
   ])
   const plan = planEntries({ ...records, issueCosts: costs.issueCosts, returnCosts: costs.returnCosts }, {
@@ -131,15 +175,18 @@ export async function planPosting(context: LedgerContext, company: Company, opti
     payoutLink: verdicts.payoutLink,
   })
   const granularity = options.granularity ?? settings.granularity
-  const scoped = plan.entries.filter((entry) => inScope(entry, options))
+  const scoped = (await feeInputVat(context, company, plan.entries, profiles)).filter((entry) => inScope(entry, options))
   // A2X-style: a payout posts only when Σ its items = the amount received (a payout not in the bank yet still counts here).
   const checked = granularity === 'payout' ? checkPayouts(scoped, (store) => profiles.get(store)?.accounts.wallet) : { entries: scoped, held: [] }
   const banked = holdUnbankedPayouts(checked.entries)
-  const drafts = toVouchers(banked.entries, granularity, {
+  const grouped = toVouchers(banked.entries, granularity, {
     baseCurrency: company.baseCurrency,
     storeName: (store) => profiles.get(store)?.name ?? store,
     roundingAccount: (store) => profiles.get(store)?.accounts.exchangeGainLoss ?? '5603.02',
   })
+  // issue #16.2: money out of a foreign pool leaves at its carrying rate; the realised difference is booked now
+  const drafts = await withRealisedFx(context, company, grouped, profiles, defaultAccountRoles(company.chartTemplate, company.taxpayerType).exchangeGainLoss)
+  await reKeyAfterReversal(context, company.id, drafts)
   linkMatches(drafts, verdicts.confirmedMatchOf, posted)
   const waiting = [...plan.held, ...checked.held, ...banked.held].filter((item) => item.reason !== 'NOT_RECOGNISED' && (options.store === undefined || item.store === options.store))
   const held = options.period === undefined ? waiting : heldInPeriod(waiting, records, options.period, settings.recognition)

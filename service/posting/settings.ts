@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from '../../shared/records.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, ZERO, parseAmount } from '../../shared/money.ts'
-import { type AccountOverrides, GRANULARITIES, type MappingProblem, PAYOUT_TIMINGS, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
+import { type AccountOverrides, DEFAULT_TAX_RATES, GRANULARITIES, type MappingProblem, PAYOUT_TIMINGS, POSTING_ROLES, type StoreProfile, type TaxRateRow, defaultTaxCode, resolveAccounts, taxRateOn, validateMapping } from '../../shared/posting/index.ts'
 import { type Actor, type LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
 import { isChannel, listStores } from '../ledger/stores.ts'
@@ -49,7 +49,10 @@ export function toleranceOf(company: Company, settings: PostingSettings): Minor 
 
 export async function loadTaxRates(context: LedgerContext): Promise<TaxRateRow[]> {
   const result = await context.db.client.execute('SELECT code, rate, taxpayer_type, valid_from, valid_to, note FROM tax_rates ORDER BY code, valid_from')
-  return result.rows.map((row) => ({ code: String(row.code), rate: String(row.rate), taxpayerType: String(row.taxpayer_type) as TaxRateRow['taxpayerType'], validFrom: String(row.valid_from), validTo: row.valid_to === null ? null : String(row.valid_to), note: String(row.note) }))
+  const stored = result.rows.map((row) => ({ code: String(row.code), rate: String(row.rate), taxpayerType: String(row.taxpayer_type) as TaxRateRow['taxpayerType'], validFrom: String(row.valid_from), validTo: row.valid_to === null ? null : String(row.valid_to), note: String(row.note) }))
+  // codes added to DEFAULT_TAX_RATES after the table was seeded (ZERO_RATED, EXEMPT) come from the defaults
+  const known = new Set(stored.map((row) => row.code))
+  return [...stored, ...DEFAULT_TAX_RATES.filter((row) => !known.has(row.code))]
 }
 
 interface StoreRow {

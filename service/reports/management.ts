@@ -414,6 +414,13 @@ const LEDGER_COLUMNS: ReportColumn[] = [
   { key: 'debit', label: '借方', kind: 'amount', width: 14 }, { key: 'credit', label: '贷方', kind: 'amount', width: 14 }, { key: 'direction', label: '方向', kind: 'text', width: 4 }, { key: 'balance', label: '余额', kind: 'amount', width: 14 },
 ]
 
+/** 明细账 columns: the ledger columns with 币种 / 原币 / 汇率 after 摘要 (empty on base-currency lines). */
+const DETAIL_COLUMNS: ReportColumn[] = [
+  ...LEDGER_COLUMNS.slice(0, 3),
+  { key: 'currency', label: '币种', kind: 'text', width: 5 }, { key: 'original', label: '原币金额', kind: 'text', width: 12 }, { key: 'rate', label: '汇率', kind: 'text', width: 9 },
+  ...LEDGER_COLUMNS.slice(3),
+]
+
 /** 总账: per first-level account, 期初余额 / 本月合计 / 本年累计 with the closing balance. */
 export async function generalLedger(context: LedgerContext, companyId: number, options: ManagementOptions): Promise<Report> {
   const period = assertPeriod(options.period)
@@ -465,7 +472,7 @@ export async function accountDetail(context: LedgerContext, companyId: number, o
     args.push(options.store)
   }
   const lines = await context.db.client.execute({
-    sql: `SELECT v.date, v.word, v.number, l.summary, l.account_code, l.store, l.side, l.amount_minor FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+    sql: `SELECT v.date, v.word, v.number, l.summary, l.account_code, l.store, l.side, l.amount_minor, l.currency, l.original_minor, l.rate FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
       WHERE ${conditions.join(' AND ')} ORDER BY v.date, v.word, v.number, l.line_no`,
     args,
   })
@@ -479,7 +486,10 @@ export async function accountDetail(context: LedgerContext, companyId: number, o
     const now = direction(running)
     const sub = String(line.account_code) === code ? '' : ` [${String(line.account_code)}]`
     const store = String(line.store) ? ` (${String(line.store)})` : ''
-    rows.push({ cells: { date: String(line.date), voucher: `${String(line.word)}-${String(line.number)}`, summary: `${String(line.summary)}${sub}${store}`, debit: debit ? amount : null, credit: debit ? null : amount, direction: now.direction, balance: now.amount } })
+    // issue #16.2: a foreign line shows its currency, original amount and rate next to the base amount
+    const foreign = String(line.currency) !== company.baseCurrency
+    const fx = foreign ? { currency: String(line.currency), original: formatAmount(toBigInt(line.original_minor), String(line.currency)), rate: line.rate === null ? null : String(line.rate) } : { currency: null, original: null, rate: null }
+    rows.push({ cells: { date: String(line.date), voucher: `${String(line.word)}-${String(line.number)}`, summary: `${String(line.summary)}${sub}${store}`, ...fx, debit: debit ? amount : null, credit: debit ? null : amount, direction: now.direction, balance: now.amount } })
   }
   const closing = movement.opening + movement.debit - movement.credit
   const end = direction(closing)
@@ -489,7 +499,7 @@ export async function accountDetail(context: LedgerContext, companyId: number, o
   return {
     ...header(company, period), name: 'account-detail', title: '明细账', titleEn: 'Account detail', dateLabel: periodLabel(period), rows, notes: [],
     meta: { account: `${code} ${account.name}`, ...(options.store === undefined ? {} : { store: options.store }) },
-    columns: LEDGER_COLUMNS,
+    columns: DETAIL_COLUMNS,
     checks: [check('running', '逐笔余额 = 科目期末余额', closing, running, company.baseCurrency)],
   }
 }

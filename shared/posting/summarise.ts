@@ -82,7 +82,22 @@ function toLineInput(line: EntryLine, summary: string, baseCurrency: string): Vo
 function describe(entries: ReadonlyArray<Entry>): string {
   const counts = new Map<EntryKind, number>()
   for (const entry of entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1)
-  return [...counts].map(([kind, count]) => `${KIND_NAMES[kind]} ${count}`).join(', ')
+  return `${[...counts].map(([kind, count]) => `${KIND_NAMES[kind]} ${count}`).join(', ')})${ordersNamed(entries)}`
+}
+
+const LISTED_ORDERS = 5
+
+/**
+ * 摘要 of a summary voucher names its orders (issue #16.6): up to five order
+ * numbers, else the first five and the count; every order stays linked as a
+ * voucher source (`cledger voucher show` lists them). Order numbers come from
+ * the entries' own summaries (`… 订单 <no>`).
+ */
+export function ordersNamed(entries: ReadonlyArray<Entry>): string {
+  const orders = [...new Set(entries.map((entry) => / 订单 (\S+)$/.exec(entry.summary)?.[1]).filter((no): no is string => no !== undefined))]
+  if (orders.length === 0) return ''
+  if (orders.length <= LISTED_ORDERS) return ` 订单 ${orders.join('、')}`
+  return ` 订单 ${orders.slice(0, LISTED_ORDERS).join('、')} 等 ${orders.length} 笔`
 }
 
 function draft(entries: ReadonlyArray<Entry>, key: string, summary: string, date: string, options: SummariseOptions, single: boolean): VoucherDraft {
@@ -117,7 +132,7 @@ function sourceFingerprint(entries: ReadonlyArray<Entry>): string {
 function daySummaries(entries: ReadonlyArray<Entry>, options: SummariseOptions): VoucherDraft[] {
   return [...groupBy(entries, (entry) => `${entry.store}\u0000${entry.date}`).values()].map((group) => {
     const { store, date } = group[0] ?? { store: '', date: '' }
-    return draft(group, `day:${store}:${date}:${sourceFingerprint(group)}`, `${options.storeName(store)} ${date} 汇总 (${describe(group)})`, date, options, false)
+    return draft(group, `day:${store}:${date}:${sourceFingerprint(group)}`, `${options.storeName(store)} ${date} 汇总 (${describe(group)}`, date, options, false)
   })
 }
 
@@ -138,7 +153,7 @@ export function toVouchers(entries: ReadonlyArray<Entry>, granularity: Granulari
     const payouts = [...groupBy(withPayout, (entry) => `${entry.store}\u0000${entry.payoutRef ?? ''}\u0000${entry.date.slice(0, 7)}`).values()].map((group) => {
       const { store, payoutRef } = group[0] ?? { store: '', payoutRef: '' }
       const date = group.map((entry) => entry.date).sort().at(-1) ?? ''
-      return draft(group, `payout:${store}:${payoutRef ?? ''}:${date.slice(0, 7)}:${sourceFingerprint(group)}`, `${options.storeName(store)} 结算单 ${payoutRef ?? ''} ${date.slice(0, 7)} 汇总 (${describe(group)})`, date, options, false)
+      return draft(group, `payout:${store}:${payoutRef ?? ''}:${date.slice(0, 7)}:${sourceFingerprint(group)}`, `${options.storeName(store)} 结算单 ${payoutRef ?? ''} ${date.slice(0, 7)} 汇总 (${describe(group)}`, date, options, false)
     })
     drafts = [...daySummaries(rest, options), ...payouts]
   }

@@ -1,7 +1,7 @@
 import { type Minor, ZERO, allocate, convert, formatAmount, vatOfGross } from '../money.ts'
 import { type Order, type OrderLine, type SettlementTxn, naturalKey, normalizeOrderRef } from '../records.ts'
 import { lineBuilder } from './lines.ts'
-import type { AcceptedDifference, Entry, Held, HoldVerdict, PayoutLink, PostingPolicy, SourceItem, StoreProfile } from './types.ts'
+import type { AcceptedDifference, Entry, EntryLine, Held, HoldVerdict, PayoutLink, PostingPolicy, SourceItem, StoreProfile } from './types.ts'
 
 /**
  * Posting templates (accounting.md, "Posting templates"): canonical records ->
@@ -323,6 +323,15 @@ function payoutEntry(scope: Scope, txn: SettlementTxn, store: StoreProfile): voi
   })
 }
 
+/**
+ * Stock is one company pool per SKU (issue #16.3): the inventory line carries no
+ * store, so purchases keyed without a store and issues of every store meet in
+ * one 1405 balance; the store stays on the cost line (5401/6401).
+ */
+function companyStock(lines: ReadonlyArray<EntryLine>, store: StoreProfile): EntryLine[] {
+  return lines.map((line) => (line.account === store.accounts.inventory ? { ...line, store: '' } : line))
+}
+
 function inventoryEntries(scope: Scope, order: Order, store: StoreProfile, lines: ReadonlyArray<OrderLine>, saleWaits: boolean): void {
   const saleDate = saleWaits ? undefined : recognitionDate(order, scope.options.policy.recognition)
   const base = scope.options.policy.baseCurrency
@@ -333,14 +342,14 @@ function inventoryEntries(scope: Scope, order: Order, store: StoreProfile, lines
     if (saleDate !== undefined && issue !== undefined && issue > 0n && !scope.isPosted(source)) {
       const entryLines = lineBuilder({ store: store.code, currency: base, baseCurrency: base, rate: null, roundingAccount: store.accounts.exchangeGainLoss })
         .add(store.accounts.cost, 'debit', issue, '主营业务成本').add(store.accounts.inventory, 'credit', issue, '库存商品出库').build()
-      scope.entries.push({ kind: 'cogs', store: store.code, date: saleDate, key: `cogs:${key}`, summary: `${store.name} 结转成本 ${line.sku} x${line.quantity} 订单 ${order.orderNo}`, lines: entryLines, sources: [source] })
+      scope.entries.push({ kind: 'cogs', store: store.code, date: saleDate, key: `cogs:${key}`, summary: `${store.name} 结转成本 ${line.sku} x${line.quantity} 订单 ${order.orderNo}`, lines: companyStock(entryLines, store), sources: [source] })
     }
     const back = scope.input.returnCosts?.get(key)
     const returnSource = { kind: 'orderLine.return', id: key }
     if (back !== undefined && back.cost > 0n && !scope.isPosted(returnSource)) {
       const entryLines = lineBuilder({ store: store.code, currency: base, baseCurrency: base, rate: null, roundingAccount: store.accounts.exchangeGainLoss })
         .add(store.accounts.inventory, 'debit', back.cost, '退货入库').add(store.accounts.cost, 'credit', back.cost, '冲减主营业务成本').build()
-      scope.entries.push({ kind: 'return', store: store.code, date: back.date, key: `return:${key}`, summary: `${store.name} 退货入库 ${line.sku} 订单 ${order.orderNo}`, lines: entryLines, sources: [returnSource] })
+      scope.entries.push({ kind: 'return', store: store.code, date: back.date, key: `return:${key}`, summary: `${store.name} 退货入库 ${line.sku} 订单 ${order.orderNo}`, lines: companyStock(entryLines, store), sources: [returnSource] })
     }
   }
 }

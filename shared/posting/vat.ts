@@ -20,6 +20,9 @@ export const DEFAULT_TAX_RATES: ReadonlyArray<TaxRateRow> = [
   { code: 'GENERAL_9', rate: '0.09', taxpayerType: 'general', validFrom: '2019-04-01', validTo: null, note: '交通运输、农产品等 9%' },
   { code: 'GENERAL_6', rate: '0.06', taxpayerType: 'general', validFrom: '2016-05-01', validTo: null, note: '现代服务 6%' },
   { code: 'ZERO', rate: '0', taxpayerType: 'general', validFrom: '2000-01-01', validTo: null, note: '零税率 / 免税' },
+  // issue #16.5: 零税率 (exports: input VAT stays deductible) and 免税 (input VAT on exempt sales is transferred out at month end) are different codes
+  { code: 'ZERO_RATED', rate: '0', taxpayerType: 'general', validFrom: '2000-01-01', validTo: null, note: '零税率 (出口等，进项可抵扣)' },
+  { code: 'EXEMPT', rate: '0', taxpayerType: 'general', validFrom: '2000-01-01', validTo: null, note: '免税 (对应进项税额转出)' },
   { code: 'SMALL_SCALE', rate: '0.03', taxpayerType: 'smallScale', validFrom: '2009-01-01', validTo: '2022-12-31', note: '小规模纳税人征收率 3%' },
   { code: 'SMALL_SCALE', rate: '0.01', taxpayerType: 'smallScale', validFrom: '2023-01-01', validTo: '2027-12-31', note: '小规模纳税人 3% 减按 1% (2023年第19号公告)' },
   { code: 'SMALL_SCALE', rate: '0.03', taxpayerType: 'smallScale', validFrom: '2028-01-01', validTo: null, note: '小规模纳税人征收率 3% (增值税法)' },

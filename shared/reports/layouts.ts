@@ -16,8 +16,11 @@ export type LineStyle = 'heading' | 'item' | 'subtotal' | 'total'
 export interface AccountTerm {
   /** codes; each includes its sub-accounts */
   readonly accounts: ReadonlyArray<string>
-  /** net (default): signed balance shown positive on the line's side; debit/credit: detail balances on that side only */
-  readonly part?: 'net' | 'debit' | 'credit'
+  /**
+   * net (default): signed balance shown positive on the line's side; debit/credit: detail balances on that side only;
+   * groupDebit: the net of all the term's accounts together, when it is a debit (e.g. 增值税留抵), else nothing
+   */
+  readonly part?: 'net' | 'debit' | 'credit' | 'groupDebit'
   readonly sign?: 1 | -1
 }
 
@@ -255,6 +258,9 @@ const SMALL_CASH_FLOW_LINES: CashFlowLine[] = [
 
 /* 4. 企业会计准则 (一般企业财务报表格式, 财会〔2019〕6号) */
 
+/** 应交增值税: its net debit balance is 留抵 (input VAT carried forward) */
+const VAT_CREDIT_CARRIED = ['2221.01']
+
 // the shipped 企业会计准则 template keeps 3xxx equity and 4xxx cost accounts like the small-enterprise one
 const ENTERPRISE_INVENTORY = ['1401', '1402', '1403', '1404', '1405', '1406', '1407', '1408', '1411', '1471', '4001', '4101']
 
@@ -267,7 +273,8 @@ const ENTERPRISE_ASSETS: StatementLine[] = [
   { key: 'prepayments', name: '预付款项', nameEn: 'Prepayments', side: 'debit', terms: [t(['1123', '2202'], 'debit')] },
   { key: 'otherReceivables', name: '其他应收款', nameEn: 'Other receivables', side: 'debit', terms: [t(['1221', '1131', '1132'])] },
   { key: 'inventories', name: '存货', nameEn: 'Inventories', side: 'debit', terms: [t(ENTERPRISE_INVENTORY)], rest: ['cost'] },
-  { key: 'otherCurrentAssets', name: '其他流动资产', nameEn: 'Other current assets', side: 'debit', rest: ['asset'] },
+  // 财会〔2016〕22号: a debit balance of 应交增值税 (留抵) is shown under 其他流动资产, not as a negative 应交税费
+  { key: 'otherCurrentAssets', name: '其他流动资产', nameEn: 'Other current assets', side: 'debit', terms: [t(VAT_CREDIT_CARRIED, 'groupDebit')], rest: ['asset'] },
   { key: 'totalCurrentAssets', name: '流动资产合计', nameEn: 'Total current assets', style: 'subtotal', sum: ['monetaryFunds', 'tradingFinancialAssets', 'notesReceivable', 'accountsReceivable', 'prepayments', 'otherReceivables', 'inventories', 'otherCurrentAssets'] },
   { key: 'nonCurrentAssets', name: '非流动资产：', nameEn: 'Non-current assets', style: 'heading' },
   { key: 'debtInvestments', name: '债权投资', nameEn: 'Debt investments', side: 'debit', terms: [t('1501')] },
@@ -290,7 +297,7 @@ const ENTERPRISE_CLAIMS: StatementLine[] = [
   { key: 'accountsPayable', name: '应付账款', nameEn: 'Accounts payable', side: 'credit', terms: [t(['2202', '1123'], 'credit')] },
   { key: 'advancesFromCustomers', name: '预收款项', nameEn: 'Advances from customers', side: 'credit', terms: [t(['2203', '1122'], 'credit')] },
   { key: 'payrollPayable', name: '应付职工薪酬', nameEn: 'Payroll payable', side: 'credit', terms: [t('2211')] },
-  { key: 'taxesPayable', name: '应交税费', nameEn: 'Taxes payable', side: 'credit', terms: [t('2221')] },
+  { key: 'taxesPayable', name: '应交税费', nameEn: 'Taxes payable', side: 'credit', terms: [t('2221'), t(VAT_CREDIT_CARRIED, 'groupDebit')] },
   { key: 'otherPayables', name: '其他应付款', nameEn: 'Other payables', side: 'credit', terms: [t(['2241', '2231', '2232'])] },
   { key: 'otherCurrentLiabilities', name: '其他流动负债', nameEn: 'Other current liabilities', side: 'credit', rest: ['liability'] },
   { key: 'totalCurrentLiabilities', name: '流动负债合计', nameEn: 'Total current liabilities', style: 'subtotal', sum: ['shortTermLoans', 'notesPayable', 'accountsPayable', 'advancesFromCustomers', 'payrollPayable', 'taxesPayable', 'otherPayables', 'otherCurrentLiabilities'] },

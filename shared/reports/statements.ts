@@ -63,6 +63,13 @@ function lineFromAccounts(line: StatementLine, balances: DetailBalances, options
   let value = 0n
   for (const term of line.terms ?? []) {
     let amount = 0n
+    if (term.part === 'groupDebit') {
+      let net = 0n
+      for (const [code, stores] of balances) if (withinAny(code, term.accounts)) for (const balance of stores.values()) net += balance
+      amount = net > 0n ? net : 0n
+      value += (term.sign ?? 1) === 1 ? amount : -amount
+      continue
+    }
     for (const [code, stores] of balances) {
       if (!withinAny(code, term.accounts)) continue
       for (const balance of stores.values()) {

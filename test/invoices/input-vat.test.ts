@@ -28,6 +28,7 @@ describe('input VAT from input invoices', () => {
     const voucher = await getVoucher(context, company.id, first.vouchers[0]?.voucherId ?? 0)
     expect(voucher.lines.map((line) => [line.account, line.side, line.amount])).toEqual([['2221.01.01', 'debit', '12.00'], ['5601.02', 'credit', '12.00']])
     expect(await voucherInvoices(context, company.id, voucher.id)).toEqual(['24330000000000000101'])
+    expect(voucher.attachments).toBe(1)
     const again = await postInputVat(context, SYSTEM, company.id, { period: '2024-03', mode: 'post' })
     expect(again.vouchers).toEqual([])
     await updateInvoiceSettings(context, SYSTEM, company.id, { inputVatOn: 'receipt' })

@@ -77,9 +77,9 @@ describe('demo company through import -> match -> post', () => {
     await decideException(context, approver, demo.company.id, held?.id ?? 0, 'approve', '大额退款已与买家核实')
     const run = await runPosting(context, { userId: 2 }, demo.company.id, { store: 'tmall-main' })
     expect(run.vouchers.map((voucher) => voucher.summary.replace(/\d{4}-\d{2}-\d{2}/, 'DATE'))).toEqual([
-      '天猫旗舰店 DATE 汇总 (成本 1, 销售 1)',
-      '天猫旗舰店 DATE 汇总 (结算 1)',
-      '天猫旗舰店 DATE 汇总 (退款 1)',
+      '天猫旗舰店 DATE 汇总 (成本 1, 销售 1) 订单 4989589118946341158',
+      '天猫旗舰店 DATE 汇总 (结算 1) 订单 4989589118946341158',
+      '天猫旗舰店 DATE 汇总 (退款 1) 订单 4989589118946341158',
     ])
     expect(run.held.map((item) => item.reason)).toEqual(['NOT_IN_BANK'])
   })

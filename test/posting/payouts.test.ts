@@ -42,7 +42,7 @@ describe('payout check (A2X style: Σ lines = amount received)', () => {
     const { context, company } = await ledgerWithCompany()
     await context.db.client.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, 'tmall', '天猫店', 'taobao', 'GENERAL_13')", args: [company.id] })
     const run = await runPosting(context, { userId: 1 }, company.id, { records: payoutRecords('107.00'), granularity: 'payout' })
-    expect(run.vouchers.map((voucher) => voucher.summary)).toEqual(['天猫店 2026-10-05 汇总 (销售 1)'])
+    expect(run.vouchers.map((voucher) => voucher.summary)).toEqual(['天猫店 2026-10-05 汇总 (销售 1) 订单 1001'])
     expect(run.held.map((item) => [item.reason, item.source.id])).toEqual([['AMOUNT_MISMATCH', 'alipay|PO-1|payout']])
   })
 })

@@ -204,7 +204,7 @@ describe('posting templates (hand-checked vouchers)', () => {
     const plan = planEntries({ orders, txns: [] }, { policy: aPolicy(), stores })
     const [day] = toVouchers(plan.entries, 'day', summarise)
     expect(toVouchers(plan.entries, 'day', summarise)).toHaveLength(1)
-    expect(day?.input.summary).toBe('天猫店 2026-10-05 汇总 (销售 2)')
+    expect(day?.input.summary).toBe('天猫店 2026-10-05 汇总 (销售 2) 订单 8001、8002')
     expect(table(day?.input ?? { lines: [] })).toEqual([['1122', '212.90', ''], ['5001', '', '188.41'], ['2221.01.02', '', '24.49']])
     expect(day?.sources).toEqual([{ kind: 'order', id: 'taobao|8001|order' }, { kind: 'order', id: 'taobao|8002|order' }])
     expect(formatAmount(day?.total ?? (0n as Minor), 'CNY')).toBe('212.90')

@@ -24,6 +24,8 @@ export const vouchers = sqliteTable('vouchers', {
   idempotencyKey: text('idempotency_key'),
   inputHash: text('input_hash').notNull(),
   sourceKind: text('source_kind').notNull().default('manual'),
+  /** 附件数: number of source documents attached to the voucher (issue #16.6) */
+  attachments: integer('attachments').notNull().default(0),
   createdAt: text('created_at').notNull(),
 }, (table) => [
   uniqueIndex('vouchers_number_unique').on(table.companyId, table.period, table.word, table.number),

@@ -15,6 +15,7 @@ import { userRoutes } from './routes/users.ts'
 import { voucherRoutes } from './routes/vouchers.ts'
 import { matchRoutes } from './routes/match.ts'
 import { importRoutes } from './routes/imports.ts'
+import { invoiceRoutes } from './routes/invoices.ts'
 import { storeRoutes } from './routes/stores.ts'
 
 /**
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     voucherRoutes(deps),
     matchRoutes(deps),
     importRoutes(deps),
+    invoiceRoutes(deps),
     storeRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),

@@ -11,6 +11,7 @@ import { registerMatchCommands } from './cli/match.ts'
 import { registerReportCommands } from './cli/report.ts'
 import { reconciliationReport } from './reports/reconciliation.ts'
 import { registerImportCommands } from './cli/import.ts'
+import { registerInvoiceCommands } from './cli/invoice.ts'
 import { registerStoreCommands } from './cli/store.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from './db/connection.ts'
 import { readEnv } from './env.ts'
@@ -147,6 +148,7 @@ export function buildProgram(runtimeIo?: CliIo): { program: Command; runtime: Cl
   registerMatchCommands(program, runtime)
   registerReportCommands(program, runtime, { reconciliation: reconciliationReport })
   registerImportCommands(program, runtime)
+  registerInvoiceCommands(program, runtime)
   registerStoreCommands(program, runtime)
   return { program, runtime }
 }

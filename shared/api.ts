@@ -12,7 +12,7 @@ import { CHANNELS } from './records.ts'
  * {"calls":[{"id":"c1","fn":"BALANCE","args":["1122","2026-10"]}]}
  * -> {"results":[{"id":"c1","value":113}]}
  */
-export const FUNCTION_NAMES = ['BALANCE', 'ACTIVITY', 'DEBITS', 'CREDITS', 'TB', 'ACCOUNTNAME', 'MATCHRATE', 'UNMATCHED', 'ORDER', 'FX'] as const
+export const FUNCTION_NAMES = ['BALANCE', 'ACTIVITY', 'DEBITS', 'CREDITS', 'TB', 'ACCOUNTNAME', 'MATCHRATE', 'UNMATCHED', 'ORDER', 'FX', 'INVOICED', 'UNINVOICED'] as const
 export type FunctionName = (typeof FUNCTION_NAMES)[number]
 
 /** Largest batch the service evaluates in one request (the add-in sends far smaller ones). */

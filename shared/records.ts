@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { LedgerError } from './errors.ts'
 import { MAX_ABS_MINOR, type Minor, formatAmount, isCurrency, parseAmount } from './money.ts'
+import { type Invoice, type InvoiceJson, InvoiceJsonSchema, InvoiceSchema, invoiceFromJson, invoiceToJson } from './invoices/record.ts'
 
 /**
  * Canonical channel records: what every import parser (and, later, every API
@@ -72,7 +73,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number]
 export const SETTLEMENT_KINDS = ['payment', 'refund', 'commission', 'fee', 'promotion', 'payout', 'adjustment', 'transfer'] as const
 export type SettlementKind = (typeof SETTLEMENT_KINDS)[number]
 
-export const RECORD_KINDS = ['order', 'orderLine', 'settlementTxn', 'bankTxn'] as const
+export const RECORD_KINDS = ['order', 'orderLine', 'settlementTxn', 'bankTxn', 'invoice'] as const
 export type RecordKind = (typeof RECORD_KINDS)[number]
 
 // ---------------------------------------------------------------------------
@@ -237,12 +238,15 @@ export interface RecordTypes {
   orderLine: OrderLine
   settlementTxn: SettlementTxn
   bankTxn: BankTxn
+  /** 发票 (shared/invoices/record.ts) */
+  invoice: Invoice
 }
 export interface RecordJsonTypes {
   order: OrderJson
   orderLine: OrderLineJson
   settlementTxn: SettlementTxnJson
   bankTxn: BankTxnJson
+  invoice: InvoiceJson
 }
 
 /** A parser's output item: the kind tag plus the in-memory record. */
@@ -253,6 +257,7 @@ export const RECORD_SCHEMAS = {
   orderLine: OrderLineSchema,
   settlementTxn: SettlementTxnSchema,
   bankTxn: BankTxnSchema,
+  invoice: InvoiceSchema,
 } as const
 
 export const RECORD_JSON_SCHEMAS = {
@@ -260,6 +265,7 @@ export const RECORD_JSON_SCHEMAS = {
   orderLine: OrderLineJsonSchema,
   settlementTxn: SettlementTxnJsonSchema,
   bankTxn: BankTxnJsonSchema,
+  invoice: InvoiceJsonSchema,
 } as const
 
 /** Money fields per record kind (required and optional). */
@@ -268,6 +274,8 @@ export const MONEY_FIELDS = {
   orderLine: ['unitPrice', 'discount', 'amount', 'refunded'],
   settlementTxn: ['amount', 'balanceAfter'],
   bankTxn: ['amount', 'balanceAfter'],
+  /** items carry money too: converted by invoiceToJson / invoiceFromJson */
+  invoice: ['amount', 'tax', 'total'],
 } as const satisfies { [K in RecordKind]: ReadonlyArray<keyof RecordTypes[K]> }
 
 // ---------------------------------------------------------------------------
@@ -287,6 +295,7 @@ function mapMoney(record: Record<string, unknown>, fields: ReadonlyArray<string>
  * @example recordToJson('settlementTxn', txn).amount === '-0.27'
  */
 export function recordToJson<K extends RecordKind>(kind: K, record: RecordTypes[K]): RecordJsonTypes[K] {
+  if (kind === 'invoice') return invoiceToJson(record as Invoice) as RecordJsonTypes[K]
   const plain = RECORD_SCHEMAS[kind].parse(record) as Record<string, unknown>
   const currency = String(plain.currency)
   const converted = mapMoney(plain, MONEY_FIELDS[kind], (value) => formatAmount(value as bigint, currency))
@@ -298,6 +307,7 @@ export function recordToJson<K extends RecordKind>(kind: K, record: RecordTypes[
  * @example recordFromJson('settlementTxn', json).amount === -27n
  */
 export function recordFromJson<K extends RecordKind>(kind: K, json: unknown): RecordTypes[K] {
+  if (kind === 'invoice') return invoiceFromJson(json) as RecordTypes[K]
   const parsed = RECORD_JSON_SCHEMAS[kind].safeParse(json)
   if (!parsed.success) throw new LedgerError('VALIDATION', `invalid ${kind}: ${z.prettifyError(parsed.error)}`)
   const plain = parsed.data as Record<string, unknown>
@@ -321,6 +331,8 @@ export function naturalKey(item: CanonicalRecord): string {
       return `${item.record.channel}|${item.record.externalId}|${item.record.kind}`
     case 'bankTxn':
       return `bank:${item.record.account}|${item.record.externalId}|bankTxn`
+    case 'invoice':
+      return `invoice|${item.record.invoiceNo}|invoice`
   }
 }
 

@@ -137,8 +137,32 @@ export function fx(currency: string, date: string | number, invocation: CustomFu
   return ledgerNumber('FX', [currency, date], invocation)
 }
 
+/**
+ * 当月已开票收入（不含税，销项发票按开票月份，红字为负，作废不计）/ Invoiced revenue of a month (excl. VAT; output invoices by issue month, red ones negative, voided ones left out).
+ * @customfunction INVOICED
+ * @param period 期间 / Period
+ * @param [rate] 税率，如 13% 或 0.13；默认全部 / VAT rate, e.g. 13% or 0.13; default all rates
+ * @param invocation Excel 的调用信息 / Excel's invocation
+ * @returns 已开票收入 / Invoiced revenue
+ */
+export function invoiced(period: string | number, rate: string | number | null, invocation: CustomFunctions.CancelableInvocation): Promise<number> {
+  return ledgerNumber('INVOICED', [period, rate], invocation)
+}
+
+/**
+ * 当月未开票收入（主营业务收入 - 已开票收入，增值税申报“未开具发票”栏）/ Uninvoiced revenue of a month (revenue minus invoiced revenue, for the VAT return).
+ * @customfunction UNINVOICED
+ * @param period 期间 / Period
+ * @param [rate] 税率，如 13% 或 0.13；默认全部 / VAT rate, e.g. 13% or 0.13; default all rates
+ * @param invocation Excel 的调用信息 / Excel's invocation
+ * @returns 未开票收入 / Uninvoiced revenue
+ */
+export function uninvoiced(period: string | number, rate: string | number | null, invocation: CustomFunctions.CancelableInvocation): Promise<number> {
+  return ledgerNumber('UNINVOICED', [period, rate], invocation)
+}
+
 /** id -> implementation, checked against the generated metadata by test/functions/metadata.test.ts. */
 export const IMPLEMENTATIONS = {
   BALANCE: balance, ACTIVITY: activity, DEBITS: debits, CREDITS: credits, TB: trialBalance,
-  ACCOUNTNAME: accountName, MATCHRATE: matchRate, UNMATCHED: unmatched, ORDER: order, FX: fx,
+  ACCOUNTNAME: accountName, MATCHRATE: matchRate, UNMATCHED: unmatched, ORDER: order, FX: fx, INVOICED: invoiced, UNINVOICED: uninvoiced,
 } as const

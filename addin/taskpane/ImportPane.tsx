@@ -129,7 +129,7 @@ export function ImportPane({ api, writer, company, role, period, onPeriod }: {
         </div>
       </Field>
       <input
-        ref={input} className={styles.hidden} type="file" multiple accept=".csv,.txt,.xlsx,.xls" data-testid="file-input"
+        ref={input} className={styles.hidden} type="file" multiple accept=".csv,.txt,.xlsx,.xls,.xml,.zip" data-testid="file-input"
         onChange={(event) => void pick(event.target.files)}
       />
       {picked.length > 0 ? (

@@ -4,6 +4,8 @@
  * (service/imports) and its answer replaces this guess after upload.
  */
 const SIGNATURES: readonly (readonly [format: string, pattern: RegExp])[] = [
+  // Invoices first: their 销方/购方名称 columns hold any company name (支付宝, 京东, a bank).
+  ['invoice', /数电票号码|价税合计|<EInvoice|发票代码.*发票号码/],
   // Bank statements first: their 对方户名 column often holds 支付宝 / 京东 / 拼多多.
   ['bank-csv', /借方发生额|贷方发生额|借方金额|贷方金额|借贷标志|交易后余额|对方户名|对方单位名称|收\/付方名称|本次余额/],
   ['alipay', /支付宝|账务流水号|支付宝交易号/],

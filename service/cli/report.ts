@@ -15,7 +15,7 @@ import { REPORT_FORMATS, assertReportFormat, renderReport } from '../reports/ren
  * `report` group. xlsx and pdf need --out (binary output is not for a terminal).
  */
 const NAMES: ReadonlyArray<Exclude<ReportName, 'trial-balance'>> = [
-  'balance-sheet', 'income-statement', 'cash-flow', 'ar-aging', 'channel-profit', 'general-ledger', 'account-detail', 'voucher-register', 'reconciliation', 'sku-profit', 'bank-journal',
+  'balance-sheet', 'income-statement', 'cash-flow', 'ar-aging', 'channel-profit', 'general-ledger', 'account-detail', 'voucher-register', 'reconciliation', 'sku-profit', 'bank-journal', 'invoice-reconciliation',
 ]
 
 interface Flags {

@@ -1,6 +1,7 @@
 import { ACCOUNT_CODE_PATTERN } from '../../shared/accounts.ts'
 import { isLedgerError } from '../../shared/errors.ts'
-import { isCurrency } from '../../shared/money.ts'
+import { normalizeRate } from '../../shared/invoices/record.ts'
+import { Decimal, isCurrency } from '../../shared/money.ts'
 import { DATE_PATTERN, assertDate, excelSerialToDate, normalizePeriod } from '../../shared/period.ts'
 import { STORE_PATTERN } from '../../shared/voucher.ts'
 import type { CellErrorCode, FunctionArgument } from './contract.ts'
@@ -126,4 +127,16 @@ export function optionalTextArgument(value: FunctionArgument | undefined): strin
 
 export function assertArity(args: ReadonlyArray<FunctionArgument>, fn: string, max: number): void {
   if (args.length > max) throw badValue(`${fn} takes at most ${max} arguments, got ${args.length}`)
+}
+
+/**
+ * A VAT rate: omitted = all rates; 0.13 (a number), "13%", "0.13", "免税"; null when omitted.
+ * @example rateArgument('13%') === '0.13'
+ */
+export function rateArgument(value: FunctionArgument | undefined): string | null {
+  if (isOmitted(value) || value === '') return null
+  const text = typeof value === 'number' ? new Decimal(value).toDecimalPlaces(4).toFixed() : String(value)
+  const rate = normalizeRate(text)
+  if (rate === null) throw badValue(`"${text}" is not a VAT rate (13%, 0.13, 免税)`)
+  return rate
 }

@@ -171,7 +171,7 @@ function evaluatePlan(book: CompanyBook, plan: Plan): CellValue {
       if (!account) throw notAvailable(`unknown account ${plan.account.text}`)
       return account.name
     }
-    case 'MATCHRATE': case 'UNMATCHED': case 'ORDER': case 'FX':
+    case 'MATCHRATE': case 'UNMATCHED': case 'ORDER': case 'FX': case 'INVOICED': case 'UNINVOICED':
       return evaluateExtra(book.extras, plan)
   }
 }

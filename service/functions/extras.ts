@@ -1,6 +1,7 @@
 import type { InValue } from '@libsql/client'
 import { toExcelNumber } from '../../shared/money.ts'
 import type { LedgerContext } from '../ledger/context.ts'
+import { type InvoiceFigures, invoiceFigures, invoicedOf, uninvoicedOf } from '../invoices/report.ts'
 import { badValue, notAvailable } from './arguments.ts'
 import type { CellValue } from './contract.ts'
 import type { Membership } from './load.ts'
@@ -11,7 +12,7 @@ import type { Plan } from './plan.ts'
  * exceptions (matching), exchange rates. Each table is read at most once per
  * batch and company, for exactly the keys the batch's calls name.
  */
-type ExtraPlan = Extract<Plan, { fn: 'MATCHRATE' | 'UNMATCHED' | 'ORDER' | 'FX' }>
+type ExtraPlan = Extract<Plan, { fn: 'MATCHRATE' | 'UNMATCHED' | 'ORDER' | 'FX' | 'INVOICED' | 'UNINVOICED' }>
 
 interface ReconciliationCounts {
   /** suggested + confirmed match groups */
@@ -31,20 +32,24 @@ export interface Extras {
   /** currency -> [date, rate] ascending */
   readonly rates: ReadonlyMap<string, Array<readonly [date: string, rate: string]>>
   readonly baseCurrency: string
+  /** 开票与收入对账 figures of the months INVOICED / UNINVOICED name */
+  readonly invoices: InvoiceFigures
 }
 
 const ORDER_FIELDS = ['status', 'store', 'channel', 'currency', 'date', 'created', 'paid', 'shipped', 'completed', 'cancelled', 'gross', 'total', 'discount', 'shipping', 'tax', 'refunded', 'payment_ref'] as const
 
 export async function loadExtras(context: LedgerContext, membership: Membership, plans: ReadonlyArray<Plan>): Promise<Extras> {
-  const extra = plans.filter((plan): plan is ExtraPlan => plan.fn === 'MATCHRATE' || plan.fn === 'UNMATCHED' || plan.fn === 'ORDER' || plan.fn === 'FX')
+  const extra = plans.filter((plan): plan is ExtraPlan => plan.fn === 'MATCHRATE' || plan.fn === 'UNMATCHED' || plan.fn === 'ORDER' || plan.fn === 'FX' || plan.fn === 'INVOICED' || plan.fn === 'UNINVOICED')
   const stores = new Set<string>()
   const orderNumbers = new Set<string>()
   const currencies = new Set<string>()
   let lastDate = ''
+  const invoiceMonths = new Set<string>()
   for (const plan of extra) {
-    if (plan.fn === 'MATCHRATE' || plan.fn === 'UNMATCHED') stores.add(plan.store)
+    if (plan.fn === 'INVOICED' || plan.fn === 'UNINVOICED') invoiceMonths.add(plan.period)
+    else if (plan.fn === 'MATCHRATE' || plan.fn === 'UNMATCHED') stores.add(plan.store)
     else if (plan.fn === 'ORDER') orderNumbers.add(plan.orderNo)
-    else if (plan.currency !== membership.baseCurrency) {
+    else if (plan.fn === 'FX' && plan.currency !== membership.baseCurrency) {
       currencies.add(plan.currency)
       if (plan.date > lastDate) lastDate = plan.date
     }
@@ -54,7 +59,12 @@ export async function loadExtras(context: LedgerContext, membership: Membership,
     orderNumbers.size ? loadOrders(context, membership.companyId, orderNumbers) : new Map<string, OrderRow[]>(),
     currencies.size ? loadRates(context, membership, currencies, lastDate) : new Map<string, Array<readonly [string, string]>>(),
   ])
-  return { reconciliation, orders, rates, baseCurrency: membership.baseCurrency }
+  const invoices: InvoiceFigures = new Map()
+  for (const month of invoiceMonths) {
+    const loaded = await invoiceFigures(context, membership.companyId, month, month)
+    for (const [key, value] of loaded.figures) invoices.set(key, value)
+  }
+  return { reconciliation, orders, rates, baseCurrency: membership.baseCurrency, invoices }
 }
 
 function placeholders(count: number): string {
@@ -119,6 +129,15 @@ async function loadRates(context: LedgerContext, membership: Membership, currenc
 
 export function evaluateExtra(extras: Extras, plan: ExtraPlan): CellValue {
   switch (plan.fn) {
+    case 'INVOICED': case 'UNINVOICED': {
+      const month = extras.invoices.get(plan.period)
+      let sum = 0n
+      for (const [rate, figures] of month ?? []) {
+        if (plan.rate !== null && rate !== plan.rate) continue
+        sum += plan.fn === 'INVOICED' ? invoicedOf(figures) : uninvoicedOf(figures)
+      }
+      return toExcelNumber(sum, extras.baseCurrency)
+    }
     case 'MATCHRATE': {
       const counts = extras.reconciliation.get(`${plan.store}\u0000${plan.period}`)
       const open = counts ? [...counts.open.values()].reduce((sum, n) => sum + n, 0) : 0

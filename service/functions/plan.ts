@@ -1,7 +1,7 @@
 import type { FunctionArgument, FunctionCall } from './contract.ts'
 import {
   type AccountPattern, CallError, accountArgument, assertArity, badValue, currencyArgument, dateArgument,
-  optionalTextArgument, periodArgument, requiredStoreArgument, storeArgument, textArgument,
+  optionalTextArgument, periodArgument, rateArgument, requiredStoreArgument, storeArgument, textArgument,
 } from './arguments.ts'
 import type { Subject } from './visibility.ts'
 
@@ -18,6 +18,8 @@ export type Plan =
   | { readonly fn: 'UNMATCHED'; readonly store: string; readonly period: string; readonly type: string | null }
   | { readonly fn: 'ORDER'; readonly orderNo: string; readonly field: string }
   | { readonly fn: 'FX'; readonly currency: string; readonly date: string }
+  /** 已开票 / 未开票收入 of a month (invoices issued in it), optionally one VAT rate ('0.13', 'exempt') */
+  | { readonly fn: 'INVOICED' | 'UNINVOICED'; readonly period: string; readonly rate: string | null }
 
 export type LedgerPlan = Extract<Plan, { fn: 'BALANCE' | 'ACTIVITY' | 'DEBITS' | 'CREDITS' | 'TB' }>
 
@@ -59,6 +61,13 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
     if (currency === null) throw badValue('currency is required')
     return { fn: 'FX', currency, date: dateArgument(args[1], 'date') }
   },
+  INVOICED: (args, currentPeriod) => invoicePlan('INVOICED', args, currentPeriod),
+  UNINVOICED: (args, currentPeriod) => invoicePlan('UNINVOICED', args, currentPeriod),
+}
+
+function invoicePlan(fn: 'INVOICED' | 'UNINVOICED', args: ReadonlyArray<FunctionArgument>, currentPeriod: string): Plan {
+  assertArity(args, fn, 2)
+  return { fn, period: periodArgument(args[0], 'period', currentPeriod), rate: rateArgument(args[1]) }
 }
 
 function movementPlan(fn: 'ACTIVITY' | 'DEBITS' | 'CREDITS', args: ReadonlyArray<FunctionArgument>): Plan {
@@ -86,6 +95,9 @@ export function subjectOf(plan: Plan): Subject | null {
   switch (plan.fn) {
     case 'BALANCE': case 'ACTIVITY': case 'DEBITS': case 'CREDITS': case 'ACCOUNTNAME':
       return { kind: 'account', stem: plan.account.stem }
+    case 'INVOICED': case 'UNINVOICED':
+      // figures of 主营业务收入
+      return { kind: 'account', stem: '5001' }
     case 'MATCHRATE': case 'UNMATCHED':
       return { kind: 'matching' }
     case 'ORDER':

@@ -7,6 +7,7 @@ import type { CanonicalRecord } from '../../shared/records.ts'
 import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, type StatedDirections, addDirection, addToSummary, emptySummary, statedDirections } from './core.ts'
 import * as bank from './formats-bank.ts'
 import * as formats from './formats.ts'
+import * as invoices from './invoices.ts'
 import * as jd from './formats-jd.ts'
 import * as more from './formats-more.ts'
 import * as pddDouyin from './formats-pdd-douyin.ts'
@@ -52,6 +53,8 @@ export const GENERATED_FORMATS = {
   'bank-boc': bank.bankBoc,
   'bank-bocom': bank.bankBocom,
   'bank-cmb': bank.bankCmb,
+  'invoice-list': invoices.invoiceListXlsx,
+  'invoice-list-csv': invoices.invoiceListCsv,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS
@@ -121,6 +124,7 @@ function place(records: CanonicalRecord[], rowNumber: number, sheet: string | un
     if (item.kind === 'settlementTxn') return { kind: 'settlementTxn', record: { ...item.record, externalId: item.record.externalId.replace('{ROW}', String(rowNumber)), source } }
     if (item.kind === 'order') return { kind: 'order', record: { ...item.record, source } }
     if (item.kind === 'orderLine') return { kind: 'orderLine', record: { ...item.record, source } }
+    if (item.kind === 'invoice') return { kind: 'invoice', record: { ...item.record, source } }
     return { kind: 'bankTxn', record: { ...item.record, source } }
   })
 }

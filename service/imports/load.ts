@@ -5,6 +5,8 @@ import { STORE_PATTERN } from '../../shared/voucher.ts'
 import { registerImportStore, storeCodeFrom, storeListText } from '../ledger/stores.ts'
 import type { FileParser } from './types.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
+import { INVOICE_TABLE } from '../invoices/table.ts'
+import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
 import type { FileInput } from './source.ts'
@@ -66,6 +68,7 @@ export interface ImportCounts {
   orderLine: number
   settlementTxn: number
   bankTxn: number
+  invoice: number
 }
 
 export interface FileImportResult {
@@ -142,6 +145,7 @@ const TABLES: { [K in RecordKind]: TableSpec } = {
       out.push(companyId, batchId, r.account, r.externalId, r.occurredAt, r.valueDate ?? null, r.amount, r.currency, r.balanceAfter ?? null, r.counterparty ?? null, r.counterpartyAccount ?? null, r.reference ?? null, r.memo, r.source.fileHash, r.source.sheet ?? null, r.source.rowNumber)
     },
   },
+  invoice: INVOICE_TABLE,
 }
 
 const REJECT_COLUMNS = ['company_id', 'batch_id', 'row_number', 'sheet', 'column', 'reason', 'raw']
@@ -231,6 +235,7 @@ const CONTENT_FIELDS: { [K in RecordKind]: ReadonlyArray<string> } = {
   orderLine: Object.keys(RECORD_SCHEMAS.orderLine.shape).filter((name) => name !== 'source'),
   settlementTxn: Object.keys(RECORD_SCHEMAS.settlementTxn.shape).filter((name) => name !== 'source'),
   bankTxn: Object.keys(RECORD_SCHEMAS.bankTxn.shape).filter((name) => name !== 'source'),
+  invoice: Object.keys(RECORD_SCHEMAS.invoice.shape).filter((name) => name !== 'source' && name !== 'items'),
 }
 
 /** Hash of a record's content (all fields but its source) into `out`, field by field without building a key string. */
@@ -262,6 +267,7 @@ function naturalKeyText(item: CanonicalRecord): string {
     case 'orderLine': return `l|${item.record.channel}|${item.record.orderNo}|${item.record.subOrderNo}`
     case 'settlementTxn': return `s|${item.record.channel}|${item.record.externalId}|${item.record.kind}`
     case 'bankTxn': return `b|${item.record.account}|${item.record.externalId}`
+    case 'invoice': return `i|${item.record.invoiceNo}`
   }
 }
 
@@ -283,7 +289,7 @@ class InFileKeys {
     const first = this.seen.getOrSet(this.key[0] ?? 0, this.key[1] ?? 0, this.content[0] ?? 0, this.content[1] ?? 0)
     if (first === null) return item
     if (first[0] === this.content[0] && first[1] === this.content[1]) return null
-    if (item.kind === 'order' || item.kind === 'orderLine') return null
+    if (item.kind === 'order' || item.kind === 'orderLine' || item.kind === 'invoice') return null
     const keyText = `${this.key[0]}:${this.key[1]}`
     const contentText = `${this.content[0]}:${this.content[1]}`
     const others = this.variants.get(keyText) ?? []
@@ -339,11 +345,11 @@ const UPDATABLE: { order: UpdatableSpec; orderLine: UpdatableSpec } = {
 
 class BatchWriter {
   private readonly buffers: { [K in RecordKind]: { args: InValue[]; rows: number } } = {
-    order: { args: [], rows: 0 }, orderLine: { args: [], rows: 0 }, settlementTxn: { args: [], rows: 0 }, bankTxn: { args: [], rows: 0 },
+    order: { args: [], rows: 0 }, orderLine: { args: [], rows: 0 }, settlementTxn: { args: [], rows: 0 }, bankTxn: { args: [], rows: 0 }, invoice: { args: [], rows: 0 },
   }
   private rejectArgs: InValue[] = []
   private rejectRows = 0
-  readonly inserted: ImportCounts = { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0 }
+  readonly inserted: ImportCounts = { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0, invoice: 0 }
   readonly updated = { order: 0, orderLine: 0 }
   private staged = false
   attempted = 0
@@ -432,7 +438,7 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   const now = options.now ?? (() => new Date())
   const startedAt = now().toISOString()
   const parser = session.detection.parser
-  if (options.requireStore === true && session.store() === '' && !parser.bankStatement && (parser.storeColumns ?? []).length === 0) throw stores.missing(parser, 'it has no store column')
+  if (options.requireStore === true && session.store() === '' && !parser.bankStatement && parser.family !== 'invoice' && (parser.storeColumns ?? []).length === 0) throw stores.missing(parser, 'it has no store column')
   const batch = await tx.execute({
     sql: `INSERT INTO import_batches (company_id, actor_id, actor_name, file_name, file_hash, file_size, parser, store, status, read_count, imported_count, duplicate_count, rejected_count, skipped_count, started_at, finished_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'committed', 0, 0, 0, 0, 0, ?, ?) RETURNING id`,
@@ -484,9 +490,10 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   }
   report('insert')
   await writer.flushAll()
-  const store = parser.bankStatement ? '' : session.store()
+  // Bank statements carry a bank account, invoices a seller and buyer: neither belongs to a store.
+  const store = parser.bankStatement || parser.family === 'invoice' ? '' : session.store()
   const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
-  const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn
+  const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn + writer.inserted.invoice
   const result: FileImportResult = {
     batchId,
     file: session.file.name,
@@ -541,7 +548,10 @@ export async function importFile(db: Database, companyId: number, input: FileInp
     return chosen
   }
   const parseOptions = { ...options, store: wanted === '' ? undefined : wanted, storeFromFile: wanted === '' && options.requireStore === true ? { resolve, missing: stores.missing } : undefined }
+  // 数电发票 XML (or a zip of them) is no row file: its own session, same loader.
+  if (isInvoiceDocument(input)) return db.write(async (tx) => loadSession(tx, companyId, await startInvoiceXmlParse(input, parseOptions), options, null, stores))
   // Counting lines/rows for the progress position costs a pass over the bytes; only when someone listens.
+  // 数电发票 XML (or a zip of them) is no row file: its own session, same loader.
   const extent = options.onProgress ? measureInput(input) : null
   // The session starts inside the write so a busy-retry re-reads the file from the start.
   return db.write(async (tx) => loadSession(tx, companyId, await startParse(input, parseOptions), options, extent ? new PositionTracker(extent) : null, stores))

@@ -1,6 +1,7 @@
 import { ALIPAY_PARSERS } from './parsers/alipay.ts'
 import { AMAZON_PARSERS } from './parsers/amazon.ts'
 import { BANK_CN_PARSERS, BANK_PARSERS } from './parsers/bank.ts'
+import { INVOICE_PARSERS } from './parsers/invoice-list.ts'
 import { JD_PARSERS } from './parsers/jd.ts'
 import { PDD_DOUYIN_PARSERS } from './parsers/pdd-douyin.ts'
 import { SHOPIFY_PARSERS } from './parsers/shopify.ts'
@@ -23,6 +24,7 @@ export const PARSERS: ReadonlyArray<FileParser> = [
   ...AMAZON_PARSERS,
   ...BANK_CN_PARSERS,
   ...BANK_PARSERS,
+  ...INVOICE_PARSERS,
 ]
 
 export function parserById(id: string): FileParser | undefined {

@@ -10,11 +10,12 @@ import type { CanonicalRecord, Channel } from '../../shared/records.ts'
 
 /** `--format` values: families of parsers. */
 export const FORMAT_FAMILIES = [
-  'alipay', 'wechat', 'taobao', 'jd', 'pdd', 'douyin', 'shopify-orders', 'shopify-payouts', 'amazon-settlement', 'bank-csv', 'generic',
+  'alipay', 'wechat', 'taobao', 'jd', 'pdd', 'douyin', 'shopify-orders', 'shopify-payouts', 'amazon-settlement', 'bank-csv', 'generic', 'invoice',
 ] as const
 export type FormatFamily = (typeof FORMAT_FAMILIES)[number]
 
-export type Container = 'csv' | 'xlsx'
+/** `xml`: 数电发票 XML (or a zip of them), read by parsers/invoice-xml.ts, not row by row. */
+export type Container = 'csv' | 'xlsx' | 'xml'
 
 /** One problem with one input row (or the file): goes to import_rejects. */
 export interface Reject {

@@ -1,4 +1,5 @@
 import { MAX_ABS_MINOR, isCurrency } from '../../shared/money.ts'
+import { checkInvoice } from '../../shared/invoices/record.ts'
 import { type CanonicalRecord, CHANNELS, ORDER_STATUSES, RECORD_SCHEMAS, SETTLEMENT_KINDS, type Source } from '../../shared/records.ts'
 
 /**
@@ -97,6 +98,8 @@ export function checkRecord(item: CanonicalRecord): boolean {
         && isOptionalText(r.counterparty) && isOptionalText(r.counterpartyAccount) && isOptionalText(r.reference)
         && isText(r.memo, 2000) && isSource(r.source)
     }
+    case 'invoice':
+      return checkInvoice(item.record)
   }
 }
 

@@ -5,6 +5,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { accountDetail, arAging, channelProfit, generalLedger, trialBalanceReport, voucherRegister } from './management.ts'
 import { bankJournal } from './bank-journal.ts'
 import { skuProfit } from './sku-profit.ts'
+import { invoiceReconciliation } from '../invoices/report.ts'
 import { balanceSheet, cashFlowStatement, incomeStatement } from './statements.ts'
 
 /**
@@ -38,11 +39,12 @@ const BUILDERS: Record<Exclude<ReportName, 'reconciliation'>, ReportBuilder> = {
   'voucher-register': voucherRegister,
   'sku-profit': skuProfit,
   'bank-journal': bankJournal,
+  'invoice-reconciliation': invoiceReconciliation,
 }
 
 export const REPORT_TITLES: Record<ReportName, string> = {
   'trial-balance': '科目余额表', 'balance-sheet': '资产负债表', 'income-statement': '利润表', 'cash-flow': '现金流量表',
-  'ar-aging': '应收账款账龄', 'channel-profit': '渠道利润', 'general-ledger': '总账', 'account-detail': '明细账', 'voucher-register': '凭证汇总表', reconciliation: '对账汇总', 'sku-profit': '渠道利润（按SKU）', 'bank-journal': '银行日记账',
+  'ar-aging': '应收账款账龄', 'channel-profit': '渠道利润', 'general-ledger': '总账', 'account-detail': '明细账', 'voucher-register': '凭证汇总表', reconciliation: '对账汇总', 'sku-profit': '渠道利润（按SKU）', 'bank-journal': '银行日记账', 'invoice-reconciliation': '开票与收入对账',
 }
 
 export function isReportName(value: string): value is ReportName {

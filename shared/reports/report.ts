@@ -46,7 +46,7 @@ export interface ChartSpec {
 
 export const REPORT_NAMES = [
   'trial-balance', 'balance-sheet', 'income-statement', 'cash-flow', 'ar-aging', 'channel-profit',
-  'general-ledger', 'account-detail', 'voucher-register', 'reconciliation', 'sku-profit', 'bank-journal',
+  'general-ledger', 'account-detail', 'voucher-register', 'reconciliation', 'sku-profit', 'bank-journal', 'invoice-reconciliation',
 ] as const
 export type ReportName = (typeof REPORT_NAMES)[number]
 

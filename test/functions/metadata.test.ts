@@ -22,7 +22,7 @@ describe('functions.json metadata', () => {
     const signature = Object.fromEntries(metadata.functions.map((fn) => [fn.id, fn.parameters.map((parameter) => `${parameter.name}${parameter.optional ? '?' : ''}`).join(',')]))
     expect(signature).toEqual({
       BALANCE: 'account,period?,store?,currency?', ACTIVITY: 'account,from,to?,store?', DEBITS: 'account,from,to?,store?', CREDITS: 'account,from,to?,store?',
-      TB: 'period?,store?', ACCOUNTNAME: 'code', MATCHRATE: 'store,period', UNMATCHED: 'store,period,type?', ORDER: 'orderNo,field', FX: 'currency,date',
+      TB: 'period?,store?', ACCOUNTNAME: 'code', MATCHRATE: 'store,period', UNMATCHED: 'store,period,type?', ORDER: 'orderNo,field', FX: 'currency,date', INVOICED: 'period,rate?', UNINVOICED: 'period,rate?',
     })
     for (const fn of metadata.functions) {
       expect(fn.options?.cancelable, fn.id).toBe(true)

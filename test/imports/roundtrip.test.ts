@@ -4,6 +4,7 @@ import { naturalKey } from '../../shared/records.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { listBankTxns, listOrderLines, listOrders, listSettlementTxns } from '../../service/imports/query.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
+import { listInvoices } from '../../service/invoices/query.ts'
 import { GENERATED_FORMATS, type GeneratedFormat, generateFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import type { Database } from '../../service/db/connection.ts'
@@ -14,6 +15,7 @@ async function everything(db: Database, companyId: number): Promise<CanonicalRec
     ...(await listOrderLines(db, companyId, { limit: 100_000 })).map((record) => ({ kind: 'orderLine' as const, record })),
     ...(await listSettlementTxns(db, companyId, { limit: 100_000 })).map((record) => ({ kind: 'settlementTxn' as const, record })),
     ...(await listBankTxns(db, companyId, { limit: 100_000 })).map((record) => ({ kind: 'bankTxn' as const, record })),
+    ...(await listInvoices(db, companyId, { limit: 100_000 })).map((record) => ({ kind: 'invoice' as const, record })),
   ]
   return sortByKey(items)
 }

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto'
+import { LedgerError } from '../../shared/errors.ts'
+import { appendAudit } from '../ledger/audit.ts'
+import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
+import { findVoucherId } from '../ledger/vouchers.ts'
+import { getInvoice } from './query.ts'
+
+/**
+ * Files kept with an invoice (the PDF / OFD the platform issues; no OCR), and
+ * invoice <-> voucher links: a voucher's 附件数 counts the invoices linked to it.
+ */
+
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+/** The media type from the file's first bytes: PDF, OFD (a zip with OFD.xml), XML; anything else is refused. */
+export function attachmentType(name: string, bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1')
+  if (head.startsWith('%PDF-')) return 'application/pdf'
+  if (head.startsWith('PK\u0003\u0004') && (/\.ofd$/i.test(name) || Buffer.from(bytes).includes('OFD.xml'))) return 'application/ofd'
+  if (/^(\uFEFF|ï»¿)?\s*<\?xml|^\s*<EInvoice/.test(head)) return 'application/xml'
+  throw new LedgerError('UNSUPPORTED_FORMAT', `${name}: not a PDF, OFD or XML invoice file`)
+}
+
+export interface AttachmentInfo {
+  id: number
+  fileName: string
+  mediaType: string
+  sha256: string
+  size: number
+}
+
+export async function attachInvoiceFile(context: LedgerContext, actor: Actor, companyId: number, invoiceNo: string, file: { name: string; bytes: Uint8Array }): Promise<AttachmentInfo & { added: boolean }> {
+  await getInvoice(context.db, companyId, invoiceNo)
+  if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}: the file is empty`)
+  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}: ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
+  const mediaType = attachmentType(file.name, file.bytes)
+  const sha256 = createHash('sha256').update(file.bytes).digest('hex')
+  const at = isoNow(context)
+  return context.db.write(async (tx) => {
+    const inserted = await tx.execute({
+      sql: 'INSERT INTO invoice_attachments (company_id, invoice_no, file_name, media_type, sha256, size, content_base64, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id',
+      args: [companyId, invoiceNo, file.name, mediaType, sha256, file.bytes.byteLength, Buffer.from(file.bytes).toString('base64'), at],
+    })
+    const added = inserted.rows.length > 0
+    if (added) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.attach', entity: 'invoice', entityId: invoiceNo, payload: { fileName: file.name, sha256, size: file.bytes.byteLength } }])
+    const row = (await tx.execute({ sql: 'SELECT id FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? AND sha256 = ?', args: [companyId, invoiceNo, sha256] })).rows[0]
+    return { id: Number(row?.id), fileName: file.name, mediaType, sha256, size: file.bytes.byteLength, added }
+  })
+}
+
+export async function listAttachments(context: LedgerContext, companyId: number, invoiceNo: string): Promise<AttachmentInfo[]> {
+  const result = await context.db.client.execute({ sql: 'SELECT id, file_name, media_type, sha256, size FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? ORDER BY id', args: [companyId, invoiceNo] })
+  return result.rows.map((row) => ({ id: Number(row.id), fileName: String(row.file_name), mediaType: String(row.media_type), sha256: String(row.sha256), size: Number(row.size) }))
+}
+
+export async function attachmentContent(context: LedgerContext, companyId: number, id: number): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {
+  const row = (await context.db.client.execute({ sql: 'SELECT file_name, media_type, content_base64 FROM invoice_attachments WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
+  if (!row) throw new LedgerError('NOT_FOUND', `no invoice attachment ${id}`)
+  return { fileName: String(row.file_name), mediaType: String(row.media_type), bytes: new Uint8Array(Buffer.from(String(row.content_base64), 'base64')) }
+}
+
+/** Links an invoice to a voucher (reference: id or 2026-10:记-3); the voucher's 附件数 then counts it. */
+export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, companyId: number, voucherReference: string, invoiceNo: string): Promise<{ voucherId: number; attachments: number }> {
+  const voucherId = await findVoucherId(context, companyId, voucherReference)
+  await getInvoice(context.db, companyId, invoiceNo)
+  const at = isoNow(context)
+  await context.db.write(async (tx) => {
+    const inserted = await tx.execute({ sql: 'INSERT INTO voucher_invoices (company_id, voucher_id, invoice_no, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING', args: [companyId, voucherId, invoiceNo, at] })
+    if (inserted.rowsAffected > 0) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-voucher', entity: 'voucher', entityId: String(voucherId), payload: { invoiceNo } }])
+  })
+  return { voucherId, attachments: (await voucherInvoices(context, companyId, voucherId)).length }
+}
+
+/** The invoices attached to a voucher (linked by hand, or the voucher's own invoice sources): its 附件数 is their count. */
+export async function voucherInvoices(context: LedgerContext, companyId: number, voucherId: number): Promise<string[]> {
+  const result = await context.db.client.execute({
+    sql: `SELECT invoice_no FROM voucher_invoices WHERE company_id = ? AND voucher_id = ?
+          UNION SELECT source_id FROM voucher_sources WHERE company_id = ? AND voucher_id = ? AND source_kind = 'invoice' ORDER BY 1`,
+    args: [companyId, voucherId, companyId, voucherId],
+  })
+  return result.rows.map((row) => String(row.invoice_no))
+}

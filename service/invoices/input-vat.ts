@@ -1,0 +1,70 @@
+import { LedgerError } from '../../shared/errors.ts'
+import { formatAmount, minor } from '../../shared/money.ts'
+import { assertPeriod, lastDayOfPeriod } from '../../shared/period.ts'
+import { getCompany } from '../ledger/company.ts'
+import type { Actor, LedgerContext } from '../ledger/context.ts'
+import { type WriteMode, writeVouchers } from '../ledger/vouchers.ts'
+import { companyTaxId, invoiceSettings } from './settings.ts'
+
+/**
+ * Input VAT (进项税额) from input invoices: the fee or purchase was booked at its
+ * gross (platform commissions and promotion come out of the wallet incl. VAT), so
+ * when an input invoice becomes deductible — on receipt, or on 勾选/认证 (setting
+ * `inputVatOn`) — its tax moves out of that cost: Dr 2221.01.01 进项税额 / Cr the
+ * cost account. The cost account follows the invoice: 推广 -> 推广费, 佣金 / 技术服务费 /
+ * 服务费 -> 平台佣金, 运费 / 物流 / 快递 -> 运费, anything else (goods) -> 库存商品.
+ * One voucher per invoice, dated the last day of `period`, source (invoice, no) so
+ * it posts once and 附件数 1 (the invoice; voucherInvoices names it through the source link,
+ * so the voucher and its link are one write). Red input invoices
+ * carry negative tax and so reverse the move.
+ */
+
+export interface InputVatResult {
+  vouchers: Array<{ invoiceNo: string; voucherId: number; tax: string; account: string }>
+  skipped: number
+}
+
+function costAccount(template: string, text: string): string {
+  const selling = template === 'enterprise' ? '6601' : '5601'
+  if (/推广|广告|直通车|巨量|多多搜索/.test(text)) return `${selling}.02`
+  if (/运费|物流|快递|运输/.test(text)) return `${selling}.03`
+  if (/佣金|技术服务费|服务费|软件服务/.test(text)) return `${selling}.01`
+  return '1405'
+}
+
+export async function postInputVat(context: LedgerContext, actor: Actor, companyId: number, options: { period: string; mode?: WriteMode }): Promise<InputVatResult> {
+  const period = assertPeriod(options.period)
+  const company = await getCompany(context, companyId)
+  const { taxId } = await companyTaxId(context, company)
+  if (taxId === null) throw new LedgerError('VALIDATION', 'no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
+  const onReceipt = invoiceSettings(company).inputVatOn === 'receipt'
+  const result = await context.db.client.execute({
+    sql: `SELECT i.invoice_no, i.seller_name, i.tax_minor, i.remark, i.items_json, i.certification FROM invoices i
+          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND i.status <> 'cancelled' AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
+            AND NOT EXISTS (SELECT 1 FROM voucher_sources s WHERE s.company_id = i.company_id AND s.source_kind = 'invoice' AND s.source_id = i.invoice_no)
+          ORDER BY i.issued_at, i.invoice_no`,
+    args: [companyId, taxId, period],
+  })
+  const date = lastDayOfPeriod(period)
+  const requests: Array<{ input: unknown; sources: Array<{ kind: string; id: string }> }> = []
+  const planned: Array<{ invoiceNo: string; tax: string; account: string }> = []
+  let skipped = 0
+  for (const row of result.rows) {
+    if (!onReceipt && row.certification !== 'certified') {
+      skipped += 1
+      continue
+    }
+    const invoiceNo = String(row.invoice_no)
+    const tax = formatAmount(minor(BigInt(String(row.tax_minor))), company.baseCurrency)
+    const account = costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
+    const summary = `进项税额 发票${invoiceNo} ${String(row.seller_name)}`.slice(0, 200)
+    requests.push({
+      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, attachments: 1, lines: [{ account: '2221.01.01', debit: tax, summary }, { account, credit: tax, summary }] },
+      sources: [{ kind: 'invoice', id: invoiceNo }],
+    })
+    planned.push({ invoiceNo, tax, account })
+  }
+  if (requests.length === 0) return { vouchers: [], skipped }
+  const written = await writeVouchers(context, actor, companyId, requests, { mode: options.mode ?? 'draft', sourceKind: 'invoice' })
+  return { vouchers: written.map((voucher, index) => ({ invoiceNo: planned[index]?.invoiceNo ?? '', voucherId: voucher.id, tax: planned[index]?.tax ?? '', account: planned[index]?.account ?? '' })), skipped }
+}

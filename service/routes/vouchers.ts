@@ -23,7 +23,7 @@ export function voucherRoutes(deps: AppDeps) {
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
       assertNoNegativeAmounts(inputs)
       // Small requests are coalesced with concurrent ones into one write (issue #20); big arrays are one bulk write.
-      const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
+      const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access), inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201
       return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)
     })

@@ -6,7 +6,9 @@ import { closePeriod } from '../../service/ledger/periods.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { coalesceStats, writeVouchersCoalesced } from '../../service/ledger/voucher-coalesce.ts'
 import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
+import { createApp } from '../../service/app.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { signedIn } from '../support/http.ts'
 
 const sale = (key: string, date = '2026-10-05', amount = '10.00') => ({
   date, idempotencyKey: key, lines: [
@@ -109,5 +111,26 @@ describe('the cached chart of accounts (read once per chart_version)', () => {
     expect([fresh.has('5051'), fresh.has('5001.99')]).toEqual([false, true])
     const refused = writeVouchersCoalesced(context, { userId: 1 }, company.id, [{ input: { ...sale('on-5051'), lines: [{ account: '1122', store: 'tmall-main', debit: '1.00' }, { account: '5051', store: 'tmall-main', credit: '1.00' }] } }], { mode: 'draft' })
     await expect(refused).rejects.toThrow(/5051/)
+  })
+})
+
+describe('POST /vouchers coalesces concurrent single-voucher requests', () => {
+  it('answers 40 concurrent requests 201 each with its own voucher, in fewer transactions than requests', async () => {
+    const { context, company, db } = await ledgerWithCompany()
+    const app = createApp({ context })
+    const token = await signedIn(app, context, company, 'pos', 'accountant')
+    const transactions = db.writeStats.transactions
+    const joint = coalesceStats.jointWrites
+    const answers = await Promise.all(Array.from({ length: 40 }, async (_, index) => {
+      const response = await app.app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(sale(`http-${index}`)) })
+      return { status: response.status, body: await response.json() as { voucher: VoucherResult } }
+    }))
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 40 }, () => 201))
+    expect(new Set(answers.map((answer) => answer.body.voucher.id)).size).toBe(40)
+    expect(coalesceStats.jointWrites).toBeGreaterThan(joint)
+    expect(db.writeStats.transactions - transactions).toBeLessThan(40)
+    const again = await app.app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(sale('http-7')) })
+    expect(again.status).toBe(200)
+    expect(((await again.json()) as { voucher: VoucherResult }).voucher.id).toBe(answers[7]?.body.voucher.id)
   })
 })

@@ -4,7 +4,7 @@ import { LedgerError } from '../shared/errors.ts'
 import { parseMatchingSettings } from '../shared/matching/index.ts'
 import { lastDayOfPeriod } from '../shared/period.ts'
 import { createUser, setRole } from './auth/users.ts'
-import { type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
+import { DEMO_SUPPLIER, type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
 import { type DemoSummary, summariseDemo } from './demo/summary.ts'
 import { type FileImportResult, importFile } from './imports/load.ts'
 import { trialBalance } from './ledger/balances.ts'
@@ -12,6 +12,7 @@ import { type Company, createCompany, updateCompanySettings } from './ledger/com
 import { type Actor, type LedgerContext, SYSTEM } from './ledger/context.ts'
 import { preparePeriodEnd } from './ledger/periods.ts'
 import { addStore } from './ledger/stores.ts'
+import { addSupplier, assertSupplierLines } from './ledger/suppliers.ts'
 import { approveVoucher, writeVouchers } from './ledger/vouchers.ts'
 import { matchCounts, runMatching } from './matching/index.ts'
 import { importReceipts, parseReceiptsCsv } from './posting/inventory.ts'
@@ -152,6 +153,8 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
   imports.push({ file: month.rates.name, parser: 'exchange-rates', store: '', rows: rates.length, records: rates.length, rejected: 0 })
   // Purchases and the supplier payment, keyed in by the accountant and approved by the approver (maker != approver).
   const approver: Actor = { userId: ids.approver ?? null, username: 'approver' }
+  await addSupplier(context, accountant, company.id, DEMO_SUPPLIER)
+  await assertSupplierLines(context, company.id, keyedIn)
   for (const draft of await writeVouchers(context, accountant, company.id, keyedIn.map((input) => ({ input })), { mode: 'draft', sourceKind: 'manual' })) await approveVoucher(context, approver, company.id, draft.id)
   imports.push({ file: vouchersFile, parser: 'vouchers (voucher add)', store: '', rows: keyedIn.length, records: keyedIn.length, rejected: 0 })
 

@@ -572,13 +572,13 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       UNBALANCED: '借贷不平衡。', EMPTY_VOUCHER: '凭证没有分录。', UNKNOWN_ACCOUNT: '科目不存在。', NON_LEAF_ACCOUNT: '只能使用末级科目。',
       UNKNOWN_CURRENCY: '币种不受支持。', INVALID_PERIOD: '会计期间格式不正确。', PERIOD_CLOSED: '该会计期间已结账，不能修改。',
       PERIOD_NOT_CLOSABLE: '还有未审核或未记账的凭证，暂不能结账。', PERIOD_NOT_READY: '结账检查未通过，暂不能结账。', INVALID_STATE: '当前状态下不能执行此操作。',
-      MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。',
+      MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。', SUPPLIER_REQUIRED: '应付账款需指明供应商。', UNKNOWN_SUPPLIER: '供应商未登记。',
       DUPLICATE: '记录重复。', NOT_FOUND: '找不到该记录。', UNAUTHORIZED: '登录已过期，请重新登录。', FORBIDDEN: '无权执行此操作。',
       PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或在命令行用 cledger profile 建立映射。',
       BUSY: '服务繁忙，请稍后再试。', INTERNAL: '服务内部错误，请联系管理员。', NETWORK: '网络错误。',
     },
     blocker: {
-      open_exceptions: '异常尚未处理', held_items: '记录暂不过账', drafts: '凭证尚未审核或记账', payouts_not_in_bank: '提现未到银行', unposted_records: '已勾对记录尚未过账',
+      open_exceptions: '异常尚未处理', held_items: '记录暂不过账', drafts: '凭证尚未审核或记账', period_end_pending: '期末凭证待审核', payouts_not_in_bank: '提现未到银行', unposted_records: '已勾对记录尚未过账',
     },
   },
   en: {
@@ -600,13 +600,13 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       UNBALANCED: 'Debits and credits do not balance.', EMPTY_VOUCHER: 'The voucher has no lines.', UNKNOWN_ACCOUNT: 'Unknown account.', NON_LEAF_ACCOUNT: 'Only leaf accounts can be booked.',
       UNKNOWN_CURRENCY: 'Unsupported currency.', INVALID_PERIOD: 'Invalid period.', PERIOD_CLOSED: 'The period is closed and cannot change.',
       PERIOD_NOT_CLOSABLE: 'Vouchers still wait for approval or posting; the period cannot close yet.', PERIOD_NOT_READY: 'The close checklist is not clear; the period cannot close yet.', INVALID_STATE: 'Not possible in the current state.',
-      MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.',
+      MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.', SUPPLIER_REQUIRED: 'Accounts payable lines need a supplier.', UNKNOWN_SUPPLIER: 'The supplier is not registered.',
       DUPLICATE: 'Duplicate record.', NOT_FOUND: 'Not found.', UNAUTHORIZED: 'Your session has ended. Please sign in again.', FORBIDDEN: 'Not allowed for your role.',
       PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns with `cledger profile`.',
       BUSY: 'The service is busy; try again shortly.', INTERNAL: 'Internal service error; ask your administrator.', NETWORK: 'Network error.',
     },
     blocker: {
-      open_exceptions: 'open exceptions', held_items: 'records held back from posting', drafts: 'vouchers not approved or posted', payouts_not_in_bank: 'payouts not in the bank', unposted_records: 'matched records not posted',
+      open_exceptions: 'open exceptions', held_items: 'records held back from posting', drafts: 'vouchers not approved or posted', period_end_pending: 'period-end vouchers pending approval', payouts_not_in_bank: 'payouts not in the bank', unposted_records: 'matched records not posted',
     },
   },
 }

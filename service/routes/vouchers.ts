@@ -4,6 +4,7 @@ import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, writeVouchers } from '../ledger/vouchers.ts'
 import { voucherSourcesOf } from '../ledger/sources.ts'
 import { reversalNeedsApproval } from '../ledger/approval.ts'
+import { assertSupplierLines } from '../ledger/suppliers.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const voucherId = (text: string) => z.coerce.number().int().positive().parse(text)
@@ -22,6 +23,7 @@ export function voucherRoutes(deps: AppDeps) {
       const header = c.req.header('idempotency-key')
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
       assertNoNegativeAmounts(inputs)
+      await assertSupplierLines(deps.context, companyOf(access).id, inputs)
       const results = await writeVouchers(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201
       return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)

@@ -5,6 +5,7 @@ import { DEMO_PERIOD, createDemo, demoFolderFor } from '../../service/demo.ts'
 import { demoMonth } from '../../service/demo/files.ts'
 import { accountBalance, trialBalance } from '../../service/ledger/balances.ts'
 import { createContext } from '../../service/ledger/context.ts'
+import { supplierBalances } from '../../service/ledger/suppliers.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { decideException, listExceptions, runMatching } from '../../service/matching/index.ts'
 import { runPosting } from '../../service/posting/run.ts'
@@ -82,6 +83,10 @@ describe('demo company through import -> match -> post', () => {
     expect(made.rows.map((row) => row.source_kind)).toEqual(['revaluation'])
     const vat = await runVatMonthEnd(context, { userId: 2 }, demo.company.id, DEMO_PERIOD, { dryRun: true })
     expect([vat.payable, Number(vat.carriedCredit) > 0, vat.vouchers]).toEqual(['0.00', true, []])
+    // the keyed-in purchases and the supplier payment carry the supplier (辅助核算 on 2202): the payables are 茶源's
+    const payables = await supplierBalances(context, demo.company.id, DEMO_PERIOD)
+    expect(payables.rows.map((row) => [row.supplier, row.name])).toEqual([['chayuan', '杭州茶源贸易有限公司']])
+    expect(BigInt(payables.total.closing.replace('.', ''))).toBe(-(await accountBalance(context, demo.company.id, '2202', DEMO_PERIOD)))
     for (const row of made.rows) expect([row.status, row.maker, row.approver]).toEqual(['posted', 'accountant', 'approver'])
     expect((await verifyLedger(context)).breaches).toEqual([])
   })

@@ -24,7 +24,7 @@ interface Outcome { readonly latencies: number[]; readonly acknowledged: string[
 
 function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number]> }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/concurrent-server.ts', url], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'test/bench/concurrent-server.ts', url], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
     let resolveStats: (value: [number, number]) => void = () => undefined
     const stats = new Promise<[number, number]>((resolve) => { resolveStats = resolve })
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -91,6 +91,8 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
     vouchers: outcome.acknowledged.length, 'vouchers/s': result.throughput,
     p50_ms: result.p50.toFixed(1), p99_ms: result.p99.toFixed(1), max_ms: result.max.toFixed(1),
     writes_per_tx: transactions > 0 ? (writes / transactions).toFixed(1) : '-',
+    // vouchers committed per transaction (coalesced vouchers share one queued write)
+    vouchers_per_tx: transactions > 0 ? (outcome.acknowledged.length / transactions).toFixed(1) : '-',
     errors: outcome.errors, lost, doubled, verify_breaches: breaches,
     ...(baseline && grouped ? { 'throughput_vs_off': `${(result.throughput / baseline.throughput).toFixed(2)}x`, 'p99_vs_off': `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
   })
@@ -101,8 +103,9 @@ const results = new Map<string, { throughput: number; p50: number; p99: number; 
 
 export async function run(): Promise<void> {
   console.log(`${CLIENTS} clients x single vouchers for ${SECONDS} s (BENCH_SECONDS, BENCH_CLIENTS)`)
+  // BENCH_ONLY=1on,2off … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
   for (const instances of [1, 2]) {
-    await scenario(instances, false)
-    await scenario(instances, true)
+    for (const grouped of [false, true]) if (only.length === 0 || only.includes(`${instances}${grouped ? 'on' : 'off'}`)) await scenario(instances, grouped)
   }
 }

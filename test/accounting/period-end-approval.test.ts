@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../../service/app.ts'
 import { main } from '../../service/cli.ts'
 import { createUser, setRole } from '../../service/auth/users.ts'
 import { selfApproval } from '../../service/ledger/approval.ts'
@@ -8,6 +9,7 @@ import { closeCheck, closePeriod } from '../../service/ledger/periods.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { approveVoucher, deleteDraft, getVoucher } from '../../service/ledger/vouchers.ts'
 import { registerRevaluation } from '../../service/posting/revaluation.ts'
+import { call, signedIn } from '../support/http.ts'
 import { companyOn, post, rates } from './support.ts'
 
 /**
@@ -164,6 +166,26 @@ describe('VAT month-end at close, and the CLI', () => {
     await approveVoucher(context, li, company.id, draft?.id ?? 0)
     const closed = await run('--user', 'boss', 'close', PERIOD)
     expect(closed.stdout).toContain(`closed 2026-10 (结转损益 voucher id ${draft?.id})`)
+    void boss
+  })
+
+  it('the API answers a close that waits with the pending vouchers and who approves; the approver approves over HTTP; the next close closes', async () => {
+    const { context, company, boss } = await usdSale('small-enterprise')
+    const api = createApp({ context })
+    const accountant = await signedIn(api, context, company, 'wuming', 'accountant')
+    const approver = await signedIn(api, context, company, 'zhaoqian', 'approver')
+    const close = () => call(api, accountant, 'POST', '/companies/ACCT/periods/2026-10/close')
+    const first = await close()
+    const body = (await first.json()) as { status: string; pending: Array<{ id: number; sourceKind: string; maker: string }>; approvers: string[] }
+    expect([first.status, body.status, body.pending.map((voucher) => [voucher.sourceKind, voucher.maker]), body.approvers]).toEqual([200, 'pending', [['revaluation', 'wuming']], ['boss (admin)', 'li (approver)', 'zhaoqian (approver)']])
+    const check = (await (await call(api, approver, 'GET', '/companies/ACCT/periods/2026-10/close-check')).json()) as { blockers: Array<{ kind: string; message: { zh: string } }> }
+    expect(check.blockers.map((blocker) => blocker.kind)).toEqual(['period_end_pending'])
+    expect(check.blockers[0]?.message.zh).toContain('期末凭证待审核')
+    expect((await call(api, approver, 'POST', `/companies/ACCT/vouchers/${body.pending[0]?.id}/approve`)).status).toBe(200)
+    const second = (await (await close()).json()) as { status: string; pending: Array<{ id: number; sourceKind: string }> }
+    expect([second.status, second.pending.map((voucher) => voucher.sourceKind)]).toEqual(['pending', ['closing']])
+    expect((await call(api, approver, 'POST', `/companies/ACCT/vouchers/${second.pending[0]?.id}/approve`)).status).toBe(200)
+    expect(await (await close()).json()).toMatchObject({ status: 'closed', closingVoucher: second.pending[0]?.id })
     void boss
   })
 

@@ -295,9 +295,10 @@ export async function closePeriod(context: LedgerContext, actor: Actor, companyI
     return { ...base, status: 'pending', pending, approvers: approverNames(policy.approvers, pending) }
   }
   if (!check.ready && (!options.force || unforcible.length > 0)) throw notReady(period, options.force ? unforcible : check.blockers)
-  const forced = options.force === true && !check.ready
-  // an admin's forced close takes the period-end vouchers on themself (audited with the reason)
+  // an admin's forced close takes the period-end vouchers on themself: that is a forced close too,
+  // audited with the reason, even when nothing else blocks
   const selfApprove = policy.allowed || (options.force === true && admin)
+  const forced = options.force === true && (!check.ready || !policy.allowed)
   const write: PeriodEndWrite = selfApprove ? { mode: 'post', selfApprove: true } : { mode: 'draft', selfApprove: false }
   const at = isoNow(context)
   const pendingResult = async (): Promise<CloseResult> => {
@@ -341,7 +342,7 @@ export async function closePeriod(context: LedgerContext, actor: Actor, companyI
       voucherId = await latestClosingVoucher(tx, companyId, period)
     }
     await setStatus(tx, companyId, period, 'closed', actor, at)
-    const payload = forced ? { closingVoucher: voucherId, forced: true, reason, blockers: check.blockers } : { closingVoucher: voucherId }
+    const payload = forced ? { closingVoucher: voucherId, forced: true, reason, blockers: check.blockers, ...(policy.allowed ? {} : { selfApproved: true }) } : { closingVoucher: voucherId }
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'period.close', entity: 'period', entityId: period, payload }])
     return voucherId
   })

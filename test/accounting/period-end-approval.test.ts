@@ -130,7 +130,10 @@ describe.each(['small-enterprise', 'enterprise'] as const)('period-end vouchers 
 
   it('an admin forcing a close takes the period-end vouchers on themself (audited); a broken setting is a clear error', async () => {
     const { context, company, boss } = await usdSale(template)
-    await expect(closePeriod(context, boss, company.id, PERIOD, { force: true, reason: '审核人休假，老板确认' })).resolves.toMatchObject({ status: 'closed', selfApproved: true, forced: false })
+    // nothing else blocks, but taking the approval on themself is a forced close: audited with the reason
+    await expect(closePeriod(context, boss, company.id, PERIOD, { force: true, reason: '审核人休假，老板确认' })).resolves.toMatchObject({ status: 'closed', selfApproved: true, forced: true })
+    const audit = await context.db.client.execute({ sql: "SELECT payload_json FROM audit_log WHERE company_id = ? AND action = 'period.close'", args: [company.id] })
+    expect(JSON.parse(String(audit.rows[0]?.payload_json))).toMatchObject({ forced: true, reason: '审核人休假，老板确认', blockers: [], selfApproved: true })
     await updateCompanySettings(context, SYSTEM, company.id, { selfApproval: [{ validFrom: 'soon', allowed: true }] })
     await expect(closePeriod(context, boss, company.id, '2026-11')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('selfApproval') })
   })

@@ -80,6 +80,13 @@ describe.each(['small-enterprise', 'enterprise'] as const)('supplier dimension o
     expect(refused.status).toBe(422)
     expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'SUPPLIER_REQUIRED', message: expect.stringContaining('应付账款需指明供应商') })
     expect((await call(api, token, 'POST', '/companies/ACCT/vouchers', purchase('2026-10-01', 'chayuan', '10.00', '1.30', '11.30'))).status).toBe(201)
+    // the supplier routes: register, list, 余额表
+    expect((await call(api, token, 'POST', '/companies/ACCT/suppliers', { code: 'baozhuang', name: '义乌包装材料厂' })).status).toBe(201)
+    expect(await (await call(api, token, 'GET', '/companies/ACCT/suppliers')).json()).toEqual({ suppliers: [{ code: 'baozhuang', name: '义乌包装材料厂' }, { code: 'chayuan', name: '杭州茶源贸易有限公司' }] })
+    // the API's voucher is a draft (not in the balances); a posted purchase is
+    await post(context, company.id, [purchase('2026-10-02', 'baozhuang', '100.00', '13.00', '113.00')])
+    const owed = (await (await call(api, token, 'GET', '/companies/ACCT/suppliers/balances?period=2026-10')).json()) as { rows: Array<{ supplier: string; closing: string }> }
+    expect(owed.rows.map((row) => [row.supplier, row.closing])).toEqual([['baozhuang', '113.00']])
 
     const { writeFileSync } = await import('node:fs')
     const { join, dirname } = await import('node:path')
@@ -88,7 +95,8 @@ describe.each(['small-enterprise', 'enterprise'] as const)('supplier dimension o
     let err = ''
     expect(await main(['node', 'cledger', '--db', url, '--company', 'ACCT', '--user', 'acct', 'voucher', 'add', file], { stdout: () => undefined, stderr: (chunk) => { err += chunk } })).toBe(1)
     expect(err).toContain('account 2202 is kept by supplier')
-    expect(Number((await context.db.client.execute("SELECT COUNT(*) AS n FROM voucher_lines WHERE account_code = '2202'")).rows[0]?.n)).toBe(1)
+    // the refused file wrote nothing: the API's draft and the posted purchase only
+    expect(Number((await context.db.client.execute("SELECT COUNT(*) AS n FROM voucher_lines WHERE account_code = '2202'")).rows[0]?.n)).toBe(2)
   })
 
   it('revalues a USD payable per supplier', async () => {

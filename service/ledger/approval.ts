@@ -13,9 +13,10 @@ import type { LedgerContext } from './context.ts'
  * - no entry covers the date: allowed only while the company has at most one
  *   user with approver rights, so a one-person company can still close.
  */
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 const entrySchema = z.object({
-  validFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  validTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+  validFrom: z.string().regex(DATE, 'a date like 2026-10-01'),
+  validTo: z.string().regex(DATE, 'a date like 2026-10-31').nullable().default(null),
   allowed: z.boolean(),
 }).strict()
 export const selfApprovalSchema = z.array(entrySchema).max(100)

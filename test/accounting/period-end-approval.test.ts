@@ -192,6 +192,19 @@ describe('VAT month-end at close, and the CLI', () => {
     void boss
   })
 
+  it('the settings route checks selfApproval and closing before storing them', async () => {
+    const { context, company } = await usdSale('enterprise')
+    const api = createApp({ context })
+    const admin = await signedIn(api, context, company, 'zhouwu', 'admin')
+    const path = '/companies/ACCT/settings'
+    const bad = await call(api, admin, 'PATCH', path, { selfApproval: [{ validFrom: '2026-13-01', allowed: true }] })
+    expect([bad.status, ((await bad.json()) as { error: { code: string; message: string } }).error.message]).toEqual([400, expect.stringContaining('selfApproval')])
+    expect((await call(api, admin, 'PATCH', path, { closing: { vatMonthEnd: 'yes' } })).status).toBe(400)
+    const ok = await call(api, admin, 'PATCH', path, { selfApproval: [{ validFrom: '2026-10-01', validTo: null, allowed: true }], closing: { vatMonthEnd: true } })
+    expect(ok.status).toBe(200)
+    expect((await closePeriod(context, { userId: 1 }, company.id, PERIOD)).status).toBe('closed')
+  })
+
   it('reversals by the CLI wait for an approver when self-approval is not allowed', async () => {
     const { context, company, url, li } = await usdSale('enterprise')
     const run = async (...args: string[]) => {

@@ -10,6 +10,7 @@ import { renderReport } from '../reports/render/index.ts'
 import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
 import { reversalNeedsApproval } from '../ledger/approval.ts'
+import { registerApprovalCommands } from './approval.ts'
 import { assertSupplierLines } from '../ledger/suppliers.ts'
 import { type CloseBlocker, type CloseResult, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
@@ -148,6 +149,7 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
 }
 
 export function registerLedgerCommands(program: Command, runtime: CliRuntime): void {
+  registerApprovalCommands(program, runtime)
   program.command('accounts').description('科目表: code, name, type, parent, leaf').action(async () => {
     const { context, company } = await runtime.open('accounts.read')
     const chart = [...(await loadChart(context, company.id)).values()]

@@ -205,6 +205,25 @@ describe('VAT month-end at close, and the CLI', () => {
     expect((await closePeriod(context, { userId: 1 }, company.id, PERIOD)).status).toBe('closed')
   })
 
+  it('`cledger approval show|set` says the rule and who approves, and sets a dated entry', async () => {
+    const { url, company, context } = await usdSale('small-enterprise')
+    const run = async (...args: string[]) => {
+      let stdout = ''
+      let stderr = ''
+      const code = await main(['node', 'cledger', '--db', url, '--company', 'ACCT', '--user', 'boss', ...args], { stdout: (text) => { stdout += text }, stderr: (text) => { stderr += text } })
+      return { code, stdout, stderr }
+    }
+    const shown = await run('approval', 'show', '--date', '2026-10-31')
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toContain('2026-10-31: self-approval not allowed (期末凭证须由另一位审核人审核) — no setting covers the date: 2 user(s) with approver rights')
+    expect(shown.stdout).toContain('approvers: boss (admin), li (approver)')
+    expect((await run('approval', 'set', '--allowed', 'yes', '--from', '2026-10-01', '--to', '2026-12-31')).code).toBe(0)
+    expect((await run('approval', 'set', '--allowed', 'maybe', '--from', '2026-10-01')).stderr).toContain('--allowed takes yes or no')
+    expect((await run('approval', 'show', '--date', '2026-10-31')).stdout).toContain('self-approval allowed (制单人可自行审核期末凭证) — by the dated setting')
+    expect((await run('approval', 'show', '--date', '2027-01-01')).stdout).toContain('self-approval not allowed')
+    expect(await closePeriod(context, { userId: 1 }, company.id, PERIOD)).toMatchObject({ status: 'closed', selfApproved: true })
+  })
+
   it('reversals by the CLI wait for an approver when self-approval is not allowed', async () => {
     const { context, company, url, li } = await usdSale('enterprise')
     const run = async (...args: string[]) => {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto'
 import { LedgerError } from '../../shared/errors.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
-import { findVoucherId } from '../ledger/vouchers.ts'
+import { findVoucherId, getVoucher } from '../ledger/vouchers.ts'
 import { getInvoice } from './query.ts'
+import { voucherAttachments } from './voucher-attachments.ts'
 
 /**
  * Files kept with an invoice (the PDF / OFD the platform issues; no OCR), and
@@ -68,7 +69,8 @@ export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, c
     const inserted = await tx.execute({ sql: 'INSERT INTO voucher_invoices (company_id, voucher_id, invoice_no, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING', args: [companyId, voucherId, invoiceNo, at] })
     if (inserted.rowsAffected > 0) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-voucher', entity: 'voucher', entityId: String(voucherId), payload: { invoiceNo } }])
   })
-  return { voucherId, attachments: (await voucherInvoices(context, companyId, voucherId)).length }
+  // 附件数: the voucher's stored attachments + its invoices
+  return { voucherId, attachments: (await voucherAttachments(context, companyId, await getVoucher(context, companyId, voucherId))).count }
 }
 
 /** The invoices attached to a voucher (linked by hand, or the voucher's own invoice sources): its 附件数 is their count. */

@@ -14,8 +14,8 @@ import { companyTaxId, invoiceSettings } from './settings.ts'
  * cost account. The cost account follows the invoice: 推广 -> 推广费, 佣金 / 技术服务费 /
  * 服务费 -> 平台佣金, 运费 / 物流 / 快递 -> 运费, anything else (goods) -> 库存商品.
  * One voucher per invoice, dated the last day of `period`, source (invoice, no) so
- * it posts once and 附件数 1 (the invoice; voucherInvoices names it through the source link,
- * so the voucher and its link are one write). Red input invoices
+ * it posts once; its 附件数 is 1 through that source link (voucher-attachments.ts counts
+ * stored attachments + invoices, so the voucher stores none itself: no double count). Red input invoices
  * carry negative tax and so reverse the move.
  */
 
@@ -59,7 +59,7 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
     const account = costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
     const summary = `进项税额 发票${invoiceNo} ${String(row.seller_name)}`.slice(0, 200)
     requests.push({
-      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, attachments: 1, lines: [{ account: '2221.01.01', debit: tax, summary }, { account, credit: tax, summary }] },
+      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, lines: [{ account: '2221.01.01', debit: tax, summary }, { account, credit: tax, summary }] },
       sources: [{ kind: 'invoice', id: invoiceNo }],
     })
     planned.push({ invoiceNo, tax, account })

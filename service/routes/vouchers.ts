@@ -3,6 +3,7 @@ import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, writeVouchers } from '../ledger/vouchers.ts'
 import { voucherSourcesOf } from '../ledger/sources.ts'
+import { voucherAttachments } from '../invoices/voucher-attachments.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const voucherId = (text: string) => z.coerce.number().int().positive().parse(text)
@@ -27,7 +28,9 @@ export function voucherRoutes(deps: AppDeps) {
     })
     .route({ method: 'get', path: '/companies/:company/vouchers/:id', summary: 'One voucher with its lines', permission: 'vouchers.read' }, async ({ c, access, param }) => {
       const voucher = await getVoucher(deps.context, companyOf(access).id, voucherId(param('id')))
-      return c.json({ voucher, sources: await voucherSourcesOf(deps.context, companyOf(access).id, voucher.id) }, 200)
+      // 附件数 counts the stored attachments and the invoices backing the voucher (issue #17)
+      const attached = await voucherAttachments(deps.context, companyOf(access).id, voucher)
+      return c.json({ voucher: { ...voucher, attachments: attached.count }, storedAttachments: attached.stored, invoices: attached.invoices, sources: await voucherSourcesOf(deps.context, companyOf(access).id, voucher.id) }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/approve', summary: '审核 a draft (maker may not approve); posts it unless postOnApprove is false', permission: 'vouchers.approve' }, async ({ c, access, param }) => {
       return c.json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)

@@ -354,10 +354,17 @@ class BatchWriter {
   private staged = false
   attempted = 0
 
-  constructor(private readonly tx: Transaction, private readonly companyId: number, private readonly batchId: number) {}
+  /** invoice_requests rows of orders whose export says the buyer asked for an invoice (flushed with the orders) */
+  private requestArgs: InValue[] = []
+
+  constructor(private readonly tx: Transaction, private readonly companyId: number, private readonly batchId: number, private readonly at: string = new Date().toISOString()) {}
 
   /** Buffers a record; true when its table's buffer is full (call flushKind). */
   add(item: CanonicalRecord): boolean {
+    if (item.kind === 'order' && item.record.invoiceRequest) {
+      const request = item.record.invoiceRequest
+      this.requestArgs.push(this.companyId, item.record.channel, item.record.orderNo, request.title, request.buyerTaxId ?? null, this.at)
+    }
     const spec = TABLES[item.kind]
     const buffer = this.buffers[item.kind]
     spec.push(buffer.args, this.companyId, this.batchId, item)
@@ -380,6 +387,12 @@ class BatchWriter {
     const args = buffer.args
     const rows = buffer.rows
     this.buffers[kind] = { args: [], rows: 0 }
+    if (kind === 'order' && this.requestArgs.length > 0) {
+      // a request stored before (by hand or an earlier import) stands
+      const requestArgs = this.requestArgs
+      this.requestArgs = []
+      await this.tx.execute({ sql: insertStatement('invoice_requests', ['company_id', 'channel', 'order_no', 'title', 'buyer_tax_id', 'created_at'], requestArgs.length / 6, ' ON CONFLICT DO NOTHING'), args: requestArgs })
+    }
     if (kind === 'order' || kind === 'orderLine') return this.upsertOrders(kind, args, rows)
     const sql = insertStatement(spec.table, spec.columns, rows, ' ON CONFLICT DO NOTHING')
     this.inserted[kind] += (await this.tx.execute({ sql, args })).rowsAffected
@@ -445,7 +458,7 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     args: [companyId, options.actor.userId, options.actor.username ?? '', session.file.name, session.file.hash, session.file.size, session.detection.parser.id, options.store ?? '', startedAt, startedAt],
   })
   const batchId = Number(batch.rows[0]?.id)
-  const writer = new BatchWriter(tx, companyId, batchId)
+  const writer = new BatchWriter(tx, companyId, batchId, startedAt)
   const keys = new InFileKeys()
   const rejects: Reject[] = []
   const maxRejects = options.maxRejectsInResult ?? 1000

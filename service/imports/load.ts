@@ -6,6 +6,8 @@ import { registerImportStore, storeCodeFrom, storeListText } from '../ledger/sto
 import type { FileParser } from './types.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { INVOICE_TABLE } from '../invoices/table.ts'
+import { type InvoiceStatusChange, applyInvoiceStatusUpdates, dropInvoiceStatusStage, invoiceStatusReport } from '../invoices/status-updates.ts'
+import { appendAudit } from '../ledger/audit.ts'
 import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
@@ -354,6 +356,9 @@ class BatchWriter {
   private staged = false
   attempted = 0
 
+  /** stored invoices a later export moved forward (已红冲 / 作废 / 勾选 / 认证) */
+  readonly invoiceChanges: InvoiceStatusChange[] = []
+  private invoiceStaged = false
   /** invoice_requests rows of orders whose export says the buyer asked for an invoice (flushed with the orders) */
   private requestArgs: InValue[] = []
 
@@ -395,7 +400,13 @@ class BatchWriter {
     }
     if (kind === 'order' || kind === 'orderLine') return this.upsertOrders(kind, args, rows)
     const sql = insertStatement(spec.table, spec.columns, rows, ' ON CONFLICT DO NOTHING')
-    this.inserted[kind] += (await this.tx.execute({ sql, args })).rowsAffected
+    const inserted = (await this.tx.execute({ sql, args })).rowsAffected
+    this.inserted[kind] += inserted
+    if (kind === 'invoice' && inserted < rows) {
+      // some invoices were stored already: a later export may show them 已红冲 / 作废 / 已认证
+      this.invoiceStaged = true
+      this.invoiceChanges.push(...await applyInvoiceStatusUpdates(this.tx, args, rows, (table, columns, count) => insertStatement(table, columns, count, '')))
+    }
   }
 
   /** Orders and lines go through a staging table: audit and move forward the stored ones, insert the new ones. */
@@ -437,6 +448,10 @@ class BatchWriter {
     if (this.staged) {
       for (const each of Object.values(UPDATABLE)) await this.tx.execute(`DROP TABLE IF EXISTS temp.${each.stage}`)
       this.staged = false
+    }
+    if (this.invoiceStaged) {
+      await dropInvoiceStatusStage(this.tx)
+      this.invoiceStaged = false
     }
   }
 }
@@ -507,6 +522,11 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   const store = parser.bankStatement || parser.family === 'invoice' ? '' : session.store()
   const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn + writer.inserted.invoice
+  const statusChanges = invoiceStatusReport(writer.invoiceChanges, { at: startedAt, companyId, actorId: options.actor.userId, batchId, file: session.file.name })
+  if (statusChanges.check) {
+    session.checks.push(statusChanges.check)
+    await appendAudit(tx, statusChanges.audit)
+  }
   const result: FileImportResult = {
     batchId,
     file: session.file.name,
@@ -516,8 +536,8 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     read: session.stats.read,
     records,
     imported,
-    duplicates: writer.attempted - imported - writer.updated.order - writer.updated.orderLine + inFileDuplicates,
-    updated: writer.updated.order + writer.updated.orderLine,
+    duplicates: writer.attempted - imported - writer.updated.order - writer.updated.orderLine - writer.invoiceChanges.length + inFileDuplicates,
+    updated: writer.updated.order + writer.updated.orderLine + writer.invoiceChanges.length,
     rejected,
     skipped: session.stats.skipped,
     store,

@@ -5,6 +5,7 @@ import { getCompany } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type WriteMode, writeVouchers } from '../ledger/vouchers.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
+import { invoiceCounts } from './status-updates.ts'
 
 /**
  * Input VAT (进项税额) from input invoices: the fee or purchase was booked at its
@@ -40,7 +41,7 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
   const onReceipt = invoiceSettings(company).inputVatOn === 'receipt'
   const result = await context.db.client.execute({
     sql: `SELECT i.invoice_no, i.seller_name, i.tax_minor, i.remark, i.items_json, i.certification FROM invoices i
-          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND i.status <> 'cancelled' AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
+          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND ${invoiceCounts('i')} AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
             AND NOT EXISTS (SELECT 1 FROM voucher_sources s WHERE s.company_id = i.company_id AND s.source_kind = 'invoice' AND s.source_id = i.invoice_no)
           ORDER BY i.issued_at, i.invoice_no`,
     args: [companyId, taxId, period],

@@ -17,7 +17,8 @@ import { type Minor, allocate, minor } from '../money.ts'
  *    orders with the negated allotment, so the two cancel. A red invoice whose
  *    blue one is not imported is an INVOICE_WITHOUT_ORDER.
  *
- * Cancelled (作废) invoices take no part. Invoices issued in a later month than the
+ * Cancelled (作废) invoices take no part, nor do blue invoices shown 已红冲 whose red
+ * invoice is not imported (a later export updated their status). Invoices issued in a later month than the
  * sale match the same way (the window counts from the order's creation).
  *
  * Exceptions:
@@ -117,7 +118,10 @@ export function matchInvoices(input: {
   const addInvoiced = (key: string, amount: bigint) => invoiced.set(key, (invoiced.get(key) ?? 0n) + amount)
   for (const link of input.manual) addInvoiced(orderKey(link.channel, link.orderNo), link.amount)
 
-  const live = input.invoices.filter((invoice) => invoice.status !== 'cancelled')
+  // 作废 takes no part; a blue invoice a later export shows 已红冲 takes no part either when its
+  // red invoice is not imported (the red one, when present, cancels it below)
+  const redOf = new Set(input.invoices.filter((invoice) => invoice.isRed && invoice.status !== 'cancelled' && invoice.originalInvoiceNo).map((invoice) => invoice.originalInvoiceNo))
+  const live = input.invoices.filter((invoice) => invoice.status !== 'cancelled' && !(invoice.status === 'reversed' && !invoice.isRed && !redOf.has(invoice.invoiceNo)))
   const blue = live.filter((invoice) => !invoice.isRed).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.invoiceNo.localeCompare(b.invoiceNo))
   const red = live.filter((invoice) => invoice.isRed)
   const exceptions: InvoiceException[] = []

@@ -12,6 +12,7 @@ import { addInvoiceRequest, decideInvoiceException, invoiceLinks, linkInvoiceOrd
 import { getInvoice, listInvoices } from '../invoices/query.ts'
 import { inputInvoicesByStatus } from '../invoices/report.ts'
 import { postInputVat } from '../invoices/input-vat.ts'
+import { matchFeeInvoices } from '../invoices/fees.ts'
 import { companyTaxId, updateInvoiceSettings } from '../invoices/settings.ts'
 import { getCompany } from '../ledger/company.ts'
 import { formatTable } from './table.ts'
@@ -117,12 +118,30 @@ export function registerInvoiceCommands(program: Command, runtime: CliRuntime): 
       `input VAT on ${result.inputVatOn}\n${formatTable(['status', 'count', 'amount', 'tax', 'deductible tax'], result.rows.map((row) => [row.certification, String(row.count), yuan(row.amount), yuan(row.tax), yuan(row.deductibleTax)]), ['left', 'right', 'right', 'right', 'right'])}`)
   })
 
+  invoice.command('fees').description('input invoices for platform fees (佣金/推广/手续费) matched to the fee settlement lines by platform, month and amount; unmatched ones with why')
+    .option('--period <YYYY-MM>', 'issue month of the invoices')
+    .action(async (flags: { period?: string }) => {
+      const { context, company } = await runtime.open('reports.read')
+      const result = await matchFeeInvoices(context, company, flags.period ? { period: normalizePeriod(flags.period) } : {})
+      runtime.print({
+        matched: result.matched.map((each) => ({ ...each, total: yuan(each.total), tax: yuan(each.tax), stores: each.stores.map((store) => ({ ...store, fee: yuan(store.fee) })) })),
+        unmatched: result.unmatched.map((each) => ({ ...each, total: yuan(each.total) })),
+      }, () => [
+        `matched 已匹配 (${result.matched.length}):`,
+        formatTable(['invoice no', 'seller', 'kind', 'month', 'stores', 'lines', 'total', 'rate', 'tax', 'settlement books VAT'],
+          result.matched.map((each) => [each.invoiceNo, each.sellerName, each.kind, each.month, each.stores.map((store) => store.store).join(','), String(each.lines), yuan(each.total), rateLabel(each.taxRate), yuan(each.tax), each.bookedBySettlement ?? '']),
+          ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left']),
+        `unmatched 未匹配 (${result.unmatched.length}):`,
+        ...result.unmatched.map((each) => `  ${each.invoiceNo} ${each.issuedAt} ${each.sellerName} ${yuan(each.total)}: ${each.why.zh} / ${each.why.en}`),
+      ].join('\n'))
+    })
+
   invoice.command('post-input-vat').description('move the tax of deductible input invoices (on receipt or once 勾选/认证) to 进项税额; one voucher each, drafts unless --post')
     .requiredOption('--period <YYYY-MM>', 'the period the VAT is deducted in (vouchers dated its last day)').option('--post', 'write posted vouchers (needs the right to post and approve)')
     .action(async (flags: { period: string; post?: boolean }) => {
       const { context, company, actor } = await runtime.open(flags.post ? 'vouchers.post' : 'vouchers.create')
       const result = await postInputVat(context, actor, company.id, { period: normalizePeriod(flags.period), mode: flags.post ? 'post' : 'draft' })
-      runtime.print(result, () => [...result.vouchers.map((each) => `#${each.voucherId} ${each.invoiceNo}: 2221.01.01 ${each.tax} / ${each.account}`), `${result.vouchers.length} voucher(s); ${result.skipped} input invoice(s) not yet certified`].join('\n'))
+      runtime.print(result, () => [...result.vouchers.map((each) => `#${each.voucherId} ${each.invoiceNo}: 2221.01.01 ${each.tax} / ${each.account}`), `${result.vouchers.length} voucher(s); ${result.skipped} input invoice(s) not yet certified`, ...result.bookedBySettlement.map((each) => `${each.invoiceNo}: the settlement posting books its input VAT already (tax code ${each.taxCode}) / 结算凭证已按税码 ${each.taxCode} 计入进项税额`)].join('\n'))
     })
 
   invoice.command('settings').description('invoice settings: company tax id, when input VAT moves to 进项税额, matching window')

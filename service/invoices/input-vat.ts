@@ -6,6 +6,7 @@ import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type WriteMode, writeVouchers } from '../ledger/vouchers.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
 import { invoiceCounts } from './status-updates.ts'
+import { matchFeeInvoices, taxByStore } from './fees.ts'
 
 /**
  * Input VAT (进项税额) from input invoices: the fee or purchase was booked at its
@@ -21,8 +22,10 @@ import { invoiceCounts } from './status-updates.ts'
  */
 
 export interface InputVatResult {
-  vouchers: Array<{ invoiceNo: string; voucherId: number; tax: string; account: string }>
+  vouchers: Array<{ invoiceNo: string; voucherId: number; tax: string; account: string; fee?: { kind: string; month: string; rate: string; stores: string[] } }>
   skipped: number
+  /** fee invoices whose input VAT the settlement posting books already (vat.feeTaxCodes): no voucher, or it would count twice */
+  bookedBySettlement: Array<{ invoiceNo: string; taxCode: string }>
 }
 
 function costAccount(template: string, text: string): string {
@@ -48,7 +51,10 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
   })
   const date = lastDayOfPeriod(period)
   const requests: Array<{ input: unknown; sources: Array<{ kind: string; id: string }> }> = []
-  const planned: Array<{ invoiceNo: string; tax: string; account: string }> = []
+  const planned: Array<{ invoiceNo: string; tax: string; account: string; fee?: { kind: string; month: string; rate: string; stores: string[] } }> = []
+  const bookedBySettlement: InputVatResult['bookedBySettlement'] = []
+  // an input invoice matched to platform fee lines takes their stores and fee accounts (service/invoices/fees.ts)
+  const fees = new Map((await matchFeeInvoices(context, company)).matched.map((match) => [match.invoiceNo, match]))
   let skipped = 0
   for (const row of result.rows) {
     if (!onReceipt && row.certification !== 'certified') {
@@ -57,15 +63,23 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
     }
     const invoiceNo = String(row.invoice_no)
     const tax = formatAmount(minor(BigInt(String(row.tax_minor))), company.baseCurrency)
-    const account = costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
-    const summary = `进项税额 发票${invoiceNo} ${String(row.seller_name)}`.slice(0, 200)
+    const fee = fees.get(invoiceNo)
+    if (fee?.bookedBySettlement) {
+      bookedBySettlement.push({ invoiceNo, taxCode: fee.bookedBySettlement })
+      continue
+    }
+    const account = fee ? fee.stores[0]?.account ?? '' : costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
+    const summary = (fee ? `进项税额 发票${invoiceNo} ${fee.kind === 'promotion' ? '推广费' : fee.kind === 'fee' ? '支付手续费' : '佣金'} ${fee.month} ${String(row.seller_name)}` : `进项税额 发票${invoiceNo} ${String(row.seller_name)}`).slice(0, 200)
+    const credits = fee
+      ? taxByStore(fee).filter((part) => part.tax !== 0n).map((part) => ({ account: part.account, ...(part.store ? { store: part.store } : {}), credit: formatAmount(part.tax, company.baseCurrency), summary }))
+      : [{ account, credit: tax, summary }]
     requests.push({
-      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, lines: [{ account: '2221.01.01', debit: tax, summary }, { account, credit: tax, summary }] },
+      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, lines: [{ account: '2221.01.01', debit: tax, summary }, ...credits] },
       sources: [{ kind: 'invoice', id: invoiceNo }],
     })
-    planned.push({ invoiceNo, tax, account })
+    planned.push({ invoiceNo, tax, account, ...(fee ? { fee: { kind: fee.kind, month: fee.month, rate: fee.taxRate, stores: fee.stores.map((each) => each.store) } } : {}) })
   }
-  if (requests.length === 0) return { vouchers: [], skipped }
+  if (requests.length === 0) return { vouchers: [], skipped, bookedBySettlement }
   const written = await writeVouchers(context, actor, companyId, requests, { mode: options.mode ?? 'draft', sourceKind: 'invoice' })
-  return { vouchers: written.map((voucher, index) => ({ invoiceNo: planned[index]?.invoiceNo ?? '', voucherId: voucher.id, tax: planned[index]?.tax ?? '', account: planned[index]?.account ?? '' })), skipped }
+  return { vouchers: written.map((voucher, index) => ({ invoiceNo: planned[index]?.invoiceNo ?? '', voucherId: voucher.id, tax: planned[index]?.tax ?? '', account: planned[index]?.account ?? '', ...(planned[index]?.fee ? { fee: planned[index]?.fee } : {}) })), skipped, bookedBySettlement }
 }

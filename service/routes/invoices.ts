@@ -8,6 +8,7 @@ import { attachInvoiceFile, listAttachments } from '../invoices/attachments.ts'
 import { addInvoiceRequest, decideInvoiceException, invoiceLinks, listInvoiceExceptions, runInvoiceMatching } from '../invoices/match.ts'
 import { getInvoice, listInvoices } from '../invoices/query.ts'
 import { inputInvoicesByStatus } from '../invoices/report.ts'
+import { matchFeeInvoices } from '../invoices/fees.ts'
 import { companyTaxId, updateInvoiceSettings } from '../invoices/settings.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -58,6 +59,13 @@ export function invoiceRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/invoices-input-status', summary: '进项发票 by 勾选/认证 status, with the input VAT deductible under the inputVatOn setting', permission: 'reports.read', query: z.object({ period: period.optional() }) }, async ({ c, access, query }) => {
       const result = await inputInvoicesByStatus(deps.context, companyOf(access).id, query.period)
       return c.json({ ...result, rows: result.rows.map((row) => ({ ...row, amount: yuan(row.amount), tax: yuan(row.tax), deductibleTax: yuan(row.deductibleTax) })) }, 200)
+    })
+    .route({ method: 'get', path: '/companies/:company/invoice-fees', summary: 'Input invoices for platform fees matched to the fee settlement lines (platform, month, amount); unmatched ones with why (zh, en)', permission: 'reports.read', query: z.object({ period: period.optional() }) }, async ({ c, access, query }) => {
+      const result = await matchFeeInvoices(deps.context, companyOf(access), query.period ? { period: query.period } : {})
+      return c.json({
+        matched: result.matched.map((each) => ({ ...each, total: yuan(each.total), tax: yuan(each.tax), stores: each.stores.map((store) => ({ ...store, fee: yuan(store.fee) })) })),
+        unmatched: result.unmatched.map((each) => ({ ...each, total: yuan(each.total) })),
+      }, 200)
     })
     .route({ method: 'put', path: '/companies/:company/invoice-settings', summary: 'Invoice settings: taxId, inputVatOn (receipt|certification), windowDays', permission: 'company.settings', body: z.object({ taxId: z.string().optional(), inputVatOn: z.enum(['receipt', 'certification']).optional(), windowDays: z.number().int().optional() }) }, async ({ c, access, body }) => {
       return c.json({ settings: await updateInvoiceSettings(deps.context, access.actor, companyOf(access).id, body) }, 200)

@@ -26,12 +26,12 @@ export type FeeKind = 'commission' | 'promotion' | 'fee'
 const ROLE: Record<FeeKind, 'commission' | 'promotion' | 'paymentFee'> = { commission: 'commission', promotion: 'promotion', fee: 'paymentFee' }
 const KIND_NAME: Record<FeeKind, { zh: string; en: string }> = { commission: { zh: '佣金', en: 'commission' }, promotion: { zh: '推广费', en: 'promotion' }, fee: { zh: '支付手续费', en: 'payment fees' } }
 
-const PLATFORMS: ReadonlyArray<{ pattern: RegExp; name: string; channels: string[] }> = [
-  { pattern: /天猫|淘宝|阿里巴巴|阿里妈妈|支付宝/, name: '淘宝/天猫 Taobao/Tmall', channels: ['taobao', 'tmall', 'alipay'] },
-  { pattern: /京东/, name: '京东 JD', channels: ['jd'] },
-  { pattern: /寻梦|拼多多/, name: '拼多多 PDD', channels: ['pdd'] },
-  { pattern: /抖音|巨量|空间变换|字节跳动/, name: '抖音 Douyin', channels: ['douyin'] },
-  { pattern: /财付通|腾讯/, name: '微信 WeChat', channels: ['wechat'] },
+const PLATFORMS: ReadonlyArray<{ pattern: RegExp; name: { zh: string; en: string }; channels: string[] }> = [
+  { pattern: /天猫|淘宝|阿里巴巴|阿里妈妈|支付宝/, name: { zh: '淘宝/天猫', en: 'Taobao/Tmall' }, channels: ['taobao', 'tmall', 'alipay'] },
+  { pattern: /京东/, name: { zh: '京东', en: 'JD' }, channels: ['jd'] },
+  { pattern: /寻梦|拼多多/, name: { zh: '拼多多', en: 'PDD' }, channels: ['pdd'] },
+  { pattern: /抖音|巨量|空间变换|字节跳动/, name: { zh: '抖音', en: 'Douyin' }, channels: ['douyin'] },
+  { pattern: /财付通|腾讯/, name: { zh: '微信支付', en: 'WeChat Pay' }, channels: ['wechat'] },
 ]
 
 /** The fee an invoice is for, from its remark and item names; null for goods, freight and anything else. */
@@ -42,7 +42,7 @@ export function feeKindOf(text: string): FeeKind | null {
   return null
 }
 
-export function platformOf(sellerName: string): { name: string; channels: string[] } | null {
+export function platformOf(sellerName: string): { name: { zh: string; en: string }; channels: string[] } | null {
   return PLATFORMS.find((platform) => platform.pattern.test(sellerName)) ?? null
 }
 
@@ -120,8 +120,8 @@ export async function matchFeeInvoices(context: LedgerContext, company: Company,
       const near = closest.length > 0 ? `；最接近：${closest[0]?.month} ${closest.map((group) => `${group.store} ${yuan(group.fee)}`).join('、')}` : ''
       const nearEn = closest.length > 0 ? `; closest: ${closest[0]?.month} ${closest.map((group) => `${group.store} ${yuan(group.fee)}`).join(', ')}` : ''
       unmatched.push({ ...base, why: {
-        zh: `${platform.name} 在 ${issued} 或 ${previousPeriod(issued)} 没有合计 ${yuan(total)} 的${KIND_NAME[kind].zh}明细${near}`,
-        en: `no ${KIND_NAME[kind].en} lines of ${platform.name} add up to ${yuan(total)} in ${issued} or ${previousPeriod(issued)}${nearEn}`,
+        zh: `${platform.name.zh} 在 ${issued} 或 ${previousPeriod(issued)} 没有合计 ${yuan(total)} 的${KIND_NAME[kind].zh}明细${near}`,
+        en: `no ${KIND_NAME[kind].en} lines of ${platform.name.en} add up to ${yuan(total)} in ${issued} or ${previousPeriod(issued)}${nearEn}`,
       } })
       continue
     }

@@ -52,6 +52,10 @@ export function invoiceRoutes(deps: AppDeps) {
       await decideInvoiceException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'resolved', body.reason)
       return c.json({ ok: true }, 200)
     })
+    .route({ method: 'post', path: '/companies/:company/invoice-exceptions/:id/ignore', summary: 'Ignore an invoice exception (reason required)', permission: 'exceptions.decide', body: reason }, async ({ c, access, body, param }) => {
+      await decideInvoiceException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'ignored', body.reason)
+      return c.json({ ok: true }, 200)
+    })
     .route({ method: 'post', path: '/companies/:company/invoice-requests', summary: 'The buyer of an order asked for an invoice (title, tax id of a 企业 buyer)', permission: 'match.run', body: z.object({ channel: z.string().min(1).max(40), orderNo: z.string().min(1).max(200), title: z.string().max(200).default(''), buyerTaxId: z.string().max(40).optional() }) }, async ({ c, access, body }) => {
       await addInvoiceRequest(deps.context, access.actor, companyOf(access).id, { channel: body.channel, orderNo: body.orderNo, title: body.title, ...(body.buyerTaxId ? { buyerTaxId: body.buyerTaxId } : {}) })
       return c.json({ ok: true }, 201)

@@ -44,7 +44,7 @@ describe('input invoices for platform fees match the fee settlement lines (platf
       ['401', 'commission', '2024-03', [['jd-2', '10600', '5601.01'], ['jd-main', '21200', '5601.01']], 3, null],
     ])
     expect(result.unmatched.map((each) => [each.invoiceNo.slice(-3), each.kind])).toEqual([['403', 'commission'], ['404', 'commission']])
-    expect(result.unmatched[0]?.why.en).toBe('no commission lines of 京东 JD add up to 999.00 in 2024-04 or 2024-03; closest: 2024-03 jd-2 106.00, jd-main 212.00')
+    expect(result.unmatched[0]?.why.en).toBe('no commission lines of JD add up to 999.00 in 2024-04 or 2024-03; closest: 2024-03 jd-2 106.00, jd-main 212.00')
     expect(result.unmatched[0]?.why.zh).toContain('没有合计 999.00 的佣金明细')
     expect(result.unmatched[1]?.why).toEqual({ zh: '销方 北京某某网络技术有限公司 不是已知的平台，无法对应平台费用', en: 'the seller 北京某某网络技术有限公司 is not a known platform, so no platform fee can be matched' })
 

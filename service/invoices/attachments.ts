@@ -19,7 +19,7 @@ export function attachmentType(name: string, bytes: Uint8Array): string {
   if (head.startsWith('%PDF-')) return 'application/pdf'
   if (head.startsWith('PK\u0003\u0004') && (/\.ofd$/i.test(name) || Buffer.from(bytes).includes('OFD.xml'))) return 'application/ofd'
   if (/^(\uFEFF|ï»¿)?\s*<\?xml|^\s*<EInvoice/.test(head)) return 'application/xml'
-  throw new LedgerError('UNSUPPORTED_FORMAT', `${name}: not a PDF, OFD or XML invoice file`)
+  throw new LedgerError('UNSUPPORTED_FORMAT', `${name}：不是 PDF、OFD 或 XML 发票文件 / not a PDF, OFD or XML invoice file`)
 }
 
 export interface AttachmentInfo {
@@ -32,8 +32,8 @@ export interface AttachmentInfo {
 
 export async function attachInvoiceFile(context: LedgerContext, actor: Actor, companyId: number, invoiceNo: string, file: { name: string; bytes: Uint8Array }): Promise<AttachmentInfo & { added: boolean }> {
   await getInvoice(context.db, companyId, invoiceNo)
-  if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}: the file is empty`)
-  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}: ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
+  if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}：文件为空 / the file is empty`)
+  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}：${file.bytes.byteLength} 字节，超过 ${MAX_ATTACHMENT_BYTES} 字节上限 / ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
   const mediaType = attachmentType(file.name, file.bytes)
   const sha256 = createHash('sha256').update(file.bytes).digest('hex')
   const at = isoNow(context)
@@ -56,7 +56,7 @@ export async function listAttachments(context: LedgerContext, companyId: number,
 
 export async function attachmentContent(context: LedgerContext, companyId: number, id: number): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {
   const row = (await context.db.client.execute({ sql: 'SELECT file_name, media_type, content_base64 FROM invoice_attachments WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
-  if (!row) throw new LedgerError('NOT_FOUND', `no invoice attachment ${id}`)
+  if (!row) throw new LedgerError('NOT_FOUND', `找不到发票附件 ${id} / no invoice attachment ${id}`)
   return { fileName: String(row.file_name), mediaType: String(row.media_type), bytes: new Uint8Array(Buffer.from(String(row.content_base64), 'base64')) }
 }
 

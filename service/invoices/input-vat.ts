@@ -40,7 +40,7 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
   const period = assertPeriod(options.period)
   const company = await getCompany(context, companyId)
   const { taxId } = await companyTaxId(context, company)
-  if (taxId === null) throw new LedgerError('VALIDATION', 'no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
+  if (taxId === null) throw new LedgerError('VALIDATION', '尚无发票，或未设置本公司纳税人识别号（cledger invoice settings --tax-id）/ no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
   const onReceipt = invoiceSettings(company).inputVatOn === 'receipt'
   const result = await context.db.client.execute({
     sql: `SELECT i.invoice_no, i.seller_name, i.tax_minor, i.remark, i.items_json, i.certification FROM invoices i

@@ -23,7 +23,7 @@ export function invoiceRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/invoices', summary: 'Imported invoices (direction output = 销项, input = 进项, by the company tax id)', permission: 'import.read', query: z.object({ period: period.optional(), direction: z.enum(['output', 'input']).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional(), offset: z.coerce.number().int().min(0).optional() }) }, async ({ c, access, query }) => {
       const company = companyOf(access)
       const { taxId } = await companyTaxId(deps.context, company)
-      if (query.direction && taxId === null) throw new LedgerError('VALIDATION', 'no invoices yet, or no company tax id in the invoice settings')
+      if (query.direction && taxId === null) throw new LedgerError('VALIDATION', '尚无发票，或发票设置中未填写本公司纳税人识别号 / no invoices yet, or no company tax id in the invoice settings')
       const list = await listInvoices(deps.context.db, company.id, {
         ...(query.period ? { period: query.period } : {}), ...(query.limit ? { limit: query.limit } : {}), ...(query.offset ? { offset: query.offset } : {}),
         ...(query.direction === 'output' && taxId ? { sellerTaxId: taxId } : {}), ...(query.direction === 'input' && taxId ? { buyerTaxId: taxId } : {}),

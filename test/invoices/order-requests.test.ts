@@ -43,7 +43,8 @@ describe('order exports carry the invoice request (发票抬头 / 是否开票, 
     const due = stored.filter((each) => { const order = orders.get(`${each[0]}/${each[1]}`); return order !== undefined && order.gross - order.refunded > 0n && !['cancelled', 'closed', 'refunded', 'pending'].includes(order.status) })
     expect(open.map((each) => `${each.channel}/${each.orderNo}`).sort()).toEqual(due.map((each) => `${each[0]}/${each[1]}`).sort())
     expect(run.exceptions.ORDER_NOT_INVOICED).toBe(due.length)
-    expect(open[0]?.why).toMatch(/invoice|发票/)
+    // the why says it in zh-CN and en, money in yuan
+    expect(open[0]?.why).toMatch(/^买家已申请开票（抬头：.+），应开 \d+\.\d{2}，尚未开具 \/ the buyer asked for an invoice \(.+\); none issued for \d+\.\d{2}$/)
     // listOrders gives the request back with the order
     expect(orders.get(`${stored[0]?.[0]}/${stored[0]?.[1]}`)?.invoiceRequest).toEqual({ title: stored[0]?.[2] })
 

@@ -412,6 +412,8 @@ export async function readServerEvents(body: ReadableStream<Uint8Array>, onEvent
 
 export interface LedgerApi {
   login(username: string, password: string): Promise<Session>
+  /** Any JSON call under /api/v1 (feature clients such as addin/invoices-api.ts build on it); absent in fakes. */
+  call?(method: string, path: string, body?: unknown): Promise<unknown>
   companies(): Promise<Company[]>
   accounts(company: string): Promise<Account[]>
   periods(company: string): Promise<Period[]>
@@ -954,6 +956,7 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       }
       return found.filter((period, index) => found.indexOf(period) === index)
     },
+    call: request,
     async evaluateFunctions(code, calls) {
       const body = await request('POST', '/functions/batch', { company: code, calls })
       return listOf<FunctionCallResult>(body, 'results')

@@ -134,6 +134,12 @@ function orderShape<M extends z.ZodType>(money: M) {
     refunded: money,
     /** Payment / trade number of the paying channel (Taobao 支付单号 = Alipay 交易号; Shopify Payment ID). */
     paymentRef: text.optional(),
+    /**
+     * The buyer asked for an invoice (Taobao 发票抬头 / 是否开票, JD 发票类型 / 增值税发票):
+     * title = 发票抬头, buyerTaxId for a 企业 buyer when the export names one. The import
+     * stores it in invoice_requests, so ORDER_NOT_INVOICED is raised until it is invoiced.
+     */
+    invoiceRequest: z.object({ title: z.string().max(200), buyerTaxId: z.string().max(40).optional() }).optional(),
     source: SourceSchema,
   })
 }

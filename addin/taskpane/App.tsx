@@ -9,6 +9,7 @@ import { Notice, useT } from './common.tsx'
 import { type MessageKey, roleName } from './i18n.ts'
 import { ClosePane } from './ClosePane.tsx'
 import { ImportPane } from './ImportPane.tsx'
+import { InvoicesPane } from './InvoicesPane.tsx'
 import { MatchPane } from './MatchPane.tsx'
 import { PostPane } from './PostPane.tsx'
 import { PreviewSheets } from './PreviewSheets.tsx'
@@ -117,7 +118,7 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
     if (company !== null) void workbook?.rememberPeriod?.(company.code, value)
   }
   const tabs: readonly (readonly [PaneTab, MessageKey])[] = [
-    ['import', 'tabImport'], ['match', 'tabMatch'], ['post', 'tabPost'], ['reports', 'tabReports'], ['close', 'tabClose'], ['settings', 'tabSettings'],
+    ['import', 'tabImport'], ['match', 'tabMatch'], ['post', 'tabPost'], ['reports', 'tabReports'], ['close', 'tabClose'], ['invoices', 'tabInvoices'], ['settings', 'tabSettings'],
   ]
   return (
     <>
@@ -159,6 +160,7 @@ function Workspace({ api, writer, host, functions, workbook }: { api: LedgerApi;
             {tab === 'reports' ? <ReportsPane api={api} writer={writer} company={company.code} period={period} onRefreshFunctions={host === 'excel' ? functions?.refresh : undefined} host={host} /> : null}
             {tab === 'close' ? <ClosePane api={api} company={company.code} period={period} role={company.role} /> : null}
             {tab === 'reports' && workbook !== undefined ? <WorkbookCard workbook={workbook} company={company.code} /> : null}
+            {tab === 'invoices' ? <InvoicesPane api={api} writer={writer} company={company.code} period={period} role={company.role} /> : null}
             {tab === 'settings' ? <SettingsPane api={api} company={company.code} role={company.role} previewMode={host === 'preview'} /> : null}
           </div>
         </>

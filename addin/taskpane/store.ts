@@ -10,7 +10,7 @@ import type { Language } from './i18n.ts'
  * entry and handed down through StoreProvider; no module-level instance.
  */
 
-export type Tab = 'import' | 'match' | 'post' | 'reports' | 'close' | 'settings'
+export type Tab = 'import' | 'match' | 'post' | 'reports' | 'close' | 'settings' | 'invoices'
 
 export interface PreviewSheet {
   readonly sheetName: string

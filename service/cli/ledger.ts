@@ -18,6 +18,7 @@ import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv, writeOutFile } from './table.ts'
 import { describeSources, voucherSourcesOf } from '../ledger/sources.ts'
+import { describeVoucherInvoices, voucherAttachments } from '../invoices/voucher-attachments.ts'
 
 function readJsonFile(path: string): unknown {
   let text: string
@@ -63,9 +64,11 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const { context, company } = await runtime.open('vouchers.read')
     const found = await getVoucher(context, company.id, await findVoucherId(context, company.id, ref))
     const sources = await voucherSourcesOf(context, company.id, found.id)
-    runtime.print({ voucher: found, sources }, () => [
+    const attached = await voucherAttachments(context, company.id, found)
+    runtime.print({ voucher: { ...found, attachments: attached.count }, storedAttachments: attached.stored, invoices: attached.invoices, sources }, () => [
       `${found.period} ${voucherLabel(found)}  ${found.date}  ${found.status}${found.reversedBy ? `  (reversed by #${found.reversedBy})` : ''}${found.reversalOf ? `  (reverses #${found.reversalOf})` : ''}`,
-      `${found.summary}${found.attachments ? `  附件 ${found.attachments} 张` : ''}`,
+      `${found.summary}${attached.count ? `  附件 ${attached.count} 张` : ''}`,
+      ...describeVoucherInvoices(attached),
       formatTable(['#', 'account', 'store', 'currency', 'original', 'rate', 'debit', 'credit', 'summary'], found.lines.map((l) => [String(l.lineNo), l.account, l.store, l.currency === company.baseCurrency ? '' : l.currency, l.currency === company.baseCurrency ? '' : l.original, l.rate ?? '', l.side === 'debit' ? l.amount : '', l.side === 'credit' ? l.amount : '', l.summary]), ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']),
       describeSources(sources),
     ].join('\n'))

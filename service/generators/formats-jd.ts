@@ -42,6 +42,15 @@ export interface JdOrderSpec {
   /** Seller + platform discounts: 应付金额 = 订单金额 - discount. */
   readonly discount: bigint
   readonly buyer: string
+  /** 发票类型 / 发票抬头 / 增值税发票 when the buyer asked for an invoice (assumed values); absent: 不开发票 */
+  readonly invoice?: { readonly type: string; readonly title: string; readonly vat: boolean }
+}
+
+/** Which generated JD orders ask for an invoice, by position (no draw from the rng, so other figures stay put). */
+export function jdInvoiceChoice(index: number): JdOrderSpec['invoice'] {
+  if (index % 11 === 7) return { type: '增值税专用发票', title: '上海某某贸易有限公司', vat: true }
+  if (index % 5 === 1) return { type: '电子发票', title: '个人', vat: false }
+  return undefined
 }
 
 const DAY = 24 * 60
@@ -67,7 +76,9 @@ export function jdOrderRows(context: RowContext, order: JdOrderSpec): GeneratedR
     channel: 'jd', store: context.store, orderNo: order.orderNo, status, statusRaw: order.status, createdAt: createdIso,
     paidAt: paid ? paidIso : undefined, completedAt: completed ? doneIso : undefined, buyerRef: order.buyer, currency: 'CNY',
     gross: minor(payable), discount: minor(order.discount), shipping: minor(order.shipping), tax: minor(0n), refunded: minor(0n),
+    ...(order.invoice ? { invoiceRequest: { title: order.invoice.title } } : {}),
   })
+  const invoice = order.invoice ?? { type: '不开发票', title: '', vat: false }
   return order.lines.map((line, index) => {
     const lineRecord: OrderLine = {
       channel: 'jd', store: context.store, orderNo: order.orderNo, subOrderNo: `${order.orderNo}-${index + 1}`, sku: line.sku, title: line.title,
@@ -79,7 +90,7 @@ export function jdOrderRows(context: RowContext, order: JdOrderSpec): GeneratedR
     // Order-level columns (金额, 状态, 时间, 买家) are repeated on every row of the order, as in the real export.
     return {
       cells: [order.orderNo, line.sku, line.title, String(line.qty), '在线支付', created, money(line.price), money(total), money(payable), '0.00', money(payable), order.status, '普通订单', order.buyer,
-        '张**', '北京市海淀区****', '138****0000', '', '电子发票', '个人', '商品明细', '', '', money(order.shipping), paid ? paidText : '', '否', line.itemNo, completed ? doneText : '', '移动端', '京东'],
+        '张**', '北京市海淀区****', '138****0000', '', invoice.type, invoice.title, order.invoice ? '商品明细' : '', '', '', money(order.shipping), paid ? paidText : '', invoice.vat ? '是' : '否', line.itemNo, completed ? doneText : '', '移动端', '京东'],
       records,
     }
   })
@@ -100,7 +111,7 @@ export function randomJdOrder(rng: Rng, index: number, options: { month?: string
   const statuses = Object.keys(JD_ORDER_STATUS)
   return {
     orderNo: `2${rng.digits(11)}`, status: options.status ?? rng.pick(statuses), minutes: options.minutes ?? index * 37, month: options.month,
-    lines, shipping, discount, buyer: `jd_${rng.digits(8)}`,
+    lines, shipping, discount, buyer: `jd_${rng.digits(8)}`, ...(jdInvoiceChoice(index) ? { invoice: jdInvoiceChoice(index) } : {}),
   }
 }
 

@@ -254,10 +254,13 @@ export const taobaoClassic: FormatSpec = {
     const buyer = `tb_${rng.digits(9)}`
     const title = rng.pick(['夏季 纯棉T恤, 男款', '保温杯 500ml', '无线充电器 "快充版"', '儿童绘本 全10册'])
     const message = index % 7 === 3 ? '请尽快发货\n谢谢' : ''
+    // 发票抬头: the buyer asked for an invoice (by position, no rng draw): a company title or 个人
+    const invoiceTitle = index % 6 === 1 ? '杭州某某科技有限公司' : index % 6 === 4 ? '个人' : ''
     const order = orderRecord({
       channel: 'taobao', store: context.store, orderNo, status: state.status, statusRaw: state.text, createdAt: createdIso, paidAt: paidIso,
       shippedAt: state.shipped ? shippedIso : undefined, completedAt: state.done ? doneIso : undefined, paymentRef: trade, buyerRef: buyer, currency: 'CNY',
       gross: paid, discount: coupon, shipping, tax: minor(0n), refunded,
+      ...(invoiceTitle ? { invoiceRequest: { title: invoiceTitle } } : {}),
     })
     const line: OrderLine = {
       channel: 'taobao', store: context.store, orderNo, subOrderNo: `${orderNo}-1`, sku: '', title, quantity: qty, unitPrice: unit, discount: coupon, amount: minor(paid - shipping),
@@ -265,7 +268,7 @@ export const taobaoClassic: FormatSpec = {
     }
     return {
       cells: [orderNo, buyer, `${rng.digits(3)}****@qq.com`, money(goods), money(shipping), '0', money(goods + shipping), '0', money(paid), '0', state.text, message, '王**', '浙江省 杭州市 余杭区 ***', '快递', '', '138****0000', created, paidText,
-        title, '1', state.shipped ? `YT${rng.digits(13)}` : '', state.shipped ? '圆通速递' : '', '', String(qty), '60001234', '测试旗舰店', state.refund === 'full' ? '买家申请退款' : '', '0.00', '0.00', '', '是', '', '', '', '', '',
+        title, '1', state.shipped ? `YT${rng.digits(13)}` : '', state.shipped ? '圆通速递' : '', '', String(qty), '60001234', '测试旗舰店', state.refund === 'full' ? '买家申请退款' : '', '0.00', '0.00', invoiceTitle, '是', '', '', '', '', '',
         trade, money(refunded), state.done ? doneText : '', state.done ? money(paid - refunded) : '0.00', state.shipped ? shippedText : ''],
       records: [{ kind: 'order', record: order }, { kind: 'orderLine', record: line }],
     }

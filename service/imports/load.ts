@@ -6,6 +6,8 @@ import { registerImportStore, storeCodeFrom, storeListText } from '../ledger/sto
 import type { FileParser } from './types.ts'
 import { type CanonicalRecord, RECORD_KINDS, RECORD_SCHEMAS, type RecordKind } from '../../shared/records.ts'
 import { INVOICE_TABLE } from '../invoices/table.ts'
+import { type InvoiceStatusChange, applyInvoiceStatusUpdates, dropInvoiceStatusStage, invoiceStatusReport } from '../invoices/status-updates.ts'
+import { appendAudit } from '../ledger/audit.ts'
 import { isInvoiceDocument, startInvoiceXmlParse } from './parsers/invoice-xml.ts'
 import { type ParseOptions, type ParseSession, startParse } from './parse.ts'
 import { PositionTracker, measureInput } from './progress.ts'
@@ -354,10 +356,20 @@ class BatchWriter {
   private staged = false
   attempted = 0
 
-  constructor(private readonly tx: Transaction, private readonly companyId: number, private readonly batchId: number) {}
+  /** stored invoices a later export moved forward (已红冲 / 作废 / 勾选 / 认证) */
+  readonly invoiceChanges: InvoiceStatusChange[] = []
+  private invoiceStaged = false
+  /** invoice_requests rows of orders whose export says the buyer asked for an invoice (flushed with the orders) */
+  private requestArgs: InValue[] = []
+
+  constructor(private readonly tx: Transaction, private readonly companyId: number, private readonly batchId: number, private readonly at: string = new Date().toISOString()) {}
 
   /** Buffers a record; true when its table's buffer is full (call flushKind). */
   add(item: CanonicalRecord): boolean {
+    if (item.kind === 'order' && item.record.invoiceRequest) {
+      const request = item.record.invoiceRequest
+      this.requestArgs.push(this.companyId, item.record.channel, item.record.orderNo, request.title, request.buyerTaxId ?? null, this.at)
+    }
     const spec = TABLES[item.kind]
     const buffer = this.buffers[item.kind]
     spec.push(buffer.args, this.companyId, this.batchId, item)
@@ -380,9 +392,21 @@ class BatchWriter {
     const args = buffer.args
     const rows = buffer.rows
     this.buffers[kind] = { args: [], rows: 0 }
+    if (kind === 'order' && this.requestArgs.length > 0) {
+      // a request stored before (by hand or an earlier import) stands
+      const requestArgs = this.requestArgs
+      this.requestArgs = []
+      await this.tx.execute({ sql: insertStatement('invoice_requests', ['company_id', 'channel', 'order_no', 'title', 'buyer_tax_id', 'created_at'], requestArgs.length / 6, ' ON CONFLICT DO NOTHING'), args: requestArgs })
+    }
     if (kind === 'order' || kind === 'orderLine') return this.upsertOrders(kind, args, rows)
     const sql = insertStatement(spec.table, spec.columns, rows, ' ON CONFLICT DO NOTHING')
-    this.inserted[kind] += (await this.tx.execute({ sql, args })).rowsAffected
+    const inserted = (await this.tx.execute({ sql, args })).rowsAffected
+    this.inserted[kind] += inserted
+    if (kind === 'invoice' && inserted < rows) {
+      // some invoices were stored already: a later export may show them 已红冲 / 作废 / 已认证
+      this.invoiceStaged = true
+      this.invoiceChanges.push(...await applyInvoiceStatusUpdates(this.tx, args, rows, (table, columns, count) => insertStatement(table, columns, count, '')))
+    }
   }
 
   /** Orders and lines go through a staging table: audit and move forward the stored ones, insert the new ones. */
@@ -425,6 +449,10 @@ class BatchWriter {
       for (const each of Object.values(UPDATABLE)) await this.tx.execute(`DROP TABLE IF EXISTS temp.${each.stage}`)
       this.staged = false
     }
+    if (this.invoiceStaged) {
+      await dropInvoiceStatusStage(this.tx)
+      this.invoiceStaged = false
+    }
   }
 }
 
@@ -445,7 +473,7 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     args: [companyId, options.actor.userId, options.actor.username ?? '', session.file.name, session.file.hash, session.file.size, session.detection.parser.id, options.store ?? '', startedAt, startedAt],
   })
   const batchId = Number(batch.rows[0]?.id)
-  const writer = new BatchWriter(tx, companyId, batchId)
+  const writer = new BatchWriter(tx, companyId, batchId, startedAt)
   const keys = new InFileKeys()
   const rejects: Reject[] = []
   const maxRejects = options.maxRejectsInResult ?? 1000
@@ -494,6 +522,11 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
   const store = parser.bankStatement || parser.family === 'invoice' ? '' : session.store()
   const storeCreated = store !== '' && await registerImportStore(tx, companyId, startedAt, options.actor, { code: store, name: stores.names.get(store) ?? session.storeName() ?? store, channel: parser.channel })
   const imported = writer.inserted.order + writer.inserted.orderLine + writer.inserted.settlementTxn + writer.inserted.bankTxn + writer.inserted.invoice
+  const statusChanges = invoiceStatusReport(writer.invoiceChanges, { at: startedAt, companyId, actorId: options.actor.userId, batchId, file: session.file.name })
+  if (statusChanges.check) {
+    session.checks.push(statusChanges.check)
+    await appendAudit(tx, statusChanges.audit)
+  }
   const result: FileImportResult = {
     batchId,
     file: session.file.name,
@@ -503,8 +536,8 @@ async function loadSession(tx: Transaction, companyId: number, session: ParseSes
     read: session.stats.read,
     records,
     imported,
-    duplicates: writer.attempted - imported - writer.updated.order - writer.updated.orderLine + inFileDuplicates,
-    updated: writer.updated.order + writer.updated.orderLine,
+    duplicates: writer.attempted - imported - writer.updated.order - writer.updated.orderLine - writer.invoiceChanges.length + inFileDuplicates,
+    updated: writer.updated.order + writer.updated.orderLine + writer.invoiceChanges.length,
     rejected,
     skipped: session.stats.skipped,
     store,

@@ -70,7 +70,9 @@ function where(companyId: number, filter: ListFilter, timeColumn: string, status
 
 export async function listOrders(db: Database, companyId: number, filter: ListFilter = {}): Promise<Order[]> {
   const { sql, args } = where(companyId, filter, 'created_at', 'status')
-  const result = await db.client.execute({ sql: `SELECT * FROM orders${sql}`, args })
+  // the invoice request (issue #17) rides along: from the order export's 发票 columns or `cledger invoice request`
+  const result = await db.client.execute({ sql: `SELECT o.*, r.title AS request_title, r.buyer_tax_id AS request_tax_id, r.order_no IS NOT NULL AS requested FROM (SELECT * FROM orders${sql}) o
+    LEFT JOIN invoice_requests r ON r.company_id = o.company_id AND r.channel = o.channel AND r.order_no = o.order_no ORDER BY o.id`, args })
   return result.rows.map((row) => {
     const order: Order = {
       channel: text(row, 'channel') as Channel, store: text(row, 'store'), orderNo: text(row, 'order_no'), status: text(row, 'status') as OrderStatus, statusRaw: text(row, 'status_raw'),
@@ -83,6 +85,7 @@ export async function listOrders(db: Database, companyId: number, filter: ListFi
     setOptional(order, 'completedAt', optional(row, 'completed_at'))
     setOptional(order, 'cancelledAt', optional(row, 'cancelled_at'))
     setOptional(order, 'paymentRef', optional(row, 'payment_ref'))
+    if (Number(row.requested) === 1) order.invoiceRequest = row.request_tax_id === null ? { title: text(row, 'request_title') } : { title: text(row, 'request_title'), buyerTaxId: text(row, 'request_tax_id') }
     return order
   })
 }

@@ -26,6 +26,12 @@ function isId(value: unknown): boolean {
   return typeof value === 'string' && value.length >= 1 && value.length <= 200
 }
 
+function isInvoiceRequest(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const request = value as { title?: unknown; buyerTaxId?: unknown }
+  return isText(request.title, 200) && (request.buyerTaxId === undefined || isText(request.buyerTaxId, 40))
+}
+
 function isOptionalText(value: unknown): boolean {
   return value === undefined || (typeof value === 'string' && value.length <= 2000)
 }
@@ -74,6 +80,7 @@ export function checkRecord(item: CanonicalRecord): boolean {
         && isOptionalTimestamp(r.completedAt) && isOptionalTimestamp(r.cancelledAt) && isCurrencyCode(r.currency)
         && isMoney(r.gross) && isMoney(r.discount) && isMoney(r.shipping) && isMoney(r.tax) && isMoney(r.refunded)
         && isOptionalText(r.paymentRef) && isSource(r.source)
+        && (r.invoiceRequest === undefined || isInvoiceRequest(r.invoiceRequest))
     }
     case 'orderLine': {
       const r = item.record

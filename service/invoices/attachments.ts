@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto'
 import { LedgerError } from '../../shared/errors.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
-import { findVoucherId } from '../ledger/vouchers.ts'
+import { findVoucherId, getVoucher } from '../ledger/vouchers.ts'
 import { getInvoice } from './query.ts'
+import { voucherAttachments } from './voucher-attachments.ts'
 
 /**
  * Files kept with an invoice (the PDF / OFD the platform issues; no OCR), and
@@ -18,7 +19,7 @@ export function attachmentType(name: string, bytes: Uint8Array): string {
   if (head.startsWith('%PDF-')) return 'application/pdf'
   if (head.startsWith('PK\u0003\u0004') && (/\.ofd$/i.test(name) || Buffer.from(bytes).includes('OFD.xml'))) return 'application/ofd'
   if (/^(\uFEFF|ï»¿)?\s*<\?xml|^\s*<EInvoice/.test(head)) return 'application/xml'
-  throw new LedgerError('UNSUPPORTED_FORMAT', `${name}: not a PDF, OFD or XML invoice file`)
+  throw new LedgerError('UNSUPPORTED_FORMAT', `${name}：不是 PDF、OFD 或 XML 发票文件 / not a PDF, OFD or XML invoice file`)
 }
 
 export interface AttachmentInfo {
@@ -31,8 +32,8 @@ export interface AttachmentInfo {
 
 export async function attachInvoiceFile(context: LedgerContext, actor: Actor, companyId: number, invoiceNo: string, file: { name: string; bytes: Uint8Array }): Promise<AttachmentInfo & { added: boolean }> {
   await getInvoice(context.db, companyId, invoiceNo)
-  if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}: the file is empty`)
-  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}: ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
+  if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}：文件为空 / the file is empty`)
+  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}：${file.bytes.byteLength} 字节，超过 ${MAX_ATTACHMENT_BYTES} 字节上限 / ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
   const mediaType = attachmentType(file.name, file.bytes)
   const sha256 = createHash('sha256').update(file.bytes).digest('hex')
   const at = isoNow(context)
@@ -55,7 +56,7 @@ export async function listAttachments(context: LedgerContext, companyId: number,
 
 export async function attachmentContent(context: LedgerContext, companyId: number, id: number): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {
   const row = (await context.db.client.execute({ sql: 'SELECT file_name, media_type, content_base64 FROM invoice_attachments WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
-  if (!row) throw new LedgerError('NOT_FOUND', `no invoice attachment ${id}`)
+  if (!row) throw new LedgerError('NOT_FOUND', `找不到发票附件 ${id} / no invoice attachment ${id}`)
   return { fileName: String(row.file_name), mediaType: String(row.media_type), bytes: new Uint8Array(Buffer.from(String(row.content_base64), 'base64')) }
 }
 
@@ -68,7 +69,8 @@ export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, c
     const inserted = await tx.execute({ sql: 'INSERT INTO voucher_invoices (company_id, voucher_id, invoice_no, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING', args: [companyId, voucherId, invoiceNo, at] })
     if (inserted.rowsAffected > 0) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-voucher', entity: 'voucher', entityId: String(voucherId), payload: { invoiceNo } }])
   })
-  return { voucherId, attachments: (await voucherInvoices(context, companyId, voucherId)).length }
+  // 附件数: the voucher's stored attachments + its invoices
+  return { voucherId, attachments: (await voucherAttachments(context, companyId, await getVoucher(context, companyId, voucherId))).count }
 }
 
 /** The invoices attached to a voucher (linked by hand, or the voucher's own invoice sources): its 附件数 is their count. */

@@ -5,6 +5,8 @@ import { getCompany } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type WriteMode, writeVouchers } from '../ledger/vouchers.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
+import { invoiceCounts } from './status-updates.ts'
+import { matchFeeInvoices, taxByStore } from './fees.ts'
 
 /**
  * Input VAT (进项税额) from input invoices: the fee or purchase was booked at its
@@ -14,14 +16,16 @@ import { companyTaxId, invoiceSettings } from './settings.ts'
  * cost account. The cost account follows the invoice: 推广 -> 推广费, 佣金 / 技术服务费 /
  * 服务费 -> 平台佣金, 运费 / 物流 / 快递 -> 运费, anything else (goods) -> 库存商品.
  * One voucher per invoice, dated the last day of `period`, source (invoice, no) so
- * it posts once and 附件数 1 (the invoice; voucherInvoices names it through the source link,
- * so the voucher and its link are one write). Red input invoices
+ * it posts once; its 附件数 is 1 through that source link (voucher-attachments.ts counts
+ * stored attachments + invoices, so the voucher stores none itself: no double count). Red input invoices
  * carry negative tax and so reverse the move.
  */
 
 export interface InputVatResult {
-  vouchers: Array<{ invoiceNo: string; voucherId: number; tax: string; account: string }>
+  vouchers: Array<{ invoiceNo: string; voucherId: number; tax: string; account: string; fee?: { kind: string; month: string; rate: string; stores: string[] } }>
   skipped: number
+  /** fee invoices whose input VAT the settlement posting books already (vat.feeTaxCodes): no voucher, or it would count twice */
+  bookedBySettlement: Array<{ invoiceNo: string; taxCode: string }>
 }
 
 function costAccount(template: string, text: string): string {
@@ -36,18 +40,21 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
   const period = assertPeriod(options.period)
   const company = await getCompany(context, companyId)
   const { taxId } = await companyTaxId(context, company)
-  if (taxId === null) throw new LedgerError('VALIDATION', 'no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
+  if (taxId === null) throw new LedgerError('VALIDATION', '尚无发票，或未设置本公司纳税人识别号（cledger invoice settings --tax-id）/ no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
   const onReceipt = invoiceSettings(company).inputVatOn === 'receipt'
   const result = await context.db.client.execute({
     sql: `SELECT i.invoice_no, i.seller_name, i.tax_minor, i.remark, i.items_json, i.certification FROM invoices i
-          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND i.status <> 'cancelled' AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
+          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND ${invoiceCounts('i')} AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
             AND NOT EXISTS (SELECT 1 FROM voucher_sources s WHERE s.company_id = i.company_id AND s.source_kind = 'invoice' AND s.source_id = i.invoice_no)
           ORDER BY i.issued_at, i.invoice_no`,
     args: [companyId, taxId, period],
   })
   const date = lastDayOfPeriod(period)
   const requests: Array<{ input: unknown; sources: Array<{ kind: string; id: string }> }> = []
-  const planned: Array<{ invoiceNo: string; tax: string; account: string }> = []
+  const planned: Array<{ invoiceNo: string; tax: string; account: string; fee?: { kind: string; month: string; rate: string; stores: string[] } }> = []
+  const bookedBySettlement: InputVatResult['bookedBySettlement'] = []
+  // an input invoice matched to platform fee lines takes their stores and fee accounts (service/invoices/fees.ts)
+  const fees = new Map((await matchFeeInvoices(context, company)).matched.map((match) => [match.invoiceNo, match]))
   let skipped = 0
   for (const row of result.rows) {
     if (!onReceipt && row.certification !== 'certified') {
@@ -56,15 +63,23 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
     }
     const invoiceNo = String(row.invoice_no)
     const tax = formatAmount(minor(BigInt(String(row.tax_minor))), company.baseCurrency)
-    const account = costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
-    const summary = `进项税额 发票${invoiceNo} ${String(row.seller_name)}`.slice(0, 200)
+    const fee = fees.get(invoiceNo)
+    if (fee?.bookedBySettlement) {
+      bookedBySettlement.push({ invoiceNo, taxCode: fee.bookedBySettlement })
+      continue
+    }
+    const account = fee ? fee.stores[0]?.account ?? '' : costAccount(company.chartTemplate, `${String(row.remark)} ${String(row.items_json)}`)
+    const summary = (fee ? `进项税额 发票${invoiceNo} ${fee.kind === 'promotion' ? '推广费' : fee.kind === 'fee' ? '支付手续费' : '佣金'} ${fee.month} ${String(row.seller_name)}` : `进项税额 发票${invoiceNo} ${String(row.seller_name)}`).slice(0, 200)
+    const credits = fee
+      ? taxByStore(fee).filter((part) => part.tax !== 0n).map((part) => ({ account: part.account, ...(part.store ? { store: part.store } : {}), credit: formatAmount(part.tax, company.baseCurrency), summary }))
+      : [{ account, credit: tax, summary }]
     requests.push({
-      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, attachments: 1, lines: [{ account: '2221.01.01', debit: tax, summary }, { account, credit: tax, summary }] },
+      input: { date, word: '转', summary, idempotencyKey: `invoice-vat:${invoiceNo}`, lines: [{ account: '2221.01.01', debit: tax, summary }, ...credits] },
       sources: [{ kind: 'invoice', id: invoiceNo }],
     })
-    planned.push({ invoiceNo, tax, account })
+    planned.push({ invoiceNo, tax, account, ...(fee ? { fee: { kind: fee.kind, month: fee.month, rate: fee.taxRate, stores: fee.stores.map((each) => each.store) } } : {}) })
   }
-  if (requests.length === 0) return { vouchers: [], skipped }
+  if (requests.length === 0) return { vouchers: [], skipped, bookedBySettlement }
   const written = await writeVouchers(context, actor, companyId, requests, { mode: options.mode ?? 'draft', sourceKind: 'invoice' })
-  return { vouchers: written.map((voucher, index) => ({ invoiceNo: planned[index]?.invoiceNo ?? '', voucherId: voucher.id, tax: planned[index]?.tax ?? '', account: planned[index]?.account ?? '' })), skipped }
+  return { vouchers: written.map((voucher, index) => ({ invoiceNo: planned[index]?.invoiceNo ?? '', voucherId: voucher.id, tax: planned[index]?.tax ?? '', account: planned[index]?.account ?? '', ...(planned[index]?.fee ? { fee: planned[index]?.fee } : {}) })), skipped, bookedBySettlement }
 }

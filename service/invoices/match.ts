@@ -92,7 +92,7 @@ async function storeExceptions(tx: Transaction, companyId: number, exceptions: R
 
 /** Records that the buyer of an order asked for an invoice (title = 发票抬头; a tax id makes it a 企业 buyer). */
 export async function addInvoiceRequest(context: LedgerContext, actor: Actor, companyId: number, request: InvoiceRequest): Promise<void> {
-  if (request.orderNo.trim() === '') throw new LedgerError('VALIDATION', 'order number is missing')
+  if (request.orderNo.trim() === '') throw new LedgerError('VALIDATION', '缺少订单号 / order number is missing')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
     await tx.execute({
@@ -143,11 +143,11 @@ export async function invoiceLinks(context: LedgerContext, companyId: number, by
 
 /** Resolves or ignores an invoice exception (audited); a re-run keeps the decision. */
 export async function decideInvoiceException(context: LedgerContext, actor: Actor, companyId: number, id: number, status: 'resolved' | 'ignored', reason: string): Promise<void> {
-  if (reason.trim() === '') throw new LedgerError('VALIDATION', 'a reason is required')
+  if (reason.trim() === '') throw new LedgerError('VALIDATION', '请填写原因 / a reason is required')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
     const updated = await tx.execute({ sql: 'UPDATE invoice_exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE company_id = ? AND id = ?', args: [status, actor.userId, at, reason, at, companyId, id] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no invoice exception ${id}`)
+    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `找不到发票异常 ${id} / no invoice exception ${id}`)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `invoice.exception.${status}`, entity: 'invoice_exception', entityId: String(id), payload: { reason } }])
   })
 }
@@ -157,9 +157,9 @@ export async function linkInvoiceOrder(context: LedgerContext, actor: Actor, com
   const at = isoNow(context)
   await context.db.write(async (tx) => {
     const invoice = await tx.execute({ sql: 'SELECT 1 FROM invoices WHERE company_id = ? AND invoice_no = ?', args: [companyId, link.invoiceNo] })
-    if (!invoice.rows[0]) throw new LedgerError('NOT_FOUND', `no invoice ${link.invoiceNo}`)
+    if (!invoice.rows[0]) throw new LedgerError('NOT_FOUND', `找不到发票 ${link.invoiceNo} / no invoice ${link.invoiceNo}`)
     const order = await tx.execute({ sql: 'SELECT 1 FROM orders WHERE company_id = ? AND channel = ? AND order_no = ?', args: [companyId, link.channel, link.orderNo] })
-    if (!order.rows[0]) throw new LedgerError('NOT_FOUND', `no order ${link.channel}/${link.orderNo}`)
+    if (!order.rows[0]) throw new LedgerError('NOT_FOUND', `找不到订单 ${link.channel}/${link.orderNo} / no order ${link.channel}/${link.orderNo}`)
     await tx.execute({
       sql: "INSERT INTO invoice_orders (company_id, invoice_no, channel, order_no, amount_minor, rule, why, created_at) VALUES (?,?,?,?,?,'manual',?,?) ON CONFLICT (company_id, invoice_no, channel, order_no) DO UPDATE SET amount_minor = excluded.amount_minor, rule = 'manual', why = excluded.why",
       args: [companyId, link.invoiceNo, link.channel, link.orderNo, link.amount, link.reason, at],

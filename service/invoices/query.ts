@@ -51,7 +51,7 @@ export async function listInvoices(db: Database, companyId: number, filter: Invo
   const clauses = ['company_id = ?']
   const args: InValue[] = [companyId]
   if (filter.period !== undefined) {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new LedgerError('INVALID_PERIOD', `"${filter.period}" is not a period (YYYY-MM)`)
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new LedgerError('INVALID_PERIOD', `“${filter.period}”不是会计期间（YYYY-MM）/ "${filter.period}" is not a period (YYYY-MM)`)
     clauses.push('substr(issued_at, 1, 7) = ?')
     args.push(filter.period)
   }
@@ -65,6 +65,6 @@ export async function listInvoices(db: Database, companyId: number, filter: Invo
 
 export async function getInvoice(db: Database, companyId: number, invoiceNo: string): Promise<Invoice> {
   const [invoice] = await listInvoices(db, companyId, { invoiceNo, limit: 1 })
-  if (!invoice) throw new LedgerError('NOT_FOUND', `no invoice ${invoiceNo}`)
+  if (!invoice) throw new LedgerError('NOT_FOUND', `找不到发票 ${invoiceNo} / no invoice ${invoiceNo}`)
   return invoice
 }

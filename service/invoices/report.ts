@@ -7,6 +7,7 @@ import { getCompany } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { closingVoucherMovements } from '../reports/data.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
+import { invoiceCounts } from './status-updates.ts'
 
 /**
  * 开票与收入对账: per month and VAT rate, 主营业务收入 from the ledger
@@ -87,7 +88,7 @@ export async function invoiceFigures(context: LedgerContext, companyId: number, 
   if (taxId !== null) {
     const invoices = await context.db.client.execute({
       sql: `SELECT substr(issued_at, 1, 7) AS month, invoice_type, tax_rate, currency, amount_minor, tax_minor, items_json FROM invoices
-            WHERE company_id = ? AND seller_tax_id = ? AND status <> 'cancelled' AND substr(issued_at, 1, 7) >= ? AND substr(issued_at, 1, 7) <= ?`,
+            WHERE company_id = ? AND seller_tax_id = ? AND ${invoiceCounts('invoices')} AND substr(issued_at, 1, 7) >= ? AND substr(issued_at, 1, 7) <= ?`,
       args: [companyId, taxId, from, to],
     })
     for (const row of invoices.rows) {
@@ -190,7 +191,7 @@ export interface InputInvoiceStatusRow {
   deductibleTax: bigint
 }
 
-/** 进项发票 by 勾选/认证 status (invoices whose buyer is the company), optionally of one issue month; 作废 left out. */
+/** 进项发票 by 勾选/认证 status (invoices whose buyer is the company), optionally of one issue month; 作废 (and 已红冲 without its red invoice) left out. */
 export async function inputInvoicesByStatus(context: LedgerContext, companyId: number, period?: string): Promise<{ taxId: string | null; inputVatOn: string; rows: InputInvoiceStatusRow[] }> {
   const company = await getCompany(context, companyId)
   const { taxId } = await companyTaxId(context, company)
@@ -198,7 +199,7 @@ export async function inputInvoicesByStatus(context: LedgerContext, companyId: n
   if (taxId === null) return { taxId, inputVatOn, rows: [] }
   const result = await context.db.client.execute({
     sql: `SELECT coalesce(certification, 'unknown') AS certification, count(*) AS n, sum(amount_minor) AS amount, sum(tax_minor) AS tax FROM invoices
-          WHERE company_id = ? AND buyer_tax_id = ? AND status <> 'cancelled'${period ? ' AND substr(issued_at, 1, 7) = ?' : ''} GROUP BY 1 ORDER BY 1`,
+          WHERE company_id = ? AND buyer_tax_id = ? AND ${invoiceCounts('invoices')}${period ? ' AND substr(issued_at, 1, 7) = ?' : ''} GROUP BY 1 ORDER BY 1`,
     args: period ? [companyId, taxId, assertPeriod(period)] : [companyId, taxId],
   })
   const rows = result.rows.map((row) => {

@@ -22,14 +22,14 @@ export type InvoiceSettings = z.output<typeof invoiceSettingsSchema>
 
 export function invoiceSettings(company: Company): InvoiceSettings {
   const parsed = invoiceSettingsSchema.safeParse(company.settings.invoices ?? {})
-  if (!parsed.success) throw new LedgerError('VALIDATION', `company ${company.code} invoice settings: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`)
+  if (!parsed.success) throw new LedgerError('VALIDATION', `账套 ${company.code} 的发票设置有误 / company ${company.code} invoice settings: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`)
   return parsed.data
 }
 
 export async function updateInvoiceSettings(context: LedgerContext, actor: Actor, companyId: number, patch: Record<string, unknown>): Promise<InvoiceSettings> {
   const company = await getCompany(context, companyId)
   const parsed = invoiceSettingsSchema.safeParse({ ...(company.settings.invoices as Record<string, unknown> | undefined ?? {}), ...patch })
-  if (!parsed.success) throw new LedgerError('VALIDATION', `invoice settings: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`)
+  if (!parsed.success) throw new LedgerError('VALIDATION', `发票设置有误 / invoice settings: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`)
   await updateCompanySettings(context, actor, companyId, { invoices: parsed.data })
   return parsed.data
 }

@@ -8,6 +8,7 @@ import { attachInvoiceFile, listAttachments } from '../invoices/attachments.ts'
 import { addInvoiceRequest, decideInvoiceException, invoiceLinks, listInvoiceExceptions, runInvoiceMatching } from '../invoices/match.ts'
 import { getInvoice, listInvoices } from '../invoices/query.ts'
 import { inputInvoicesByStatus } from '../invoices/report.ts'
+import { matchFeeInvoices } from '../invoices/fees.ts'
 import { companyTaxId, updateInvoiceSettings } from '../invoices/settings.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -22,7 +23,7 @@ export function invoiceRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/invoices', summary: 'Imported invoices (direction output = 销项, input = 进项, by the company tax id)', permission: 'import.read', query: z.object({ period: period.optional(), direction: z.enum(['output', 'input']).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional(), offset: z.coerce.number().int().min(0).optional() }) }, async ({ c, access, query }) => {
       const company = companyOf(access)
       const { taxId } = await companyTaxId(deps.context, company)
-      if (query.direction && taxId === null) throw new LedgerError('VALIDATION', 'no invoices yet, or no company tax id in the invoice settings')
+      if (query.direction && taxId === null) throw new LedgerError('VALIDATION', '尚无发票，或发票设置中未填写本公司纳税人识别号 / no invoices yet, or no company tax id in the invoice settings')
       const list = await listInvoices(deps.context.db, company.id, {
         ...(query.period ? { period: query.period } : {}), ...(query.limit ? { limit: query.limit } : {}), ...(query.offset ? { offset: query.offset } : {}),
         ...(query.direction === 'output' && taxId ? { sellerTaxId: taxId } : {}), ...(query.direction === 'input' && taxId ? { buyerTaxId: taxId } : {}),
@@ -51,6 +52,10 @@ export function invoiceRoutes(deps: AppDeps) {
       await decideInvoiceException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'resolved', body.reason)
       return c.json({ ok: true }, 200)
     })
+    .route({ method: 'post', path: '/companies/:company/invoice-exceptions/:id/ignore', summary: 'Ignore an invoice exception (reason required)', permission: 'exceptions.decide', body: reason }, async ({ c, access, body, param }) => {
+      await decideInvoiceException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'ignored', body.reason)
+      return c.json({ ok: true }, 200)
+    })
     .route({ method: 'post', path: '/companies/:company/invoice-requests', summary: 'The buyer of an order asked for an invoice (title, tax id of a 企业 buyer)', permission: 'match.run', body: z.object({ channel: z.string().min(1).max(40), orderNo: z.string().min(1).max(200), title: z.string().max(200).default(''), buyerTaxId: z.string().max(40).optional() }) }, async ({ c, access, body }) => {
       await addInvoiceRequest(deps.context, access.actor, companyOf(access).id, { channel: body.channel, orderNo: body.orderNo, title: body.title, ...(body.buyerTaxId ? { buyerTaxId: body.buyerTaxId } : {}) })
       return c.json({ ok: true }, 201)
@@ -58,6 +63,13 @@ export function invoiceRoutes(deps: AppDeps) {
     .route({ method: 'get', path: '/companies/:company/invoices-input-status', summary: '进项发票 by 勾选/认证 status, with the input VAT deductible under the inputVatOn setting', permission: 'reports.read', query: z.object({ period: period.optional() }) }, async ({ c, access, query }) => {
       const result = await inputInvoicesByStatus(deps.context, companyOf(access).id, query.period)
       return c.json({ ...result, rows: result.rows.map((row) => ({ ...row, amount: yuan(row.amount), tax: yuan(row.tax), deductibleTax: yuan(row.deductibleTax) })) }, 200)
+    })
+    .route({ method: 'get', path: '/companies/:company/invoice-fees', summary: 'Input invoices for platform fees matched to the fee settlement lines (platform, month, amount); unmatched ones with why (zh, en)', permission: 'reports.read', query: z.object({ period: period.optional() }) }, async ({ c, access, query }) => {
+      const result = await matchFeeInvoices(deps.context, companyOf(access), query.period ? { period: query.period } : {})
+      return c.json({
+        matched: result.matched.map((each) => ({ ...each, total: yuan(each.total), tax: yuan(each.tax), stores: each.stores.map((store) => ({ ...store, fee: yuan(store.fee) })) })),
+        unmatched: result.unmatched.map((each) => ({ ...each, total: yuan(each.total) })),
+      }, 200)
     })
     .route({ method: 'put', path: '/companies/:company/invoice-settings', summary: 'Invoice settings: taxId, inputVatOn (receipt|certification), windowDays', permission: 'company.settings', body: z.object({ taxId: z.string().optional(), inputVatOn: z.enum(['receipt', 'certification']).optional(), windowDays: z.number().int().optional() }) }, async ({ c, access, body }) => {
       return c.json({ settings: await updateInvoiceSettings(deps.context, access.actor, companyOf(access).id, body) }, 200)

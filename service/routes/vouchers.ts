@@ -5,6 +5,7 @@ import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, rev
 import { voucherSourcesOf } from '../ledger/sources.ts'
 import { reversalNeedsApproval } from '../ledger/approval.ts'
 import { assertSupplierLines } from '../ledger/suppliers.ts'
+import { voucherAttachments } from '../invoices/voucher-attachments.ts'
 import { writeVouchersCoalesced } from '../ledger/voucher-coalesce.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -32,7 +33,9 @@ export function voucherRoutes(deps: AppDeps) {
     })
     .route({ method: 'get', path: '/companies/:company/vouchers/:id', summary: 'One voucher with its lines', permission: 'vouchers.read' }, async ({ c, access, param }) => {
       const voucher = await getVoucher(deps.context, companyOf(access).id, voucherId(param('id')))
-      return c.json({ voucher, sources: await voucherSourcesOf(deps.context, companyOf(access).id, voucher.id) }, 200)
+      // 附件数 counts the stored attachments and the invoices backing the voucher (issue #17)
+      const attached = await voucherAttachments(deps.context, companyOf(access).id, voucher)
+      return c.json({ voucher: { ...voucher, attachments: attached.count }, storedAttachments: attached.stored, invoices: attached.invoices, sources: await voucherSourcesOf(deps.context, companyOf(access).id, voucher.id) }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/approve', summary: '审核 a draft (maker may not approve); posts it unless postOnApprove is false', permission: 'vouchers.approve' }, async ({ c, access, param }) => {
       return c.json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)

@@ -1,4 +1,7 @@
-import { type Minor, allocate, minor } from '../money.ts'
+import { type Minor, allocate, formatAmount, minor } from '../money.ts'
+
+/** fen as yuan for the messages (the invoices are CNY) */
+const yuan = (value: bigint): string => formatAmount(minor(value), 'CNY')
 
 /**
  * Output invoices (销项发票) <-> orders. Pure: the service loads, this decides.
@@ -17,7 +20,8 @@ import { type Minor, allocate, minor } from '../money.ts'
  *    orders with the negated allotment, so the two cancel. A red invoice whose
  *    blue one is not imported is an INVOICE_WITHOUT_ORDER.
  *
- * Cancelled (作废) invoices take no part. Invoices issued in a later month than the
+ * Cancelled (作废) invoices take no part, nor do blue invoices shown 已红冲 whose red
+ * invoice is not imported (a later export updated their status). Invoices issued in a later month than the
  * sale match the same way (the window counts from the order's creation).
  *
  * Exceptions:
@@ -117,7 +121,10 @@ export function matchInvoices(input: {
   const addInvoiced = (key: string, amount: bigint) => invoiced.set(key, (invoiced.get(key) ?? 0n) + amount)
   for (const link of input.manual) addInvoiced(orderKey(link.channel, link.orderNo), link.amount)
 
-  const live = input.invoices.filter((invoice) => invoice.status !== 'cancelled')
+  // 作废 takes no part; a blue invoice a later export shows 已红冲 takes no part either when its
+  // red invoice is not imported (the red one, when present, cancels it below)
+  const redOf = new Set(input.invoices.filter((invoice) => invoice.isRed && invoice.status !== 'cancelled' && invoice.originalInvoiceNo).map((invoice) => invoice.originalInvoiceNo))
+  const live = input.invoices.filter((invoice) => invoice.status !== 'cancelled' && !(invoice.status === 'reversed' && !invoice.isRed && !redOf.has(invoice.invoiceNo)))
   const blue = live.filter((invoice) => !invoice.isRed).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.invoiceNo.localeCompare(b.invoiceNo))
   const red = live.filter((invoice) => invoice.isRed)
   const exceptions: InvoiceException[] = []
@@ -147,7 +154,7 @@ export function matchInvoices(input: {
         found.push(order)
       }
     }
-    if (found.length > 0) link(invoice, found, 'remark', `order number${found.length > 1 ? 's' : ''} ${found.map((order) => order.orderNo).join(', ')} in 备注`)
+    if (found.length > 0) link(invoice, found, 'remark', `备注中有订单号 ${found.map((order) => order.orderNo).join('、')} / order number${found.length > 1 ? 's' : ''} ${found.map((order) => order.orderNo).join(', ')} in 备注`)
     else pending.push(invoice)
   }
 
@@ -182,11 +189,11 @@ export function matchInvoices(input: {
     }
     const exact = candidates.find((order) => order.due === invoice.total)
     if (exact) {
-      link(invoice, [exact], 'buyer-amount', `buyer ${invoice.buyerName} and amount ${invoice.total} fen match order ${exact.orderNo}`)
+      link(invoice, [exact], 'buyer-amount', `购买方 ${invoice.buyerName} 与金额 ${yuan(invoice.total)} 对应订单 ${exact.orderNo} / buyer ${invoice.buyerName} and amount ${yuan(invoice.total)} match order ${exact.orderNo}`)
       continue
     }
     const sum = candidates.reduce((total, order) => total + order.due, 0n)
-    if (candidates.length > 1 && sum === invoice.total) link(invoice, candidates, 'buyer-amount', `buyer ${invoice.buyerName}: ${candidates.length} orders add up to the invoice`)
+    if (candidates.length > 1 && sum === invoice.total) link(invoice, candidates, 'buyer-amount', `购买方 ${invoice.buyerName} 的 ${candidates.length} 笔订单合计等于发票金额 / buyer ${invoice.buyerName}: ${candidates.length} orders add up to the invoice`)
   }
 
   // Rule 4: red invoices follow their blue one.
@@ -203,7 +210,7 @@ export function matchInvoices(input: {
     const parts = allocate(invoice.total, blueLinks.map((each) => (each.amount < 0n ? -each.amount : each.amount)))
     blueLinks.forEach((each, index) => {
       const amount = parts[index] ?? minor(0n)
-      links.push({ invoiceNo: invoice.invoiceNo, channel: each.channel, orderNo: each.orderNo, amount, rule: 'red', why: `红字 reversing ${invoice.originalInvoiceNo}` })
+      links.push({ invoiceNo: invoice.invoiceNo, channel: each.channel, orderNo: each.orderNo, amount, rule: 'red', why: `红字发票冲销 ${invoice.originalInvoiceNo} / red invoice reversing ${invoice.originalInvoiceNo}` })
       addInvoiced(orderKey(each.channel, each.orderNo), amount)
     })
     linkedInvoices.add(invoice.invoiceNo)
@@ -214,7 +221,9 @@ export function matchInvoices(input: {
     exceptions.push({
       key: `INVOICE_WITHOUT_ORDER:${invoice.invoiceNo}`, type: 'INVOICE_WITHOUT_ORDER', period: invoice.issuedAt.slice(0, 7), invoiceNo: invoice.invoiceNo,
       expected: minor(0n), invoiced: invoice.total,
-      why: invoice.isRed ? `red invoice ${invoice.invoiceNo}: its blue invoice ${invoice.originalInvoiceNo ?? '(not named)'} is linked to no order` : `no order number in 备注 and no order of buyer ${invoice.buyerName || '(none)'} is due ${invoice.total} fen`,
+      why: invoice.isRed
+        ? `红字发票 ${invoice.invoiceNo} 对应的蓝字发票 ${invoice.originalInvoiceNo ?? '（未注明）'} 没有关联订单 / red invoice ${invoice.invoiceNo}: its blue invoice ${invoice.originalInvoiceNo ?? '(not named)'} is linked to no order`
+        : `备注中没有订单号，购买方 ${invoice.buyerName || '（无）'} 也没有应开 ${yuan(invoice.total)} 的订单 / no order number in 备注 and no order of buyer ${invoice.buyerName || '(none)'} is due ${yuan(invoice.total)}`,
     })
   }
   for (const [key, amount] of invoiced) {
@@ -222,7 +231,7 @@ export function matchInvoices(input: {
     if (!order || amount === 0n || amount === order.due) continue
     exceptions.push({
       key: `INVOICE_AMOUNT_MISMATCH:${key}`, type: 'INVOICE_AMOUNT_MISMATCH', period: order.createdAt.slice(0, 7), channel: order.channel, orderNo: order.orderNo,
-      expected: order.due, invoiced: minor(amount), why: `order ${order.orderNo} is due ${order.due} fen, invoiced ${amount} fen`,
+      expected: order.due, invoiced: minor(amount), why: `订单 ${order.orderNo} 应开 ${yuan(order.due)}，已开 ${yuan(amount)} / order ${order.orderNo} is due ${yuan(order.due)}, invoiced ${yuan(amount)}`,
     })
   }
   for (const request of input.requests) {
@@ -232,7 +241,7 @@ export function matchInvoices(input: {
     if ((invoiced.get(key) ?? 0n) !== 0n) continue
     exceptions.push({
       key: `ORDER_NOT_INVOICED:${key}`, type: 'ORDER_NOT_INVOICED', period: order.createdAt.slice(0, 7), channel: order.channel, orderNo: order.orderNo,
-      expected: order.due, invoiced: minor(0n), why: `the buyer asked for an invoice${request.title ? ` (${request.title})` : ''}; none issued for ${order.due} fen`,
+      expected: order.due, invoiced: minor(0n), why: `买家已申请开票${request.title ? `（抬头：${request.title}）` : ''}，应开 ${yuan(order.due)}，尚未开具 / the buyer asked for an invoice${request.title ? ` (${request.title})` : ''}; none issued for ${yuan(order.due)}`,
     })
   }
   return { links, exceptions }

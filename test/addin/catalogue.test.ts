@@ -4,12 +4,13 @@ import { ERROR_CODES } from '../../shared/errors.ts'
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES, MATCH_STATUSES } from '../../shared/matching/index.ts'
 import type { Held } from '../../shared/posting/types.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
+import { INVOICE_EXCEPTION_TYPES } from '../../shared/invoices/matching.ts'
 import { untranslated } from '../support/untranslated.ts'
 
 /** Every code the service sends has a name in both languages, and no zh-CN entry reads as a code or English. */
 const HOLD_REASONS = ['NEEDS_APPROVAL', 'NOT_MATCHED', 'AMOUNT_MISMATCH', 'NOT_IN_BANK', 'IGNORED', 'NO_RATE', 'NO_COST', 'UNKNOWN_STORE', 'NOT_RECOGNISED'] as const satisfies readonly Held['reason'][]
 const GROUPS: ReadonlyArray<readonly [CodeGroup, readonly string[]]> = [
-  ['exceptionType', EXCEPTION_TYPES], ['exceptionStatus', EXCEPTION_STATUSES], ['matchStatus', MATCH_STATUSES], ['holdReason', HOLD_REASONS],
+  ['exceptionType', EXCEPTION_TYPES], ['exceptionType', INVOICE_EXCEPTION_TYPES], ['exceptionStatus', EXCEPTION_STATUSES], ['matchStatus', MATCH_STATUSES], ['holdReason', HOLD_REASONS],
   ['voucherStatus', VOUCHER_STATUSES], ['periodStatus', ['open', 'closed']], ['errorCode', Object.keys(ERROR_CODES)],
   ['blocker', ['open_exceptions', 'held_items', 'drafts', 'payouts_not_in_bank', 'unposted_records']],
 ]

@@ -36,6 +36,7 @@ describe('list export (发票查询统计)', () => {
     expect([result.read, result.imported, result.duplicates, result.rejected]).toEqual([7, 3, 1, 3])
     expect(result.rejects.map((reject) => [reject.rowNumber, reject.column])).toEqual([[4, '价税合计'], [5, '税率'], [6, '发票状态']])
     expect(result.rejects[0]?.reason).toContain('is not 价税合计')
+    expect(result.rejects[0]?.reason).toContain('不等于价税合计')
     const stored = await listInvoices(db, company.id)
     expect(stored.map((invoice) => [invoice.invoiceNo, invoice.isRed, invoice.total, invoice.taxRate, invoice.originalInvoiceNo ?? '', invoice.issuedAt])).toEqual([
       ['24332000000000000001', false, 11_300n, '0.13', '', '2024-03-05T10:00:00+08:00'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { importFile } from '../../service/imports/load.ts'
 import { voucherInvoices } from '../../service/invoices/attachments.ts'
+import { voucherAttachments } from '../../service/invoices/voucher-attachments.ts'
 import { postInputVat } from '../../service/invoices/input-vat.ts'
 import { updateInvoiceSettings } from '../../service/invoices/settings.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
@@ -28,7 +29,9 @@ describe('input VAT from input invoices', () => {
     const voucher = await getVoucher(context, company.id, first.vouchers[0]?.voucherId ?? 0)
     expect(voucher.lines.map((line) => [line.account, line.side, line.amount])).toEqual([['2221.01.01', 'debit', '12.00'], ['5601.02', 'credit', '12.00']])
     expect(await voucherInvoices(context, company.id, voucher.id)).toEqual(['24330000000000000101'])
-    expect(voucher.attachments).toBe(1)
+    // 附件数 1 comes from the source link; the voucher stores none itself (no double count)
+    expect(voucher.attachments).toBe(0)
+    expect((await voucherAttachments(context, company.id, voucher)).count).toBe(1)
     const again = await postInputVat(context, SYSTEM, company.id, { period: '2024-03', mode: 'post' })
     expect(again.vouchers).toEqual([])
     await updateInvoiceSettings(context, SYSTEM, company.id, { inputVatOn: 'receipt' })

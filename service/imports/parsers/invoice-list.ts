@@ -50,11 +50,11 @@ function signed(value: Minor, red: boolean): Minor {
 /** The rate column: one rate, `mixed` for several, `exempt` for 免税. */
 export function rateOf(column: string, cell: string): string {
   const parts = cell.split(/[、,，;；/]/).map((part) => part.trim()).filter((part) => part !== '')
-  if (parts.length === 0) throw new RowError(column, 'tax rate is missing')
+  if (parts.length === 0) throw new RowError(column, '缺少税率 / tax rate is missing')
   const rates = new Set<string>()
   for (const part of parts) {
     const rate = normalizeRate(part)
-    if (rate === null) throw new RowError(column, `"${part}" is not a tax rate (13%, 0.13, 免税)`)
+    if (rate === null) throw new RowError(column, `“${part}”不是税率（13%、0.13、免税）/ "${part}" is not a tax rate (13%, 0.13, 免税)`)
     rates.add(rate)
   }
   return rates.size === 1 ? [...rates][0] ?? '0' : 'mixed'
@@ -66,13 +66,13 @@ export function invoiceNumberOf(row: MappedRow): { invoiceNo: string; invoiceCod
   const code = row.get('发票代码')
   const number = row.get('发票号码')
   if (digital !== '') {
-    if (!/^\d{8,30}$/.test(digital)) throw new RowError('数电票号码', `"${digital}" is not an invoice number`)
+    if (!/^\d{8,30}$/.test(digital)) throw new RowError('数电票号码', `“${digital}”不是发票号码 / "${digital}" is not an invoice number`)
     return { invoiceNo: digital }
   }
-  if (number === '') throw new RowError('数电票号码', 'invoice number is missing (数电票号码 or 发票号码)')
-  if (!/^\d{6,30}$/.test(number)) throw new RowError('发票号码', `"${number}" is not an invoice number`)
+  if (number === '') throw new RowError('数电票号码', '缺少发票号码（数电票号码或发票号码）/ invoice number is missing (数电票号码 or 发票号码)')
+  if (!/^\d{6,30}$/.test(number)) throw new RowError('发票号码', `“${number}”不是发票号码 / "${number}" is not an invoice number`)
   if (code !== '') {
-    if (!/^\d{8,12}$/.test(code)) throw new RowError('发票代码', `"${code}" is not an invoice code`)
+    if (!/^\d{8,12}$/.test(code)) throw new RowError('发票代码', `“${code}”不是发票代码 / "${code}" is not an invoice code`)
     return { invoiceNo: `${code}-${number}`, invoiceCode: code }
   }
   return { invoiceNo: number }
@@ -87,19 +87,19 @@ function listRow(context: ParseContext, row: MappedRow): RowOutcome {
   const amount = signed(money('金额', row.get('金额'), currency), red)
   const tax = signed(money('税额', row.get('税额'), currency), red)
   const total = signed(money('价税合计', row.get('价税合计'), currency), red)
-  if (amount + tax !== total) throw new RowError('价税合计', `金额 ${row.get('金额')} + 税额 ${row.get('税额')} is not 价税合计 ${row.get('价税合计')}`)
-  if (!red && total < 0n) throw new RowError('价税合计', 'a negative invoice not marked 红字 (是否红字 = 是)')
+  if (amount + tax !== total) throw new RowError('价税合计', `金额 ${row.get('金额')} + 税额 ${row.get('税额')} 不等于价税合计 ${row.get('价税合计')} / 金额 + 税额 is not 价税合计`)
+  if (!red && total < 0n) throw new RowError('价税合计', '负数发票未标为红字（是否红字 = 是）/ a negative invoice not marked 红字')
   const statusRaw = row.get('发票状态') || '正常'
   const status = STATUS[statusRaw]
-  if (!status) throw new RowError('发票状态', `unknown 发票状态 "${statusRaw}" (正常, 作废, 已红冲, 部分红冲)`)
+  if (!status) throw new RowError('发票状态', `无法识别的发票状态“${statusRaw}”（正常、作废、已红冲、部分红冲）/ unknown 发票状态 "${statusRaw}"`)
   const certificationRaw = row.get('勾选状态') || row.get('认证状态')
   let certification: CertificationStatus | undefined
   if (certificationRaw !== '') {
     certification = CERTIFICATION[certificationRaw]
-    if (!certification) throw new RowError('勾选状态', `unknown 勾选状态 "${certificationRaw}" (未勾选, 已勾选, 已认证)`)
+    if (!certification) throw new RowError('勾选状态', `无法识别的勾选状态“${certificationRaw}”（未勾选、已勾选、已认证）/ unknown 勾选状态 "${certificationRaw}"`)
   }
   const original = optionalText(first(row, '对应蓝字发票号码', '对应蓝字数电票号码', '蓝字发票号码', '原发票号码'))
-  if (red && original === undefined) context.warn({ level: 'warning', code: 'RED_WITHOUT_BLUE', message: `red invoice ${invoiceNo} names no 对应蓝字发票号码` })
+  if (red && original === undefined) context.warn({ level: 'warning', code: 'RED_WITHOUT_BLUE', message: `红字发票 ${invoiceNo} 未注明对应蓝字发票号码 / red invoice ${invoiceNo} names no 对应蓝字发票号码` })
   const record: Invoice = {
     invoiceNo,
     invoiceType: freeText(first(row, '发票票种', '票种', '发票类型')),
@@ -119,7 +119,7 @@ function listRow(context: ParseContext, row: MappedRow): RowOutcome {
   if (invoiceCode !== undefined) record.invoiceCode = invoiceCode
   if (original !== undefined) record.originalInvoiceNo = original
   if (certification !== undefined) record.certification = certification
-  if (record.sellerTaxId === '' && record.buyerTaxId === '') throw new RowError('销方识别号', 'neither 销方识别号 nor 购方识别号 is given')
+  if (record.sellerTaxId === '' && record.buyerTaxId === '') throw new RowError('销方识别号', '销方识别号和购方识别号都为空 / neither 销方识别号 nor 购方识别号 is given')
   return { type: 'records', records: [{ kind: 'invoice', record }] }
 }
 

@@ -56,7 +56,7 @@ function textOf(value: unknown): string {
 }
 
 function required(path: string, value: string): string {
-  if (value === '') throw new RowError(path, `${path} is missing`)
+  if (value === '') throw new RowError(path, `缺少 ${path} / ${path} is missing`)
   return value
 }
 
@@ -69,7 +69,7 @@ export function blueNumberInRemark(remark: string): string | undefined {
 
 function xmlRate(path: string, cell: string): string {
   const rate = normalizeRate(cell)
-  if (rate === null) throw new RowError(path, `"${cell}" is not a tax rate`)
+  if (rate === null) throw new RowError(path, `“${cell}”不是税率 / "${cell}" is not a tax rate`)
   return rate
 }
 
@@ -79,10 +79,10 @@ export function parseInvoiceXml(xml: string, source: Invoice['source']): Invoice
   try {
     document = node(parser.parse(xml, true))
   } catch (error) {
-    throw new RowError('', `not well-formed XML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+    throw new RowError('', `XML 格式错误 / not well-formed XML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
   }
   const root = node(document.EInvoice)
-  if (Object.keys(root).length === 0) throw new RowError('EInvoice', 'no EInvoice root element (not a 数电发票 XML?)')
+  if (Object.keys(root).length === 0) throw new RowError('EInvoice', '没有 EInvoice 根元素（不是数电发票 XML？）/ no EInvoice root element (not a 数电发票 XML?)')
   const header = node(root.Header)
   const data = node(root.EInvoiceData)
   const seller = node(data.SellerInformation)
@@ -92,11 +92,11 @@ export function parseInvoiceXml(xml: string, source: Invoice['source']): Invoice
   const additional = node(data.AdditionalInformation)
   const currency = 'CNY'
   const invoiceNo = required('TaxSupervisionInfo/InvoiceNumber', textOf(supervision.InvoiceNumber) || textOf(header.EIid))
-  if (!/^\d{8,30}$/.test(invoiceNo)) throw new RowError('TaxSupervisionInfo/InvoiceNumber', `"${invoiceNo}" is not an invoice number`)
+  if (!/^\d{8,30}$/.test(invoiceNo)) throw new RowError('TaxSupervisionInfo/InvoiceNumber', `“${invoiceNo}”不是发票号码 / "${invoiceNo}" is not an invoice number`)
   const amount = money('TotalAmWithoutTax', textOf(basic.TotalAmWithoutTax), currency)
   const tax = money('TotalTaxAm', textOf(basic.TotalTaxAm), currency)
   const total = money('TotalTax-includedAmount', textOf(basic['TotalTax-includedAmount']), currency)
-  if (amount + tax !== total) throw new RowError('TotalTax-includedAmount', `TotalAmWithoutTax + TotalTaxAm is not TotalTax-includedAmount (${textOf(basic['TotalTax-includedAmount'])})`)
+  if (amount + tax !== total) throw new RowError('TotalTax-includedAmount', `合计金额 + 合计税额不等于价税合计（${textOf(basic['TotalTax-includedAmount'])}）/ TotalAmWithoutTax + TotalTaxAm is not TotalTax-includedAmount`)
   const rawItems = Array.isArray(data.IssuItemInformation) ? data.IssuItemInformation.map(node) : []
   const items: InvoiceItem[] = rawItems.map((item, index) => ({
     name: freeText(textOf(item.ItemName)), spec: freeText(textOf(item.SpecMod)), unit: freeText(textOf(item.MeaUnits)),
@@ -109,7 +109,7 @@ export function parseInvoiceXml(xml: string, source: Invoice['source']): Invoice
   if (items.length > 0) {
     const itemAmount = items.reduce((sum, item) => sum + item.amount, 0n)
     const itemTax = items.reduce((sum, item) => sum + item.tax, 0n)
-    if (itemAmount !== amount || itemTax !== tax) throw new RowError('IssuItemInformation', `the items add up to ${itemAmount} + ${itemTax} fen, the totals say ${amount} + ${tax}`)
+    if (itemAmount !== amount || itemTax !== tax) throw new RowError('IssuItemInformation', `明细合计 ${itemAmount} + ${itemTax} 分，与合计 ${amount} + ${tax} 分不符 / the items add up to ${itemAmount} + ${itemTax} fen, the totals say ${amount} + ${tax}`)
   }
   const rates = new Set(items.map((item) => item.taxRate))
   const remark = freeText(textOf(additional.Remark))
@@ -127,13 +127,13 @@ export function parseInvoiceXml(xml: string, source: Invoice['source']): Invoice
   }
   const blue = red ? blueNumberInRemark(remark) : undefined
   if (blue !== undefined) record.originalInvoiceNo = blue
-  if (record.sellerTaxId === '') throw new RowError('SellerInformation/SellerIdNum', 'SellerIdNum is missing')
+  if (record.sellerTaxId === '') throw new RowError('SellerInformation/SellerIdNum', '缺少销方识别号 / SellerIdNum is missing')
   return record
 }
 
 function decimalText(path: string, cell: string): string {
   if (cell === '') return ''
-  if (!/^-?\d{1,16}(\.\d{1,8})?$/.test(cell)) throw new RowError(path, `"${cell}" is not a number`)
+  if (!/^-?\d{1,16}(\.\d{1,8})?$/.test(cell)) throw new RowError(path, `“${cell}”不是数字 / "${cell}" is not a number`)
   return cell
 }
 
@@ -274,8 +274,8 @@ export async function startInvoiceXmlParse(input: FileInput, options: ParseOptio
         batch = []
       }
     }
-    if (attachments > 0) checks.push({ level: 'info', code: 'INVOICE_ATTACHMENTS', message: `${attachments} PDF/OFD file(s) in the zip are not imported as invoices; attach them with \`cledger invoice attach <invoice no> <file>\`` })
-    if (others > 0) checks.push({ level: 'warning', code: 'SKIPPED_ENTRIES', message: `${others} zip entr(ies) neither XML nor PDF/OFD were skipped` })
+    if (attachments > 0) checks.push({ level: 'info', code: 'INVOICE_ATTACHMENTS', message: `压缩包中 ${attachments} 个 PDF/OFD 文件不作为发票导入，可用 cledger invoice attach 附加到发票 / ${attachments} PDF/OFD file(s) in the zip are not imported as invoices; attach them with \`cledger invoice attach <invoice no> <file>\`` })
+    if (others > 0) checks.push({ level: 'warning', code: 'SKIPPED_ENTRIES', message: `压缩包中 ${others} 个既非 XML 也非 PDF/OFD 的文件已跳过 / ${others} zip entr(ies) neither XML nor PDF/OFD were skipped` })
     if (batch.length > 0) yield batch
   }
 

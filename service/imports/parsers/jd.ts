@@ -3,6 +3,7 @@ import type { Order, OrderLine, SettlementKind } from '../../../shared/records.t
 import { absMinor, decimalToMinor, freeText, moneyOrZero, negate, quantity, readMoneyText, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
 import type { FileParser } from '../types.ts'
 import { OrderAssembler, StatedTotals, chineseOrderStatus, joinParts, orderItems, records, requiredMagnitude, rowCountedRun, skip, sourceOf, txn } from './common.ts'
+import { JD_INVOICE_COLUMNS, jdInvoiceRequest } from './invoice-request.ts'
 
 /** JD: merchant settlement/钱包 bill, order export, personal 交易流水 (inline partial refunds). */
 
@@ -63,7 +64,7 @@ export const jdOrders: FileParser = {
   label: 'JD order export',
   containers: ['csv', 'xlsx'],
   required: ['订单号', '商品id', '商品名称', '订购数量', '下单时间', '订单金额', '订单状态'],
-  optional: ['京东价', '结算金额', '应付金额', '运费金额', '付款确认时间', '订单完成时间', '下单账号', '货号', '订单来源'],
+  optional: ['京东价', '结算金额', '应付金额', '运费金额', '付款确认时间', '订单完成时间', '下单账号', '货号', '订单来源', ...JD_INVOICE_COLUMNS],
   amountColumns: ['京东价', '订单金额', '应付金额', '运费金额', '结算金额'],
   start(context) {
     const assembler = new OrderAssembler()
@@ -88,6 +89,8 @@ export const jdOrders: FileParser = {
         if (completedAt) order.completedAt = completedAt
         const buyer = row.get('下单账号')
         if (buyer) order.buyerRef = freeText(buyer)
+        const invoiceRequest = jdInvoiceRequest(row)
+        if (invoiceRequest) order.invoiceRequest = invoiceRequest
         const line: OrderLine = {
           channel: 'jd', store: context.store, orderNo, subOrderNo: `${orderNo}-${assembler.nextLineIndex(orderNo)}`,
           sku: freeText(row.get('商品id')), title: freeText(row.get('商品名称')), quantity: qty, unitPrice, discount: minor(0n),

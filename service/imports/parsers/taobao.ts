@@ -3,6 +3,7 @@ import type { Order, OrderLine } from '../../../shared/records.ts'
 import { freeText, moneyOrZero, optionalText, quantity, readTimestamp, required, timestampOrUndefined } from '../clean.ts'
 import type { FileParser, MappedRow, ParseContext } from '../types.ts'
 import { OrderAssembler, chineseOrderStatus, orderItems, sourceOf } from './common.ts'
+import { TAOBAO_INVOICE_COLUMNS, taobaoInvoiceRequest } from './invoice-request.ts'
 
 /** Taobao/Tmall: 千牛 sub-order export (XLSX/CSV) and the classic order-level ExportOrderList CSV. */
 
@@ -31,6 +32,8 @@ function orderFields(context: ParseContext, row: MappedRow, orderNo: string): Or
   if (paymentRef) order.paymentRef = paymentRef
   const buyer = optionalText(row.get('买家会员名'))
   if (buyer) order.buyerRef = buyer
+  const invoiceRequest = taobaoInvoiceRequest(row)
+  if (invoiceRequest) order.invoiceRequest = invoiceRequest
   return order
 }
 
@@ -41,7 +44,7 @@ export const taobaoQianniu: FileParser = {
   label: 'Taobao/Tmall 千牛 order export (sub-orders)',
   containers: ['xlsx', 'csv'],
   required: ['子订单编号', '主订单编号', '标题', '价格', '购买数量', '订单状态', '买家实际支付金额', '订单创建时间'],
-  optional: ['商家编码', '支付单号', '买家应付货款', '退款状态', '退款金额', '订单付款时间', '发货时间', '商品id', '外部系统编号', '商品属性'],
+  optional: ['商家编码', '支付单号', '买家应付货款', '退款状态', '退款金额', '订单付款时间', '发货时间', '商品id', '外部系统编号', '商品属性', ...TAOBAO_INVOICE_COLUMNS],
   amountColumns: ['价格', '买家实际支付金额', '退款金额'],
   start(context) {
     const assembler = new OrderAssembler()
@@ -79,7 +82,7 @@ export const taobaoClassic: FileParser = {
   label: 'Taobao classic 订单报表 (ExportOrderList)',
   containers: ['csv', 'xlsx'],
   required: ['订单编号', '买家会员名', '买家应付货款', '买家实际支付金额', '订单状态', '订单创建时间'],
-  optional: ['买家支付宝账号', '买家应付邮费', '总金额', '订单付款时间', '宝贝标题', '宝贝种类', '宝贝总数量', '店铺名称', '卖家服务费', '退款金额', '打款商家金额', '支付单号', '确认收货时间', '发货时间', '物流单号'],
+  optional: ['买家支付宝账号', '买家应付邮费', '总金额', '订单付款时间', '宝贝标题', '宝贝种类', '宝贝总数量', '店铺名称', '卖家服务费', '退款金额', '打款商家金额', '支付单号', '确认收货时间', '发货时间', '物流单号', ...TAOBAO_INVOICE_COLUMNS],
   amountColumns: ['买家实际支付金额', '买家应付货款', '买家应付邮费', '退款金额'],
   storeColumns: [{ column: '店铺名称', kind: 'name' }, { column: '店铺Id', kind: 'id' }],
   start(context) {

@@ -248,6 +248,54 @@ export interface PostingRun {
   readonly lines: number
 }
 
+/** A sign-in session or API token of the signed-in user (never its secret). */
+export interface TokenInfo {
+  readonly id: number
+  readonly kind: 'session' | 'api'
+  readonly name: string
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly lastUsedAt: string | null
+  /** the token this pane signed in with */
+  readonly current: boolean
+}
+
+/** A freshly minted API token: the secret is shown once. */
+export interface MintedToken {
+  readonly id: number
+  readonly token: string
+  readonly expiresAt: string
+}
+
+/** A user with a role in the company (users.manage). */
+export interface CompanyUser {
+  readonly id: number
+  readonly username: string
+  readonly displayName: string
+  readonly role: string
+  readonly disabled: boolean
+  readonly locked: boolean
+}
+
+/** A store (店铺): channel, tax code, bank account and posting-role overrides. */
+export interface StoreInfo {
+  readonly code: string
+  readonly name: string
+  readonly channel: string
+  readonly taxCode: string | null
+  readonly bankAccount: string | null
+  readonly overrides: Readonly<Record<string, string>>
+  readonly createdAt?: string
+}
+
+export interface StoreChange {
+  readonly name?: string
+  readonly channel?: string
+  readonly taxCode?: string | null
+  readonly bankAccount?: string | null
+  readonly overrides?: Readonly<Record<string, string>>
+}
+
 export interface CompanySettings {
   readonly tolerance?: string
   readonly mappings?: Readonly<Record<string, string>>
@@ -450,6 +498,17 @@ export interface LedgerApi {
   importedPeriods(company: string, batchIds?: readonly (string | number)[]): Promise<string[]>
   /** Evaluates LEDGER.* calls through POST /functions/batch, as the worksheet functions do. */
   evaluateFunctions(company: string, calls: readonly FunctionCallInput[]): Promise<FunctionCallResult[]>
+  /** the signed-in user's live tokens (sessions and API tokens) and the longest API token life */
+  tokens(): Promise<{ tokens: TokenInfo[]; maxDays: number }>
+  /** mints an API token; the service asks for the password again */
+  createToken(options: { name: string; days?: number; password: string }): Promise<MintedToken>
+  revokeToken(id: number): Promise<void>
+  users(company: string): Promise<CompanyUser[]>
+  setUserDisabled(company: string, username: string, disabled: boolean): Promise<void>
+  unlockUser(company: string, username: string): Promise<void>
+  stores(company: string): Promise<StoreInfo[]>
+  addStore(company: string, store: StoreChange & { code: string; channel: string }): Promise<StoreInfo>
+  updateStore(company: string, code: string, change: StoreChange): Promise<StoreInfo>
 }
 
 /** Sends one multipart upload and reports progress; fetch cannot report upload progress, XHR can. */
@@ -952,6 +1011,54 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     async evaluateFunctions(code, calls) {
       const body = await request('POST', '/functions/batch', { company: code, calls })
       return listOf<FunctionCallResult>(body, 'results')
+    },
+    async tokens() {
+      const body = await request('GET', '/auth/tokens')
+      const tokens = listOf<Record<string, unknown>>(body, 'tokens').map((item) => ({
+        id: Number(item.id), kind: item.kind === 'api' ? 'api' as const : 'session' as const, name: textOf(item.name) ?? '',
+        createdAt: textOf(item.createdAt) ?? '', expiresAt: textOf(item.expiresAt) ?? '', lastUsedAt: textOf(item.lastUsedAt) ?? null, current: item.current === true,
+      }))
+      return { tokens, maxDays: isRecord(body) && typeof body.maxDays === 'number' ? body.maxDays : 90 }
+    },
+    async createToken({ name, days, password }) {
+      // A wrong password answers 401 like an ended session; only the latter may sign the pane out.
+      let response: Response
+      try {
+        response = await fetcher(`${base()}/auth/tokens`, { method: 'POST', headers: headers(true), body: JSON.stringify(days === undefined ? { name, password } : { name, days, password }) })
+      } catch (cause) {
+        throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+      }
+      if (response.status === 401) {
+        const refused = await errorFromResponse(response)
+        const alive = await fetcher(`${base()}/auth/me`, { method: 'GET', headers: headers(false) }).then((me) => me.ok, () => false)
+        if (alive) throw new ApiError('validation', 401, 'WRONG_PASSWORD', refused.message, { fields: { password: refused.message } })
+        options.onUnauthorized?.()
+        throw refused
+      }
+      const body = await settle(response)
+      const record = isRecord(body) ? body : {}
+      return { id: Number(record.id), token: textOf(record.token) ?? '', expiresAt: textOf(record.expiresAt) ?? '' }
+    },
+    async revokeToken(id) {
+      await request('DELETE', `/auth/tokens/${encodeURIComponent(String(id))}`)
+    },
+    async users(code) {
+      return listOf<CompanyUser>(await request('GET', `${company(code)}/users`), 'users')
+    },
+    async setUserDisabled(code, username, disabled) {
+      await request('POST', `${company(code)}/users/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`)
+    },
+    async unlockUser(code, username) {
+      await request('POST', `${company(code)}/users/${encodeURIComponent(username)}/unlock`)
+    },
+    async stores(code) {
+      return listOf<StoreInfo>(await request('GET', `${company(code)}/stores`), 'stores')
+    },
+    async addStore(code, store) {
+      return objectOf<StoreInfo>(await request('POST', `${company(code)}/stores`, store), 'store')
+    },
+    async updateStore(code, storeCode, change) {
+      return objectOf<StoreInfo>(await request('PATCH', `${company(code)}/stores/${encodeURIComponent(storeCode)}`, change), 'store')
     },
   }
 }

@@ -5,6 +5,10 @@ import { type CodeGroup, type Language, MESSAGE_KEYS, codeName, hasCode, transla
 import { ERROR_CODES } from '../../shared/errors.ts'
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES, MATCH_STATUSES } from '../../shared/matching/index.ts'
 import { BLOCKER_KINDS } from '../../service/ledger/periods.ts'
+import { STORE_CHANNELS, STORE_ROLES, TAX_CODES } from '../../addin/taskpane/StoresSection.tsx'
+import { POSTING_ROLES } from '../../shared/posting/types.ts'
+import { DEFAULT_TAX_RATES } from '../../shared/posting/vat.ts'
+import { CHANNELS } from '../../shared/records.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { untranslated } from '../support/untranslated.ts'
 
@@ -34,7 +38,7 @@ const HOLD_REASONS = (() => {
 const GROUPS: ReadonlyArray<readonly [CodeGroup, readonly string[]]> = [
   ['exceptionType', EXCEPTION_TYPES], ['exceptionStatus', EXCEPTION_STATUSES], ['matchStatus', MATCH_STATUSES], ['holdReason', HOLD_REASONS],
   ['voucherStatus', VOUCHER_STATUSES], ['periodStatus', ['open', 'closed']], ['errorCode', ERROR_CODE_LIST],
-  ['blocker', BLOCKER_KINDS],
+  ['blocker', BLOCKER_KINDS], ['channel', CHANNELS], ['postingRole', POSTING_ROLES], ['taxCode', [...new Set(DEFAULT_TAX_RATES.map((rate) => rate.code))]],
 ]
 const LANGUAGES: readonly Language[] = ['zh-CN', 'en']
 
@@ -53,6 +57,12 @@ describe('the code catalogue', () => {
       expect(codes.flatMap((code) => untranslated(codeName('zh-CN', group, code)))).toEqual([])
     })
   }
+
+  it('offers in Settings → 店铺 exactly the channels, posting roles and tax codes the service knows', () => {
+    expect([...STORE_CHANNELS].sort()).toEqual([...CHANNELS].sort())
+    expect([...STORE_ROLES].sort()).toEqual([...POSTING_ROLES].sort())
+    expect([...TAX_CODES].sort()).toEqual([...new Set(DEFAULT_TAX_RATES.map((rate) => rate.code))].sort())
+  })
 
   it('never shows an unknown code raw in zh-CN (English shows it as given)', () => {
     expect(codeName('zh-CN', 'exceptionType', 'NEW_KIND')).toBe('其他异常')

@@ -296,6 +296,19 @@ export interface StoreChange {
   readonly overrides?: Readonly<Record<string, string>>
 }
 
+/** What a mapping profile can map, per record kind (GET …/import-profiles). */
+export interface ProfileFields {
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly record: string; readonly columns: Readonly<Record<string, string>> }>
+  readonly fields: Readonly<Record<string, ReadonlyArray<{ readonly field: string; readonly required: boolean }>>>
+}
+
+export interface ProfileInput {
+  readonly record: 'settlementTxn' | 'bankTxn' | 'order'
+  readonly channel?: string
+  readonly currency?: string
+  readonly columns: Readonly<Record<string, string>>
+}
+
 export interface CompanySettings {
   readonly tolerance?: string
   readonly mappings?: Readonly<Record<string, string>>
@@ -509,6 +522,8 @@ export interface LedgerApi {
   stores(company: string): Promise<StoreInfo[]>
   addStore(company: string, store: StoreChange & { code: string; channel: string }): Promise<StoreInfo>
   updateStore(company: string, code: string, change: StoreChange): Promise<StoreInfo>
+  importProfiles(company: string): Promise<ProfileFields>
+  saveImportProfile(company: string, name: string, profile: ProfileInput): Promise<void>
 }
 
 /** Sends one multipart upload and reports progress; fetch cannot report upload progress, XHR can. */
@@ -1059,6 +1074,14 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     },
     async updateStore(code, storeCode, change) {
       return objectOf<StoreInfo>(await request('PATCH', `${company(code)}/stores/${encodeURIComponent(storeCode)}`, change), 'store')
+    },
+    async importProfiles(code) {
+      const body = await request('GET', `${company(code)}/import-profiles`)
+      const record = isRecord(body) ? body : {}
+      return { profiles: listOf<ProfileFields['profiles'][number]>(record, 'profiles'), fields: isRecord(record.fields) ? record.fields as ProfileFields['fields'] : {} }
+    },
+    async saveImportProfile(code, name, profile) {
+      await request('PUT', `${company(code)}/import-profiles/${encodeURIComponent(name)}`, profile)
     },
   }
 }

@@ -17,6 +17,7 @@ import { matchRoutes } from './routes/match.ts'
 import { importRoutes } from './routes/imports.ts'
 import { invoiceRoutes } from './routes/invoices.ts'
 import { storeRoutes } from './routes/stores.ts'
+import { profileRoutes } from './routes/profiles.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     importRoutes(deps),
     invoiceRoutes(deps),
     storeRoutes(deps),
+    profileRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps, { reconciliation: reconciliationReport }),

@@ -328,6 +328,22 @@ const en = {
   showHeld: 'Show what waits in {period}',
   storeNothingHeld: 'nothing waits',
   featureStores: 'Stores',
+  // import: mapping wizard (h-pane2)
+  buildMapping: 'Map its columns',
+  mappingTitle: 'Map the columns of {file}',
+  mappingHint: 'No known format matches this file. Choose which column holds each field; the mapping is saved for this company and the file is imported again.',
+  mappingName: 'Mapping name',
+  mappingRecord: 'The rows are',
+  mappingChannel: 'Channel',
+  mappingCurrency: 'Currency',
+  notMapped: '(not in the file)',
+  requiredField: '{field} (required)',
+  mappingMissing: 'Choose a column for: {fields}.',
+  mappingAmount: 'Choose the amount column, or both the income and the expense column.',
+  mappingNameInvalid: 'Up to 64 letters, digits, spaces, . _ -',
+  saveMappingAndImport: 'Save mapping and import',
+  mappingSaved: 'Mapping "{name}" saved.',
+  featureMapping: 'Column mapping',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -639,6 +655,21 @@ const zh: Messages = {
   showHeld: '查看 {period} 暂不过账的记录',
   storeNothingHeld: '没有暂不过账的记录',
   featureStores: '店铺',
+  buildMapping: '建立映射',
+  mappingTitle: '为 {file} 建立列映射',
+  mappingHint: '没有已知格式与此文件相符。请为每个字段选择文件中的列；映射保存到本账套后会重新导入该文件。',
+  mappingName: '映射名称',
+  mappingRecord: '文件内容',
+  mappingChannel: '渠道',
+  mappingCurrency: '币种',
+  notMapped: '（文件中没有）',
+  requiredField: '{field}（必填）',
+  mappingMissing: '请为以下字段选择列：{fields}。',
+  mappingAmount: '请选择金额列，或同时选择收入列和支出列。',
+  mappingNameInvalid: '最多 64 个字母、数字、空格或 . _ -',
+  saveMappingAndImport: '保存映射并导入',
+  mappingSaved: '映射“{name}”已保存。',
+  featureMapping: '列映射',
 }
 
 const ROLE_NAMES: Record<Language, Record<string, string>> = {
@@ -684,7 +715,7 @@ export function languageOf(tag: string | null | undefined): Language {
  * pane shows goes through {@link codeName}, so a zh-CN screen never shows a raw
  * code. test/addin/catalogue.test.ts checks it covers the service's lists.
  */
-export type CodeGroup = 'exceptionType' | 'exceptionStatus' | 'matchStatus' | 'holdReason' | 'voucherStatus' | 'periodStatus' | 'errorCode' | 'blocker' | 'channel' | 'postingRole' | 'taxCode'
+export type CodeGroup = 'exceptionType' | 'exceptionStatus' | 'matchStatus' | 'holdReason' | 'voucherStatus' | 'periodStatus' | 'errorCode' | 'blocker' | 'channel' | 'postingRole' | 'taxCode' | 'profileField' | 'profileRecord'
 
 const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>>> = {
   'zh-CN': {
@@ -708,7 +739,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       PERIOD_NOT_CLOSABLE: '还有未审核或未记账的凭证，暂不能结账。', PERIOD_NOT_READY: '结账检查未通过，暂不能结账。', INVALID_STATE: '当前状态下不能执行此操作。',
       MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。',
       DUPLICATE: '记录重复。', NOT_FOUND: '找不到该记录。', UNAUTHORIZED: '登录已过期，请重新登录。', FORBIDDEN: '无权执行此操作。',
-      PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或在命令行用 cledger profile 建立映射。',
+      PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或为它建立列映射（任务窗格“建立映射”或命令行 cledger profile）。',
       RATE_LIMITED: '操作过于频繁，请稍后再试。', WRONG_PASSWORD: '密码不正确。',
       BUSY: '服务繁忙，请稍后再试。', INTERNAL: '服务内部错误，请联系管理员。', NETWORK: '网络错误。',
     },
@@ -722,6 +753,13 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       receivable: '应收账款', revenue: '主营业务收入', outputVat: '销项税额', wallet: '平台资金账户', commission: '平台佣金', paymentFee: '支付手续费', promotion: '推广费',
       shipping: '运费', otherPlatformCharge: '其他平台费用', bank: '银行存款', inventory: '库存商品', cost: '主营业务成本', exchangeGainLoss: '汇兑损益',
       differenceLoss: '差额（少收）', differenceGain: '差额（多收）',
+    },
+    profileRecord: { settlementTxn: '平台资金流水（收款、退款、费用）', bankTxn: '银行流水', order: '订单（每行一个商品）' },
+    profileField: {
+      occurredAt: '发生时间', amount: '金额（带正负号）', income: '收入金额', expense: '支出金额', externalId: '流水号', direction: '收支方向', kind: '业务类型',
+      orderRef: '订单号', tradeNo: '交易号', counterparty: '对方', description: '摘要/备注', balanceAfter: '余额', account: '账号',
+      orderNo: '订单号', status: '订单状态', sku: '商家编码', title: '商品名称', quantity: '数量', unitPrice: '单价', discount: '优惠', refunded: '退款金额',
+      shipping: '运费', paidAt: '付款时间', shippedAt: '发货时间', completedAt: '完成时间',
     },
     taxCode: {
       GENERAL_13: '一般纳税人 13%', GENERAL_9: '一般纳税人 9%', GENERAL_6: '一般纳税人 6%', ZERO: '零税率/免税', ZERO_RATED: '零税率（进项可抵扣）', EXEMPT: '免税',
@@ -749,7 +787,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       PERIOD_NOT_CLOSABLE: 'Vouchers still wait for approval or posting; the period cannot close yet.', PERIOD_NOT_READY: 'The close checklist is not clear; the period cannot close yet.', INVALID_STATE: 'Not possible in the current state.',
       MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.',
       DUPLICATE: 'Duplicate record.', NOT_FOUND: 'Not found.', UNAUTHORIZED: 'Your session has ended. Please sign in again.', FORBIDDEN: 'Not allowed for your role.',
-      PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns with `cledger profile`.',
+      PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns (Map its columns in the pane, or `cledger profile`).',
       RATE_LIMITED: 'Too many attempts; wait a moment and try again.', WRONG_PASSWORD: 'Wrong password.',
       BUSY: 'The service is busy; try again shortly.', INTERNAL: 'Internal service error; ask your administrator.', NETWORK: 'Network error.',
     },
@@ -763,6 +801,13 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       receivable: 'Receivable', revenue: 'Revenue', outputVat: 'Output VAT', wallet: 'Platform wallet', commission: 'Commission', paymentFee: 'Payment fee', promotion: 'Promotion',
       shipping: 'Shipping', otherPlatformCharge: 'Other platform charges', bank: 'Bank', inventory: 'Inventory', cost: 'Cost of goods sold', exchangeGainLoss: 'Exchange gain/loss',
       differenceLoss: 'Difference (short)', differenceGain: 'Difference (over)',
+    },
+    profileRecord: { settlementTxn: 'Platform money (payments, refunds, fees)', bankTxn: 'Bank lines', order: 'Orders (one item per row)' },
+    profileField: {
+      occurredAt: 'Time', amount: 'Amount (signed)', income: 'Income', expense: 'Expense', externalId: 'Row id', direction: 'Direction (in/out)', kind: 'Type',
+      orderRef: 'Order number', tradeNo: 'Trade number', counterparty: 'Counterparty', description: 'Description', balanceAfter: 'Balance', account: 'Account',
+      orderNo: 'Order number', status: 'Order status', sku: 'SKU', title: 'Item title', quantity: 'Quantity', unitPrice: 'Unit price', discount: 'Discount', refunded: 'Refunded',
+      shipping: 'Shipping', paidAt: 'Paid at', shippedAt: 'Shipped at', completedAt: 'Completed at',
     },
     taxCode: {
       GENERAL_13: 'General 13%', GENERAL_9: 'General 9%', GENERAL_6: 'General 6%', ZERO: 'Zero / exempt', ZERO_RATED: 'Zero-rated (input VAT deductible)', EXEMPT: 'Exempt',

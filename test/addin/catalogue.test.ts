@@ -9,6 +9,7 @@ import { STORE_CHANNELS, STORE_ROLES, TAX_CODES } from '../../addin/taskpane/Sto
 import { POSTING_ROLES } from '../../shared/posting/types.ts'
 import { DEFAULT_TAX_RATES } from '../../shared/posting/vat.ts'
 import { CHANNELS } from '../../shared/records.ts'
+import { PROFILE_FIELDS } from '../../service/imports/profile-fields.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { untranslated } from '../support/untranslated.ts'
 
@@ -39,6 +40,7 @@ const GROUPS: ReadonlyArray<readonly [CodeGroup, readonly string[]]> = [
   ['exceptionType', EXCEPTION_TYPES], ['exceptionStatus', EXCEPTION_STATUSES], ['matchStatus', MATCH_STATUSES], ['holdReason', HOLD_REASONS],
   ['voucherStatus', VOUCHER_STATUSES], ['periodStatus', ['open', 'closed']], ['errorCode', ERROR_CODE_LIST],
   ['blocker', BLOCKER_KINDS], ['channel', CHANNELS], ['postingRole', POSTING_ROLES], ['taxCode', [...new Set(DEFAULT_TAX_RATES.map((rate) => rate.code))]],
+  ['profileRecord', Object.keys(PROFILE_FIELDS)], ['profileField', [...new Set(Object.values(PROFILE_FIELDS).flat().map((field) => field.field))]],
 ]
 const LANGUAGES: readonly Language[] = ['zh-CN', 'en']
 

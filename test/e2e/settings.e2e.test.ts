@@ -10,6 +10,7 @@ import { createApp } from '../../service/app.ts'
 import { openDatabase, type Database } from '../../service/db/connection.ts'
 import { createDemo } from '../../service/demo.ts'
 import { createContext } from '../../service/ledger/context.ts'
+import { unknownLayoutFile } from '../../service/generators/unknown-layout.ts'
 import { describeWithTools, missingTools, toolsRequired } from '../support/outside-tools.ts'
 import { untranslated } from '../support/untranslated.ts'
 
@@ -20,7 +21,10 @@ import { untranslated } from '../support/untranslated.ts'
  * API token (the password asked again, a wrong one refused), uses it from outside
  * the browser, revokes it in the pane, and the next request with it is refused
  * 401; disables a user (their token stops at the next request) and enables them
- * again. Once per language, each with its own service, DB and pane build (a temp
+ * again. And 建立映射: a file of an unknown layout (a generated export with its
+ * columns renamed) is refused with its header, the accountant maps its columns in
+ * the wizard, and the same file imports. Once per language, each with its own
+ * service, DB and pane build (a temp
  * folder, so this never races the month-end e2e over dist/addin). With
  * SCREENSHOTS=1 the Settings pane is saved at 420 and 1200 px.
  */
@@ -224,6 +228,56 @@ describeWithTools(E2E_TOOLS, 'Settings in the task pane (stores, tokens, users),
       await users.getByRole('button', { name: `${t('enableUser')} sales` }).click()
       await page.getByText(t('userChanged', { name: 'sales', state: t('userActive') })).waitFor()
       expect((await signInFromOutside(service.url, 'sales', 'demo-sales-2026')).status).toBe(200)
+      expect(errors).toEqual([])
+      await page.close()
+    }, 240_000)
+
+    it.concurrent(`maps the columns of an unknown file in the wizard and imports it (${language})`, async ({ expect }) => {
+      const t = translator(language)
+      const service = services.get(language)
+      if (service === undefined) throw new Error('service did not start')
+      const file = await unknownLayoutFile({ seed: 11, rows: 25 })
+      const page = await openPane(language, service.url)
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.getByLabel(t('username')).fill('accountant')
+      await page.getByLabel(t('password')).fill('demo-accountant-2026')
+      await page.getByRole('button', { name: t('signIn'), exact: true }).click()
+      await page.getByRole('tab', { name: t('tabImport') }).click()
+      await page.getByTestId('file-input').setInputFiles([{ name: file.fileName, mimeType: 'text/csv', buffer: Buffer.from(file.bytes) }])
+      await page.getByLabel(t('store')).fill('web-cn')
+      await page.getByRole('button', { name: t('upload'), exact: true }).click()
+      // not recognised: said in words, and the pane offers the mapping
+      await page.getByRole('button', { name: t('buildMapping') }).waitFor()
+      // zh-CN says it from the catalogue; English shows the service's own sentence
+      const said = await page.getByRole('alert').first().innerText()
+      if (language === 'zh-CN') expect(said).toBe(codeName(language, 'errorCode', 'UNSUPPORTED_FORMAT'))
+      else expect(said).toContain(file.fileName)
+      await page.getByRole('button', { name: t('buildMapping') }).click()
+      const wizard = page.getByRole('form', { name: t('buildMapping') })
+      await wizard.waitFor()
+      const field = (name: string) => wizard.getByRole('combobox', { name: codeName(language, 'profileField', name) })
+      // every column of the file is offered for each field
+      expect((await field('occurredAt').locator('option').allInnerTexts()).slice(1)).toEqual(file.columns)
+      await wizard.getByRole('combobox', { name: t('mappingChannel') }).selectOption('shopify')
+      await wizard.getByLabel(t('mappingCurrency')).fill('USD')
+      // a required field left out is named before anything is sent
+      await field('amount').selectOption(file.mapping.amount ?? '')
+      await wizard.getByRole('button', { name: t('saveMappingAndImport') }).click()
+      await wizard.getByText(t('mappingMissing', { fields: codeName(language, 'profileField', 'occurredAt') })).waitFor()
+      for (const [name, column] of Object.entries(file.mapping)) await field(name).selectOption(column)
+      await expectChinese(page, language, 'mapping wizard', [file.fileName, ...file.columns, '网店资金流水', 'web-cn', 'USD'])
+      await shot(page, 'import-mapping', language)
+      await wizard.getByRole('button', { name: t('saveMappingAndImport') }).click()
+      const summary = page.getByRole('table', { name: t('importSummary') })
+      await summary.waitFor()
+      const cells = (await summary.locator('tbody tr').first().locator('td').allInnerTexts()).map((text) => text.trim())
+      expect(cells).toEqual([`${file.fileName}\ngeneric:网店资金流水`, String(file.rows), String(file.rows), '0', '0'])
+      await page.getByText(t('mappingSaved', { name: '网店资金流水' })).waitFor()
+      // stored in the service, in the file's currency
+      const stored = await service.db.client.execute({ sql: "SELECT COUNT(*) AS n FROM settlement_txns WHERE store = 'web-cn' AND currency = 'USD'", args: [] })
+      expect(Number(stored.rows[0]?.n)).toBe(file.rows)
+      await shot(page, 'import-mapped', language)
       expect(errors).toEqual([])
       await page.close()
     }, 240_000)

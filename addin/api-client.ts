@@ -309,6 +309,26 @@ export interface ProfileInput {
   readonly columns: Readonly<Record<string, string>>
 }
 
+/** One store and currency of 对账汇总 (GET …/reconcile); amounts as decimal strings. */
+export interface ReconcileRow {
+  readonly store: string
+  readonly channel: string
+  readonly currency: string
+  readonly orders: number
+  readonly expected: string | null
+  readonly received: string | null
+  readonly fees: string | null
+  readonly refunds: string | null
+  readonly payouts: string | null
+  readonly foundInBank: string | null
+  readonly difference: string | null
+  readonly walletMovement: string | null
+  readonly openExceptions: Readonly<Record<string, number>>
+  readonly held: number
+  /** the list routes behind each figure (paths under /api/v1; `POST …` entries are not lists) */
+  readonly drill: Readonly<Record<string, readonly string[]>>
+}
+
 export interface CompanySettings {
   readonly tolerance?: string
   readonly mappings?: Readonly<Record<string, string>>
@@ -523,6 +543,9 @@ export interface LedgerApi {
   addStore(company: string, store: StoreChange & { code: string; channel: string }): Promise<StoreInfo>
   updateStore(company: string, code: string, change: StoreChange): Promise<StoreInfo>
   importProfiles(company: string): Promise<ProfileFields>
+  reconcile(company: string, period: string): Promise<ReconcileRow[]>
+  /** GET a list route the service named (a `drill` path under /api/v1): its rows */
+  drillRows(path: string, limit?: number): Promise<Record<string, unknown>[]>
   saveImportProfile(company: string, name: string, profile: ProfileInput): Promise<void>
 }
 
@@ -1079,6 +1102,15 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       const body = await request('GET', `${company(code)}/import-profiles`)
       const record = isRecord(body) ? body : {}
       return { profiles: listOf<ProfileFields['profiles'][number]>(record, 'profiles'), fields: isRecord(record.fields) ? record.fields as ProfileFields['fields'] : {} }
+    },
+    async reconcile(code, period) {
+      return listOf<ReconcileRow>(await request('GET', `${company(code)}/reconcile${query({ period })}`), 'stores')
+    },
+    async drillRows(path, limit = 200) {
+      if (!path.startsWith('/companies/')) throw new ApiError('validation', 400, 'BAD_REQUEST', `not a list route: ${path}`)
+      const body = await request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}`)
+      const list = isRecord(body) ? Object.values(body).find((value) => Array.isArray(value)) : Array.isArray(body) ? body : undefined
+      return Array.isArray(list) ? list.filter(isRecord) : []
     },
     async saveImportProfile(code, name, profile) {
       await request('PUT', `${company(code)}/import-profiles/${encodeURIComponent(name)}`, profile)

@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { type Browser, type Page, chromium } from 'playwright-core'
 import { afterAll, beforeAll, it } from 'vitest'
-import { codeName, translator } from '../../addin/taskpane/i18n.ts'
+import { codeName, moneyKindName, translator } from '../../addin/taskpane/i18n.ts'
 import { createApp } from '../../service/app.ts'
 import { openDatabase, type Database } from '../../service/db/connection.ts'
 import { createDemo } from '../../service/demo.ts'
@@ -23,7 +23,8 @@ import { untranslated } from '../support/untranslated.ts'
  * 401; disables a user (their token stops at the next request) and enables them
  * again. And 建立映射: a file of an unknown layout (a generated export with its
  * columns renamed) is refused with its header, the accountant maps its columns in
- * the wizard, and the same file imports. Once per language, each with its own
+ * the wizard, and the same file imports. And 对账汇总 on the 结账 tab, each figure
+ * opening the rows behind it. Once per language, each with its own
  * service, DB and pane build (a temp
  * folder, so this never races the month-end e2e over dist/addin). With
  * SCREENSHOTS=1 the Settings pane is saved at 420 and 1200 px.
@@ -228,6 +229,49 @@ describeWithTools(E2E_TOOLS, 'Settings in the task pane (stores, tokens, users),
       await users.getByRole('button', { name: `${t('enableUser')} sales` }).click()
       await page.getByText(t('userChanged', { name: 'sales', state: t('userActive') })).waitFor()
       expect((await signInFromOutside(service.url, 'sales', 'demo-sales-2026')).status).toBe(200)
+      expect(errors).toEqual([])
+      await page.close()
+    }, 240_000)
+
+    it.concurrent(`shows the reconciliation summary on the close tab and drills from a figure to its rows (${language})`, async ({ expect }) => {
+      const t = translator(language)
+      const service = services.get(language)
+      if (service === undefined) throw new Error('service did not start')
+      const page = await openPane(language, service.url)
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.getByLabel(t('username')).fill('approver')
+      await page.getByLabel(t('password')).fill('demo-approver-2026')
+      await page.getByRole('button', { name: t('signIn'), exact: true }).click()
+      await page.getByRole('tab', { name: t('tabClose') }).click()
+      const jd = page.getByRole('group', { name: 'jd-flagship CNY' })
+      await jd.waitFor()
+      // the same figures as the service's summary
+      const session = await signInFromOutside(service.url, 'auditor', 'demo-auditor-2026')
+      const get = async (path: string) => (await fetch(`${service.url}/api/v1${path}`, { headers: { authorization: `Bearer ${session.token}` } })).json() as Promise<Record<string, unknown>>
+      const summary = (await get('/companies/DEMO/reconcile?period=2026-10')) as { stores: Array<{ store: string; received: string; openExceptions: Record<string, number>; drill: Record<string, string[]> }> }
+      const row = summary.stores.find((item) => item.store === 'jd-flagship')
+      if (row === undefined) throw new Error('no jd-flagship row')
+      expect(await jd.innerText()).toContain(codeName(language, 'channel', 'jd'))
+      for (const [type, count] of Object.entries(row.openExceptions)) expect(await jd.innerText()).toContain(`${codeName(language, 'exceptionType', type)} ${count}`)
+      // received → the payment rows behind it
+      await jd.getByRole('button', { name: new RegExp(`^${t('recReceived')} jd-flagship`) }).click()
+      const payments = (await get(`${row.drill.received?.[0] ?? ''}&limit=200`)) as { txns: unknown[] }
+      const region = jd.getByRole('region', { name: t('drillRowsOf', { figure: t('recReceived'), store: 'jd-flagship', count: payments.txns.length }) })
+      await region.waitFor()
+      expect(await region.locator('tbody tr').count()).toBe(payments.txns.length)
+      expect(await region.locator('thead').innerText()).toContain(t('colOrderNo'))
+      expect(await region.locator('tbody tr').first().innerText()).toContain(moneyKindName(language, 'payment'))
+      // open exceptions → the exception rows, types in words
+      await jd.getByRole('button', { name: `${t('recOpenExceptions')} jd-flagship` }).click()
+      const total = Object.values(row.openExceptions).reduce((sum, count) => sum + count, 0)
+      const listed = jd.getByRole('region', { name: t('drillRowsOf', { figure: t('recOpenExceptions'), store: 'jd-flagship', count: total }) })
+      await listed.waitFor()
+      expect(await listed.locator('tbody tr').count()).toBe(total)
+      expect(await listed.innerText()).toContain(codeName(language, 'exceptionType', Object.keys(row.openExceptions)[0] ?? ''))
+      await expectChinese(page, language, 'reconciliation', [])
+      await listed.scrollIntoViewIfNeeded()
+      await shot(page, 'close-reconcile', language)
       expect(errors).toEqual([])
       await page.close()
     }, 240_000)

@@ -329,6 +329,33 @@ export interface ReconcileRow {
   readonly drill: Readonly<Record<string, readonly string[]>>
 }
 
+/** An order, bill line, bank line or voucher, as drill-down and search show it (amounts as decimal strings). */
+export interface SourceRecord {
+  readonly kind: 'order' | 'settlementTxn' | 'bankTxn' | 'voucher'
+  readonly id: number
+  readonly number: string
+  readonly date: string
+  readonly store: string
+  readonly channel: string
+  readonly amount: string
+  readonly currency: string
+  readonly text: string
+  readonly voucher?: string
+}
+
+export interface VoucherSource {
+  readonly kind: string
+  readonly id: string
+  readonly records: readonly SourceRecord[]
+}
+
+export interface SearchResult {
+  readonly orders: readonly SourceRecord[]
+  readonly settlementTxns: readonly SourceRecord[]
+  readonly bankTxns: readonly SourceRecord[]
+  readonly vouchers: readonly SourceRecord[]
+}
+
 export interface CompanySettings {
   readonly tolerance?: string
   readonly mappings?: Readonly<Record<string, string>>
@@ -544,6 +571,8 @@ export interface LedgerApi {
   updateStore(company: string, code: string, change: StoreChange): Promise<StoreInfo>
   importProfiles(company: string): Promise<ProfileFields>
   reconcile(company: string, period: string): Promise<ReconcileRow[]>
+  voucherSources(company: string, id: string | number): Promise<VoucherSource[]>
+  search(company: string, q: string): Promise<SearchResult>
   /** GET a list route the service named (a `drill` path under /api/v1): its rows */
   drillRows(path: string, limit?: number): Promise<Record<string, unknown>[]>
   saveImportProfile(company: string, name: string, profile: ProfileInput): Promise<void>
@@ -1102,6 +1131,14 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       const body = await request('GET', `${company(code)}/import-profiles`)
       const record = isRecord(body) ? body : {}
       return { profiles: listOf<ProfileFields['profiles'][number]>(record, 'profiles'), fields: isRecord(record.fields) ? record.fields as ProfileFields['fields'] : {} }
+    },
+    async voucherSources(code, id) {
+      return listOf<VoucherSource>(await request('GET', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/sources`), 'sources')
+    },
+    async search(code, q) {
+      const body = await request('GET', `${company(code)}/search${query({ q })}`)
+      const record = isRecord(body) ? body : {}
+      return { orders: listOf<SourceRecord>(record.orders, 'orders'), settlementTxns: listOf<SourceRecord>(record.settlementTxns, 'settlementTxns'), bankTxns: listOf<SourceRecord>(record.bankTxns, 'bankTxns'), vouchers: listOf<SourceRecord>(record.vouchers, 'vouchers') }
     },
     async reconcile(code, period) {
       return listOf<ReconcileRow>(await request('GET', `${company(code)}/reconcile${query({ period })}`), 'stores')

@@ -276,6 +276,67 @@ describeWithTools(E2E_TOOLS, 'Settings in the task pane (stores, tokens, users),
       await page.close()
     }, 240_000)
 
+    it.concurrent(`drills from a 明细账 line to its voucher and on to the orders and bill lines it was made from; finds an order by number (${language})`, async ({ expect }) => {
+      const t = translator(language)
+      const service = services.get(language)
+      if (service === undefined) throw new Error('service did not start')
+      const page = await openPane(language, service.url)
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.getByLabel(t('username')).fill('auditor')
+      await page.getByLabel(t('password')).fill('demo-auditor-2026')
+      await page.getByRole('button', { name: t('signIn'), exact: true }).click()
+      await page.getByRole('tab', { name: t('tabReports') }).click()
+      await page.getByRole('combobox', { name: t('chooseReport') }).selectOption('account-detail')
+      await page.getByRole('combobox', { name: t('account') }).or(page.getByLabel(t('account'))).first().fill('1122')
+      await page.getByRole('button', { name: t('loadReport') }).click()
+      // the first voucher of 1122's detail: open it
+      // (a Fluent Link without href is a button)
+      const first = page.getByRole('button', { name: new RegExp(`^${t('openVoucher', { voucher: '' }).trim()}`) }).first()
+      await first.waitFor()
+      const label = (await first.innerText()).trim()
+      await first.click()
+      const drill = page.getByRole('region', { name: t('voucherSourcesTitle') })
+      await drill.getByRole('article').waitFor()
+      expect(await drill.getByRole('article').getAttribute('aria-label')).toMatch(new RegExp(`^${label} `))
+      // the sources the service names, each as a row with its kind in words
+      const session = await signInFromOutside(service.url, 'auditor', 'demo-auditor-2026')
+      const get = async (path: string) => (await fetch(`${service.url}/api/v1${path}`, { headers: { authorization: `Bearer ${session.token}` } })).json() as Promise<Record<string, unknown>>
+      const vouchers = (await get('/companies/DEMO/vouchers?period=2026-10&limit=5000')) as { vouchers: Array<{ id: number; word: string; number: number | null }> }
+      const voucher = vouchers.vouchers.find((item) => `${item.word}-${item.number}` === label)
+      if (voucher === undefined) throw new Error(`no voucher ${label}`)
+      const sources = (await get(`/companies/DEMO/vouchers/${voucher.id}/sources`)) as { sources: Array<{ kind: string; records: Array<{ kind: string; id: number; number: string }> }> }
+      const records = sources.sources.flatMap((source) => source.records).filter((record, index, all) => all.findIndex((other) => other.kind === record.kind && other.id === record.id) === index)
+      expect(records.length).toBeGreaterThan(0)
+      const table = drill.getByRole('table', { name: t('voucherSourcesTitle') })
+      await table.waitFor()
+      expect(await table.locator('tr').count()).toBe(records.length)
+      const kinds = new Set(records.map((record) => record.kind))
+      const names: Record<string, string> = { order: t('sourceOrder'), settlementTxn: t('sourceSettlementTxn'), bankTxn: t('sourceBankTxn'), voucher: t('sourceVoucher') }
+      for (const kind of kinds) expect(await table.innerText()).toContain(names[kind] ?? '?')
+      await expectChinese(page, language, 'voucher drill', ['1122'])
+      await drill.scrollIntoViewIfNeeded()
+      await shot(page, 'reports-voucher-drill', language)
+
+      // 查找: an order number → the order, its bill lines, its voucher
+      const order = records.find((record) => record.kind === 'order') ?? records[0]
+      const search = page.getByRole('search')
+      await search.getByLabel(t('searchLabel')).fill(order?.number ?? '')
+      await search.getByRole('button', { name: t('searchButton') }).click()
+      const found = (await get(`/companies/DEMO/search?q=${encodeURIComponent(order?.number ?? '')}`)) as { orders: unknown[]; settlementTxns: unknown[]; vouchers: Array<{ id: number }> }
+      expect(found.vouchers.map((item) => item.id)).toContain(voucher.id)
+      const orders = page.getByRole('table', { name: t('searchOrders', { count: found.orders.length }) })
+      await orders.waitFor()
+      expect(await orders.locator('tr').count()).toBe(found.orders.length)
+      const inVouchers = page.getByRole('table', { name: t('searchVouchers', { count: found.vouchers.length }) })
+      expect(await inVouchers.getByRole('button', { name: label, exact: true }).count()).toBe(1)
+      await expectChinese(page, language, 'search', ['1122', order?.number ?? ''])
+      await inVouchers.scrollIntoViewIfNeeded()
+      await shot(page, 'reports-search', language)
+      expect(errors).toEqual([])
+      await page.close()
+    }, 240_000)
+
     it.concurrent(`maps the columns of an unknown file in the wizard and imports it (${language})`, async ({ expect }) => {
       const t = translator(language)
       const service = services.get(language)

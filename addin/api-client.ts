@@ -572,6 +572,8 @@ export interface LedgerApi {
   importProfiles(company: string): Promise<ProfileFields>
   reconcile(company: string, period: string): Promise<ReconcileRow[]>
   voucherSources(company: string, id: string | number): Promise<VoucherSource[]>
+  /** 反审核: an approved, unposted voucher back to draft */
+  unapproveVoucher(company: string, id: string | number, reason: string): Promise<Voucher>
   search(company: string, q: string): Promise<SearchResult>
   /** GET a list route the service named (a `drill` path under /api/v1): its rows */
   drillRows(path: string, limit?: number): Promise<Record<string, unknown>[]>
@@ -1131,6 +1133,9 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
       const body = await request('GET', `${company(code)}/import-profiles`)
       const record = isRecord(body) ? body : {}
       return { profiles: listOf<ProfileFields['profiles'][number]>(record, 'profiles'), fields: isRecord(record.fields) ? record.fields as ProfileFields['fields'] : {} }
+    },
+    async unapproveVoucher(code, id, reason) {
+      return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/unapprove`, { reason }), 'voucher'))
     },
     async voucherSources(code, id) {
       return listOf<VoucherSource>(await request('GET', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/sources`), 'sources')

@@ -393,6 +393,10 @@ const en = {
   searchVouchers: 'Vouchers ({count})',
   voucherNotFound: 'Voucher {voucher} is not in {period}.',
   featureSearch: 'Search',
+  approvedVouchers: 'Approved, not yet posted',
+  unapprove: 'Un-approve (反审核)',
+  unapproveReason: 'Why un-approve',
+  unapproved: '{voucher} is a draft again.',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -766,6 +770,10 @@ const zh: Messages = {
   searchVouchers: '凭证（{count}）',
   voucherNotFound: '{period} 没有凭证 {voucher}。',
   featureSearch: '查找',
+  approvedVouchers: '已审核未记账',
+  unapprove: '反审核',
+  unapproveReason: '反审核原因',
+  unapproved: '{voucher} 已退回为待审核。',
 }
 
 const ROLE_NAMES: Record<Language, Record<string, string>> = {

@@ -9,7 +9,8 @@ import { codeName, moneyKindName, translator } from '../../addin/taskpane/i18n.t
 import { createApp } from '../../service/app.ts'
 import { openDatabase, type Database } from '../../service/db/connection.ts'
 import { createDemo } from '../../service/demo.ts'
-import { createContext } from '../../service/ledger/context.ts'
+import { SYSTEM, createContext } from '../../service/ledger/context.ts'
+import { updateCompanySettings } from '../../service/ledger/company.ts'
 import { unknownLayoutFile } from '../../service/generators/unknown-layout.ts'
 import { describeWithTools, missingTools, toolsRequired } from '../support/outside-tools.ts'
 import { untranslated } from '../support/untranslated.ts'
@@ -333,6 +334,50 @@ describeWithTools(E2E_TOOLS, 'Settings in the task pane (stores, tokens, users),
       await expectChinese(page, language, 'search', ['1122', order?.number ?? ''])
       await inVouchers.scrollIntoViewIfNeeded()
       await shot(page, 'reports-search', language)
+      expect(errors).toEqual([])
+      await page.close()
+    }, 240_000)
+
+    it.concurrent(`un-approves (反审核) an approved, unposted voucher in the voucher view (${language})`, async ({ expect }) => {
+      const t = translator(language)
+      const service = services.get(language)
+      if (service === undefined) throw new Error('service did not start')
+      // A company that keeps 审核 and 记账 apart, and a draft keyed in by the accountant.
+      const company = (await service.db.client.execute("SELECT id FROM companies WHERE code = 'DEMO'")).rows[0]
+      await updateCompanySettings(createContext(service.db), SYSTEM, Number(company?.id), { postOnApprove: false })
+      const accountant = await signInFromOutside(service.url, 'accountant', 'demo-accountant-2026')
+      const summary = language === 'en' ? 'Unapprove test' : '反审核测试'
+      const created = await fetch(`${service.url}/api/v1/companies/DEMO/vouchers`, {
+        method: 'POST', headers: { authorization: `Bearer ${accountant.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ date: '2026-10-20', word: '记', summary, lines: [{ account: '1122', store: 'tmall-main', debit: '226.00', summary }, { account: '5001', store: 'tmall-main', credit: '200.00', summary }, { account: '2221.01.02', store: 'tmall-main', credit: '26.00', summary }] }),
+      })
+      expect(created.status).toBe(201)
+      const id = ((await created.json()) as { voucher: { id: number } }).voucher.id
+
+      const page = await openPane(language, service.url)
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.getByLabel(t('username')).fill('approver')
+      await page.getByLabel(t('password')).fill('demo-approver-2026')
+      await page.getByRole('button', { name: t('signIn'), exact: true }).click()
+      await page.getByRole('tab', { name: t('tabPost') }).click()
+      const draft = page.getByRole('article').filter({ hasText: summary })
+      await draft.first().waitFor()
+      await draft.first().getByRole('button', { name: t('approve'), exact: true }).click()
+      const approved = page.getByRole('group', { name: t('approvedVouchers') })
+      await approved.getByRole('article').filter({ hasText: summary }).waitFor()
+      const status = async () => String((await service.db.client.execute({ sql: 'SELECT status FROM vouchers WHERE id = ?', args: [id] })).rows[0]?.status)
+      expect(await status()).toBe('approved')
+      await approved.getByLabel(t('unapproveReason')).fill(language === 'en' ? 'Amount to be checked' : '金额待核实')
+      await expectChinese(page, language, 'approved vouchers', ['ICBC']) // the demo's own draft names its bank account (data)
+      await shot(page, 'post-unapprove', language)
+      await approved.getByRole('article').filter({ hasText: summary }).getByRole('button', { name: t('unapprove') }).click()
+      await page.getByText(t('unapproved', { voucher: `记-${id}` })).waitFor()
+      expect(await status()).toBe('draft')
+      const audit = await service.db.client.execute({ sql: "SELECT payload_json FROM audit_log WHERE action = 'voucher.unapprove' AND entity_id = ?", args: [String(id)] })
+      expect((JSON.parse(String(audit.rows[0]?.payload_json)) as { reason: string }).reason).toBe(language === 'en' ? 'Amount to be checked' : '金额待核实')
+      // it is a draft again, waiting for approval
+      await page.getByRole('article').filter({ hasText: summary }).getByRole('button', { name: t('approve'), exact: true }).waitFor()
       expect(errors).toEqual([])
       await page.close()
     }, 240_000)

@@ -844,7 +844,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。',
       DUPLICATE: '记录重复。', NOT_FOUND: '找不到该记录。', UNAUTHORIZED: '登录已过期，请重新登录。', FORBIDDEN: '无权执行此操作。',
       PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或为它建立列映射（任务窗格“建立映射”或命令行 cledger profile）。',
-      RATE_LIMITED: '操作过于频繁，请稍后再试。', WRONG_PASSWORD: '密码不正确。',
+      RATE_LIMITED: '请求过于频繁，请稍后再试。', WRONG_PASSWORD: '密码不正确。',
       BUSY: '服务繁忙，请稍后再试。', INTERNAL: '服务内部错误，请联系管理员。', NETWORK: '网络错误。',
     },
     blocker: {
@@ -892,7 +892,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.',
       DUPLICATE: 'Duplicate record.', NOT_FOUND: 'Not found.', UNAUTHORIZED: 'Your session has ended. Please sign in again.', FORBIDDEN: 'Not allowed for your role.',
       PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns (Map its columns in the pane, or `cledger profile`).',
-      RATE_LIMITED: 'Too many attempts; wait a moment and try again.', WRONG_PASSWORD: 'Wrong password.',
+      RATE_LIMITED: 'Too many attempts; try again shortly.', WRONG_PASSWORD: 'Wrong password.',
       BUSY: 'The service is busy; try again shortly.', INTERNAL: 'Internal service error; ask your administrator.', NETWORK: 'Network error.',
     },
     blocker: {

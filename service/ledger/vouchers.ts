@@ -33,6 +33,8 @@ export interface WriteOptions {
   readonly sourceKind?: string
   /** lets a lone admin approve their own voucher (audited as self-approval) */
   readonly selfApprove?: boolean
+  /** one audit entry per voucher even when many are written at once (coalesced single-voucher requests) */
+  readonly auditEach?: boolean
 }
 
 export interface VoucherResult {
@@ -394,10 +396,10 @@ type VoucherAudit = [id: number, period: string, word: string, number: number | 
  * posting (listing every voucher with its lines hash), so a 5,000-voucher run
  * adds one link to the chain, not 5,000. verify reads both shapes.
  */
-function auditEntries(audits: ReadonlyArray<VoucherAudit>, sourceCounts: ReadonlyArray<number>, meta: { at: string; companyId: number; actorId: number | null; status: VoucherStatus; selfApproved: boolean; sourceKind: string }): AuditEntry[] {
+function auditEntries(audits: ReadonlyArray<VoucherAudit>, sourceCounts: ReadonlyArray<number>, meta: { at: string; companyId: number; actorId: number | null; status: VoucherStatus; selfApproved: boolean; sourceKind: string; each: boolean }): AuditEntry[] {
   const action = meta.status === 'posted' ? 'voucher.post' : 'voucher.create'
   const selfApproved = meta.selfApproved ? true : undefined
-  if (audits.length <= 10) {
+  if (audits.length <= 10 || meta.each) {
     return audits.map(([id, period, word, number, total, linesHash], index) => ({
       at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action, entity: 'voucher', entityId: String(id),
       payload: { status: meta.status, period, word, number, total, linesHash, sources: sourceCounts[index] || undefined, selfApproved },
@@ -589,7 +591,7 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     }
     await flush()
     if (status === 'posted') await deltas.write(tx, companyId)
-    await appendAudit(tx, auditEntries(audits, sourceCounts, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))
+    await appendAudit(tx, auditEntries(audits, sourceCounts, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual', each: options.auditEach === true }))
     let next = 0
     return prepared.map((item) => {
       const replay = item.voucher.idempotencyKey === null ? undefined : replays.get(item.voucher.idempotencyKey)

@@ -49,7 +49,10 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
     setNotice(null)
     void runApproving(async () => setDrafts(await withLines(api, company, (await api.vouchers(company, { period, status: 'draft' })).slice(0, SHOWN_VOUCHERS))))
     // approved but not posted (a company that keeps 审核 and 记账 apart): 反审核 takes one back to draft
-    void api.vouchers(company, { period, status: 'approved' }).then(async (list) => setApproved(list.length === 0 ? [] : await withLines(api, company, list.slice(0, SHOWN_VOUCHERS))), () => setApproved([]))
+    void api.vouchers(company, { period, status: 'approved' }).then(async (found) => {
+      const list = found.filter((voucher) => voucher.status === 'approved')
+      setApproved(list.length === 0 ? [] : await withLines(api, company, list.slice(0, SHOWN_VOUCHERS)))
+    }, () => setApproved([]))
   }, [api, company, period, runApproving])
 
   async function unapprove(voucher: Voucher, index: number) {

@@ -1,4 +1,4 @@
-import { Button, Subtitle2 } from '@fluentui/react-components'
+import { Button, Link, Subtitle2 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
 import { type LedgerApi, type ReconcileRow, isApiError } from '../api-client.ts'
 import { ErrorNotice, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
@@ -10,6 +10,9 @@ const FIGURES: ReadonlyArray<readonly [key: keyof ReconcileRow & string, label: 
   ['orders', 'recOrders'], ['expected', 'recExpected'], ['received', 'recReceived'], ['fees', 'recFees'], ['refunds', 'recRefunds'],
   ['payouts', 'recPayouts'], ['foundInBank', 'recFoundInBank'], ['difference', 'recDifference'], ['walletMovement', 'recWallet'],
 ]
+
+/** A figure without rows behind it, padded like the small buttons beside it so the column lines up. */
+const PLAIN = { paddingInline: 8 } as const
 
 /** Only list routes can be drilled into (not the trial balance, the summary or a posting preview). */
 export function drillPathOf(row: ReconcileRow, figure: string): string | null {
@@ -115,21 +118,21 @@ export function ReconcilePanel({ api, company, period }: { api: LedgerApi; compa
                 return [
                   <dt key={`${key}-t`}>{t(label)}</dt>,
                   <dd key={`${key}-d`} style={{ margin: 0, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
-                    {path === null ? shown : <Button size="small" appearance="transparent" onClick={() => void open(row, key, label)} aria-label={`${t(label)} ${row.store} ${shown}`}>{shown}</Button>}
+                    {path === null ? <span style={PLAIN}>{shown}</span> : <Button size="small" appearance="transparent" onClick={() => void open(row, key, label)} aria-label={`${t(label)} ${row.store} ${shown}`}>{shown}</Button>}
                   </dd>,
                 ]
               })}
-              <dt>{t('recOpenExceptions')}</dt>
-              <dd style={{ margin: 0, textAlign: 'right' }}>
-                {exceptions.length === 0 ? t('recNoExceptions') : (
-                  <Button size="small" appearance="transparent" onClick={() => void open(row, 'openExceptions', 'recOpenExceptions')} aria-label={`${t('recOpenExceptions')} ${row.store}`}>
-                    {exceptions.map(([type, count]) => `${codeName(language, 'exceptionType', type)} ${count}`).join('；')}
-                  </Button>
-                )}
-              </dd>
               <dt>{t('recHeld')}</dt>
-              <dd style={{ margin: 0, textAlign: 'right' }}>{row.held}</dd>
+              <dd style={{ margin: 0, textAlign: 'right' }}><span style={PLAIN}>{row.held}</span></dd>
             </dl>
+            <div style={{ fontSize: 12 }}>
+              {t('recOpenExceptions')}{language === 'en' ? ': ' : '：'}
+              {exceptions.length === 0 ? t('recNoExceptions') : (
+                <Link onClick={() => void open(row, 'openExceptions', 'recOpenExceptions')} aria-label={`${t('recOpenExceptions')} ${row.store}`}>
+                  {exceptions.map(([type, count]) => `${codeName(language, 'exceptionType', type)} ${count}`).join(language === 'en' ? '; ' : '；')}
+                </Link>
+              )}
+            </div>
             {caption !== '' && drill !== null ? (
               <div className={styles.section} role="region" aria-label={caption}>
                 <div className={styles.row} style={{ justifyContent: 'space-between' }}>

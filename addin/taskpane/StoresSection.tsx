@@ -99,7 +99,7 @@ export function StoresSection({ api, company, role, period }: { api: LedgerApi; 
     const counts = new Map<string, number>()
     for (const item of held.items) if (item.store === store) counts.set(item.reason, (counts.get(item.reason) ?? 0) + 1)
     if (counts.size === 0) return t('storeNothingHeld')
-    return [...counts].map(([reason, count]) => `${codeName(language, 'holdReason', reason)} ${count}`).join('；')
+    return [...counts].map(([reason, count]) => `${codeName(language, 'holdReason', reason)} ${count}`).join(language === 'en' ? '; ' : '；')
   }
 
   const remote = fieldErrorsOf(saving.error)
@@ -125,7 +125,7 @@ export function StoresSection({ api, company, role, period }: { api: LedgerApi; 
             </div>
             <div>{t('storeChannel')}{colon}{codeName(language, 'channel', store.channel)} · {t('storeTaxCode')}{colon}{store.taxCode === null ? t('storeTaxDefault') : codeName(language, 'taxCode', store.taxCode)}</div>
             <div>{t('storeBankAccount')}{colon}{store.bankAccount === null ? t('storeBankNone') : account(store.bankAccount)}</div>
-            <div>{t('storeOverrides')}{colon}{Object.keys(store.overrides).length === 0 ? t('storeNoOverrides') : Object.entries(store.overrides).map(([item, code]) => `${codeName(language, 'postingRole', item)} → ${account(code)}`).join('；')}</div>
+            <div>{t('storeOverrides')}{colon}{Object.keys(store.overrides).length === 0 ? t('storeNoOverrides') : Object.entries(store.overrides).map(([item, code]) => `${codeName(language, 'postingRole', item)} → ${account(code)}`).join(language === 'en' ? '; ' : '；')}</div>
             {held !== null ? <div role="note" aria-label={`${t('storeHeld', { period: held.period })} ${store.code}`}>{t('storeHeld', { period: held.period })}{colon}{heldOf(store.code)}</div> : null}
           </li>
         ))}

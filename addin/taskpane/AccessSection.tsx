@@ -61,8 +61,8 @@ export function TokensSection({ api }: { api: LedgerApi }) {
       signedOut(store, false)
       return
     }
-    setNotice(t('tokenRevoked'))
     await refresh()
+    setNotice(t('tokenRevoked'))
   }
 
   async function mint() {
@@ -170,8 +170,8 @@ export function UsersSection({ api, company, role }: { api: LedgerApi; company: 
     })
     if (done !== true) return
     const state = action === 'disable' ? 'userDisabled' : 'userActive'
-    setNotice(t('userChanged', { name: user.username, state: t(state) }))
     await refresh()
+    setNotice(t('userChanged', { name: user.username, state: t(state) }))
   }
 
   return (

@@ -110,7 +110,7 @@ export function ReconcilePanel({ api, company, period }: { api: LedgerApi; compa
         return (
           <div key={`${row.store}|${row.currency}`} role="group" aria-label={`${row.store} ${row.currency}`} style={{ borderBottom: '1px solid #e0e0e0', paddingBottom: 8 }}>
             <strong>{row.store} · {codeName(language, 'channel', row.channel)} · {row.currency}</strong>
-            <dl style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', columnGap: 12, rowGap: 2, margin: '4px 0', fontSize: 12, alignItems: 'center' }}>
+            <dl style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', columnGap: 12, rowGap: 2, margin: '4px 0', fontSize: 12, alignItems: 'center', maxWidth: 520 }}>
               {FIGURES.map(([key, label]) => {
                 const value = row[key]
                 const shown = typeof value === 'number' ? String(value) : typeof value === 'string' ? groupDigits(value) : '—'

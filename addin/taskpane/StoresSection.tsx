@@ -84,9 +84,10 @@ export function StoresSection({ api, company, role, period }: { api: LedgerApi; 
     }
     const saved = await saving.run(() => draft.isNew ? api.addStore(company, { code: draft.code, ...body }) : api.updateStore(company, draft.code, body))
     if (saved === undefined) return
-    setNotice(t('storeSaved', { code: saved.code }))
+    // the list first, then the notice: once it says saved, the list shows it
     setDraft(null)
     await refresh()
+    setNotice(t('storeSaved', { code: saved.code }))
   }
 
   async function showHeld() {

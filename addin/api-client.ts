@@ -68,6 +68,11 @@ export interface CloseResult {
   readonly period: string
   readonly closingVoucher?: number | null
   readonly alreadyClosed?: boolean
+  /** 'pending' while period-end vouchers wait for another user's approval (期末凭证待审核) */
+  readonly status?: 'closed' | 'pending'
+  readonly pending?: ReadonlyArray<{ readonly id: number }>
+  /** who may approve them, as `name (role)` */
+  readonly approvers?: ReadonlyArray<string>
 }
 
 /** Reports the service builds besides the trial balance (GET …/reports/<name>?period=). */

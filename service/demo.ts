@@ -4,17 +4,20 @@ import { LedgerError } from '../shared/errors.ts'
 import { parseMatchingSettings } from '../shared/matching/index.ts'
 import { lastDayOfPeriod } from '../shared/period.ts'
 import { createUser, setRole } from './auth/users.ts'
-import { type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
+import { DEMO_SUPPLIER, type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
 import { type DemoSummary, summariseDemo } from './demo/summary.ts'
 import { type FileImportResult, importFile } from './imports/load.ts'
 import { trialBalance } from './ledger/balances.ts'
 import { type Company, createCompany, updateCompanySettings } from './ledger/company.ts'
 import { type Actor, type LedgerContext, SYSTEM } from './ledger/context.ts'
+import { preparePeriodEnd } from './ledger/periods.ts'
 import { addStore } from './ledger/stores.ts'
+import { addSupplier, assertSupplierLines } from './ledger/suppliers.ts'
 import { approveVoucher, writeVouchers } from './ledger/vouchers.ts'
 import { matchCounts, runMatching } from './matching/index.ts'
 import { importReceipts, parseReceiptsCsv } from './posting/inventory.ts'
 import { importRates, parseRatesCsv } from './posting/rates.ts'
+import { registerRevaluation } from './posting/revaluation.ts'
 import { type PostingRunResult, runPosting } from './posting/run.ts'
 import { updatePostingSettings } from './posting/settings.ts'
 
@@ -150,12 +153,19 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
   imports.push({ file: month.rates.name, parser: 'exchange-rates', store: '', rows: rates.length, records: rates.length, rejected: 0 })
   // Purchases and the supplier payment, keyed in by the accountant and approved by the approver (maker != approver).
   const approver: Actor = { userId: ids.approver ?? null, username: 'approver' }
+  await addSupplier(context, accountant, company.id, DEMO_SUPPLIER)
+  await assertSupplierLines(context, company.id, keyedIn)
   for (const draft of await writeVouchers(context, accountant, company.id, keyedIn.map((input) => ({ input })), { mode: 'draft', sourceKind: 'manual' })) await approveVoucher(context, approver, company.id, draft.id)
   imports.push({ file: vouchersFile, parser: 'vouchers (voucher add)', store: '', rows: keyedIn.length, records: keyedIn.length, rejected: 0 })
 
   const matching = await runMatching(context, accountant, company.id, { asOf: lastDayOfPeriod(period) })
   const runs: PostingRunResult[] = []
   for (const store of DEMO_STORES) runs.push(await runPosting(context, accountant, company.id, { store: store.code, granularity: store.granularity }))
+  // 期末处理: the accountant drafts the month's period-end vouchers (VAT month-end, FX revaluation of the USD
+  // balances) and the approver approves them, so they too have maker != approver; closing is left to the user.
+  registerRevaluation()
+  await updateCompanySettings(context, admin, company.id, { closing: { vatMonthEnd: true } })
+  for (const id of await preparePeriodEnd(context, accountant, company.id, period)) await approveVoucher(context, approver, company.id, id)
   const summary = summariseDemo({
     company, period, folder, imports, matching, counts: await matchCounts(context, company.id), runs, keyedIn: keyedIn.length,
     trialBalance: await trialBalance(context, company.id, period), users: DEMO_USERS,

@@ -82,7 +82,8 @@ export function ClosePane({ api, company, period, role }: { api: LedgerApi; comp
     if (result === undefined) return
     setForce(false)
     setReason('')
-    setNotice(result.closingVoucher !== null && result.closingVoucher !== undefined ? t('closedWithVoucher', { period, voucher: result.closingVoucher }) : t('closedDone', { period }))
+    if (result.status === 'pending') setNotice(t('closePending', { period, count: result.pending?.length ?? 0, approvers: result.approvers?.length ? result.approvers.join(', ') : '—' }))
+    else setNotice(result.closingVoucher !== null && result.closingVoucher !== undefined ? t('closedWithVoucher', { period, voucher: result.closingVoucher }) : t('closedDone', { period }))
     await refresh()
   }
 

@@ -9,7 +9,10 @@ import { buildReport } from '../reports/index.ts'
 import { renderReport } from '../reports/render/index.ts'
 import { loadChart } from '../ledger/company.ts'
 import { exportJournal } from '../ledger/export.ts'
-import { type CloseBlocker, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
+import { reversalNeedsApproval } from '../ledger/approval.ts'
+import { registerApprovalCommands } from './approval.ts'
+import { assertSupplierLines } from '../ledger/suppliers.ts'
+import { type CloseBlocker, type CloseResult, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
 import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, unapproveVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
@@ -42,6 +45,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
       assertNoNegativeAmounts(inputs)
+      await assertSupplierLines(context, company.id, inputs)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
     })
@@ -81,9 +85,11 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const result = await postVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ voucher: result }, () => `posted: ${result.period} ${result.word}-${result.number}`)
   })
-  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').option('--draft', 'write the reversal as a draft for an approver (default when the company sets reversalApproval)').action(async (ref: string, flags: { date?: string; draft?: boolean }) => {
+  voucher.command('reverse <ref>').description('红字冲销: post a red-ink reversal of a posted voucher').option('--date <YYYY-MM-DD>', 'date of the reversal (default the original date)').option('--draft', 'write the reversal as a draft for an approver (the default when the company sets reversalApproval or self-approval is not allowed: more than one approver user)').action(async (ref: string, flags: { date?: string; draft?: boolean }) => {
     const { context, company, actor } = await runtime.open('vouchers.reverse')
-    const result = await reverseVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), { date: flags.date, ...(flags.draft ? { draft: true } : {}) })
+    const id = await findVoucherId(context, company.id, ref)
+    const draft = flags.draft === true || (await reversalNeedsApproval(context, company, flags.date ?? (await getVoucher(context, company.id, id)).date))
+    const result = await reverseVoucher(context, actor, company.id, id, { date: flags.date, draft })
     runtime.print({ voucher: result }, () => (result.status === 'draft' ? `reversal draft #${result.id} waits for an approver` : `reversal posted: ${result.period} ${result.word}-${result.number} (id ${result.id})`))
   })
   voucher.command('delete <ref>').description('delete a draft').action(async (ref: string) => {
@@ -91,6 +97,17 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     await deleteDraft(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ ok: true }, () => 'deleted')
   })
+}
+
+/** What `cledger close` prints while period-end vouchers wait for approval (期末凭证待审核). */
+function pendingLines(result: CloseResult): string {
+  const who = result.approvers.length ? result.approvers.join(', ') : 'no approver yet: add one (cledger user add NAME --role approver)'
+  return [
+    `${result.period}: not closed yet, period-end vouchers pending approval (期末凭证待审核, ${result.pending.length})`,
+    formatTable(['id', 'date', 'kind', 'total', 'maker', 'summary'], result.pending.map((voucher) => [`#${voucher.id}`, voucher.date, voucher.sourceKind, voucher.total, voucher.maker, voucher.summary]), ['right', 'left', 'left', 'right', 'left', 'left']),
+    `approve (审核人): ${who}, with: cledger voucher approve <id>`,
+    `then run again: cledger close ${result.period}`,
+  ].join('\n')
 }
 
 async function assertLoneAdmin(context: import('../ledger/context.ts').LedgerContext, companyId: number, userId: number | null): Promise<void> {
@@ -137,6 +154,7 @@ function registerReportCommands(program: Command, runtime: CliRuntime): void {
 }
 
 export function registerLedgerCommands(program: Command, runtime: CliRuntime): void {
+  registerApprovalCommands(program, runtime)
   program.command('accounts').description('科目表: code, name, type, parent, leaf').action(async () => {
     const { context, company } = await runtime.open('accounts.read')
     const chart = [...(await loadChart(context, company.id)).values()]
@@ -150,7 +168,7 @@ export function registerLedgerCommands(program: Command, runtime: CliRuntime): v
     for await (const chunk of exportJournal(context, company.id, { period: flags.period ? normalizePeriod(flags.period) : undefined })) runtime.stdout(chunk)
   })
   program.command('close <period>')
-    .description('结账: checks the period (open exceptions, held items, drafts, payouts not in the bank, unposted records) and refuses while anything blocks; then 结转损益 into 本年利润 and close')
+    .description('结账: checks the period (open exceptions, held items, drafts, payouts not in the bank, unposted records) and refuses while anything blocks; then the period-end vouchers (汇兑损益, VAT month-end if set, 结转损益 into 本年利润) and close. Where another user must approve them, prints what is pending and who approves; run again once they are posted')
     .option('--check', '结账检查 only: list what blocks, close nothing')
     .option('--force', 'admin: close despite open items (not drafts); needs --reason; audited with the blockers')
     .option('--reason <text>', 'why a forced close is right')
@@ -164,7 +182,7 @@ export function registerLedgerCommands(program: Command, runtime: CliRuntime): v
       }
       try {
         const result = await closePeriod(context, actor, company.id, target, { force: flags.force, reason: flags.reason })
-        runtime.print(result, () => (result.alreadyClosed ? `${result.period} was already closed` : `closed ${result.period}${result.forced ? ' (forced; audited)' : ''}${result.closingVoucher ? ` (结转损益 voucher id ${result.closingVoucher})` : ' (no P&L to close)'}`))
+        runtime.print(result, () => (result.alreadyClosed ? `${result.period} was already closed` : result.status === 'pending' ? pendingLines(result) : `closed ${result.period}${result.forced ? ' (forced; audited)' : ''}${result.closingVoucher ? ` (结转损益 voucher id ${result.closingVoucher})` : ' (no P&L to close)'}`))
       } catch (error) {
         const blockers = isLedgerError(error) && error.code === 'PERIOD_NOT_READY' ? (error.details as { blockers?: CloseBlocker[] } | undefined)?.blockers : undefined
         if (blockers && !runtime.options().json) runtime.stderr(`${blockerLines(blockers)}\n`)

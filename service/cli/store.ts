@@ -4,6 +4,8 @@ import { CHANNELS } from '../../shared/records.ts'
 import { POSTING_ROLES } from '../../shared/posting/types.ts'
 import type { CliRuntime } from '../cli.ts'
 import { type Store, addStore, getStore, listStores, updateStore } from '../ledger/stores.ts'
+import { addSupplier, listSuppliers, supplierBalances } from '../ledger/suppliers.ts'
+import { normalizePeriod } from '../../shared/period.ts'
 import { formatTable } from './table.ts'
 
 /**
@@ -97,4 +99,20 @@ export function registerStoreCommands(program: Command, runtime: CliRuntime): vo
       })
       runtime.print({ store: changed }, () => storeText(changed))
     })
+  const supplier = program.command('supplier').description('suppliers (供应商): 辅助核算 on 应付账款 2202 — purchases and payments name one in the line\'s "store"')
+  supplier.command('add <code>').description('register a supplier').option('--name <name>', 'the supplier\'s name (default the code)').action(async (code: string, flags: { name?: string }) => {
+    const { context, company, actor } = await runtime.open('stores.write')
+    const added = await addSupplier(context, actor, company.id, { code, name: flags.name })
+    runtime.print({ supplier: added }, () => `supplier ${added.code}: ${added.name}`)
+  })
+  supplier.command('list').description('the company\'s suppliers').action(async () => {
+    const { context, company } = await runtime.open('stores.read')
+    const suppliers = await listSuppliers(context, company.id)
+    runtime.print({ suppliers }, () => (suppliers.length === 0 ? 'no suppliers yet: `cledger supplier add CODE --name NAME`' : formatTable(['code', 'name'], suppliers.map((s) => [s.code, s.name]))))
+  })
+  supplier.command('balances <period>').description('应付账款余额表 by supplier: opening, debit, credit, closing (credit = owed); rows sum to the 2202 balance').action(async (period: string) => {
+    const { context, company } = await runtime.open('reports.read')
+    const report = await supplierBalances(context, company.id, normalizePeriod(period))
+    runtime.print(report, () => formatTable(['supplier', 'name', 'opening', 'debit', 'credit', 'closing'], [...report.rows, report.total].map((row) => [row.supplier, row.name, row.opening, row.debit, row.credit, row.closing]), ['left', 'left', 'right', 'right', 'right', 'right']))
+  })
 }

@@ -42,6 +42,9 @@ export interface DemoFile {
   readonly bytes: Uint8Array
 }
 
+/** The demo's supplier, registered with `cledger supplier add` (辅助核算 on 应付账款 2202). */
+export const DEMO_SUPPLIER = { code: 'chayuan', name: '杭州茶源贸易有限公司' } as const
+
 /** A purchase (采购入库) the accountant books from the supplier's invoice: cost and 13% input VAT, owed to the supplier. */
 export interface DemoPurchase {
   readonly date: string
@@ -382,8 +385,8 @@ function receiptsCsv(period: string, jdSkus: ReadonlyMap<string, { name: string;
   return {
     csv: `${lines.join('\n')}\n`,
     purchases: [
-      { date: `${period}-01`, reference: `PO-${period}-A`, supplier: '杭州茶源贸易有限公司', cost: totals.A, vat: vat(totals.A) },
-      { date: `${period}-15`, reference: `PO-${period}-B`, supplier: '杭州茶源贸易有限公司', cost: totals.B, vat: vat(totals.B) },
+      { date: `${period}-01`, reference: `PO-${period}-A`, supplier: DEMO_SUPPLIER.name, cost: totals.A, vat: vat(totals.A) },
+      { date: `${period}-15`, reference: `PO-${period}-B`, supplier: DEMO_SUPPLIER.name, cost: totals.B, vat: vat(totals.B) },
     ],
   }
 }
@@ -408,14 +411,14 @@ export function manualVouchers(month: Pick<DemoMonth, 'purchases' | 'supplierPay
     lines: [
       { account: '1405', debit: money(purchase.cost), summary: `采购入库 ${purchase.reference}` },
       { account: '2221.01.01', debit: money(purchase.vat), summary: `进项税额 ${purchase.reference}` },
-      { account: '2202', credit: money(purchase.cost + purchase.vat), summary: `应付 ${purchase.supplier}` },
+      { account: '2202', store: DEMO_SUPPLIER.code, credit: money(purchase.cost + purchase.vat), summary: `应付 ${purchase.supplier}` },
     ],
   }))
   const payment = month.supplierPayment
   if (payment.amount > 0n) {
     vouchers.push({
       date: payment.date, word: '记', summary: `支付货款 ${payment.reference}`, idempotencyKey: `demo:payment:${payment.reference}`,
-      lines: [{ account: '2202', debit: money(payment.amount), summary: `支付货款 ${payment.reference}` }, { account: '1002', credit: money(payment.amount), summary: `工商银行 ${DEMO_BANKS.cny.account}` }],
+      lines: [{ account: '2202', store: DEMO_SUPPLIER.code, debit: money(payment.amount), summary: `支付货款 ${payment.reference}` }, { account: '1002', credit: money(payment.amount), summary: `工商银行 ${DEMO_BANKS.cny.account}` }],
     })
   }
   return vouchers

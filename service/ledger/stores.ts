@@ -55,7 +55,8 @@ function rowToStore(row: Record<string, unknown>): Store {
 }
 
 export async function listStores(context: LedgerContext, companyId: number): Promise<Store[]> {
-  const result = await context.db.client.execute({ sql: `SELECT ${COLUMNS} FROM stores WHERE company_id = ? ORDER BY code`, args: [companyId] })
+  // suppliers (辅助核算 on 2202, service/ledger/suppliers.ts) share the registry but are not stores
+  const result = await context.db.client.execute({ sql: `SELECT ${COLUMNS} FROM stores WHERE company_id = ? AND channel != 'supplier' ORDER BY code`, args: [companyId] })
   return result.rows.map((row) => rowToStore(row as unknown as Record<string, unknown>))
 }
 

@@ -62,11 +62,14 @@ export const coalesceStats = { requests: 0, jointWrites: 0, fallbacks: 0 }
 /**
  * writeVouchers for a few vouchers of one request, coalesced with the
  * concurrent requests of the same company, actor and options. Same results
- * and errors as writeVouchers.
+ * and errors as writeVouchers. Give the company itself when the caller has
+ * just read it.
  */
-export async function writeVouchersCoalesced(context: LedgerContext, actor: Actor, companyId: number, requests: ReadonlyArray<VoucherRequest>, options: WriteOptions): Promise<VoucherResult[]> {
+export async function writeVouchersCoalesced(context: LedgerContext, actor: Actor, companyOrId: number | Company, requests: ReadonlyArray<VoucherRequest>, options: WriteOptions): Promise<VoucherResult[]> {
+  const companyId = typeof companyOrId === 'number' ? companyOrId : companyOrId.id
   if (!context.db.grouped || requests.length === 0 || requests.length >= COALESCE_MAX) return writeVouchers(context, actor, companyId, requests, options)
-  const company = await getCompany(context, companyId)
+  // a route has read the company already (its access check): it is not read again
+  const company = typeof companyOrId === 'number' ? await getCompany(context, companyOrId) : companyOrId
   const prepared = await prepareVouchers(context, company, requests)
   const key = `${company.id}\u0000${actor.userId ?? ''}\u0000${options.mode}\u0000${options.sourceKind ?? ''}\u0000${options.selfApprove === true}`
   let byKey = lanes.get(context)

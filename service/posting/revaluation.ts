@@ -5,9 +5,10 @@ import { type ForeignBalance, revaluationVoucher, revaluations } from '../../sha
 import { multiRowInsert } from '../db/connection.ts'
 import type { Company } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
-import { registerCloseHook } from '../ledger/periods.ts'
+import { type PeriodEndWrite, registerCloseHook } from '../ledger/periods.ts'
 import { prepareVouchers, writeInTransaction } from '../ledger/vouchers.ts'
 import { rateLookup } from './rates.ts'
+import { registerVatAtClose } from './vat-month-end.ts'
 
 /**
  * Period-end FX revaluation (期末汇兑损益), run by closePeriod before 结转损益:
@@ -50,7 +51,8 @@ export async function foreignBalances(tx: Transaction | Client, company: Company
   }))
 }
 
-export async function revaluePeriod(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, period: string): Promise<number | null> {
+export async function revaluePeriod(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, period: string, write: PeriodEndWrite = { mode: 'post', selfApprove: false }): Promise<number | null> {
+  await repairRevaluations(tx, company, period)
   const balances = await foreignBalances(tx, company, period)
   if (balances.length === 0) return null
   const date = lastDayOfPeriod(period)
@@ -65,7 +67,7 @@ export async function revaluePeriod(context: LedgerContext, tx: Transaction, act
   const round = Number(earlier.rows[0]?.n ?? 0)
   const key = round === 0 ? `fx-revaluation:${period}` : `fx-revaluation:${period}#${round + 1}`
   const prepared = await prepareVouchers(context, company, [{ input: { ...input, idempotencyKey: key } }])
-  const [result] = await writeInTransaction(context, tx, actor, company, prepared, { mode: 'post', sourceKind: 'revaluation' })
+  const [result] = await writeInTransaction(context, tx, actor, company, prepared, { mode: write.mode, sourceKind: 'revaluation', selfApprove: write.selfApprove })
   const voucherId = result?.id ?? 0
   const rows = items.map((item) => [company.id, period, item.balance.account, item.balance.store, item.balance.currency, item.rate, item.adjustment, voucherId])
   // one row per account x store x currency and period holds the period's total adjustment, the latest rate and voucher
@@ -74,9 +76,39 @@ export async function revaluePeriod(context: LedgerContext, tx: Transaction, act
   return voucherId
 }
 
+const ADJUSTMENT_SUMMARY = /^期末汇兑调整 ([A-Z]{3}) @ /
+
+/**
+ * fx_revaluations rows of `period` whose voucher is gone (a revaluation draft
+ * deleted instead of approved) are rebuilt from the revaluation vouchers of the
+ * period that remain (drafts too): each adjustment line on the monetary account
+ * names its currency in the summary (`期末汇兑调整 USD @ 7.1`). Without this a
+ * deleted draft would leave its adjustment carried, and the next revaluation
+ * would restate from a wrong carried amount.
+ */
+async function repairRevaluations(tx: Transaction, company: Company, period: string): Promise<void> {
+  const stale = await tx.execute({ sql: 'SELECT account_code, store, currency FROM fx_revaluations f WHERE company_id = ? AND period = ? AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = f.voucher_id)', args: [company.id, period] })
+  for (const row of stale.rows) {
+    const [account, store, currency] = [String(row.account_code), String(row.store), String(row.currency)]
+    const lines = await tx.execute({
+      sql: "SELECT l.voucher_id, l.side, l.amount_minor, l.summary FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.period = ? AND v.source_kind = 'revaluation' AND l.account_code = ? AND l.store = ? ORDER BY l.voucher_id",
+      args: [company.id, period, account, store],
+    })
+    let adjustment = 0n
+    let voucherId: number | null = null
+    for (const line of lines.rows) {
+      if (ADJUSTMENT_SUMMARY.exec(String(line.summary))?.[1] !== currency) continue
+      const amount = BigInt(Number(line.amount_minor))
+      adjustment += line.side === 'debit' ? amount : -amount
+      voucherId = Number(line.voucher_id)
+    }
+    if (voucherId === null) await tx.execute({ sql: 'DELETE FROM fx_revaluations WHERE company_id = ? AND period = ? AND account_code = ? AND store = ? AND currency = ?', args: [company.id, period, account, store, currency] })
+    else await tx.execute({ sql: 'UPDATE fx_revaluations SET adjustment_minor = ?, voucher_id = ? WHERE company_id = ? AND period = ? AND account_code = ? AND store = ? AND currency = ?', args: [adjustment, voucherId, company.id, period, account, store, currency] })
+  }
+}
+
 /** Plugs revaluation into period close (idempotent; called by the posting CLI and routes). */
 export function registerRevaluation(): void {
-  registerCloseHook('posting.fx-revaluation', async (context, tx, actor, company, period) => {
-    await revaluePeriod(context, tx, actor, company, period)
-  })
+  registerCloseHook('posting.fx-revaluation', (context, tx, actor, company, period, write) => revaluePeriod(context, tx, actor, company, period, write))
+  registerVatAtClose()
 }

@@ -6,6 +6,7 @@ import { assertPeriod } from '../../shared/period.ts'
 import { DEFAULT_VAT_SETTINGS, SURCHARGE_ACCOUNTS, VAT_ACCOUNTS, type VatMonthEnd, type VatMonthFigures, type VatSettings, defaultTaxCode, vatMonthEnd } from '../../shared/posting/index.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany } from '../ledger/company.ts'
+import { registerPeriodEndStep } from '../ledger/periods.ts'
 import { type VoucherResult, writeVouchers } from '../ledger/vouchers.ts'
 
 /**
@@ -138,4 +139,18 @@ export async function runVatMonthEnd(context: LedgerContext, actor: Actor, compa
     surcharges: Object.fromEntries(Object.entries(plan.surcharges).map(([code, amount]) => [code, money(amount)])),
     vouchers: plan.vouchers.map((voucher, index) => ({ step: voucher.step, summary: voucher.input.summary ?? '', ...(written[index] ? { id: written[index].id, status: written[index].status, replayed: written[index].replayed } : {}) })),
   }
+}
+
+/**
+ * The VAT month-end as a step of close (issue #16.6), when the company setting
+ * `closing.vatMonthEnd` is true: close writes its vouchers as drafts for an
+ * approver, or posts them where self-approval is allowed. Off by default, where
+ * `cledger vat month-end` stays a separate step.
+ */
+export function registerVatAtClose(): void {
+  registerPeriodEndStep('posting.vat-month-end', async (context, actor, company, period, write) => {
+    if ((company.settings.closing as { vatMonthEnd?: unknown } | undefined)?.vatMonthEnd !== true) return []
+    const result = await runVatMonthEnd(context, actor, company.id, period, { mode: write.mode, selfApprove: write.selfApprove })
+    return result.vouchers.filter((voucher) => voucher.id !== undefined && voucher.replayed !== true).map((voucher) => voucher.id as number)
+  })
 }

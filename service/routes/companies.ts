@@ -6,6 +6,7 @@ import { membershipsOf, setRole } from '../auth/users.ts'
 import { parseMatchingSettings } from '../../shared/matching/rules.ts'
 import { createCompany, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
 import { updatePostingSettings } from '../posting/settings.ts'
+import { selfApprovalEntries } from '../ledger/approval.ts'
 import { closeCheck, closePeriod, listPeriods, reopenPeriod } from '../ledger/periods.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -38,6 +39,9 @@ export function companyRoutes(deps: AppDeps) {
         parseMatchingSettings(merged)
         rest.matching = merged
       }
+      // the dated self-approval rule of period-end vouchers and reversals is checked before it is stored
+      if (rest.selfApproval !== undefined) selfApprovalEntries({ ...current, settings: { selfApproval: rest.selfApproval } })
+      if (rest.closing !== undefined && !(isObject(rest.closing) && Object.entries(rest.closing).every(([key, value]) => key === 'vatMonthEnd' && typeof value === 'boolean'))) throw new LedgerError('VALIDATION', 'settings.closing takes only vatMonthEnd: true|false')
       if (posting !== undefined) await updatePostingSettings(deps.context, access.actor, current.id, isObject(posting) ? posting : {})
       const company = Object.keys(rest).length ? await updateCompanySettings(deps.context, access.actor, current.id, rest) : await getCompany(deps.context, current.id)
       return c.json({ company }, 200)

@@ -1,5 +1,7 @@
 import { storeCreateSchema, storePatchSchema } from '../../shared/api.ts'
 import { addStore, getStore, listStores, updateStore } from '../ledger/stores.ts'
+import { z } from 'zod'
+import { addSupplier, listSuppliers, supplierBalances } from '../ledger/suppliers.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 /**
@@ -18,6 +20,15 @@ export function storeRoutes(deps: AppDeps) {
     })
     .route({ method: 'get', path: '/companies/:company/stores/:store', summary: 'One store', permission: 'stores.read' }, async ({ c, access, param }) => {
       return c.json({ store: await getStore(deps.context, companyOf(access).id, param('store')) }, 200)
+    })
+    .route({ method: 'get', path: '/companies/:company/suppliers', summary: 'Suppliers (供应商): 辅助核算 on 应付账款 2202, named in the lines\' store', permission: 'stores.read' }, async ({ c, access }) => {
+      return c.json({ suppliers: await listSuppliers(deps.context, companyOf(access).id) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/suppliers', summary: 'Register a supplier; then every hand-made 2202 line names one', permission: 'stores.write', body: z.object({ code: z.string().max(64), name: z.string().max(200).optional() }).strict() }, async ({ c, access, body }) => {
+      return c.json({ supplier: await addSupplier(deps.context, access.actor, companyOf(access).id, body) }, 201)
+    })
+    .route({ method: 'get', path: '/companies/:company/suppliers/balances', summary: '应付账款余额表 by supplier for ?period=YYYY-MM: opening, debit, credit, closing (credit = owed); rows sum to 2202', permission: 'reports.read', query: z.object({ period: z.string() }) }, async ({ c, access, query }) => {
+      return c.json(await supplierBalances(deps.context, companyOf(access).id, query.period), 200)
     })
     .route({ method: 'patch', path: '/companies/:company/stores/:store', summary: 'Change a store: name, channel, taxCode, bankAccount (null clears), overrides (replaced whole; accounts must be leaves)', permission: 'stores.write', body: storePatchSchema }, async ({ c, access, body, param }) => {
       return c.json({ store: await updateStore(deps.context, access.actor, companyOf(access).id, param('store'), body) }, 200)

@@ -3,6 +3,8 @@ import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
 import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, unapproveVoucher } from '../ledger/vouchers.ts'
 import { voucherSourcesOf } from '../ledger/sources.ts'
+import { reversalNeedsApproval } from '../ledger/approval.ts'
+import { assertSupplierLines } from '../ledger/suppliers.ts'
 import { writeVouchersCoalesced } from '../ledger/voucher-coalesce.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -22,8 +24,9 @@ export function voucherRoutes(deps: AppDeps) {
       const header = c.req.header('idempotency-key')
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
       assertNoNegativeAmounts(inputs)
+      await assertSupplierLines(deps.context, companyOf(access).id, inputs)
       // Small requests are coalesced with concurrent ones into one write (issue #20); big arrays are one bulk write.
-      const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
+      const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access), inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201
       return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)
     })
@@ -40,8 +43,11 @@ export function voucherRoutes(deps: AppDeps) {
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/post', summary: '记账 an approved voucher', permission: 'vouchers.post' }, async ({ c, access, param }) => {
       return c.json({ voucher: await postVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)
     })
-    .route({ method: 'post', path: '/companies/:company/vouchers/:id/reverse', summary: '红字冲销 a posted voucher', permission: 'vouchers.reverse', body: z.object({ date: z.string().optional() }) }, async ({ c, access, body, param }) => {
-      return c.json({ voucher: await reverseVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id')), body) }, 201)
+    .route({ method: 'post', path: '/companies/:company/vouchers/:id/reverse', summary: '红字冲销 a posted voucher; a draft for an approver when the company sets reversalApproval or self-approval is not allowed (more than one approver user)', permission: 'vouchers.reverse', body: z.object({ date: z.string().optional(), draft: z.boolean().optional() }) }, async ({ c, access, body, param }) => {
+      const company = companyOf(access)
+      const id = voucherId(param('id'))
+      const draft = body.draft === true || (await reversalNeedsApproval(deps.context, company, body.date ?? (await getVoucher(deps.context, company.id, id)).date))
+      return c.json({ voucher: await reverseVoucher(deps.context, access.actor, company.id, id, { ...(body.date ? { date: body.date } : {}), draft }) }, 201)
     })
     .route({ method: 'delete', path: '/companies/:company/vouchers/:id', summary: 'Delete a draft', permission: 'vouchers.delete' }, async ({ c, access, param }) => {
       await deleteDraft(deps.context, access.actor, companyOf(access).id, voucherId(param('id')))

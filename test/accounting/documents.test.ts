@@ -82,6 +82,37 @@ describe('documents behind vouchers', () => {
     expect((await verifyLedger(context)).breaches).toEqual([])
   })
 
+  it.each(['small-enterprise', 'enterprise'] as const)('corrects a wrong sale by reversal and repost (%s): the record posts again at its corrected figures, once, and not while the reversal waits for approval', async (template) => {
+    const { context, company, pl } = await companyOn(template)
+    const li = await createUser(context, SYSTEM, { username: 'li', password: 'li-Approver-2026!x' })
+    const boss = await createUser(context, SYSTEM, { username: 'boss', password: 'boss-password-2026' })
+    await setRole(context, SYSTEM, boss.id, company.id, 'admin')
+    await setRole(context, SYSTEM, li.id, company.id, 'approver')
+    const bossActor = { userId: boss.id }
+    await context.db.client.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, vat_rate) VALUES (?, 'tmall', '天猫店', 'taobao', 'GENERAL_13')", args: [company.id] })
+    await updatePostingSettings(context, admin, company.id, { autoApprove: { maxTotal: '1000000.00' } })
+    // booked at 113.00; the export is corrected to 226.00 (the order had two units)
+    const first = await runPosting(context, bossActor, company.id, { records: { orders: [anOrder('3001', '113.00')], txns: [] }, hold: () => undefined })
+    const wrong = first.vouchers[0]?.id ?? 0
+    const corrected = { orders: [anOrder('3001', '226.00')], txns: [] }
+    // while the record is on a live voucher, a run does not post it again
+    expect((await runPosting(context, bossActor, company.id, { records: corrected, hold: () => undefined })).written.vouchers).toBe(0)
+    // two approver users: the reversal is a draft (as `cledger voucher reverse` decides), the record stays taken
+    const reversal = await reverseVoucher(context, bossActor, company.id, wrong, { draft: true })
+    expect((await runPosting(context, bossActor, company.id, { records: corrected, hold: () => undefined })).written.vouchers).toBe(0)
+    await approveVoucher(context, { userId: li.id }, company.id, reversal.id)
+    const again = await runPosting(context, bossActor, company.id, { records: corrected, hold: () => undefined })
+    expect(again.written.vouchers).toBe(1)
+    const lines = await context.db.client.execute({ sql: 'SELECT account_code, side, amount_minor FROM voucher_lines WHERE voucher_id = ? ORDER BY line_no', args: [again.vouchers[0]?.id ?? 0] })
+    // 226.00 = 200.00 + 13% VAT 26.00
+    expect(lines.rows.map((row) => [row.account_code, row.side, Number(row.amount_minor)])).toEqual([['1122', 'debit', 22600], [pl('5001'), 'credit', 20000], ['2221.01.02', 'credit', 2600]])
+    expect((await runPosting(context, bossActor, company.id, { records: corrected, hold: () => undefined })).written.vouchers).toBe(0)
+    // net: the corrected sale only (113.00 posted, reversed, 226.00 posted)
+    const net = await context.db.client.execute({ sql: "SELECT account_code, SUM(debit_minor - credit_minor) AS net FROM balances WHERE company_id = ? AND account_code IN ('1122', ?, '2221.01.02') GROUP BY account_code ORDER BY account_code", args: [company.id, pl('5001')] })
+    expect(net.rows.map((row) => [row.account_code, Number(row.net)])).toEqual([['1122', 22600], ['2221.01.02', -2600], [pl('5001'), -20000]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))))
+    expect((await verifyLedger(context)).breaches).toEqual([])
+  })
+
   it('sends a reversal through approval when the company asks for it: the maker cannot approve it, the original is reversed when it posts', async () => {
     const { context, company } = await companyOn('enterprise')
     await context.db.client.execute({ sql: 'UPDATE companies SET settings_json = ? WHERE id = ?', args: [JSON.stringify({ reversalApproval: true }), company.id] })

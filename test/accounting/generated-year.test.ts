@@ -9,6 +9,7 @@ import { trialBalance } from '../../service/ledger/balances.ts'
 import { exportJournal } from '../../service/ledger/export.ts'
 import { closePeriod } from '../../service/ledger/periods.ts'
 import { approveVoucher, reverseVoucher } from '../../service/ledger/vouchers.ts'
+import { addSupplier, supplierBalances } from '../../service/ledger/suppliers.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { importReceipts, parseReceiptsCsv, stockOnHand } from '../../service/posting/inventory.ts'
 import { rateLookup } from '../../service/posting/rates.ts'
@@ -69,6 +70,8 @@ describe.each(['small-enterprise', 'enterprise'] as const)('a generated year (%s
     }
     await rates(context, company.id, rateRows)
     const rateOn = await rateLookup(context, company.id)
+    // 辅助核算 on 2202: the tea supplier, the US pot maker (paid in USD) and the carrier
+    for (const [code, name] of [['cn-tea', '杭州茶源贸易有限公司'], ['us-pot', 'US Pottery Inc.'], ['wuliu', '顺达物流']] as const) await addSupplier(context, admin, company.id, { code, name })
     // opening capital
     await post(context, company.id, [{ date: '2026-01-01', lines: [{ account: '1002', debit: '500000.00' }, { account: '3001', credit: '500000.00' }] }])
 
@@ -86,7 +89,7 @@ describe.each(['small-enterprise', 'enterprise'] as const)('a generated year (%s
         const cost = BigInt(unit * 25)
         receipts.push(`${period}-01,${sku},25,${formatAmount(cost, 'CNY')},${sku},PO-${period}-${sku}`)
         const vat = (cost * 13n + 50n) / 100n
-        await post(context, company.id, [{ date: `${period}-01`, summary: `采购 ${sku}`, lines: [{ account: '1405', debit: formatAmount(cost, 'CNY') }, { account: '2221.01.01', debit: formatAmount(vat, 'CNY') }, { account: '2202', credit: formatAmount(cost + vat, 'CNY') }] }])
+        await post(context, company.id, [{ date: `${period}-01`, summary: `采购 ${sku}`, lines: [{ account: '1405', debit: formatAmount(cost, 'CNY') }, { account: '2221.01.01', debit: formatAmount(vat, 'CNY') }, { account: '2202', store: 'cn-tea', credit: formatAmount(cost + vat, 'CNY') }] }])
       }
       // a US supplier every quarter: 10 POT at USD 9.xx on the 8th, paid from the USD account on the 22nd
       if (month % 3 === 0) {
@@ -94,16 +97,16 @@ describe.each(['small-enterprise', 'enterprise'] as const)('a generated year (%s
         const rate = rateOn('USD', `${period}-08`) ?? '7.2'
         const cost = convert(amount, 'USD', 'CNY', rate)
         receipts.push(`${period}-08,POT,10,${formatAmount(cost, 'CNY')},POT,US-${period}`)
-        await post(context, company.id, [{ date: `${period}-08`, summary: '进口采购', lines: [{ account: '1405', debit: formatAmount(cost, 'CNY') }, { account: '2202', credit: formatAmount(amount, 'USD'), currency: 'USD', rate }] }])
+        await post(context, company.id, [{ date: `${period}-08`, summary: '进口采购', lines: [{ account: '1405', debit: formatAmount(cost, 'CNY') }, { account: '2202', store: 'us-pot', credit: formatAmount(amount, 'USD'), currency: 'USD', rate }] }])
         const payRate = rateOn('USD', `${period}-22`) ?? '7.2'
-        await post(context, company.id, [{ date: `${period}-22`, summary: '支付美元货款', lines: [{ account: '2202', debit: formatAmount(amount, 'USD'), currency: 'USD', rate: payRate }, { account: '1002', credit: formatAmount(amount, 'USD'), currency: 'USD', rate: payRate }] }])
+        await post(context, company.id, [{ date: `${period}-22`, summary: '支付美元货款', lines: [{ account: '2202', store: 'us-pot', debit: formatAmount(amount, 'USD'), currency: 'USD', rate: payRate }, { account: '1002', credit: formatAmount(amount, 'USD'), currency: 'USD', rate: payRate }] }])
       }
       await importReceipts(context, admin, company.id, parseReceiptsCsv(`date,sku,quantity,total_cost,name,reference\n${receipts.join('\n')}\n`, 'CNY'))
       // June: a purchase keyed with the wrong amount is reversed (红字) and keyed again
       if (month === 6) {
-        const [wrong] = await post(context, company.id, [{ date: '2026-06-03', summary: '运费(错)', lines: [{ account: pl('5601.03'), debit: '1000.00' }, { account: '2202', credit: '1000.00' }] }])
+        const [wrong] = await post(context, company.id, [{ date: '2026-06-03', summary: '运费(错)', lines: [{ account: pl('5601.03'), debit: '1000.00' }, { account: '2202', store: 'wuliu', credit: '1000.00' }] }])
         await reverseVoucher(context, admin, company.id, wrong?.id ?? 0)
-        await post(context, company.id, [{ date: '2026-06-03', summary: '运费', lines: [{ account: pl('5601.03'), debit: '100.00' }, { account: '2202', credit: '100.00' }] }])
+        await post(context, company.id, [{ date: '2026-06-03', summary: '运费', lines: [{ account: pl('5601.03'), debit: '100.00' }, { account: '2202', store: 'wuliu', credit: '100.00' }] }])
       }
       // sales: each store 5-7 orders completed on days 2-18, paid two days later, some refunded in full after settlement
       for (const store of STORES) {
@@ -171,6 +174,13 @@ describe.each(['small-enterprise', 'enterprise'] as const)('a generated year (%s
       summary.realised += Number(realised.rows[0]?.n)
     }
     expect((await verifyLedger(context)).breaches).toEqual([])
+    // payables by supplier add up to 2202; the US supplier, paid each quarter, owes nothing in CNY either
+    const payables = await supplierBalances(context, company.id, '2026-12')
+    const payable2202 = await context.db.client.execute({ sql: "SELECT COALESCE(SUM(credit_minor - debit_minor), 0) AS b FROM balances WHERE company_id = ? AND account_code = '2202'", args: [company.id] })
+    expect(parseAmount(payables.total.closing, 'CNY')).toBe(BigInt(Number(payable2202.rows[0]?.b)))
+    expect(payables.rows.map((row) => row.supplier)).toEqual(['cn-tea', 'us-pot', 'wuliu'])
+    expect(payables.rows.find((row) => row.supplier === 'us-pot')?.closing).toBe('0.00')
+    expect(payables.rows.find((row) => row.supplier === 'wuliu')?.closing).toBe('100.00')
     expect(summary.orders).toBeGreaterThan(150)
     expect(summary.refunds).toBeGreaterThan(10)
     expect(summary.usdOrders).toBeGreaterThan(50)

@@ -70,6 +70,15 @@ describe('Close (结账)', () => {
     expect(screen.queryByRole('button', { name: 'Close 2026-10' })).toBeNull()
   })
 
+  it('says when the close waits for the approval of its period-end vouchers, and who approves (zh-CN)', async () => {
+    const closePeriod = vi.fn(async () => ({ period: '2026-10', status: 'pending' as const, closingVoucher: null, pending: [{ id: 91 }, { id: 92 }], approvers: ['li (approver)'] }))
+    const { user } = renderPane({ tab: 'close', language: 'zh-CN', api: { periods: async () => [{ period: '2026-10', status: 'open', vouchers: 3, drafts: 0 }], closeCheck: async () => ({ period: '2026-10', ready: true, blockers: [] }), closePeriod } })
+    await screen.findByText('2026-10 可以结账，没有阻碍项。')
+    await user.click(await screen.findByRole('button', { name: '结账 2026-10' }))
+    expect(await screen.findByText('2026-10 尚未结账：2 张期末凭证待审核（审核人：li (approver)），审核记账后请再次结账。')).toBeTruthy()
+    expect(screen.queryByText(/已结账/)).toBeNull()
+  })
+
   it('shows PERIOD_NOT_CLOSABLE in Chinese', async () => {
     const closePeriod = async () => { throw new ApiError('conflict', 409, 'PERIOD_NOT_CLOSABLE', 'period 2026-10 has 1 voucher(s) not yet posted') }
     const { user } = renderPane({ tab: 'close', language: 'zh-CN', api: { periods: async () => [], closeCheck: async () => ({ period: '2026-10', ready: true, blockers: [] }), closePeriod } })

@@ -24,7 +24,7 @@ interface Outcome { readonly latencies: number[]; readonly acknowledged: string[
 
 function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number, number]> }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'test/bench/concurrent-server.ts', url], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', process.env.BENCH_SERVER_SCRIPT ?? 'test/bench/concurrent-server.ts', url], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
     let resolveStats: (value: [number, number, number]) => void = () => undefined
     const stats = new Promise<[number, number, number]>((resolve) => { resolveStats = resolve })
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../service/db/connection.ts'
 import { createContext } from '../../service/ledger/context.ts'
+import { loadChart } from '../../service/ledger/company.ts'
 import { closePeriod } from '../../service/ledger/periods.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { coalesceStats, writeVouchersCoalesced } from '../../service/ledger/voucher-coalesce.ts'
 import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
+import { createApp } from '../../service/app.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { signedIn } from '../support/http.ts'
 
 const sale = (key: string, date = '2026-10-05', amount = '10.00') => ({
   date, idempotencyKey: key, lines: [
@@ -21,13 +24,14 @@ describe('coalesced voucher writes (issue #20: one joint write for concurrent si
     const results = await Promise.all(Array.from({ length: 80 }, (_, index) =>
       writeVouchersCoalesced(context, { userId: 1 }, company.id, [{ input: sale(`co-${index}`) }], { mode: 'post' })))
     const flat = results.map((result) => result[0] as VoucherResult)
-    expect(flat.map((result) => result.number)).toEqual(Array.from({ length: 80 }, (_, index) => index + 1))
+    // contiguous; requests reach the queue once validated, so their order may differ from the call order
+    expect(flat.map((result) => result.number).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 80 }, (_, index) => index + 1))
     expect(new Set(flat.map((result) => result.id)).size).toBe(80)
     expect(coalesceStats.requests - before.requests).toBe(80)
     expect(coalesceStats.jointWrites - before.jointWrites).toBeGreaterThan(0)
     expect(db.writeStats.transactions - before.transactions).toBeLessThan(10)
     const stored = await db.client.execute('SELECT idempotency_key, number FROM vouchers WHERE company_id = ? ORDER BY number', [company.id])
-    expect(stored.rows.map((row) => row.idempotency_key)).toEqual(Array.from({ length: 80 }, (_, index) => `co-${index}`))
+    expect(stored.rows.map((row) => [row.idempotency_key, row.number])).toEqual(flat.map((result, index) => [`co-${index}`, result.number]).sort((a, b) => Number(a[1]) - Number(b[1])))
     const audits = await db.client.execute("SELECT COUNT(*) AS n FROM audit_log WHERE company_id = ? AND action LIKE 'voucher%'", [company.id])
     expect(Number(audits.rows[0]?.n)).toBe(80)
     expect((await verifyLedger(context)).breaches).toEqual([])
@@ -86,5 +90,47 @@ describe('coalesced voucher writes (issue #20: one joint write for concurrent si
     } finally {
       db.close()
     }
+  })
+})
+
+describe('the cached chart of accounts (read once per chart_version)', () => {
+  it('sees a change made by another process at once: a deactivated account is refused, a new one accepted', async () => {
+    const { context, company, url } = await ledgerWithCompany()
+    const chart = await loadChart(context, company.id)
+    expect(chart.has('5001')).toBe(true)
+    chart.delete('5001')
+    expect((await loadChart(context, company.id)).has('5001')).toBe(true)
+    const other = await openDatabase(url)
+    try {
+      await other.client.execute({ sql: "UPDATE accounts SET active = 0 WHERE company_id = ? AND code = '5051'", args: [company.id] })
+      await other.client.execute({ sql: "INSERT INTO accounts (company_id, code, name, name_en, type, normal_side, parent_code, is_leaf, active) VALUES (?, '5001.99', '测试收入', 'Test income', 'revenue', 'credit', '5001', 1, 1)", args: [company.id] })
+    } finally {
+      other.close()
+    }
+    const fresh = await loadChart(context, company.id)
+    expect([fresh.has('5051'), fresh.has('5001.99')]).toEqual([false, true])
+    const refused = writeVouchersCoalesced(context, { userId: 1 }, company.id, [{ input: { ...sale('on-5051'), lines: [{ account: '1122', store: 'tmall-main', debit: '1.00' }, { account: '5051', store: 'tmall-main', credit: '1.00' }] } }], { mode: 'draft' })
+    await expect(refused).rejects.toThrow(/5051/)
+  })
+})
+
+describe('POST /vouchers coalesces concurrent single-voucher requests', () => {
+  it('answers 40 concurrent requests 201 each with its own voucher, in fewer transactions than requests', async () => {
+    const { context, company, db } = await ledgerWithCompany()
+    const app = createApp({ context })
+    const token = await signedIn(app, context, company, 'pos', 'accountant')
+    const transactions = db.writeStats.transactions
+    const joint = coalesceStats.jointWrites
+    const answers = await Promise.all(Array.from({ length: 40 }, async (_, index) => {
+      const response = await app.app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(sale(`http-${index}`)) })
+      return { status: response.status, body: await response.json() as { voucher: VoucherResult } }
+    }))
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 40 }, () => 201))
+    expect(new Set(answers.map((answer) => answer.body.voucher.id)).size).toBe(40)
+    expect(coalesceStats.jointWrites).toBeGreaterThan(joint)
+    expect(db.writeStats.transactions - transactions).toBeLessThan(40)
+    const again = await app.app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(sale('http-7')) })
+    expect(again.status).toBe(200)
+    expect(((await again.json()) as { voucher: VoucherResult }).voucher.id).toBe(answers[7]?.body.voucher.id)
   })
 })

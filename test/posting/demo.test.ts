@@ -5,9 +5,11 @@ import { DEMO_PERIOD, createDemo, demoFolderFor } from '../../service/demo.ts'
 import { demoMonth } from '../../service/demo/files.ts'
 import { accountBalance, trialBalance } from '../../service/ledger/balances.ts'
 import { createContext } from '../../service/ledger/context.ts'
+import { supplierBalances } from '../../service/ledger/suppliers.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { decideException, listExceptions, runMatching } from '../../service/matching/index.ts'
 import { runPosting } from '../../service/posting/run.ts'
+import { runVatMonthEnd } from '../../service/posting/vat-month-end.ts'
 import { tempDatabase } from '../support/db.ts'
 
 /**
@@ -69,6 +71,24 @@ describe('demo company through import -> match -> post', () => {
     const again = await runMatching(context, { userId: 2 }, demo.company.id, { asOf: '2026-10-31' })
     expect([again.matches.inserted, again.matches.updated, again.exceptions.raised, again.exceptions.updated]).toEqual([0, 0, 0, 0])
     expect((await runPosting(context, { userId: 2 }, demo.company.id)).written.vouchers).toBe(0)
+  })
+
+  it('drafts its period-end vouchers as the accountant and has the approver approve them (maker != approver)', async () => {
+    const { context, demo } = await demoLedger()
+    const made = await context.db.client.execute({
+      sql: "SELECT v.source_kind, v.status, m.username AS maker, a.username AS approver FROM vouchers v JOIN users m ON m.id = v.maker_id JOIN users a ON a.id = v.approver_id WHERE v.company_id = ? AND v.source_kind IN ('revaluation', 'vat.month-end') ORDER BY v.id",
+      args: [demo.company.id],
+    })
+    // the USD balances revalued; the VAT month-end ran too, but the month's purchases leave 留抵 (nothing to transfer)
+    expect(made.rows.map((row) => row.source_kind)).toEqual(['revaluation'])
+    const vat = await runVatMonthEnd(context, { userId: 2 }, demo.company.id, DEMO_PERIOD, { dryRun: true })
+    expect([vat.payable, Number(vat.carriedCredit) > 0, vat.vouchers]).toEqual(['0.00', true, []])
+    // the keyed-in purchases and the supplier payment carry the supplier (辅助核算 on 2202): the payables are 茶源's
+    const payables = await supplierBalances(context, demo.company.id, DEMO_PERIOD)
+    expect(payables.rows.map((row) => [row.supplier, row.name])).toEqual([['chayuan', '杭州茶源贸易有限公司']])
+    expect(BigInt(payables.total.closing.replace('.', ''))).toBe(-(await accountBalance(context, demo.company.id, '2202', DEMO_PERIOD)))
+    for (const row of made.rows) expect([row.status, row.maker, row.approver]).toEqual(['posted', 'accountant', 'approver'])
+    expect((await verifyLedger(context)).breaches).toEqual([])
   })
 
   it('posts the big refund once the approver approves it', async () => {

@@ -253,6 +253,114 @@ export interface PostingRun {
   readonly lines: number
 }
 
+/** A sign-in session or API token of the signed-in user (never its secret). */
+export interface TokenInfo {
+  readonly id: number
+  readonly kind: 'session' | 'api'
+  readonly name: string
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly lastUsedAt: string | null
+  /** the token this pane signed in with */
+  readonly current: boolean
+}
+
+/** A freshly minted API token: the secret is shown once. */
+export interface MintedToken {
+  readonly id: number
+  readonly token: string
+  readonly expiresAt: string
+}
+
+/** A user with a role in the company (users.manage). */
+export interface CompanyUser {
+  readonly id: number
+  readonly username: string
+  readonly displayName: string
+  readonly role: string
+  readonly disabled: boolean
+  readonly locked: boolean
+}
+
+/** A store (店铺): channel, tax code, bank account and posting-role overrides. */
+export interface StoreInfo {
+  readonly code: string
+  readonly name: string
+  readonly channel: string
+  readonly taxCode: string | null
+  readonly bankAccount: string | null
+  readonly overrides: Readonly<Record<string, string>>
+  readonly createdAt?: string
+}
+
+export interface StoreChange {
+  readonly name?: string
+  readonly channel?: string
+  readonly taxCode?: string | null
+  readonly bankAccount?: string | null
+  readonly overrides?: Readonly<Record<string, string>>
+}
+
+/** What a mapping profile can map, per record kind (GET …/import-profiles). */
+export interface ProfileFields {
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly record: string; readonly columns: Readonly<Record<string, string>> }>
+  readonly fields: Readonly<Record<string, ReadonlyArray<{ readonly field: string; readonly required: boolean }>>>
+}
+
+export interface ProfileInput {
+  readonly record: 'settlementTxn' | 'bankTxn' | 'order'
+  readonly channel?: string
+  readonly currency?: string
+  readonly columns: Readonly<Record<string, string>>
+}
+
+/** One store and currency of 对账汇总 (GET …/reconcile); amounts as decimal strings. */
+export interface ReconcileRow {
+  readonly store: string
+  readonly channel: string
+  readonly currency: string
+  readonly orders: number
+  readonly expected: string | null
+  readonly received: string | null
+  readonly fees: string | null
+  readonly refunds: string | null
+  readonly payouts: string | null
+  readonly foundInBank: string | null
+  readonly difference: string | null
+  readonly walletMovement: string | null
+  readonly openExceptions: Readonly<Record<string, number>>
+  readonly held: number
+  /** the list routes behind each figure (paths under /api/v1; `POST …` entries are not lists) */
+  readonly drill: Readonly<Record<string, readonly string[]>>
+}
+
+/** An order, bill line, bank line or voucher, as drill-down and search show it (amounts as decimal strings). */
+export interface SourceRecord {
+  readonly kind: 'order' | 'settlementTxn' | 'bankTxn' | 'voucher'
+  readonly id: number
+  readonly number: string
+  readonly date: string
+  readonly store: string
+  readonly channel: string
+  readonly amount: string
+  readonly currency: string
+  readonly text: string
+  readonly voucher?: string
+}
+
+export interface VoucherSource {
+  readonly kind: string
+  readonly id: string
+  readonly records: readonly SourceRecord[]
+}
+
+export interface SearchResult {
+  readonly orders: readonly SourceRecord[]
+  readonly settlementTxns: readonly SourceRecord[]
+  readonly bankTxns: readonly SourceRecord[]
+  readonly vouchers: readonly SourceRecord[]
+}
+
 export interface CompanySettings {
   readonly tolerance?: string
   readonly mappings?: Readonly<Record<string, string>>
@@ -457,6 +565,26 @@ export interface LedgerApi {
   importedPeriods(company: string, batchIds?: readonly (string | number)[]): Promise<string[]>
   /** Evaluates LEDGER.* calls through POST /functions/batch, as the worksheet functions do. */
   evaluateFunctions(company: string, calls: readonly FunctionCallInput[]): Promise<FunctionCallResult[]>
+  /** the signed-in user's live tokens (sessions and API tokens) and the longest API token life */
+  tokens(): Promise<{ tokens: TokenInfo[]; maxDays: number }>
+  /** mints an API token; the service asks for the password again */
+  createToken(options: { name: string; days?: number; password: string }): Promise<MintedToken>
+  revokeToken(id: number): Promise<void>
+  users(company: string): Promise<CompanyUser[]>
+  setUserDisabled(company: string, username: string, disabled: boolean): Promise<void>
+  unlockUser(company: string, username: string): Promise<void>
+  stores(company: string): Promise<StoreInfo[]>
+  addStore(company: string, store: StoreChange & { code: string; channel: string }): Promise<StoreInfo>
+  updateStore(company: string, code: string, change: StoreChange): Promise<StoreInfo>
+  importProfiles(company: string): Promise<ProfileFields>
+  reconcile(company: string, period: string): Promise<ReconcileRow[]>
+  voucherSources(company: string, id: string | number): Promise<VoucherSource[]>
+  /** 反审核: an approved, unposted voucher back to draft */
+  unapproveVoucher(company: string, id: string | number, reason: string): Promise<Voucher>
+  search(company: string, q: string): Promise<SearchResult>
+  /** GET a list route the service named (a `drill` path under /api/v1): its rows */
+  drillRows(path: string, limit?: number): Promise<Record<string, unknown>[]>
+  saveImportProfile(company: string, name: string, profile: ProfileInput): Promise<void>
 }
 
 /** Sends one multipart upload and reports progress; fetch cannot report upload progress, XHR can. */
@@ -960,6 +1088,82 @@ export function createApiClient(options: ApiClientOptions): LedgerApi {
     async evaluateFunctions(code, calls) {
       const body = await request('POST', '/functions/batch', { company: code, calls })
       return listOf<FunctionCallResult>(body, 'results')
+    },
+    async tokens() {
+      const body = await request('GET', '/auth/tokens')
+      const tokens = listOf<Record<string, unknown>>(body, 'tokens').map((item) => ({
+        id: Number(item.id), kind: item.kind === 'api' ? 'api' as const : 'session' as const, name: textOf(item.name) ?? '',
+        createdAt: textOf(item.createdAt) ?? '', expiresAt: textOf(item.expiresAt) ?? '', lastUsedAt: textOf(item.lastUsedAt) ?? null, current: item.current === true,
+      }))
+      return { tokens, maxDays: isRecord(body) && typeof body.maxDays === 'number' ? body.maxDays : 90 }
+    },
+    async createToken({ name, days, password }) {
+      // A wrong password answers 401 like an ended session; only the latter may sign the pane out.
+      let response: Response
+      try {
+        response = await fetcher(`${base()}/auth/tokens`, { method: 'POST', headers: headers(true), body: JSON.stringify(days === undefined ? { name, password } : { name, days, password }) })
+      } catch (cause) {
+        throw new ApiError('network', 0, 'NETWORK', cause instanceof Error ? cause.message : 'network error')
+      }
+      if (response.status === 401) {
+        const refused = await errorFromResponse(response)
+        const alive = await fetcher(`${base()}/auth/me`, { method: 'GET', headers: headers(false) }).then((me) => me.ok, () => false)
+        if (alive) throw new ApiError('validation', 401, 'WRONG_PASSWORD', refused.message, { fields: { password: refused.message } })
+        options.onUnauthorized?.()
+        throw refused
+      }
+      const body = await settle(response)
+      const record = isRecord(body) ? body : {}
+      return { id: Number(record.id), token: textOf(record.token) ?? '', expiresAt: textOf(record.expiresAt) ?? '' }
+    },
+    async revokeToken(id) {
+      await request('DELETE', `/auth/tokens/${encodeURIComponent(String(id))}`)
+    },
+    async users(code) {
+      return listOf<CompanyUser>(await request('GET', `${company(code)}/users`), 'users')
+    },
+    async setUserDisabled(code, username, disabled) {
+      await request('POST', `${company(code)}/users/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`)
+    },
+    async unlockUser(code, username) {
+      await request('POST', `${company(code)}/users/${encodeURIComponent(username)}/unlock`)
+    },
+    async stores(code) {
+      return listOf<StoreInfo>(await request('GET', `${company(code)}/stores`), 'stores')
+    },
+    async addStore(code, store) {
+      return objectOf<StoreInfo>(await request('POST', `${company(code)}/stores`, store), 'store')
+    },
+    async updateStore(code, storeCode, change) {
+      return objectOf<StoreInfo>(await request('PATCH', `${company(code)}/stores/${encodeURIComponent(storeCode)}`, change), 'store')
+    },
+    async importProfiles(code) {
+      const body = await request('GET', `${company(code)}/import-profiles`)
+      const record = isRecord(body) ? body : {}
+      return { profiles: listOf<ProfileFields['profiles'][number]>(record, 'profiles'), fields: isRecord(record.fields) ? record.fields as ProfileFields['fields'] : {} }
+    },
+    async unapproveVoucher(code, id, reason) {
+      return normalizeVoucher(objectOf<unknown>(await request('POST', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/unapprove`, { reason }), 'voucher'))
+    },
+    async voucherSources(code, id) {
+      return listOf<VoucherSource>(await request('GET', `${company(code)}/vouchers/${encodeURIComponent(String(id))}/sources`), 'sources')
+    },
+    async search(code, q) {
+      const body = await request('GET', `${company(code)}/search${query({ q })}`)
+      const record = isRecord(body) ? body : {}
+      return { orders: listOf<SourceRecord>(record.orders, 'orders'), settlementTxns: listOf<SourceRecord>(record.settlementTxns, 'settlementTxns'), bankTxns: listOf<SourceRecord>(record.bankTxns, 'bankTxns'), vouchers: listOf<SourceRecord>(record.vouchers, 'vouchers') }
+    },
+    async reconcile(code, period) {
+      return listOf<ReconcileRow>(await request('GET', `${company(code)}/reconcile${query({ period })}`), 'stores')
+    },
+    async drillRows(path, limit = 200) {
+      if (!path.startsWith('/companies/')) throw new ApiError('validation', 400, 'BAD_REQUEST', `not a list route: ${path}`)
+      const body = await request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}`)
+      const list = isRecord(body) ? Object.values(body).find((value) => Array.isArray(value)) : Array.isArray(body) ? body : undefined
+      return Array.isArray(list) ? list.filter(isRecord) : []
+    },
+    async saveImportProfile(code, name, profile) {
+      await request('PUT', `${company(code)}/import-profiles/${encodeURIComponent(name)}`, profile)
     },
   }
 }

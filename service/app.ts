@@ -17,6 +17,8 @@ import { matchRoutes } from './routes/match.ts'
 import { importRoutes } from './routes/imports.ts'
 import { invoiceRoutes } from './routes/invoices.ts'
 import { storeRoutes } from './routes/stores.ts'
+import { profileRoutes } from './routes/profiles.ts'
+import { drillRoutes } from './routes/drill.ts'
 
 /**
  * The Hono app factory (no listen; see server.ts). Route groups live in
@@ -106,6 +108,8 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
     importRoutes(deps),
     invoiceRoutes(deps),
     storeRoutes(deps),
+    profileRoutes(deps),
+    drillRoutes(deps),
     ledgerRoutes(deps),
     postingRoutes(deps),
     reportRoutes(deps, { reconciliation: reconciliationReport }),

@@ -4,6 +4,7 @@ import { type CloseBlocker, type CloseCheck, type LedgerApi, type Period, type R
 import { ErrorNotice, Notice, useAction, usePaneStyles, useT } from './common.tsx'
 import { type Language, type MessageKey, type Translate, localizeCodes, roleName } from './i18n.ts'
 import { usePane, usePaneStore } from './store.ts'
+import { ReconcilePanel } from './ReconcilePanel.tsx'
 
 /**
  * 结账 in the pane: the period's status, the close checklist (h-close's
@@ -158,6 +159,7 @@ export function ClosePane({ api, company, period, role }: { api: LedgerApi; comp
       ) : null}
       <ErrorNotice error={acting.error} feature="closeTitle" />
       <Notice text={notice} />
+      <ReconcilePanel api={api} company={company} period={period} />
     </section>
   )
 }

@@ -2,12 +2,13 @@ import {
   Badge, Button, Checkbox, Field, Input, ProgressBar, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react'
-import type { ImportProgress, ImportSummary, LedgerApi, Role } from '../api-client.ts'
+import { type ImportProgress, type ImportSummary, type LedgerApi, type Role, isApiError } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, fieldErrorsOf, useAction, usePaneStyles, useT } from './common.tsx'
 import type { Translate } from './i18n.ts'
 import { guessFormat, readHead } from './formats.ts'
 import { rejectsTable } from './tables.ts'
+import { MappingWizard } from './MappingWizard.tsx'
 
 const useStyles = makeStyles({
   drop: {
@@ -59,12 +60,23 @@ export function ImportPane({ api, writer, company, role, period, onPeriod }: {
   const [notice, setNotice] = useState<string | null>(null)
   const [dataPeriods, setDataPeriods] = useState<readonly string[]>([])
   const { busy, error, run } = useAction()
+  const [mapping, setMapping] = useState<{ fileName: string; columns: readonly string[] } | null>(null)
   const canImport = role !== 'sales' && role !== 'auditor'
+  // A file no format recognises: the service sends its header columns, and the pane offers 建立映射.
+  const unknownFile = (() => {
+    if (!isApiError(error) || error.code !== 'UNSUPPORTED_FORMAT') return null
+    const details = error.details as { columns?: unknown } | undefined
+    const columns = Array.isArray(details?.columns) ? details.columns.filter((column): column is string => typeof column === 'string') : []
+    if (columns.length === 0) return null
+    const file = picked.find((entry) => error.message.startsWith(`${entry.file.name}:`)) ?? picked[0]
+    return { fileName: file?.file.name ?? '', columns }
+  })()
 
   async function pick(files: FileList | null) {
     if (files === null) return
     const next = await Promise.all([...files].map(async (file) => ({ file, guess: guessFormat(file.name, await readHead(file)) })))
     setPicked(next)
+    setMapping(null)
     setMissing(false)
     setSummaries([])
     setDataPeriods([])
@@ -155,6 +167,16 @@ export function ImportPane({ api, writer, company, role, period, onPeriod }: {
         </Field>
       ) : null}
       <ErrorNotice error={error} feature="featureImport" fieldsShown={['file', 'files', 'store']} />
+      {unknownFile !== null && mapping === null && canImport ? (
+        <div className={styles.row}><Button onClick={() => setMapping(unknownFile)}>{t('buildMapping')}</Button></div>
+      ) : null}
+      {mapping !== null ? (
+        <MappingWizard api={api} company={company} fileName={mapping.fileName} columns={mapping.columns} onCancel={() => setMapping(null)}
+          onSaved={(name) => {
+            setMapping(null)
+            void upload().then(() => setNotice(t('mappingSaved', { name })))
+          }} />
+      ) : null}
       <Notice text={notice} />
       {summaries.length > 0 ? <ImportSummaryTable summaries={summaries} picked={picked} onRejects={writeRejects} busy={busy} /> : null}
       {period !== undefined && dataPeriods.length > 0 && !dataPeriods.includes(period) ? (

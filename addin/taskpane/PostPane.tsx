@@ -1,4 +1,4 @@
-import { Button, Link, Subtitle2 } from '@fluentui/react-components'
+import { Button, Field, Input, Link, Subtitle2 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
 import type { HeldItem, LedgerApi, Role, Voucher } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
@@ -34,6 +34,8 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
   const [held, setHeld] = useState<readonly HeldItem[]>([])
   const [drafts, setDrafts] = useState<readonly Voucher[] | null>(null)
   const [posted, setPosted] = useState<readonly Voucher[] | null>(null)
+  const [approved, setApproved] = useState<readonly Voucher[]>([])
+  const [unapproveReason, setUnapproveReason] = useState('')
   const [notice, setNotice] = useState<string | null>(null)
   const [sheet, setSheet] = useState<string | null>(null)
   const posting = useAction()
@@ -46,7 +48,23 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
     setPosted(null)
     setNotice(null)
     void runApproving(async () => setDrafts(await withLines(api, company, (await api.vouchers(company, { period, status: 'draft' })).slice(0, SHOWN_VOUCHERS))))
+    // approved but not posted (a company that keeps 审核 and 记账 apart): 反审核 takes one back to draft
+    void api.vouchers(company, { period, status: 'approved' }).then(async (found) => {
+      const list = found.filter((voucher) => voucher.status === 'approved')
+      setApproved(list.length === 0 ? [] : await withLines(api, company, list.slice(0, SHOWN_VOUCHERS)))
+    }, () => setApproved([]))
   }, [api, company, period, runApproving])
+
+  async function unapprove(voucher: Voucher, index: number) {
+    const id = voucher.id
+    if (id === undefined) return
+    const result = await approving.run(() => api.unapproveVoucher(company, id, unapproveReason.trim()))
+    if (result === undefined) return
+    setNotice(t('unapproved', { voucher: voucherLabel(voucher, index) }))
+    setUnapproveReason('')
+    setApproved((list) => list.filter((item) => item.id !== id))
+    setDrafts(await withLines(api, company, (await api.vouchers(company, { period, status: 'draft' })).slice(0, SHOWN_VOUCHERS)))
+  }
 
   async function loadPreview() {
     setNotice(null)
@@ -72,6 +90,8 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
     const result = await approving.run(() => api.approveVoucher(company, id))
     if (result === undefined) return
     setDrafts((current) => (current ?? []).filter((item) => item.id !== id))
+    // kept unposted (postOnApprove false): it joins the approved list, where 反审核 can take it back
+    if (result.status === 'approved') setApproved((list) => [...list.filter((item) => item.id !== id), { ...voucher, status: 'approved' }])
     setNotice(t('approvedVoucher', { voucher: voucherLabel(voucher, index) }))
     onPosted?.()
   }
@@ -138,6 +158,22 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
           actions={canApprove(role) && !closed ? <Button size="small" appearance="primary" onClick={() => void approve(voucher, index)} disabled={approving.busy}>{t('approve')}</Button> : undefined}
         />
       ))}
+      {approved.length > 0 ? (
+        <div className={styles.section} role="group" aria-label={t('approvedVouchers')}>
+          <Subtitle2 as="h3">{t('approvedVouchers')}</Subtitle2>
+          {canApprove(role) && !closed ? (
+            <Field label={t('unapproveReason')}>
+              <Input value={unapproveReason} onChange={(_, data) => setUnapproveReason(data.value)} />
+            </Field>
+          ) : null}
+          {approved.map((voucher, index) => (
+            <VoucherCard
+              key={`a-${String(voucher.id ?? index)}`} voucher={voucher} index={index} accounts={accounts}
+              actions={canApprove(role) && !closed ? <Button size="small" onClick={() => void unapprove(voucher, index)} disabled={approving.busy}>{t('unapprove')}</Button> : undefined}
+            />
+          ))}
+        </div>
+      ) : null}
       {canPost(role) ? <Button onClick={() => void showPosted()} disabled={approving.busy}>{t('showPosted')}</Button> : null}
       {(posted ?? []).map((voucher, index) => (
         <VoucherCard

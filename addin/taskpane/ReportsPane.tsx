@@ -7,6 +7,7 @@ import type { MessageKey } from './i18n.ts'
 import { usePane } from './store.ts'
 import { reportTable, trialBalanceTable } from './tables.ts'
 import { useAccounts } from './Vouchers.tsx'
+import { SearchPanel, VoucherDrill } from './VoucherDrill.tsx'
 
 /** Every statement and management report the service builds, in the pane: shown, checked, written to a sheet. */
 export const REPORT_KEYS: Readonly<Record<ReportName | 'trial-balance', MessageKey>> = {
@@ -40,6 +41,7 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
   const [data, setData] = useState<ReportData | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const { busy, error, run } = useAction()
+  const [openVoucher, setOpenVoucher] = useState<number | null>(null)
 
   // A drill switches the report itself; its result must survive the reset below.
   const drilling = useRef(false)
@@ -51,7 +53,18 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
     setReport(null)
     setData(null)
     setNotice(null)
+    setOpenVoucher(null)
   }, [company, period, choice])
+
+  /** From a 明细账 line to its voucher (by 字-号 in the period), then on to its sources. */
+  async function voucherOf(label: string) {
+    setNotice(null)
+    await run(async () => {
+      const found = (await api.vouchers(company, { period })).find((voucher) => voucher.number !== null && voucher.number !== undefined && `${voucher.word ?? '记'}-${voucher.number}` === label)
+      if (found === undefined) setNotice(t('voucherNotFound', { voucher: label, period }))
+      else setOpenVoucher(Number(found.id))
+    })
+  }
 
   /** 明细账 needs an account: from the field, or the figure drilled from. */
   function detailAccount(): string | null {
@@ -147,7 +160,9 @@ export function ReportsPane({ api, writer, company, period, onRefreshFunctions, 
         </div>
       ) : null}
       {report !== null && choice === 'trial-balance' ? <Drill rows={report.rows} onDrill={(code) => void drill(code)} /> : null}
-      {data !== null && choice !== 'trial-balance' ? <ReportView data={data} title={t(REPORT_KEYS[choice])} /> : null}
+      {openVoucher !== null ? <VoucherDrill api={api} company={company} voucherId={openVoucher} onClose={() => setOpenVoucher(null)} /> : null}
+      {data !== null && choice !== 'trial-balance' ? <ReportView data={data} title={t(REPORT_KEYS[choice])} onVoucher={choice === 'account-detail' ? (label) => void voucherOf(label) : undefined} /> : null}
+      <SearchPanel api={api} company={company} />
     </section>
   )
 }
@@ -178,7 +193,7 @@ function Drill({ rows, onDrill }: { rows: TrialBalance['rows']; onDrill: (code: 
 }
 
 /** A report in the pane: its checks first (the figures are worth as much as they tie out), then its rows. */
-function ReportView({ data, title }: { data: ReportData; title: string }) {
+function ReportView({ data, title, onVoucher }: { data: ReportData; title: string; onVoucher?: (label: string) => void }) {
   const t = useT()
   const styles = usePaneStyles()
   const shown = data.rows.slice(0, SHOWN_ROWS)
@@ -209,6 +224,9 @@ function ReportView({ data, title }: { data: ReportData; title: string }) {
                   {data.columns.map((column) => {
                     const value = row[column.key]
                     const text = value === null || value === undefined ? '' : column.kind === 'amount' ? groupDigits(String(value)) : String(value)
+                    if (column.key === 'voucher' && onVoucher !== undefined && text !== '') {
+                      return <td key={column.key} className={styles.cell}><Link onClick={() => onVoucher(text)} aria-label={t('openVoucher', { voucher: text })}>{text}</Link></td>
+                    }
                     return <td key={column.key} className={column.kind === 'text' ? styles.cell : styles.number} style={column.kind === 'text' ? { whiteSpace: 'pre' } : undefined}>{text}</td>
                   })}
                 </tr>

@@ -5,6 +5,8 @@ import { ErrorNotice, Notice, fieldErrorsOf, useAction, usePaneStyles, useT } fr
 import type { Language } from './i18n.ts'
 import { isServiceUrl } from './SignIn.tsx'
 import { usePane, usePaneStore } from './store.ts'
+import { TokensSection, UsersSection } from './AccessSection.tsx'
+import { StoresSection } from './StoresSection.tsx'
 
 const DECIMAL = /^\d+(\.\d+)?$/
 
@@ -26,6 +28,7 @@ export function SettingsPane({ api, company, role, previewMode }: { api: LedgerA
   const store = usePaneStore()
   const serviceUrl = usePane((state) => state.serviceUrl)
   const language = usePane((state) => state.language)
+  const period = usePane((state) => state.period)
   const [url, setUrl] = useState(serviceUrl)
   const [tolerance, setTolerance] = useState('')
   const [mappings, setMappings] = useState('')
@@ -103,6 +106,9 @@ export function SettingsPane({ api, company, role, previewMode }: { api: LedgerA
         <Button appearance="primary" onClick={() => void saveSettings()} disabled={saving.busy || !editable}>{t('save')}</Button>
       </div>
       <ErrorNotice error={saving.error} feature="featureSettings" fieldsShown={['tolerance', 'mappings', 'rules']} />
+      <StoresSection api={api} company={company} role={role} period={period} />
+      <TokensSection api={api} />
+      <UsersSection api={api} company={company} role={role} />
     </section>
   )
 }

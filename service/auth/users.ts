@@ -224,7 +224,12 @@ export interface TokenInfo {
   readonly createdAt: string
   readonly expiresAt: string
   readonly revokedAt: string | null
+  /** When it last authenticated a request (to within LAST_USED_EVERY_MS); null: never used. */
+  readonly lastUsedAt: string | null
 }
+
+/** A token's last use is written at most this often, so reads do not become a write per request. */
+export const LAST_USED_EVERY_MS = 60_000
 
 /** Issues a bearer token; the secret is returned once and stored hashed. API tokens live at most `maxDays`. */
 export async function issueToken(context: LedgerContext, userId: number, kind: 'session' | 'api', options: { name?: string; days?: number; maxDays?: number } = {}): Promise<{ token: string; expiresAt: string; id: number }> {
@@ -247,10 +252,10 @@ export async function issueToken(context: LedgerContext, userId: number, kind: '
 /** A user's tokens, newest first (never their secrets); `all` includes expired and revoked ones. */
 export async function listTokens(context: LedgerContext, userId: number, options: { all?: boolean } = {}): Promise<TokenInfo[]> {
   const result = await context.db.client.execute({
-    sql: `SELECT id, kind, name, created_at, expires_at, revoked_at FROM tokens WHERE user_id = ?${options.all ? '' : ' AND revoked_at IS NULL AND expires_at > ?'} ORDER BY id DESC`,
+    sql: `SELECT id, kind, name, created_at, expires_at, revoked_at, last_used_at FROM tokens WHERE user_id = ?${options.all ? '' : ' AND revoked_at IS NULL AND expires_at > ?'} ORDER BY id DESC`,
     args: options.all ? [userId] : [userId, isoNow(context)],
   })
-  return result.rows.map((row) => ({ id: Number(row.id), kind: String(row.kind) as 'session' | 'api', name: String(row.name), createdAt: String(row.created_at), expiresAt: String(row.expires_at), revokedAt: row.revoked_at === null ? null : String(row.revoked_at) }))
+  return result.rows.map((row) => ({ id: Number(row.id), kind: String(row.kind) as 'session' | 'api', name: String(row.name), createdAt: String(row.created_at), expiresAt: String(row.expires_at), revokedAt: row.revoked_at === null ? null : String(row.revoked_at), lastUsedAt: row.last_used_at === null || row.last_used_at === undefined ? null : String(row.last_used_at) }))
 }
 
 /** Revokes one of the user's tokens by id (audited); NOT_FOUND for another user's or an unknown id. */
@@ -353,12 +358,22 @@ export async function login(context: LedgerContext, guard: LoginGuard, attempt: 
 /** Resolves a bearer token to its user, or throws UNAUTHORIZED. Revocation and disabling count from the next request on. */
 export async function authenticate(context: LedgerContext, token: string): Promise<User & { tokenId: number; tokenKind: 'session' | 'api' }> {
   const result = await context.db.client.execute({
-    sql: 'SELECT u.id, u.username, u.display_name, u.disabled, t.id AS token_id, t.kind, t.expires_at, t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
+    sql: 'SELECT u.id, u.username, u.display_name, u.disabled, t.id AS token_id, t.kind, t.expires_at, t.revoked_at, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
     args: [tokenHash(token)],
   })
   const row = result.rows[0]
-  if (!row || row.revoked_at !== null || String(row.expires_at) <= context.now().toISOString() || Number(row.disabled) === 1) {
+  const now = context.now()
+  if (!row || row.revoked_at !== null || String(row.expires_at) <= now.toISOString() || Number(row.disabled) === 1) {
     throw new LedgerError('UNAUTHORIZED', 'sign in again: the token is unknown, expired or revoked')
+  }
+  const lastUsed = row.last_used_at === null || row.last_used_at === undefined ? null : Date.parse(String(row.last_used_at))
+  if (lastUsed === null || now.getTime() - lastUsed >= LAST_USED_EVERY_MS) {
+    // Through the write queue (one writer at a time) but not awaited: a long import holding the
+    // writer must not stall every request; a lost update only makes "last used" a minute older.
+    const id = Number(row.token_id)
+    void context.db.write(async (tx) => {
+      await tx.execute({ sql: 'UPDATE tokens SET last_used_at = ? WHERE id = ?', args: [now.toISOString(), id] })
+    }).catch(() => undefined)
   }
   return { id: Number(row.id), username: String(row.username), displayName: String(row.display_name), disabled: false, tokenId: Number(row.token_id), tokenKind: String(row.kind) as 'session' | 'api' }
 }

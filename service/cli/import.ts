@@ -6,6 +6,7 @@ import type { CliRuntime } from '../cli.ts'
 import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { normalizeHeader } from '../imports/clean.ts'
 import { parseProfile, profileParser } from '../imports/profile.ts'
+import { savedProfileParsers } from '../imports/saved-profiles.ts'
 import { PROFILE_FIELDS, type ProfileRecord, guessColumn } from '../imports/profile-fields.ts'
 import { listRejects, rejectsToCsv } from '../imports/query.ts'
 import { openFile } from '../imports/source.ts'
@@ -111,6 +112,8 @@ export function registerImportCommands(program: Command, runtime: CliRuntime): v
       const extraParsers = flags.profile ? [loadProfile(flags.profile)] : []
       if (flags.format === 'generic' && extraParsers.length === 0) throw new LedgerError('VALIDATION', '--format generic needs --profile FILE')
       const { db, company, actor } = await runtime.open('import.create')
+      // the company's saved mapping profiles (the pane's 建立映射) are tried like built-in formats
+      extraParsers.push(...await savedProfileParsers({ db, now: () => new Date() }, company.id))
       // A progress bar only for a person at a terminal: not with --json, not into a pipe or a log.
       const bar = process.stderr.isTTY === true && !runtime.options().json ? progressBar((text) => runtime.stderr(text), () => process.stderr.columns || 80) : null
       const results: FileImportResult[] = []

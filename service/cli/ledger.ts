@@ -15,7 +15,7 @@ import { assertSupplierLines } from '../ledger/suppliers.ts'
 import { type CloseBlocker, type CloseResult, closeCheck, closePeriod, reopenPeriod } from '../ledger/periods.ts'
 import { verifyLedger } from '../ledger/verify.ts'
 import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
-import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
+import { approveVoucher, deleteDraft, findVoucherId, getVoucher, listVouchers, postVoucher, reverseVoucher, unapproveVoucher, voucherLabel, writeVouchers } from '../ledger/vouchers.ts'
 import { type Align, formatTable, toCsv, writeOutFile } from './table.ts'
 import { describeSources, voucherSourcesOf } from '../ledger/sources.ts'
 import { describeVoucherInvoices, voucherAttachments } from '../invoices/voucher-attachments.ts'
@@ -35,7 +35,7 @@ function readJsonFile(path: string): unknown {
 }
 
 function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
-  const voucher = program.command('voucher').description('记账凭证: add, list, show, approve, post, reverse, delete')
+  const voucher = program.command('voucher').description('记账凭证: add, list, show, approve, unapprove, post, reverse, delete')
   voucher.command('add <file>')
     .description('add vouchers from a JSON file (one voucher or an array; - for stdin) as drafts')
     .option('--approve', 'approve (and post) at once — only for an admin acting alone in a one-person company; audited')
@@ -77,6 +77,11 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
     const { context, company, actor } = await runtime.open('vouchers.approve')
     const result = await approveVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref))
     runtime.print({ voucher: result }, () => `${result.status}: ${result.period} ${result.number === null ? `#${result.id}` : `${result.word}-${result.number}`}`)
+  })
+  voucher.command('unapprove <ref>').description('反审核: an approved, not yet posted voucher back to draft (approver or admin; audited)').option('--reason <text>', 'why (kept in the audit log)').action(async (ref: string, flags: { reason?: string }) => {
+    const { context, company, actor } = await runtime.open('vouchers.approve')
+    const result = await unapproveVoucher(context, actor, company.id, await findVoucherId(context, company.id, ref), flags.reason ?? '')
+    runtime.print({ voucher: result }, () => `draft again: ${result.period} #${result.id}`)
   })
   voucher.command('post <ref>').description('记账 an approved voucher').action(async (ref: string) => {
     const { context, company, actor } = await runtime.open('vouchers.post')

@@ -217,6 +217,9 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   const best = new Map<string, Candidate>()
   let header: { raw: RawRow; candidate: Candidate } | undefined
   let scanned = 0
+  // The most filled row seen: the likely header, offered to a mapping profile when no format matches.
+  let fullest: readonly string[] = []
+  let fullestCount = 0
   while (!header && scanned < HEADER_SEARCH_ROWS) {
     const raw = await nextRow()
     if (!raw) break
@@ -225,6 +228,13 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
       continue
     }
     scanned += 1
+    if (scanned <= 30) {
+      const filled = raw.cells.filter((cell) => cell.trim() !== '').length
+      if (filled > fullestCount) {
+        fullest = raw.cells
+        fullestCount = filled
+      }
+    }
     const candidates = scoreRow(parsers, raw.cells)
     for (const candidate of candidates) {
       const previous = best.get(candidate.parser.id)
@@ -236,7 +246,7 @@ export async function startParse(input: FileInput, options: ParseOptions = {}): 
   }
   if (!header) {
     if (rejects[0] && scanned === 0) throw new LedgerError('VALIDATION', `${file.name}: ${rejects[0].reason}`)
-    throw new LedgerError('UNSUPPORTED_FORMAT', noMatchMessage(file.name, best, scanned), { closest: [...best.values()].map((c) => ({ parser: c.parser.id, missing: c.missing })) })
+    throw new LedgerError('UNSUPPORTED_FORMAT', noMatchMessage(file.name, best, scanned), { closest: [...best.values()].map((c) => ({ parser: c.parser.id, missing: c.missing })), columns: fullest.map((cell) => cell.trim()).filter((cell) => cell !== '').slice(0, 200).map((cell) => cell.slice(0, 200)) })
   }
   const parser = header.candidate.parser
   const headerRaw = header.raw

@@ -785,6 +785,25 @@ export async function postVoucher(context: LedgerContext, actor: Actor, companyI
   })
 }
 
+/**
+ * 反审核: takes an approved, not yet posted voucher back to draft (approver or
+ * admin; audited with the reason). A posted voucher is corrected by 红字冲销 instead.
+ */
+export async function unapproveVoucher(context: LedgerContext, actor: Actor, companyId: number, voucherId: number, reason = ''): Promise<VoucherResult> {
+  const at = isoNow(context)
+  return context.db.write(async (tx) => {
+    const row = await loadForUpdate(tx, companyId, voucherId)
+    if (row.status !== 'approved') {
+      const how = row.status === 'posted' ? 'posted vouchers are corrected by 红字冲销 (reverse)' : 'only approved vouchers can be un-approved'
+      throw new LedgerError('INVALID_STATE', `voucher #${voucherId} is ${String(row.status)}: ${how} / 凭证 #${voucherId} 状态为 ${String(row.status)}，只能对已审核未记账的凭证反审核`)
+    }
+    await assertPeriodsOpen(tx, companyId, [String(row.period)])
+    await tx.execute({ sql: "UPDATE vouchers SET status = 'draft', approver_id = NULL, approved_at = NULL WHERE id = ? AND status = 'approved'", args: [voucherId] })
+    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'voucher.unapprove', entity: 'voucher', entityId: String(voucherId), payload: { approverId: row.approver_id === null || row.approver_id === undefined ? null : Number(row.approver_id), reason } }])
+    return { id: voucherId, period: String(row.period), word: String(row.word), number: null, status: 'draft', replayed: false }
+  })
+}
+
 /** Deletes a draft (never a posted voucher: the database refuses that too). */
 export async function deleteDraft(context: LedgerContext, actor: Actor, companyId: number, voucherId: number): Promise<void> {
   await context.db.write(async (tx) => {

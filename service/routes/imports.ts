@@ -1,3 +1,4 @@
+import { savedProfileParsers } from '../imports/saved-profiles.ts'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
@@ -111,9 +112,11 @@ async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls
   const maxBytes = deps.maxUploadBytes ?? 200 * 1024 * 1024
   const imports: ImportSummaryJson[] = []
   const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
+  // The company's saved mapping profiles (routes/profiles.ts) are tried besides the built-in formats.
+  const extraParsers = await savedProfileParsers(deps.context, company.id)
   for (const [index, file] of upload.files.entries()) {
     const result = await importFile(deps.context.db, company.id, { name: file.name, path: file.path }, {
-      actor: access.actor, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes }, requireStore: true,
+      actor: access.actor, extraParsers, store: upload.store, format: upload.format, currency: upload.currency, force: upload.force === true, limits: { ...DEFAULT_LIMITS, maxBytes }, requireStore: true,
       onProgress: calls ? (progress) => calls.report(overall(upload, index, done, progress)) : undefined,
     })
     imports.push(summaryJson(result))

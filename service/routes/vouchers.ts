@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
-import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher } from '../ledger/vouchers.ts'
+import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, unapproveVoucher } from '../ledger/vouchers.ts'
 import { voucherSourcesOf } from '../ledger/sources.ts'
 import { reversalNeedsApproval } from '../ledger/approval.ts'
 import { assertSupplierLines } from '../ledger/suppliers.ts'
@@ -39,6 +39,9 @@ export function voucherRoutes(deps: AppDeps) {
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/approve', summary: '审核 a draft (maker may not approve); posts it unless postOnApprove is false', permission: 'vouchers.approve' }, async ({ c, access, param }) => {
       return c.json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)
+    })
+    .route({ method: 'post', path: '/companies/:company/vouchers/:id/unapprove', summary: '反审核: an approved, not yet posted voucher back to draft (approver or admin; audited with the reason)', permission: 'vouchers.approve', body: z.object({ reason: z.string().max(2000).optional() }) }, async ({ c, access, body, param }) => {
+      return c.json({ voucher: await unapproveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id')), body.reason ?? '') }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/post', summary: '记账 an approved voucher', permission: 'vouchers.post' }, async ({ c, access, param }) => {
       return c.json({ voucher: await postVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)

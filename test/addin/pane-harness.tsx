@@ -58,6 +58,7 @@ export function fakeApi(overrides: Partial<LedgerApi> = {}): LedgerApi {
     actOnException: missing, manualMatch: missing, previewPosting: missing, runPosting: missing, settings: missing, saveSettings: missing,
     matchSummary: missing, closeCheck: missing, closePeriod: missing, reopenPeriod: missing, report: missing, reverseVoucher: missing,
     importedPeriods: missing, evaluateFunctions: missing,
+    tokens: missing, createToken: missing, revokeToken: missing, users: missing, setUserDisabled: missing, unlockUser: missing, stores: missing, addStore: missing, updateStore: missing, importProfiles: missing, saveImportProfile: missing, reconcile: missing, drillRows: missing, voucherSources: missing, search: missing, unapproveVoucher: missing,
     ...overrides,
   }
 }

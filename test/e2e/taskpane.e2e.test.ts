@@ -429,7 +429,9 @@ describeWithTools(E2E_TOOLS, 'the month-end in the task pane, in headless Chromi
 
       await page.getByRole('tab', { name: t('tabSettings') }).click()
       await page.getByLabel(t('tolerance')).waitFor()
-      await expectChinese(page, language, 'settings', allowed)
+      // Settings now lists the company's stores: the demo's own store codes and names are data the user brought
+      await page.getByRole('list', { name: t('storesTitle') }).getByRole('listitem').first().waitFor()
+      await expectChinese(page, language, 'settings', [...allowed, ...DEMO_STORES.flatMap((demo) => [`${demo.code} · ${demo.name}`, demo.code, demo.name])])
       await shot(page, 'settings', language)
       expect(errors).toEqual([])
       await page.close()

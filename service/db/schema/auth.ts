@@ -31,6 +31,8 @@ export const tokens = sqliteTable('tokens', {
   createdAt: text('created_at').notNull(),
   expiresAt: text('expires_at').notNull(),
   revokedAt: text('revoked_at'),
+  /** When the token last signed a request in (kept to the minute: written at most once per LAST_USED_EVERY_MS). */
+  lastUsedAt: text('last_used_at'),
 }, (table) => [uniqueIndex('tokens_hash_unique').on(table.tokenHash), index('tokens_user').on(table.userId)])
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { LedgerError } from '../../shared/errors.ts'
 import { CHANNELS } from '../../shared/records.ts'
 import { POSTING_ROLES } from '../../shared/posting/types.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { type Store, addStore, getStore, listStores, updateStore } from '../ledger/stores.ts'
 import { formatTable } from './table.ts'
 

@@ -72,3 +72,24 @@ export async function verifyAuditChain(client: Client): Promise<{ entries: numbe
   }
   return { entries, breaks }
 }
+
+/** One audit entry as the audit log lists it (GET /companies/:company/audit). */
+export interface ListedAuditEntry {
+  readonly id: number
+  readonly at: string
+  readonly actorId: number | null
+  readonly action: string
+  readonly entity: string
+  readonly entityId: string
+  readonly payload: unknown
+  readonly hash: string
+}
+
+/** The company's audit log, newest first. */
+export async function listAuditEntries(client: Client, companyId: number, limit = 100): Promise<ListedAuditEntry[]> {
+  const result = await client.execute({ sql: 'SELECT id, at, actor_id, action, entity, entity_id, payload_json, hash FROM audit_log WHERE company_id = ? ORDER BY id DESC LIMIT ?', args: [companyId, limit] })
+  return result.rows.map((row) => ({
+    id: Number(row.id), at: String(row.at), actorId: row.actor_id === null ? null : Number(row.actor_id), action: String(row.action), entity: String(row.entity),
+    entityId: String(row.entity_id), payload: JSON.parse(String(row.payload_json)) as unknown, hash: String(row.hash),
+  }))
+}

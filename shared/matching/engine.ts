@@ -8,8 +8,9 @@ import { expectedMoney } from './summary.ts'
 import { formatAmount, isCurrency, parseAmount } from '../money.ts'
 import {
   BUILTIN_RULES, type BuiltinRule, type Decisions, type ExceptionResult, type ExceptionType, type Group, type GroupResult,
-  type MatchInput, type MatchOutput, type MatchResult, type MatchStatus,
+  type MatchResult, type MatchStatus,
 } from './types.ts'
+import type { MatchInput, MatchOutput } from './io.ts'
 
 /**
  * The pure matching engine. Groups canonical records, classifies each group into

@@ -152,3 +152,86 @@ export async function accountBalance(context: LedgerContext, companyId: number, 
   }
   return total
 }
+
+/* Readers for the management reports (service/reports/management/): 渠道利润 and 总账 / 明细账 */
+
+/** A SUM() column as bigint minor units (null, for no rows, is 0). */
+function toMinor(value: unknown): bigint {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number' || typeof value === 'string') return BigInt(value)
+  return 0n
+}
+
+export interface Turnover {
+  debit: bigint
+  credit: bigint
+}
+
+/** Debit and credit per store and account over from..to, without the 结转损益 (closing) vouchers. */
+export async function turnoverByStore(context: LedgerContext, companyId: number, from: string, to: string): Promise<Map<string, Map<string, Turnover>>> {
+  const result = await context.db.client.execute({
+    sql: `SELECT account_code, store, SUM(debit) AS debit, SUM(credit) AS credit FROM (
+        SELECT account_code, store, debit_minor AS debit, credit_minor AS credit FROM balances WHERE company_id = ? AND period >= ? AND period <= ?
+        UNION ALL
+        SELECT l.account_code, l.store, CASE WHEN l.side = 'debit' THEN -l.amount_minor ELSE 0 END, CASE WHEN l.side = 'credit' THEN -l.amount_minor ELSE 0 END
+          FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+          WHERE v.company_id = ? AND v.status = 'posted' AND v.period >= ? AND v.period <= ? AND v.source_kind = 'closing'
+      ) GROUP BY account_code, store`,
+    args: [companyId, from, to, companyId, from, to],
+  })
+  const byStore = new Map<string, Map<string, Turnover>>()
+  for (const row of result.rows) {
+    const accounts = byStore.get(String(row.store)) ?? new Map<string, Turnover>()
+    accounts.set(String(row.account_code), { debit: toMinor(row.debit), credit: toMinor(row.credit) })
+    byStore.set(String(row.store), accounts)
+  }
+  return byStore
+}
+
+export interface PeriodMovement {
+  opening: bigint
+  debit: bigint
+  credit: bigint
+  yearDebit: bigint
+  yearCredit: bigint
+}
+
+/** Per leaf account: opening (Σ periods < period), the period's debit and credit, and the year-to-date debit and credit. */
+export async function movementsWithYear(context: LedgerContext, companyId: number, period: string, store: string | undefined): Promise<Map<string, PeriodMovement>> {
+  const year = `${period.slice(0, 4)}-01`
+  const args: InValue[] = [period, period, period, year, year, companyId, period]
+  let storeCondition = ''
+  if (store !== undefined) {
+    storeCondition = ' AND store = ?'
+    args.push(store)
+  }
+  const result = await context.db.client.execute({
+    sql: `SELECT account_code,
+      SUM(CASE WHEN period < ? THEN debit_minor - credit_minor ELSE 0 END) AS opening,
+      SUM(CASE WHEN period = ? THEN debit_minor ELSE 0 END) AS debit,
+      SUM(CASE WHEN period = ? THEN credit_minor ELSE 0 END) AS credit,
+      SUM(CASE WHEN period >= ? THEN debit_minor ELSE 0 END) AS year_debit,
+      SUM(CASE WHEN period >= ? THEN credit_minor ELSE 0 END) AS year_credit
+      FROM balances WHERE company_id = ? AND period <= ?${storeCondition} GROUP BY account_code`,
+    args,
+  })
+  const map = new Map<string, PeriodMovement>()
+  for (const row of result.rows) {
+    map.set(String(row.account_code), { opening: toMinor(row.opening), debit: toMinor(row.debit), credit: toMinor(row.credit), yearDebit: toMinor(row.year_debit), yearCredit: toMinor(row.year_credit) })
+  }
+  return map
+}
+
+/** Sum of the leaf movements within `code` (the account and its sub-accounts). */
+export function sumWithin(leaves: ReadonlyMap<string, PeriodMovement>, code: string): PeriodMovement {
+  const total = { opening: 0n, debit: 0n, credit: 0n, yearDebit: 0n, yearCredit: 0n }
+  for (const [leaf, movement] of leaves) {
+    if (!isWithin(leaf, code)) continue
+    total.opening += movement.opening
+    total.debit += movement.debit
+    total.credit += movement.credit
+    total.yearDebit += movement.yearDebit
+    total.yearCredit += movement.yearCredit
+  }
+  return total
+}

@@ -1,4 +1,4 @@
-import type { InValue } from '@libsql/client'
+import type { Client, InValue, Transaction } from '@libsql/client'
 import { type Account, type NormalSide, isWithin, matchesAccountPattern } from '../../shared/accounts.ts'
 import { formatAmount } from '../../shared/money.ts'
 import { assertPeriod } from '../../shared/period.ts'
@@ -235,3 +235,75 @@ export function sumWithin(leaves: ReadonlyMap<string, PeriodMovement>, code: str
   }
   return total
 }
+/*
+ * The other readers of the balances table (period close, statements, bank journal,
+ * input-VAT reconciliation, FX revaluation, wallet reconciliation, the functions'
+ * index, verify): each query is here, so `FROM balances` is read in this file only.
+ */
+
+type Runner = Pick<Client, 'execute'> | Transaction
+
+/** Net (debit positive) per leaf x store: over `from`..`to`, or through `to` when `from` is omitted. Ordered by account, store. */
+export async function netByAccountAndStore(runner: Runner, companyId: number, range: { readonly from?: string; readonly to: string }): Promise<Array<{ account: string; store: string; net: bigint }>> {
+  const result = await runner.execute({
+    sql: `SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS net FROM balances WHERE company_id = ?${range.from === undefined ? '' : ' AND period >= ?'} AND period <= ? GROUP BY account_code, store ORDER BY account_code, store`,
+    args: range.from === undefined ? [companyId, range.to] : [companyId, range.from, range.to],
+  })
+  return result.rows.map((row) => ({ account: String(row.account_code), store: String(row.store), net: toMinor(row.net) }))
+}
+
+/** Net (debit positive) per period x store x leaf over `from`..`to`. */
+export async function netByPeriodStoreAccount(runner: Runner, companyId: number, from: string, to: string): Promise<Array<{ period: string; store: string; account: string; net: bigint }>> {
+  const result = await runner.execute({
+    sql: 'SELECT period, store, account_code, SUM(debit_minor) - SUM(credit_minor) AS net FROM balances WHERE company_id = ? AND period >= ? AND period <= ? GROUP BY period, store, account_code',
+    args: [companyId, from, to],
+  })
+  return result.rows.map((row) => ({ period: String(row.period), store: String(row.store), account: String(row.account_code), net: toMinor(row.net) }))
+}
+
+/** Balance (debit positive) of one leaf account, all stores and currencies: before `period` (opening) or through it (closing). */
+export async function leafBalance(runner: Runner, companyId: number, account: string, period: string, at: 'opening' | 'closing'): Promise<bigint> {
+  const result = await runner.execute({ sql: `SELECT COALESCE(SUM(debit_minor - credit_minor), 0) AS b FROM balances WHERE company_id = ? AND account_code = ? AND period ${at === 'opening' ? '<' : '<='} ?`, args: [companyId, account, period] })
+  return toMinor(result.rows[0]?.b)
+}
+
+/** Movement (debit positive) of one account x store x currency in one period, in base or original currency. */
+export async function storeCurrencyMovement(runner: Runner, key: { companyId: number; account: string; period: string; store: string; currency: string }, amounts: 'base' | 'original'): Promise<bigint> {
+  const result = await runner.execute({
+    sql: `SELECT SUM(${amounts === 'base' ? 'debit_minor - credit_minor' : 'debit_original_minor - credit_original_minor'}) AS net FROM balances WHERE company_id = ? AND account_code = ? AND period = ? AND store = ? AND currency = ?`,
+    args: [key.companyId, key.account, key.period, key.store, key.currency],
+  })
+  return toMinor(result.rows[0]?.net)
+}
+
+/** Foreign-currency balances through `period` per account x store x currency (original and base), of the accounts `within` selects. */
+export async function foreignBalancesThrough(runner: Runner, companyId: number, period: string, baseCurrency: string, within: { sql: string; args: ReadonlyArray<string> }): Promise<Array<{ account: string; store: string; currency: string; original: bigint; base: bigint }>> {
+  const result = await runner.execute({
+    sql: `SELECT account_code, store, currency, SUM(debit_original_minor - credit_original_minor) AS original, SUM(debit_minor - credit_minor) AS base
+      FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND ${within.sql} GROUP BY account_code, store, currency ORDER BY account_code, store, currency`,
+    args: [companyId, period, baseCurrency, ...within.args],
+  })
+  return result.rows.map((row) => ({ account: String(row.account_code), store: String(row.store), currency: String(row.currency), original: toMinor(row.original), base: toMinor(row.base) }))
+}
+
+/**
+ * Every stored balance of a company packed by SQLite into one row per account
+ * (`entries`: `store,currency,period,debit,credit[,debitOriginal,creditOriginal]`
+ * joined by `;`, original amounts only for foreign-currency rows): the libSQL
+ * client is slow per row, not per byte. `where` narrows it (` AND ...`).
+ */
+export async function packedBalanceRows(runner: Runner, companyId: number, baseCurrency: string, where: string, args: ReadonlyArray<string>): Promise<Array<{ account: string; entries: string }>> {
+  const result = await runner.execute({
+    sql: `SELECT account_code, group_concat(store || ',' || currency || ',' || period || ',' || debit_minor || ',' || credit_minor
+      || CASE WHEN currency = ? THEN '' ELSE ',' || debit_original_minor || ',' || credit_original_minor END, ';') AS entries FROM balances WHERE company_id = ?${where} GROUP BY account_code`,
+    args: [baseCurrency, companyId, ...args],
+  })
+  return result.rows.map((row) => ({ account: String(row.account_code), entries: String(row.entries) }))
+}
+
+/** The stored non-zero balance rows as verify compares them with the posted lines (columns company_id, account_code, period, store, currency, d, c, od, oc). */
+export const STORED_BALANCES_SQL = `SELECT company_id, account_code, period, store, currency, debit_minor AS d, credit_minor AS c, debit_original_minor AS od, credit_original_minor AS oc
+      FROM balances WHERE debit_minor != 0 OR credit_minor != 0 OR debit_original_minor != 0 OR credit_original_minor != 0`
+
+/** Number of stored balance rows (verify's summary). */
+export const COUNT_BALANCES_SQL = 'SELECT COUNT(*) AS n FROM balances'

@@ -56,4 +56,18 @@ describe('architecture: dependency rules', () => {
     const offenders = readdirSync(dir).filter((file) => file.endsWith('.ts')).filter((file) => /\.execute\(|\bsql`|\bdb\.(select|insert|update|delete)\(/.test(readFileSync(join(dir, file), 'utf8')))
     expect(offenders).toEqual([])
   })
+
+  it('balances have one reader: only service/ledger/balances.ts queries the balances table', () => {
+    const readers: string[] = []
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`
+        if (entry.isDirectory()) {
+          if (entry.name !== 'migrations') walk(path)
+        } else if (/\.tsx?$/.test(entry.name) && /\b(FROM|JOIN)\s+balances\b/i.test(readFileSync(join(root, path), 'utf8'))) readers.push(path)
+      }
+    }
+    for (const dir of ['service', 'shared', 'addin']) walk(dir)
+    expect(readers).toEqual(['service/ledger/balances.ts'])
+  })
 })

@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '(^|/)service/' },
     },
     {
+      name: 'addin-no-node-hash',
+      severity: 'error',
+      comment: 'shared/sha256.ts needs node:crypto; the add-in runs in a browser.',
+      from: { path: '(^|/)addin/' },
+      to: { path: '(^|/)shared/sha256\\.ts$' },
+    },
+    {
       name: 'service-not-addin',
       severity: 'error',
       comment: 'The service does not import the add-in (it serves its built files).',

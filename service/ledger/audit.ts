@@ -1,7 +1,7 @@
-import * as crypto from 'node:crypto'
 import type { Client, Transaction } from '@libsql/client'
 import { canonicalJson } from '../../shared/voucher.ts'
 import { multiRowInsert } from '../db/connection.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -19,7 +19,7 @@ export interface AuditEntry {
 
 export function chainHash(previous: string, entry: Omit<AuditEntry, 'payload'> & { payloadJson: string }): string {
   const text = [previous, entry.at, entry.companyId ?? '', entry.actorId ?? '', entry.action, entry.entity, entry.entityId, entry.payloadJson].join('\n')
-  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
+  return sha256Hex(text)
 }
 
 /**

@@ -1,18 +1,9 @@
-import * as crypto from 'node:crypto'
+import { sha256Hex } from '../../../shared/sha256.ts'
 import { type ValidVoucher, type VoucherLine, canonicalJson } from '../../../shared/voucher.ts'
 import type { SourceRef } from './types.ts'
 
-/**
- * SHA-256 hex of a string. Node's one-shot crypto.hash (>= 20.12) gives the same
- * digest as createHash().update().digest() at ~1/3 of the cost for the short
- * texts hashed per voucher, which matters at two hashes per voucher in bulk.
- */
-export const sha256: (text: string) => string = typeof crypto.hash === 'function'
-  ? (text) => crypto.hash('sha256', text, 'hex')
-  : (text) => crypto.createHash('sha256').update(text).digest('hex')
-
 export function hashInput(input: unknown): string {
-  return sha256(canonicalJson(input))
+  return sha256Hex(canonicalJson(input))
 }
 
 /**
@@ -38,7 +29,7 @@ export function voucherHash(voucher: ValidVoucher, sources: ReadonlyArray<Source
   }
   // 附件数 joins the identity only when given, so the text of every earlier input is unchanged
   if (voucher.attachments) text += `\u0004${voucher.attachments}`
-  return sha256(text)
+  return sha256Hex(text)
 }
 
 /**
@@ -53,5 +44,5 @@ export function linesHash(lines: ReadonlyArray<Pick<VoucherLine, 'lineNo' | 'acc
     if (index > 0) text += '\n'
     text += `${line.lineNo}|${line.account}|${line.store}|${line.currency}|${line.side}|${line.amount}|${line.original}|${line.rate ?? ''}`
   }
-  return sha256(text)
+  return sha256Hex(text)
 }

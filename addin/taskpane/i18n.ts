@@ -574,7 +574,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       PERIOD_NOT_CLOSABLE: '还有未审核或未记账的凭证，暂不能结账。', PERIOD_NOT_READY: '结账检查未通过，暂不能结账。', INVALID_STATE: '当前状态下不能执行此操作。',
       MAKER_CANNOT_APPROVE: '制单人不能审核自己制作的凭证。', IDEMPOTENCY_CONFLICT: '同一业务已生成过不同的凭证。', ALREADY_REVERSED: '该凭证已冲销。',
       DUPLICATE: '记录重复。', NOT_FOUND: '找不到该记录。', UNAUTHORIZED: '登录已过期，请重新登录。', FORBIDDEN: '无权执行此操作。',
-      PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或在命令行用 cledger profile 建立映射。',
+      RATE_LIMITED: '请求过于频繁，请稍后再试。', PAYLOAD_TOO_LARGE: '文件过大。', UNSUPPORTED_FORMAT: '无法识别文件格式。请确认这是渠道导出的订单或账单文件，或在命令行用 cledger profile 建立映射。',
       BUSY: '服务繁忙，请稍后再试。', INTERNAL: '服务内部错误，请联系管理员。', NETWORK: '网络错误。',
     },
     blocker: {
@@ -602,7 +602,7 @@ const CODES: Record<Language, Record<CodeGroup, Readonly<Record<string, string>>
       PERIOD_NOT_CLOSABLE: 'Vouchers still wait for approval or posting; the period cannot close yet.', PERIOD_NOT_READY: 'The close checklist is not clear; the period cannot close yet.', INVALID_STATE: 'Not possible in the current state.',
       MAKER_CANNOT_APPROVE: 'The maker of a voucher may not approve it.', IDEMPOTENCY_CONFLICT: 'This business event already produced a different voucher.', ALREADY_REVERSED: 'The voucher is already reversed.',
       DUPLICATE: 'Duplicate record.', NOT_FOUND: 'Not found.', UNAUTHORIZED: 'Your session has ended. Please sign in again.', FORBIDDEN: 'Not allowed for your role.',
-      PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns with `cledger profile`.',
+      RATE_LIMITED: 'Too many attempts; try again shortly.', PAYLOAD_TOO_LARGE: 'The file is too large.', UNSUPPORTED_FORMAT: 'The file format is not recognised. Check it is a channel order or bill export, or map its columns with `cledger profile`.',
       BUSY: 'The service is busy; try again shortly.', INTERNAL: 'Internal service error; ask your administrator.', NETWORK: 'Network error.',
     },
     blocker: {

@@ -27,6 +27,8 @@ export interface Database {
   write<T>(work: (tx: Transaction) => Promise<T>): Promise<T>
   /** Writes answered and transactions committed by this process (group commit shares one transaction among many writes). */
   readonly writeStats: WriteStats
+  /** Group commit is on: concurrent writes share transactions, and writers may coalesce their own work (service/ledger/voucher-coalesce.ts). */
+  readonly grouped: boolean
   close(): void
 }
 
@@ -125,8 +127,9 @@ export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOp
   const orm = drizzle(client, { schema })
   await migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER })
   const writeStats: WriteStats = { writes: 0, transactions: 0 }
-  const write = groupCommitQueue(client, options.groupCommit ?? process.env.LEDGER_GROUP_COMMIT !== '0', writeStats)
-  return { url, client, orm, isLocalFile: path !== null, write, writeStats, close: () => client.close() }
+  const grouped = options.groupCommit ?? process.env.LEDGER_GROUP_COMMIT !== '0'
+  const write = groupCommitQueue(client, grouped, writeStats)
+  return { url, client, orm, isLocalFile: path !== null, write, writeStats, grouped, close: () => client.close() }
 }
 
 /** At most this many queued writes share one transaction. */

@@ -91,7 +91,28 @@ export async function updateCompanySettings(context: LedgerContext, actor: Actor
   return getCompany(context, companyId)
 }
 
+/** Charts read per database and company, with the company's chart_version they were read at (bumped by triggers on accounts, migration 0017). */
+const charts = new WeakMap<object, Map<number, { readonly version: number; readonly chart: ReadonlyMap<string, Account> }>>()
+
+/**
+ * The company's active accounts by code. Every voucher request validates
+ * against it, so it is cached: one single-row read of the company's
+ * chart_version says whether the cached chart is current (any change to
+ * accounts, by any process, bumps it). Callers get their own copy.
+ */
 export async function loadChart(context: LedgerContext, companyId: number): Promise<Map<string, Account>> {
+  const stamp = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
+  const version = stamp.rows[0] === undefined ? null : Number(stamp.rows[0].chart_version)
+  let byCompany = charts.get(context.db)
+  if (!byCompany) charts.set(context.db, (byCompany = new Map()))
+  const cached = byCompany.get(companyId)
+  if (cached && version !== null && cached.version === version) return new Map(cached.chart)
+  const chart = await readChart(context, companyId)
+  if (version !== null) byCompany.set(companyId, { version, chart: new Map(chart) })
+  return chart
+}
+
+async function readChart(context: LedgerContext, companyId: number): Promise<Map<string, Account>> {
   const result = await context.db.client.execute({ sql: 'SELECT code, name, name_en, type, normal_side, parent_code, is_leaf FROM accounts WHERE company_id = ? AND active = 1 ORDER BY code', args: [companyId] })
   const chart = new Map<string, Account>()
   for (const row of result.rows) {

@@ -177,7 +177,7 @@ export async function writeInTransaction(context: LedgerContext, tx: Transaction
     }
     await flush()
     if (status === 'posted') await deltas.write(tx, companyId)
-    await appendAudit(tx, auditEntries(audits, sourceCounts, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual' }))
+    await appendAudit(tx, auditEntries(audits, sourceCounts, { at, companyId, actorId: actor.userId, status, selfApproved: options.selfApprove === true && status !== 'draft', sourceKind: options.sourceKind ?? 'manual', each: options.auditEach === true }))
     let next = 0
     return prepared.map((item) => {
       const replay = item.voucher.idempotencyKey === null ? undefined : replays.get(item.voucher.idempotencyKey)

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { assertNoNegativeAmounts } from '../ledger/manual-input.ts'
 import { VOUCHER_STATUSES } from '../../shared/voucher.ts'
-import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher, writeVouchers } from '../ledger/vouchers.ts'
+import { approveVoucher, deleteDraft, getVoucher, listVouchers, postVoucher, reverseVoucher } from '../ledger/vouchers.ts'
 import { voucherSourcesOf } from '../ledger/sources.ts'
+import { writeVouchersCoalesced } from '../ledger/voucher-coalesce.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
 const voucherId = (text: string) => z.coerce.number().int().positive().parse(text)
@@ -21,7 +22,8 @@ export function voucherRoutes(deps: AppDeps) {
       const header = c.req.header('idempotency-key')
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
       assertNoNegativeAmounts(inputs)
-      const results = await writeVouchers(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
+      // Small requests are coalesced with concurrent ones into one write (issue #20); big arrays are one bulk write.
+      const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access).id, inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201
       return c.json(Array.isArray(body) ? { vouchers: results } : { voucher: results[0] }, status)
     })

@@ -73,6 +73,7 @@ describe('Close (结账)', () => {
   it('shows PERIOD_NOT_CLOSABLE in Chinese', async () => {
     const closePeriod = async () => { throw new ApiError('conflict', 409, 'PERIOD_NOT_CLOSABLE', 'period 2026-10 has 1 voucher(s) not yet posted') }
     const { user } = renderPane({ tab: 'close', language: 'zh-CN', api: { periods: async () => [], closeCheck: async () => ({ period: '2026-10', ready: true, blockers: [] }), closePeriod } })
+    await screen.findByText('2026-10 可以结账，没有阻碍项。')
     await user.click(await screen.findByRole('button', { name: '结账 2026-10' }))
     expect(await screen.findByText('还有未审核或未记账的凭证，暂不能结账。')).toBeTruthy()
   })

@@ -20,21 +20,21 @@ import { benchDatabase, report } from './support.ts'
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 
-interface Outcome { readonly latencies: number[]; readonly acknowledged: string[]; errors: number; readonly stats: Array<[number, number]> }
+interface Outcome { readonly latencies: number[]; readonly acknowledged: string[]; errors: number; readonly stats: Array<[number, number, number]> }
 
-function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number]> }> {
+function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number, number]> }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/concurrent-server.ts', url], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
-    let resolveStats: (value: [number, number]) => void = () => undefined
-    const stats = new Promise<[number, number]>((resolve) => { resolveStats = resolve })
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', process.env.BENCH_SERVER_SCRIPT ?? 'test/bench/concurrent-server.ts', url], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
+    let resolveStats: (value: [number, number, number]) => void = () => undefined
+    const stats = new Promise<[number, number, number]>((resolve) => { resolveStats = resolve })
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       if (line.startsWith('url ')) done({ child, base: line.slice(4), stats })
       if (line.startsWith('stats ')) {
-        const [, writes, transactions] = line.split(' ')
-        resolveStats([Number(writes), Number(transactions)])
+        const [, writes, transactions, cpuMs] = line.split(' ')
+        resolveStats([Number(writes), Number(transactions), Number(cpuMs ?? 0)])
       }
     })
-    child.on('exit', (code) => { resolveStats([0, 0]); fail(new Error(`instance exited (${code})`)) })
+    child.on('exit', (code) => { resolveStats([0, 0, 0]); fail(new Error(`instance exited (${code})`)) })
   })
 }
 
@@ -55,6 +55,7 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
     const response = await fetch(`${base}/api/v1/companies/BENCH/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
     if (response.status !== 201) throw new Error(`warm-up: ${response.status} ${await response.text()}`)
   }))
+  for (const instance of running) instance.child.stdin?.write('reset\n')
   const outcome: Outcome = { latencies: [], acknowledged: [], errors: 0, stats: [] }
   const deadline = performance.now() + SECONDS * 1000
   const started = performance.now()
@@ -82,8 +83,9 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
   const sorted = [...outcome.latencies].sort((a, b) => a - b)
   const writes = outcome.stats.reduce((sum, [w]) => sum + w, 0)
   const transactions = outcome.stats.reduce((sum, [, t]) => sum + t, 0)
+  const cpuMs = outcome.stats.reduce((sum, [, , ms]) => sum + ms, 0)
   const result = {
-    throughput: Math.round(outcome.acknowledged.length / wall), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0,
+    throughput: Math.round(outcome.acknowledged.length / wall), cpuPerVoucher: outcome.acknowledged.length > 0 ? cpuMs / outcome.acknowledged.length : 0, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0,
   }
   results.set(`${instances}:${grouped}`, result)
   const baseline = results.get(`${instances}:false`)
@@ -91,18 +93,23 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
     vouchers: outcome.acknowledged.length, 'vouchers/s': result.throughput,
     p50_ms: result.p50.toFixed(1), p99_ms: result.p99.toFixed(1), max_ms: result.max.toFixed(1),
     writes_per_tx: transactions > 0 ? (writes / transactions).toFixed(1) : '-',
+    // vouchers committed per transaction (coalesced vouchers share one queued write)
+    // service CPU per acknowledged voucher (user + system of all instances): unlike latency, it does not depend on the machine's other load
+    service_cpu_ms_per_voucher: outcome.acknowledged.length > 0 ? (cpuMs / outcome.acknowledged.length).toFixed(2) : '-',
+    vouchers_per_tx: transactions > 0 ? (outcome.acknowledged.length / transactions).toFixed(1) : '-',
     errors: outcome.errors, lost, doubled, verify_breaches: breaches,
-    ...(baseline && grouped ? { 'throughput_vs_off': `${(result.throughput / baseline.throughput).toFixed(2)}x`, 'p99_vs_off': `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
+    ...(baseline && grouped ? { 'throughput_vs_off': `${(result.throughput / baseline.throughput).toFixed(2)}x`, 'cpu_per_voucher_vs_off': `${(result.cpuPerVoucher / baseline.cpuPerVoucher).toFixed(2)}x`, 'p99_vs_off': `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
   })
   cleanup()
 }
 
-const results = new Map<string, { throughput: number; p50: number; p99: number; max: number }>()
+const results = new Map<string, { throughput: number; cpuPerVoucher: number; p50: number; p99: number; max: number }>()
 
 export async function run(): Promise<void> {
   console.log(`${CLIENTS} clients x single vouchers for ${SECONDS} s (BENCH_SECONDS, BENCH_CLIENTS)`)
+  // BENCH_ONLY=1on,2off … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
   for (const instances of [1, 2]) {
-    await scenario(instances, false)
-    await scenario(instances, true)
+    for (const grouped of [false, true]) if (only.length === 0 || only.includes(`${instances}${grouped ? 'on' : 'off'}`)) await scenario(instances, grouped)
   }
 }

@@ -107,6 +107,18 @@ describe('XML (one invoice per file, zips of many)', () => {
     expect([again.imported, again.duplicates]).toEqual([0, 200])
   })
 
+  it('refuses a zip whose XML entry inflates past its cap (a bomb) and writes nothing; an XLSX-shaped zip is never read as invoices', async () => {
+    const { db, company } = await ledgerWithCompany()
+    const invoices = randomInvoices(12, 3)
+    const bomb = invoiceZip(invoices, { 'dzfp_bomb.xml': new Uint8Array(17 * 1024 * 1024).fill(0x20) })
+    await expect(importFile(db, company.id, { name: bomb.fileName, bytes: bomb.bytes }, { actor: SYSTEM })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+    expect(await listInvoices(db, company.id, { limit: 10 })).toEqual([])
+    const xlsxShaped = zipSync({ 'xl/workbook.xml': strToU8('<?xml version="1.0"?><workbook/>'), 'xl/sharedStrings.xml': strToU8('<?xml version="1.0"?><sst/>') })
+    const result = importFile(db, company.id, { name: 'book.xlsx', bytes: xlsxShaped }, { actor: SYSTEM })
+    await expect(result).rejects.toBeTruthy()
+    await expect(result).rejects.not.toMatchObject({ message: expect.stringContaining('invoice') })
+  })
+
   it('rejects an XML whose items do not add up to its totals, naming the element', async () => {
     const { db, company } = await ledgerWithCompany()
     const [invoice] = randomInvoices(4, 1)

@@ -12,6 +12,8 @@ export const companies = sqliteTable('companies', {
   taxpayerType: text('taxpayer_type', { enum: ['general', 'smallScale'] }).notNull().default('general'),
   chartTemplate: text('chart_template', { enum: ['small-enterprise', 'enterprise'] }).notNull().default('small-enterprise'),
   settingsJson: text('settings_json').notNull().default('{}'),
+  /** Bumped by triggers on every change to the company's accounts: the key of the in-process chart cache (service/ledger/company.ts loadChart). */
+  chartVersion: integer('chart_version').notNull().default(0),
   createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 }, (table) => [uniqueIndex('companies_code_unique').on(table.code)])
 

@@ -194,7 +194,8 @@ export function isInvoiceDocument(input: FileInput): boolean {
   if (!isZip(head)) return false
   try {
     const names = [...zipEntries(bytesOf(input)).keys()]
-    if (names.includes('[Content_Types].xml') || names.includes('OFD.xml')) return false
+    // An XLSX (or anything shaped like one, even without its [Content_Types].xml) is read, and capped, by the XLSX reader.
+    if (names.includes('[Content_Types].xml') || names.includes('OFD.xml') || names.some((name) => /^(xl|_rels|docProps)\//.test(name))) return false
     return names.some((name) => /\.(xml|pdf|ofd)$/i.test(name))
   } catch {
     return false
@@ -261,6 +262,8 @@ export async function startInvoiceXmlParse(input: FileInput, options: ParseOptio
       try {
         xml = decoder.decode(readEntry(bytes, entry)).replace(/^\uFEFF/, '')
       } catch (error) {
+        // A part over its size cap (a zip bomb) refuses the whole file, as in every other reader; a broken entry is one reject.
+        if (error instanceof LedgerError && error.code === 'PAYLOAD_TOO_LARGE') throw error
         stats.read += 1
         batch.push({ type: 'reject', reject: { rowNumber: index + 1, sheet: entry.name, column: '', reason: error instanceof Error ? error.message : String(error), raw: '' } })
         continue

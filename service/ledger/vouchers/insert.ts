@@ -11,10 +11,10 @@ export type VoucherAudit = [id: number, period: string, word: string, number: nu
  * posting (listing every voucher with its lines hash), so a 5,000-voucher run
  * adds one link to the chain, not 5,000. verify reads both shapes.
  */
-export function auditEntries(audits: ReadonlyArray<VoucherAudit>, sourceCounts: ReadonlyArray<number>, meta: { at: string; companyId: number; actorId: number | null; status: VoucherStatus; selfApproved: boolean; sourceKind: string }): AuditEntry[] {
+export function auditEntries(audits: ReadonlyArray<VoucherAudit>, sourceCounts: ReadonlyArray<number>, meta: { at: string; companyId: number; actorId: number | null; status: VoucherStatus; selfApproved: boolean; sourceKind: string; each: boolean }): AuditEntry[] {
   const action = meta.status === 'posted' ? 'voucher.post' : 'voucher.create'
   const selfApproved = meta.selfApproved ? true : undefined
-  if (audits.length <= 10) {
+  if (audits.length <= 10 || meta.each) {
     return audits.map(([id, period, word, number, total, linesHash], index) => ({
       at: meta.at, companyId: meta.companyId, actorId: meta.actorId, action, entity: 'voucher', entityId: String(id),
       payload: { status: meta.status, period, word, number, total, linesHash, sources: sourceCounts[index] || undefined, selfApproved },

@@ -18,6 +18,8 @@ export interface WriteOptions {
   readonly sourceKind?: string
   /** lets a lone admin approve their own voucher (audited as self-approval) */
   readonly selfApprove?: boolean
+  /** one audit entry per voucher even when many are written at once (coalesced single-voucher requests) */
+  readonly auditEach?: boolean
 }
 
 export interface VoucherResult {

@@ -6,7 +6,8 @@ import { LedgerError, isLedgerError } from '../shared/errors.ts'
 import { authRoutes } from './routes/auth.ts'
 import { companyRoutes } from './routes/companies.ts'
 import { functionRoutes } from './routes/functions.ts'
-import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, routeGroup } from './routes/kit.ts'
+import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, errorResponse, routeGroup } from './routes/kit.ts'
+import { registerPostingCloseSteps } from './posting/close-steps.ts'
 import { ledgerRoutes } from './routes/ledger.ts'
 import { postingRoutes } from './routes/posting.ts'
 import { reconciliationReport } from './reports/reconciliation.ts'
@@ -26,20 +27,12 @@ import { drillRoutes } from './routes/drill.ts'
  */
 export const API_VERSION = '0.1.0'
 
+/** Kept here too for callers of the app factory; the route kit owns it. */
+export { errorResponse }
+
 export interface App {
   readonly app: Hono<AppEnv>
   readonly routes: ReadonlyArray<RouteSpec>
-}
-
-/** Maps any thrown error to the contract's error body with a fitting status. */
-export function errorResponse(error: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } } } {
-  if (isLedgerError(error)) return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } }
-  if (error instanceof z.ZodError) return { status: 400, body: { error: { code: 'VALIDATION', message: error.issues[0]?.message ?? 'invalid input', details: error.issues } } }
-  const message = error instanceof Error ? error.message : String(error)
-  if (/period is closed/.test(message)) return { status: 409, body: { error: { code: 'PERIOD_CLOSED', message } } }
-  if (/immutable|cannot be deleted|append-only/.test(message)) return { status: 409, body: { error: { code: 'INVALID_STATE', message } } }
-  if (/SQLITE_BUSY|database is locked/i.test(message)) return { status: 503, body: { error: { code: 'BUSY', message: 'the database is busy; try again' } } }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the service log' } } }
 }
 
 function openApiDocument(routes: ReadonlyArray<RouteSpec>): unknown {
@@ -75,6 +68,9 @@ function openApiDocument(routes: ReadonlyArray<RouteSpec>): unknown {
 }
 
 export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDeps) => RouteGroup> = []): App {
+  // Steps that period close runs besides the ledger's own (FX revaluation, matching and posting checks), registered
+  // explicitly here (and by the CLI's buildProgram), not as a side effect of importing or mounting a route group.
+  registerPostingCloseSteps()
   const app = new Hono<AppEnv>()
   const origins = deps.corsOrigins ?? []
   // Security headers: the API gets hono's full set and no-store (answers carry tokens and ledger data); the add-in

@@ -1,7 +1,7 @@
 /**
  * The slice of the Excel JavaScript API the adapter uses, written as plain
  * interfaces so `Excel.RequestContext` satisfies them structurally (see
- * office.ts) and so can the fake in fake-excel.ts, which enforces Excel's limits
+ * office.ts) and so can the fake in test/support/fake-excel.ts, which enforces Excel's limits
  * in tests. Nothing outside addin/excel/ sees these types.
  */
 

@@ -1,5 +1,4 @@
-import type { ArgumentValue, CellErrorCode, CellValue, Outcome, WireCall, WireRequest } from './protocol.ts'
-import type { ServiceSession } from './session.ts'
+import type { ArgumentValue, CellErrorCode, CellValue, Outcome, ServiceSession, WireCall, WireRequest } from './protocol.ts'
 
 /**
  * Client-side micro-batching for LEDGER.* cells (excel-addin.md §1.6, fixing

@@ -15,3 +15,12 @@ export type WireResponse = BatchResponse
 export type Outcome =
   | { readonly value: import('../../shared/api.ts').CellValue }
   | { readonly error: import('../../shared/api.ts').CellErrorCode; readonly message: string }
+
+/** Which service, token and company the worksheet functions use (held by the store in session.ts). */
+export interface ServiceSession {
+  /** origin of the companion service, e.g. `https://localhost:8787` */
+  readonly serviceUrl: string | null
+  readonly token: string | null
+  /** company code the workbook is bound to */
+  readonly company: string | null
+}

@@ -1,5 +1,8 @@
 import type { Batcher } from './batcher.ts'
 import type { CustomFunctionsApi } from './custom-functions-api.ts'
+import type { ServiceSession } from './protocol.ts'
+
+export type { ServiceSession }
 
 /**
  * The one explicit store the worksheet functions read: which service, which
@@ -10,14 +13,6 @@ import type { CustomFunctionsApi } from './custom-functions-api.ts'
  * @example
  * ledgerSession.update({ serviceUrl: 'https://localhost:8787', token, company: 'ACME' })
  */
-export interface ServiceSession {
-  /** origin of the companion service, e.g. `https://localhost:8787` */
-  readonly serviceUrl: string | null
-  readonly token: string | null
-  /** company code the workbook is bound to */
-  readonly company: string | null
-}
-
 export type SessionListener = (session: ServiceSession) => void
 
 export interface SessionStore {

@@ -5,8 +5,9 @@
  * (approve vouchers and exceptions), sales (read-only orders and reports),
  * auditor (read-only everything incl. the audit log).
  */
-export const ROLES = ['admin', 'accountant', 'approver', 'sales', 'auditor'] as const
-export type Role = (typeof ROLES)[number]
+import { ROLES, type Role } from '../../shared/roles.ts'
+
+export { ROLES, type Role }
 
 const ALL: ReadonlyArray<Role> = ROLES
 const BOOKKEEPERS: ReadonlyArray<Role> = ['admin', 'accountant']

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { LedgerError } from '../../shared/errors.ts'
 import { type AuditEntry, appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import type { LoginGuard } from './guard.ts'
 import { MAX_LOGIN_PASSWORD_CHARS, assertStrongPassword, hashPassword, verifyDummy, verifyPassword } from './passwords.ts'
 import { type Role, isRole } from './permissions.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts'
 
@@ -47,7 +48,7 @@ export const INVITATION_DAYS = 14
 const SIGN_IN_REFUSED = 'wrong username or password (after repeated failures an account is locked until an admin unlocks it) / 用户名或密码错误（多次失败后账户将被锁定，需管理员解锁）'
 
 function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+  return sha256Hex(token)
 }
 
 export async function createUser(context: LedgerContext, actor: Actor, input: { username: string; password: string; displayName?: string }): Promise<User> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { LedgerError } from '../../shared/errors.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { selfApproval, selfApprovalEntries, selfApprovalSchema } from '../ledger/approval.ts'
 import { updateCompanySettings } from '../ledger/company.ts'
 import { formatTable } from './table.ts'

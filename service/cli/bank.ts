@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { addBankAccount, banksOf } from '../ledger/banks.ts'
 import { formatTable } from './table.ts'
 

@@ -3,7 +3,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../shared/matching/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import { membershipsOf } from '../auth/users.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import {
   type ExceptionDecision, confirmMatch, decideException, getException, listExceptions, manualMatch, matchCounts, reconciliationSummary, runMatching, summaryRowJson, unmatch,
 } from '../matching/index.ts'

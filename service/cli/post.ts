@@ -4,11 +4,9 @@ import { LedgerError } from '../../shared/errors.ts'
 import { formatAmount } from '../../shared/money.ts'
 import { GRANULARITIES, type Granularity } from '../../shared/posting/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { importReceipts, parseReceiptsCsv, stockOnHand } from '../posting/inventory.ts'
 import { importRates, listRates, parseRatesCsv } from '../posting/rates.ts'
-import { registerCloseChecks } from '../posting/close-check.ts'
-import { registerRevaluation } from '../posting/revaluation.ts'
 import { runPosting } from '../posting/run.ts'
 import { storeReconciliation, reconciliationJson } from '../posting/reconcile.ts'
 import { type Align, formatTable, toCsv } from './table.ts'
@@ -51,8 +49,6 @@ function holdLines(reasons: ReadonlyArray<{ reason: string; count: number; zh: s
 
 /** `cledger post`, `cledger rates`, `cledger inventory`. */
 export function registerPostingCommands(program: Command, runtime: CliRuntime): void {
-  registerRevaluation()
-  registerCloseChecks()
   program.command('post')
     .description('generate vouchers from imported and matched records (drafts unless the company auto-approves them)')
     .option('--period <YYYY-MM>', 'only events dated in this period')

@@ -4,7 +4,7 @@ import { writeOutFile } from './table.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import type { ReportName } from '../../shared/reports/report.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { REPORT_TITLES, type ReportDeps, buildReport } from '../reports/index.ts'
 import { REPORT_FORMATS, assertReportFormat, renderReport } from '../reports/render/index.ts'
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { normalizePeriod } from '../../shared/period.ts'
-import type { CliRuntime } from '../cli.ts'
+import type { CliRuntime } from './runtime.ts'
 import { runVatMonthEnd } from '../posting/vat-month-end.ts'
 import { formatTable } from './table.ts'
 

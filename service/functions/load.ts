@@ -1,6 +1,7 @@
 import type { LedgerContext } from '../ledger/context.ts'
 import { type BalanceSlice, type MutableSlice, emptySlice } from './balance-index.ts'
 import { type Membership, membershipsOf } from '../auth/users.ts'
+import { packedBalanceRows } from '../ledger/balances.ts'
 
 /** The queries of a batch: memberships, then per company the chart, the ledger version and, on a cache miss, the balances. */
 export type { Membership }
@@ -31,16 +32,9 @@ export async function loadBalanceSlices(context: LedgerContext, companyId: numbe
   return packedBalances(context, companyId, baseCurrency, '', [])
 }
 
-const PACKED_ENTRIES = `group_concat(store || ',' || currency || ',' || period || ',' || debit_minor || ',' || credit_minor
-  || CASE WHEN currency = ? THEN '' ELSE ',' || debit_original_minor || ',' || credit_original_minor END, ';')`
-
 async function packedBalances(context: LedgerContext, companyId: number, baseCurrency: string, where: string, args: ReadonlyArray<string>): Promise<BalanceSlice[]> {
-  const result = await context.db.client.execute({
-    sql: `SELECT account_code, ${PACKED_ENTRIES} AS entries FROM balances WHERE company_id = ?${where} GROUP BY account_code`,
-    args: [baseCurrency, companyId, ...args],
-  })
   const slices: BalanceSlice[] = []
-  for (const row of result.rows) slices.push(...unpack(String(row.account_code), String(row.entries)))
+  for (const row of await packedBalanceRows(context.db.client, companyId, baseCurrency, where, args)) slices.push(...unpack(row.account, row.entries))
   return slices
 }
 

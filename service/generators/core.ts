@@ -1,7 +1,6 @@
 import { type Minor, minor } from '../../shared/money.ts'
 import { formatAmount } from '../../shared/money.ts'
 import type { CanonicalRecord, Source } from '../../shared/records.ts'
-import type { BankLineSpec } from './formats-bank.ts'
 
 /** Seeded PRNG (mulberry32): same seed, same file. */
 export class Rng {
@@ -205,4 +204,17 @@ export interface GenerateOptions {
   refunds?: 'separate' | 'inline'
   /** Bank statement formats: exactly these lines (rows = their count) instead of random ones. */
   bankLines?: ReadonlyArray<BankLineSpec>
+}
+
+/** One statement line as the tests describe it. */
+export interface BankLineSpec {
+  /** Minutes after the first of the month (see core.ts clock). */
+  minutes: number
+  /** Signed minor units: + money in (贷方), - money out (借方). */
+  amount: bigint
+  counterparty: string
+  counterpartyAccount?: string
+  memo: string
+  /** 用途 / 附言 (optional second memo part). */
+  purpose?: string
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { minor } from '../../shared/money.ts'
 import type { BankTxn } from '../../shared/records.ts'
 import { BOC_HEADER } from '../imports/parsers/bank-cn.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, type Summary, clock, money, running } from './core.ts'
+import { type BankLineSpec, type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, type Summary, clock, money, running } from './core.ts'
+
+export type { BankLineSpec }
 
 /**
  * Corporate 网银 交易明细 of six banks. The layouts are ASSUMED (no real export
@@ -16,18 +18,6 @@ import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, ty
  * payout ↔ bank matching).
  */
 
-/** One statement line as the tests describe it. */
-export interface BankLineSpec {
-  /** Minutes after the first of the month (see core.ts clock). */
-  minutes: number
-  /** Signed minor units: + money in (贷方), - money out (借方). */
-  amount: bigint
-  counterparty: string
-  counterpartyAccount?: string
-  memo: string
-  /** 用途 / 附言 (optional second memo part). */
-  purpose?: string
-}
 
 /** Our company, the account holder of every generated statement. */
 export const HOLDER = '杭州示例电子商务有限公司'

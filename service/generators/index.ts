@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import * as XLSX from '@e965/xlsx'
 import ExcelJS from 'exceljs'
@@ -11,6 +10,7 @@ import * as invoices from './invoices.ts'
 import * as jd from './formats-jd.ts'
 import * as more from './formats-more.ts'
 import * as pddDouyin from './formats-pdd-douyin.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 export type { GenerateOptions } from './core.ts'
 
@@ -237,7 +237,7 @@ export async function generateFile(format: GeneratedFormat, options: GenerateOpt
     bytes = encode(file.text, spec.encoding)
     expected = file.expected
   }
-  const hash = createHash('sha256').update(bytes).digest('hex')
+  const hash = sha256Hex(bytes)
   const extension = spec.container === 'xlsx' ? 'xlsx' : spec.container === 'xls' || spec.container === 'html' ? 'xls' : spec.delimiter === '\t' ? 'txt' : 'csv'
   return { format, parser: spec.parser, fileName: `${format}-${options.seed ?? 1}.${extension}`, bytes, hash, rows: rows.length + duplicates.length, expected: withHash(expected, hash) }
 }

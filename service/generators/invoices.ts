@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import { zipSync } from 'fflate'
 import { type Invoice, type InvoiceItem, rateLabel } from '../../shared/invoices/record.ts'
 import { type Minor, minor, toDecimal, vatOfGross } from '../../shared/money.ts'
 import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, Rng, type RowContext, clock, money } from './core.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 /**
  * 数电发票 files (issue #17), ASSUMED layouts (no public sample; see README.md):
@@ -222,7 +222,7 @@ export interface GeneratedInvoiceFile {
 }
 
 function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
+  return sha256Hex(bytes)
 }
 
 /** One invoice as an XML file, with the record an import gives back (source: the file, row 1). */

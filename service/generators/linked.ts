@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
 import iconv from 'iconv-lite'
 import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord } from '../../shared/records.ts'
 import { DEFAULT_MONTH, type FormatSpec, type GeneratedRow, Rng, type RowContext, type Summary, clock, emptySummary, money, statedDirections } from './core.ts'
 import { type JdSettlementSpec, jdOrderRows, jdOrderTotals, jdSettlementRow, randomJdOrder } from './formats-jd.ts'
 import { GENERATED_FORMATS, type GeneratedFormat, csvLine } from './index.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 /**
  * Linked files for matching scenarios: a Taobao 千牛 order export and the Alipay
@@ -417,7 +417,7 @@ export interface LinkedJdFiles {
 function specFile(format: GeneratedFormat, seed: number, rows: ReadonlyArray<GeneratedRow>): { file: LinkedFile; expected: CanonicalRecord[] } {
   const spec: FormatSpec = GENERATED_FORMATS[format]
   const bytes = csvBytes(spec, rows.map((row) => row.cells), emptySummary())
-  const fileHash = createHash('sha256').update(bytes).digest('hex')
+  const fileHash = sha256Hex(bytes)
   const first = (spec.preamble?.(rows.length, new Map()).length ?? 0) + 2
   const expected = rows.flatMap((row, index) => row.records.map((item) => ({ ...item, record: { ...item.record, source: { fileHash, rowNumber: first + index } } }) as CanonicalRecord))
   return { file: { format, parser: spec.parser, fileName: `linked-${format}-${seed}.csv`, bytes }, expected }

@@ -174,7 +174,7 @@ function insertStatement(table: string, columns: ReadonlyArray<string>, rows: nu
  * Two 32-bit FNV-1a lanes over a string, into `out[0]`, `out[1]` (a 64-bit key
  * with no allocation). Collisions need ~2^32 distinct keys in one file.
  */
-function hash64(text: string, out: Int32Array): void {
+function keyLanes(text: string, out: Int32Array): void {
   let a = 0x811c9dc5
   let b = 0x01000193
   for (let index = 0; index < text.length; index += 1) {
@@ -286,7 +286,7 @@ class InFileKeys {
 
   /** Returns the item to insert (maybe with a suffixed id) or null for an in-file duplicate. */
   admit(item: CanonicalRecord): CanonicalRecord | null {
-    hash64(naturalKeyText(item), this.key)
+    keyLanes(naturalKeyText(item), this.key)
     contentHash(item, this.content)
     const first = this.seen.getOrSet(this.key[0] ?? 0, this.key[1] ?? 0, this.content[0] ?? 0, this.content[1] ?? 0)
     if (first === null) return item

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
 import { LedgerError } from '../../shared/errors.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { findVoucherId, getVoucher } from '../ledger/vouchers.ts'
 import { getInvoice } from './query.ts'
 import { voucherAttachments } from './voucher-attachments.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 /**
  * Files kept with an invoice (the PDF / OFD the platform issues; no OCR), and
@@ -35,7 +35,7 @@ export async function attachInvoiceFile(context: LedgerContext, actor: Actor, co
   if (file.bytes.byteLength === 0) throw new LedgerError('VALIDATION', `${file.name}：文件为空 / the file is empty`)
   if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw new LedgerError('PAYLOAD_TOO_LARGE', `${file.name}：${file.bytes.byteLength} 字节，超过 ${MAX_ATTACHMENT_BYTES} 字节上限 / ${file.bytes.byteLength} bytes is over the ${MAX_ATTACHMENT_BYTES}-byte limit`)
   const mediaType = attachmentType(file.name, file.bytes)
-  const sha256 = createHash('sha256').update(file.bytes).digest('hex')
+  const sha256 = sha256Hex(file.bytes)
   const at = isoNow(context)
   return context.db.write(async (tx) => {
     const inserted = await tx.execute({

@@ -8,6 +8,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { closingVoucherMovements } from '../reports/data.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
 import { invoiceCounts } from './status-updates.ts'
+import { netByPeriodStoreAccount } from '../ledger/balances.ts'
 
 /**
  * 开票与收入对账: per month and VAT rate, 主营业务收入 from the ledger
@@ -61,16 +62,14 @@ export async function invoiceFigures(context: LedgerContext, companyId: number, 
     const raw = profile ? profile.vatRateOn(lastDayOfPeriod(month)) : '0'
     return normalizeRate(raw) ?? normalizeRate(`${new Decimal(raw).mul(100).toFixed()}%`) ?? raw
   }
-  const movements = await context.db.client.execute({
-    sql: 'SELECT period, store, account_code, SUM(credit_minor) - SUM(debit_minor) AS revenue FROM balances WHERE company_id = ? AND period >= ? AND period <= ? GROUP BY period, store, account_code',
-    args: [companyId, from, to],
-  })
+  const movements = await netByPeriodStoreAccount(context.db.client, companyId, from, to)
   let ledgerRevenue = 0n
-  for (const row of movements.rows) {
-    if (!isRevenueAccount(String(row.account_code))) continue
-    const amount = BigInt(String(row.revenue ?? 0))
-    const month = String(row.period)
-    figure(figures, month, rateOf(String(row.store), month)).revenue += amount
+  for (const row of movements) {
+    if (!isRevenueAccount(row.account)) continue
+    // revenue is credit positive
+    const amount = -row.net
+    const month = row.period
+    figure(figures, month, rateOf(row.store, month)).revenue += amount
     ledgerRevenue += amount
   }
   // 结转损益 moves revenue to 本年利润: put it back (the closing voucher's movement is debit-positive).

@@ -1,7 +1,7 @@
-import * as crypto from 'node:crypto'
 import type { Client, Transaction } from '@libsql/client'
 import { canonicalJson } from '../../shared/voucher.ts'
 import { multiRowInsert } from '../db/connection.ts'
+import { sha256Hex } from '../../shared/sha256.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -19,7 +19,7 @@ export interface AuditEntry {
 
 export function chainHash(previous: string, entry: Omit<AuditEntry, 'payload'> & { payloadJson: string }): string {
   const text = [previous, entry.at, entry.companyId ?? '', entry.actorId ?? '', entry.action, entry.entity, entry.entityId, entry.payloadJson].join('\n')
-  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
+  return sha256Hex(text)
 }
 
 /**
@@ -71,4 +71,25 @@ export async function verifyAuditChain(client: Client): Promise<{ entries: numbe
     }
   }
   return { entries, breaks }
+}
+
+/** One audit entry as the audit log lists it (GET /companies/:company/audit). */
+export interface ListedAuditEntry {
+  readonly id: number
+  readonly at: string
+  readonly actorId: number | null
+  readonly action: string
+  readonly entity: string
+  readonly entityId: string
+  readonly payload: unknown
+  readonly hash: string
+}
+
+/** The company's audit log, newest first. */
+export async function listAuditEntries(client: Client, companyId: number, limit = 100): Promise<ListedAuditEntry[]> {
+  const result = await client.execute({ sql: 'SELECT id, at, actor_id, action, entity, entity_id, payload_json, hash FROM audit_log WHERE company_id = ? ORDER BY id DESC LIMIT ?', args: [companyId, limit] })
+  return result.rows.map((row) => ({
+    id: Number(row.id), at: String(row.at), actorId: row.actor_id === null ? null : Number(row.actor_id), action: String(row.action), entity: String(row.entity),
+    entityId: String(row.entity_id), payload: JSON.parse(String(row.payload_json)) as unknown, hash: String(row.hash),
+  }))
 }

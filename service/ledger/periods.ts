@@ -9,6 +9,7 @@ import { appendAudit } from './audit.ts'
 import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 import { prepareVouchers, writeInTransaction } from './vouchers.ts'
+import { netByAccountAndStore } from './balances.ts'
 
 export interface PeriodInfo {
   readonly period: string
@@ -36,18 +37,14 @@ export async function listPeriods(context: LedgerContext, companyId: number): Pr
 export async function profitAndLossClosing(context: LedgerContext, companyId: number, period: string, runner: Transaction | Client = context.db.client): Promise<VoucherInput | null> {
   const company = await getCompany(context, companyId)
   const chart = await loadChart(context, companyId)
-  const result = await runner.execute({
-    sql: 'SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS net FROM balances WHERE company_id = ? AND period = ? GROUP BY account_code, store HAVING net != 0 ORDER BY account_code, store',
-    args: [companyId, period],
-  })
+  const nets = (await netByAccountAndStore(runner, companyId, { from: period, to: period })).filter((row) => row.net !== 0n)
   const profitAccount = (company.settings.profitAccount as string | undefined) ?? '3103'
   const lines: NonNullable<VoucherInput['lines']> = []
   const netByStore = new Map<string, bigint>()
-  for (const row of result.rows) {
-    const account = chart.get(String(row.account_code))
+  for (const row of nets) {
+    const account = chart.get(row.account)
     if (!account || !isProfitAndLoss(account)) continue
-    const net = BigInt(row.net as number)
-    const store = String(row.store)
+    const { net, store } = row
     const amount = formatAmount(net >= 0n ? net : -net, company.baseCurrency)
     lines.push({ account: account.code, ...(store ? { store } : {}), ...(net >= 0n ? { credit: amount } : { debit: amount }), summary: `结转损益 ${period}` })
     netByStore.set(store, (netByStore.get(store) ?? 0n) + net)

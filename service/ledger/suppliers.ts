@@ -3,6 +3,7 @@ import { formatAmount } from '../../shared/money.ts'
 import { assertPeriod } from '../../shared/period.ts'
 import { STORE_PATTERN } from '../../shared/voucher.ts'
 import { appendAudit } from './audit.ts'
+import { storeTurnoverUnder } from './balances.ts'
 import { type Company, getCompany } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 
@@ -104,26 +105,17 @@ export async function supplierBalances(context: LedgerContext, companyId: number
   assertPeriod(period)
   const company = await getCompany(context, companyId)
   const accounts = supplierAccounts(company)
-  const condition = accounts.map(() => '(b.account_code = ? OR b.account_code LIKE ?)').join(' OR ')
-  const result = await context.db.client.execute({
-    sql: `SELECT b.store, COALESCE(s.name, b.store) AS name,
-        SUM(CASE WHEN b.period < ? THEN b.credit_minor - b.debit_minor ELSE 0 END) AS opening,
-        SUM(CASE WHEN b.period = ? THEN b.debit_minor ELSE 0 END) AS debit,
-        SUM(CASE WHEN b.period = ? THEN b.credit_minor ELSE 0 END) AS credit
-      FROM balances b LEFT JOIN stores s ON s.company_id = b.company_id AND s.code = b.store
-      WHERE b.company_id = ? AND b.period <= ? AND (${condition}) GROUP BY b.store ORDER BY b.store`,
-    args: [period, period, period, companyId, period, ...accounts.flatMap((root) => [root, `${root}.%`])],
-  })
+  const turnover = await storeTurnoverUnder(context.db.client, companyId, period, accounts)
+  const names = new Map((await listSuppliers(context, companyId)).map((supplier) => [supplier.code, supplier.name]))
   const money = (value: bigint) => formatAmount(value, company.baseCurrency)
   const totals = { opening: 0n, debit: 0n, credit: 0n }
   const rows: SupplierBalance[] = []
-  for (const row of result.rows) {
-    const [opening, debit, credit] = [BigInt(Number(row.opening)), BigInt(Number(row.debit)), BigInt(Number(row.credit))]
+  for (const { store, opening, debit, credit } of turnover) {
     if (opening === 0n && debit === 0n && credit === 0n) continue
     totals.opening += opening
     totals.debit += debit
     totals.credit += credit
-    rows.push({ supplier: String(row.store), name: String(row.store) === '' ? '(未指定供应商)' : String(row.name), opening: money(opening), debit: money(debit), credit: money(credit), closing: money(opening - debit + credit) })
+    rows.push({ supplier: store, name: store === '' ? '(未指定供应商)' : (names.get(store) ?? store), opening: money(opening), debit: money(debit), credit: money(credit), closing: money(opening - debit + credit) })
   }
   return { period, rows, total: { supplier: '', name: '合计', opening: money(totals.opening), debit: money(totals.debit), credit: money(totals.credit), closing: money(totals.opening - totals.debit + totals.credit) } }
 }

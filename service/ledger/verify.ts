@@ -3,6 +3,7 @@ import type { Minor } from '../../shared/money.ts'
 import { verifyAuditChain } from './audit.ts'
 import type { LedgerContext } from './context.ts'
 import { linesHash } from './vouchers.ts'
+import { COUNT_BALANCES_SQL, STORED_BALANCES_SQL } from './balances.ts'
 
 /**
  * `cledger verify`: re-checks every invariant of accounting.md from the raw
@@ -79,8 +80,7 @@ async function checkBalances(client: Client, breaches: Breach[]): Promise<void> 
       SUM(CASE WHEN side = 'debit' THEN amount_minor ELSE 0 END) AS d, SUM(CASE WHEN side = 'credit' THEN amount_minor ELSE 0 END) AS c,
       SUM(CASE WHEN side = 'debit' THEN original_minor ELSE 0 END) AS od, SUM(CASE WHEN side = 'credit' THEN original_minor ELSE 0 END) AS oc
       FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE status = 'posted') GROUP BY company_id, account_code, period, store, currency HAVING d != 0 OR c != 0 OR od != 0 OR oc != 0`
-  const stored = `SELECT company_id, account_code, period, store, currency, debit_minor AS d, credit_minor AS c, debit_original_minor AS od, credit_original_minor AS oc
-      FROM balances WHERE debit_minor != 0 OR credit_minor != 0 OR debit_original_minor != 0 OR credit_original_minor != 0`
+  const stored = STORED_BALANCES_SQL
   for (const row of await rows(client, `SELECT * FROM (${recomputed} EXCEPT ${stored}) LIMIT 20`)) {
     breaches.push({ invariant: 'balances-equal-lines', message: `balance of ${row.account_code} ${row.period} store "${row.store}" ${row.currency}: lines say debit ${row.d} credit ${row.c}, the materialized balance differs` })
   }
@@ -174,7 +174,7 @@ export async function verifyLedger(context: LedgerContext): Promise<VerifyReport
       vouchers: await count('SELECT COUNT(*) AS n FROM vouchers'),
       postedVouchers: immutable,
       lines: await count('SELECT COUNT(*) AS n FROM voucher_lines'),
-      balances: await count('SELECT COUNT(*) AS n FROM balances'),
+      balances: await count(COUNT_BALANCES_SQL),
       auditEntries: audit.entries,
     },
     breaches,

@@ -9,6 +9,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { loadRecords } from './records.ts'
 import { planPosting } from './run.ts'
 import { loadStoreProfiles } from './settings.ts'
+import { storeCurrencyMovement } from '../ledger/balances.ts'
 
 /**
  * 对账汇总 per store (A2X's settlement summary, 好业财's daily report): for a period, one row
@@ -160,11 +161,7 @@ export async function storeReconciliation(context: LedgerContext, companyId: num
     if (profile === undefined) continue
     if (target.channel === '') target.channel = profile.channel
     const base = target.currency === company.baseCurrency
-    const movement = await db.execute({
-      sql: `SELECT SUM(${base ? 'debit_minor - credit_minor' : 'debit_original_minor - credit_original_minor'}) AS net FROM balances WHERE company_id = ? AND account_code = ? AND period = ? AND store = ? AND currency = ?`,
-      args: [companyId, profile.accounts.wallet, period, target.store, target.currency],
-    })
-    target.walletMovement = BigInt(Number(movement.rows[0]?.net ?? 0))
+    target.walletMovement = await storeCurrencyMovement(db, { companyId, account: profile.accounts.wallet, period, store: target.store, currency: target.currency }, base ? 'base' : 'original')
     target.walletDifference = target.walletMovement - target.walletExpected
   }
   try {

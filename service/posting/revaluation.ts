@@ -9,6 +9,7 @@ import { type PeriodEndWrite, registerCloseHook } from '../ledger/periods.ts'
 import { prepareVouchers, writeInTransaction } from '../ledger/vouchers.ts'
 import { rateLookup } from './rates.ts'
 import { registerVatAtClose } from './vat-month-end.ts'
+import { foreignBalancesThrough } from '../ledger/balances.ts'
 
 /**
  * Period-end FX revaluation (期末汇兑损益), run by closePeriod before 结转损益:
@@ -37,18 +38,11 @@ export function withinAccounts(roots: ReadonlyArray<string>, column = 'account_c
 /** Foreign balances of monetary accounts through `period` (inclusive), with the revaluations carried through `period`. */
 export async function foreignBalances(tx: Transaction | Client, company: Company, period: string): Promise<ForeignBalance[]> {
   const within = withinAccounts(monetaryAccounts(company))
-  const result = await tx.execute({
-    sql: `SELECT account_code, store, currency, SUM(debit_original_minor - credit_original_minor) AS original, SUM(debit_minor - credit_minor) AS base
-      FROM balances WHERE company_id = ? AND period <= ? AND currency != ? AND ${within.sql} GROUP BY account_code, store, currency ORDER BY account_code, store, currency`,
-    args: [company.id, period, company.baseCurrency, ...within.args],
-  })
+  const balances = await foreignBalancesThrough(tx, company.id, period, company.baseCurrency, within)
   // adjustments up to and including this period: a re-close after a reopen restates only what changed since
   const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period <= ? GROUP BY account_code, store, currency', args: [company.id, period] })
   const carried = new Map(adjustments.rows.map((row) => [`${row.account_code}\u0000${row.store}\u0000${row.currency}`, BigInt(Number(row.total))]))
-  return result.rows.map((row) => ({
-    account: String(row.account_code), store: String(row.store), currency: String(row.currency), original: BigInt(Number(row.original)),
-    base: BigInt(Number(row.base)) + (carried.get(`${row.account_code}\u0000${row.store}\u0000${row.currency}`) ?? 0n),
-  }))
+  return balances.map((row) => ({ ...row, base: row.base + (carried.get(`${row.account}\u0000${row.store}\u0000${row.currency}`) ?? 0n) }))
 }
 
 export async function revaluePeriod(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, period: string, write: PeriodEndWrite = { mode: 'post', selfApprove: false }): Promise<number | null> {

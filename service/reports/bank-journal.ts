@@ -4,6 +4,7 @@ import { assertPeriod, lastDayOfPeriod } from '../../shared/period.ts'
 import { type Report, type ReportCheck, type ReportColumn, type ReportRow, periodLabel } from '../../shared/reports/report.ts'
 import { getCompany, loadChart } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
+import { leafBalance } from '../ledger/balances.ts'
 
 /**
  * 银行日记账 (issue #16.4): per bank account (each leaf under 1002, or the one
@@ -31,8 +32,8 @@ export async function bankJournal(context: LedgerContext, companyId: number, opt
   const checks: ReportCheck[] = []
   const money = (amount: bigint) => formatAmount(amount, company.baseCurrency)
   for (const account of leaves) {
-    const opening = await context.db.client.execute({ sql: 'SELECT COALESCE(SUM(debit_minor - credit_minor), 0) AS b FROM balances WHERE company_id = ? AND account_code = ? AND period < ?', args: [companyId, account.code, period] })
-    const closing = await context.db.client.execute({ sql: 'SELECT COALESCE(SUM(debit_minor - credit_minor), 0) AS b FROM balances WHERE company_id = ? AND account_code = ? AND period <= ?', args: [companyId, account.code, period] })
+    const opening = await leafBalance(context.db.client, companyId, account.code, period, 'opening')
+    const closing = await leafBalance(context.db.client, companyId, account.code, period, 'closing')
     const lines = await context.db.client.execute({
       sql: `SELECT v.id, v.date, v.word, v.number, l.summary, l.side, l.amount_minor, l.currency, l.original_minor, l.rate,
           (SELECT GROUP_CONCAT(DISTINCT o.account_code) FROM voucher_lines o WHERE o.voucher_id = v.id AND o.account_code != l.account_code) AS counter
@@ -40,7 +41,7 @@ export async function bankJournal(context: LedgerContext, companyId: number, opt
         WHERE l.company_id = ? AND l.account_code = ? AND v.period = ? AND v.status = 'posted' ORDER BY v.date, v.word, v.number, l.line_no`,
       args: [companyId, account.code, period],
     })
-    let running = BigInt(Number(opening.rows[0]?.b ?? 0))
+    let running = opening
     rows.push({ cells: { date: `${period}-01`, voucher: null, summary: `${account.code} ${account.name} 期初余额`, counter: null, currency: null, original: null, rate: null, debit: null, credit: null, balance: running }, style: 'heading' })
     let debit = 0n
     let credit = 0n
@@ -60,7 +61,7 @@ export async function bankJournal(context: LedgerContext, companyId: number, opt
       } })
     }
     rows.push({ cells: { date: lastDayOfPeriod(period), voucher: null, summary: `${account.code} 本月合计`, counter: null, currency: null, original: null, rate: null, debit, credit, balance: running }, style: 'subtotal' })
-    const expected = BigInt(Number(closing.rows[0]?.b ?? 0))
+    const expected = closing
     checks.push({ key: `closing.${account.code}`, label: `${account.code} 逐笔余额 = 科目期末余额`, ok: expected === running, expected: money(expected), actual: money(running) })
   }
   return {

@@ -1,6 +1,7 @@
 import type { InValue } from '@libsql/client'
 import type { CashVoucherLine, DetailBalances } from '../../shared/reports/statements.ts'
 import type { LedgerContext } from '../ledger/context.ts'
+import { netByAccountAndStore } from '../ledger/balances.ts'
 
 /**
  * Report reads. Balances come from the materialized `balances` table; the
@@ -27,11 +28,7 @@ function toBigInt(value: unknown): bigint {
 export async function detailBalancesThrough(context: LedgerContext, companyId: number, period: string | null): Promise<DetailBalances> {
   const detail: Detail = new Map()
   if (period === null) return detail
-  const result = await context.db.client.execute({
-    sql: 'SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS balance FROM balances WHERE company_id = ? AND period <= ? GROUP BY account_code, store',
-    args: [companyId, period],
-  })
-  for (const row of result.rows) addDetail(detail, String(row.account_code), String(row.store), toBigInt(row.balance))
+  for (const row of await netByAccountAndStore(context.db.client, companyId, { to: period })) addDetail(detail, row.account, row.store, row.net)
   return detail
 }
 
@@ -44,11 +41,7 @@ const CLOSING_VOUCHER = "(v.source_kind = 'closing' OR v.reversal_of IN (SELECT 
  */
 export async function detailMovements(context: LedgerContext, companyId: number, from: string, to: string, options: { excludeClosing: boolean }): Promise<DetailBalances> {
   const detail: Detail = new Map()
-  const result = await context.db.client.execute({
-    sql: 'SELECT account_code, store, SUM(debit_minor) - SUM(credit_minor) AS movement FROM balances WHERE company_id = ? AND period >= ? AND period <= ? GROUP BY account_code, store',
-    args: [companyId, from, to],
-  })
-  for (const row of result.rows) addDetail(detail, String(row.account_code), String(row.store), toBigInt(row.movement))
+  for (const row of await netByAccountAndStore(context.db.client, companyId, { from, to })) addDetail(detail, row.account, row.store, row.net)
   if (options.excludeClosing) {
     const closing = await closingVoucherMovements(context, companyId, from, to)
     for (const [code, stores] of closing) for (const [store, amount] of stores) addDetail(detail, code, store, -amount)

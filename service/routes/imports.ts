@@ -3,15 +3,14 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { recordToJson } from '../../shared/records.ts'
-// A cycle (app.ts mounts these routes), used only inside handlers: job errors get exactly the HTTP error mapping of a plain request.
-import { errorResponse } from '../app.ts'
 import { type ImportJob, type JobCalls, type JobEvent, type JobProgress, type JobRegistry, createJobRegistry } from '../imports/jobs.ts'
 import { type FileImportResult, type ImportProgress, importFile } from '../imports/load.ts'
 import { getBatch, listBankTxns, listBatches, listOrderLines, listOrders, listRejects, listSettlementTxns } from '../imports/query.ts'
 import { createImportSlots } from '../imports/limits.ts'
 import { DEFAULT_MULTIPART_LIMITS, receiveMultipart } from '../imports/multipart.ts'
 import { DEFAULT_LIMITS } from '../imports/source.ts'
-import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, routeGroup } from './kit.ts'
+// job errors get exactly the HTTP error mapping of a plain request
+import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, errorResponse, routeGroup } from './kit.ts'
 
 /**
  * Imports over HTTP: multipart upload (field `file`, repeatable; `store`,

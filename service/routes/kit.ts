@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
-import { LedgerError } from '../../shared/errors.ts'
+import { LedgerError, isLedgerError } from '../../shared/errors.ts'
 import { type Permission, type Role, can } from '../auth/permissions.ts'
 import type { LoginGuard } from '../auth/guard.ts'
 import { type Membership, type User, authenticate, membershipsOf } from '../auth/users.ts'
@@ -211,4 +211,15 @@ export function companyOf(access: Access): Company {
 export function clientAddress(c: Context<AppEnv>): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined
   return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+/** Maps any thrown error to the contract's error body with a fitting status. */
+export function errorResponse(error: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } } } {
+  if (isLedgerError(error)) return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } }
+  if (error instanceof z.ZodError) return { status: 400, body: { error: { code: 'VALIDATION', message: error.issues[0]?.message ?? 'invalid input', details: error.issues } } }
+  const message = error instanceof Error ? error.message : String(error)
+  if (/period is closed/.test(message)) return { status: 409, body: { error: { code: 'PERIOD_CLOSED', message } } }
+  if (/immutable|cannot be deleted|append-only/.test(message)) return { status: 409, body: { error: { code: 'INVALID_STATE', message } } }
+  if (/SQLITE_BUSY|database is locked/i.test(message)) return { status: 503, body: { error: { code: 'BUSY', message: 'the database is busy; try again' } } }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the service log' } } }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { normalizePeriod } from '../../shared/period.ts'
+import { listAuditEntries } from '../ledger/audit.ts'
 import { trialBalance } from '../ledger/balances.ts'
 import { verifyLedger } from '../ledger/verify.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
@@ -16,7 +17,6 @@ export function ledgerRoutes(deps: AppDeps) {
       return c.json(report, report.ok ? 200 : 500)
     })
     .route({ method: 'get', path: '/companies/:company/audit', summary: 'Audit log of the company (newest first)', permission: 'audit.read', query: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }) }, async ({ c, access, query }) => {
-      const result = await deps.context.db.client.execute({ sql: 'SELECT id, at, actor_id, action, entity, entity_id, payload_json, hash FROM audit_log WHERE company_id = ? ORDER BY id DESC LIMIT ?', args: [companyOf(access).id, query.limit ?? 100] })
-      return c.json({ entries: result.rows.map((row) => ({ id: Number(row.id), at: row.at, actorId: row.actor_id, action: row.action, entity: row.entity, entityId: row.entity_id, payload: JSON.parse(String(row.payload_json)) as unknown, hash: row.hash })) }, 200)
+      return c.json({ entries: await listAuditEntries(deps.context.db.client, companyOf(access).id, query.limit ?? 100) }, 200)
     })
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { GRANULARITIES } from '../../shared/posting/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
-import { registerCloseChecks } from '../posting/close-check.ts'
-import { registerRevaluation } from '../posting/revaluation.ts'
 import { runPosting } from '../posting/run.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
 
@@ -14,8 +12,6 @@ const runBody = z.object({
 
 /** Voucher generation: preview what a run would write, or run it (drafts unless auto-approved). */
 export function postingRoutes(deps: AppDeps) {
-  registerRevaluation()
-  registerCloseChecks()
   return routeGroup('posting', deps)
     .route({ method: 'post', path: '/companies/:company/posting/preview', summary: 'Vouchers a posting run would create, and the items that wait (nothing is written)', permission: 'posting.preview', body: runBody }, async ({ c, access, body }) => {
       const result = await runPosting(deps.context, access.actor, companyOf(access).id, { ...body, period: body.period ? normalizePeriod(body.period) : undefined, dryRun: true })

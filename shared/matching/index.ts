@@ -1,4 +1,5 @@
 export * from './types.ts'
+export * from './io.ts'
 export * from './keys.ts'
 export * from './rules.ts'
 export * from './fingerprint.ts'

@@ -1,6 +1,5 @@
 import type { Minor } from '../money.ts'
-import type { BankTxn, Channel, Order, OrderLine, SettlementTxn } from '../records.ts'
-import type { MatchingSettings } from './rules.ts'
+import type { BankTxn, Channel, Order, SettlementTxn } from '../records.ts'
 
 export const EXCEPTION_TYPES = [
   'AMOUNT_MISMATCH', 'MISSING_PAYMENT', 'ORPHAN_PAYMENT', 'DUPLICATE_ORDER', 'DUPLICATE_PAYMENT', 'REFUND_WITHOUT_ORDER',
@@ -88,25 +87,4 @@ export interface Decisions {
   readonly rejectedPairs?: ReadonlySet<string>
   /** NEEDS_APPROVAL group keys approved, with the content hash approved. */
   readonly approvals?: ReadonlyMap<string, string>
-}
-
-export interface MatchInput {
-  readonly orders: ReadonlyArray<Order>
-  readonly orderLines?: ReadonlyArray<OrderLine>
-  /** All settlement txns, payouts included (kind 'payout'). */
-  readonly settlements: ReadonlyArray<SettlementTxn>
-  readonly bank: ReadonlyArray<BankTxn>
-  /** Today (YYYY-MM-DD): ages and "after N days" are measured to it. */
-  readonly asOf: string
-  readonly settings: MatchingSettings
-  readonly decisions?: Decisions
-}
-
-export interface MatchOutput {
-  readonly matches: MatchResult[]
-  readonly exceptions: ExceptionResult[]
-  /** Payouts still inside the bank window: neither matched nor overdue yet. */
-  readonly pending: SettlementTxn[]
-  /** Outgoing bank lines: not channel money, outside matching. */
-  readonly skipped: BankTxn[]
 }

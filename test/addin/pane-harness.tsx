@@ -1,7 +1,7 @@
 import { configure, render } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { ApiError, type Company, type LedgerApi, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
-import { FakeExcel } from '../../addin/excel/fake-excel.ts'
+import { FakeExcel } from '../support/fake-excel.ts'
 import { createExcelWriter, type WorkbookWriter } from '../../addin/excel/writer.ts'
 import type { WorkbookPort } from '../../addin/excel/workbook-sharing.ts'
 import { App, type FunctionsBridge } from '../../addin/taskpane/App.tsx'

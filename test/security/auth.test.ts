@@ -26,11 +26,6 @@ async function errorOf(response: Response): Promise<{ code: string; message: str
   return ((await response.json()) as { error: { code: string; message: string } }).error
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
-}
-
 describe('sign-in throttling, lockout and audit', () => {
   it('refuses the 21st failure within a minute from one address with 429 and Retry-After, without hashing', { timeout: 300_000 }, async () => {
     const { context } = await ledgerWithCompany()
@@ -90,30 +85,8 @@ describe('sign-in throttling, lockout and audit', () => {
     expect(audit.find((entry) => entry.action === 'auth.login_failed' && entry.payload.username === 'no.such.user')).toMatchObject({ actor: null, payload: { reason: 'unknown user' } })
   })
 
-  it('answers an unknown user as slowly as a wrong password (medians within 20%)', { timeout: 300_000 }, async () => {
-    const { context } = await ledgerWithCompany()
-    const api = createApp({ context })
-    await createUser(context, SYSTEM, { username: 'wang.caiwu', password: 'wang.caiwu-password' })
-    await signIn(api, 'warm.up', 'whatever-password', '192.0.2.200')
-    const known: number[] = []
-    const unknown: number[] = []
-    // Alternating which goes first, on a machine shared with other work: 9 rounds (a 10th wrong password would lock the account).
-    for (let round = 0; round < 9; round += 1) {
-      const pair = [['wang.caiwu', known], [`nobody.${round}`, unknown]] as const
-      for (const [username, into] of round % 2 === 0 ? pair : [...pair].reverse()) {
-        const started = performance.now()
-        const response = await signIn(api, username, `wrong-password-${round}`, `192.0.2.${round * 2 + (into === known ? 1 : 2)}`)
-        into.push(performance.now() - started)
-        expect(response.status).toBe(401)
-      }
-    }
-    // Each round's two sign-ins run back to back, so they see the same load: the
-    // median of the per-round ratios cancels a machine that gets busier or quieter.
-    const ratio = median(unknown.map((ms, round) => ms / (known[round] as number)))
-    console.log(`sign-in refusal: unknown user median ${median(unknown).toFixed(1)} ms, wrong password median ${median(known).toFixed(1)} ms, median per-round ratio ${ratio.toFixed(3)}`)
-    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, known ${median(known).toFixed(1)} ms`).toBeGreaterThan(0.8)
-    expect(ratio).toBeLessThan(1.2)
-  })
+  // An unknown user costing what a wrong password costs is checked by the work done (test/security/signin-cost.test.ts),
+  // not by wall-clock medians, which failed on a busy machine (issue #19.6).
 
   it('refuses weak and oversized passwords; a 50 MB password is never parsed nor hashed', async () => {
     const { context } = await ledgerWithCompany()

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { ROLES } from '../../auth/permissions.ts'
+import { ROLES } from '../../../shared/roles.ts'
 import { companies } from './company.ts'
 
 export const users = sqliteTable('users', {

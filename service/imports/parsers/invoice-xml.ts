@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { XMLParser } from 'fast-xml-parser'
 import { LedgerError } from '../../../shared/errors.ts'
@@ -10,6 +9,7 @@ import { DEFAULT_LIMITS, type FileInput, type OpenedFile } from '../source.ts'
 import { type Check, type FileParser, RowError } from '../types.ts'
 import { validateRecord } from '../validate.ts'
 import { readEntry, zipEntries } from '../zip.ts'
+import { sha256Hex } from '../../../shared/sha256.ts'
 
 /**
  * 数电发票 XML from the 电子发票服务平台 (one invoice per file) and zip archives
@@ -207,7 +207,7 @@ export async function startInvoiceXmlParse(input: FileInput, options: ParseOptio
   const limits = options.limits ?? DEFAULT_LIMITS
   const bytes = bytesOf(input)
   if (bytes.byteLength > limits.maxBytes) throw new LedgerError('PAYLOAD_TOO_LARGE', `${input.name}: ${bytes.byteLength} bytes is over the ${limits.maxBytes}-byte limit`)
-  const hash = createHash('sha256').update(bytes).digest('hex')
+  const hash = sha256Hex(bytes)
   const zipped = isZip(bytes)
   const entries = zipped ? [...zipEntries(bytes).values()] : []
   if (zipped) {

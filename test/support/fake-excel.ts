@@ -1,4 +1,4 @@
-import type { CellValue, ExcelRun, XlChart, XlContext, XlRange, XlTable, XlWorksheet } from './port.ts'
+import type { CellValue, ExcelRun, XlChart, XlContext, XlRange, XlTable, XlWorksheet } from '../../addin/excel/port.ts'
 
 /**
  * An in-memory Excel that implements the same XlContext slice as Office and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { excelSerial, neutralise, safeSheetName, safeTableName, toCell } from './cells.ts'
-import { FakeExcel, FakeExcelError, FAKE_REQUEST_LIMIT_BYTES } from './fake-excel.ts'
-import { type ColumnSpec, createExcelWriter } from './writer.ts'
+import { excelSerial, neutralise, safeSheetName, safeTableName, toCell } from '../../addin/excel/cells.ts'
+import { FakeExcel, FakeExcelError, FAKE_REQUEST_LIMIT_BYTES } from '../support/fake-excel.ts'
+import { type ColumnSpec, createExcelWriter } from '../../addin/excel/writer.ts'
 
 const columns: ColumnSpec[] = [
   { header: '订单号', kind: 'id' },

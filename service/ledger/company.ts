@@ -101,25 +101,32 @@ const charts = new WeakMap<object, Map<number, { readonly version: number; reado
  * accounts, by any process, bumps it). Callers get their own copy.
  */
 export async function loadChart(context: LedgerContext, companyId: number): Promise<Map<string, Account>> {
-  const stamp = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
-  const version = stamp.rows[0] === undefined ? null : Number(stamp.rows[0].chart_version)
   let byCompany = charts.get(context.db)
   if (!byCompany) charts.set(context.db, (byCompany = new Map()))
   const cached = byCompany.get(companyId)
-  if (cached && version !== null && cached.version === version) return new Map(cached.chart)
-  const chart = await readChart(context, companyId)
+  if (cached) {
+    const stamp = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
+    if (stamp.rows[0] !== undefined && Number(stamp.rows[0].chart_version) === cached.version) return new Map(cached.chart)
+  }
+  // cold or stale: the chart and its version in one read
+  const { version, chart } = await readChart(context, companyId)
   if (version !== null) byCompany.set(companyId, { version, chart: new Map(chart) })
   return chart
 }
 
-async function readChart(context: LedgerContext, companyId: number): Promise<Map<string, Account>> {
-  const result = await context.db.client.execute({ sql: 'SELECT code, name, name_en, type, normal_side, parent_code, is_leaf FROM accounts WHERE company_id = ? AND active = 1 ORDER BY code', args: [companyId] })
+async function readChart(context: LedgerContext, companyId: number): Promise<{ version: number | null; chart: Map<string, Account> }> {
+  const result = await context.db.client.execute({
+    sql: `SELECT c.chart_version, a.code, a.name, a.name_en, a.type, a.normal_side, a.parent_code, a.is_leaf
+      FROM companies c LEFT JOIN accounts a ON a.company_id = c.id AND a.active = 1 WHERE c.id = ? ORDER BY a.code`,
+    args: [companyId],
+  })
   const chart = new Map<string, Account>()
   for (const row of result.rows) {
+    if (row.code === null) continue
     chart.set(String(row.code), {
       code: String(row.code), name: String(row.name), nameEn: String(row.name_en), type: String(row.type) as Account['type'],
       normalSide: String(row.normal_side) as Account['normalSide'], parent: row.parent_code === null ? null : String(row.parent_code), isLeaf: Number(row.is_leaf) === 1,
     })
   }
-  return chart
+  return { version: result.rows[0] === undefined ? null : Number(result.rows[0].chart_version), chart }
 }

@@ -1,9 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
-import { serve } from '@hono/node-server'
-import { serveStatic } from '@hono/node-server/serve-static'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, it } from 'vitest'
 import { codeName, moneyKindName, translator } from '../../addin/taskpane/i18n.ts'
 import { createApp } from '../../service/app.ts'
@@ -12,8 +9,9 @@ import { createDemo } from '../../service/demo.ts'
 import { SYSTEM, createContext } from '../../service/ledger/context.ts'
 import { updateCompanySettings } from '../../service/ledger/company.ts'
 import { unknownLayoutFile } from '../../service/generators/unknown-layout.ts'
-import { describeWithTools, missingTools, toolsRequired } from '../support/outside-tools.ts'
+import { describeWithTools } from '../support/outside-tools.ts'
 import { untranslated } from '../support/untranslated.ts'
+import { E2E_TOOLS, ROOT, SKIP_E2E, launchWithPane, routeOfficeJs, servePane } from '../support/e2e.ts'
 
 /**
  * Settings in real headless Chromium against the real service (issue #18 item 5
@@ -31,14 +29,8 @@ import { untranslated } from '../support/untranslated.ts'
  * SCREENSHOTS=1 the Settings pane is saved at 420 and 1200 px.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const E2E_TOOLS = ['chromium', 'cjk-fonts'] as const
-const SKIP_E2E = missingTools(E2E_TOOLS).length > 0 && !toolsRequired()
-const ROOT = join(import.meta.dirname, '..', '..')
-const OFFICE_JS = join(ROOT, 'node_modules/@microsoft/office-js/dist')
 const SHOTS = join(ROOT, 'docs/screenshots')
 const SCREENSHOTS = process.env.SCREENSHOTS === '1'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none']
 const LANGUAGES = ['en', 'zh-CN'] as const
 type Language = (typeof LANGUAGES)[number]
 
@@ -53,32 +45,16 @@ async function startService(pane: string, language: Language): Promise<Service> 
   const context = createContext(db)
   await createDemo(context)
   const { app } = createApp({ context })
-  app.use('/addin/*', serveStatic({ root: pane, rewriteRequestPath: (path) => path.replace(/^\/addin/, '') }))
-  const server = await new Promise<ReturnType<typeof serve>>((done) => {
-    const instance = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(instance))
-  })
-  const address = server.address()
-  return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    db,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done())
-      if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections()
-    }),
-  }
+  const served = await servePane(app, pane)
+  return { url: served.url, db, close: served.close }
 }
 
 beforeAll(async () => {
   if (SKIP_E2E) return
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH.`)
-  dir = mkdtempSync(join(tmpdir(), 'cledger-e2e-settings-'))
-  const pane = join(dir, 'addin')
-  const { build } = await import('vite')
-  const [launched] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true }),
-    build({ configFile: join(ROOT, 'addin/vite.config.ts'), logLevel: 'warn', build: { outDir: pane, emptyOutDir: true } }),
-  ])
-  browser = launched
+  const launched = await launchWithPane('cledger-e2e-settings-')
+  browser = launched.browser
+  dir = launched.dir
+  const pane = launched.pane
   for (const language of LANGUAGES) services.set(language, await startService(pane, language))
 }, 180_000)
 
@@ -94,11 +70,7 @@ afterAll(async () => {
 async function openPane(language: Language, url: string): Promise<Page> {
   if (browser === undefined) throw new Error('no browser')
   const page = await browser.newPage({ viewport: { width: 420, height: 900 }, locale: language })
-  await page.route('https://appsforoffice.microsoft.com/**', async (route) => {
-    const path = join(OFFICE_JS, new URL(route.request().url()).pathname.replace(/^\/lib\/1\/hosted\//, ''))
-    if (relative(OFFICE_JS, path).startsWith('..') || !existsSync(path) || statSync(path).isDirectory()) return route.abort()
-    return route.fulfill({ status: 200, contentType: 'application/javascript', body: readFileSync(path) })
-  })
+  await routeOfficeJs(page)
   await page.goto(`${url}/addin/taskpane.html?lang=${language}`)
   return page
 }

@@ -154,7 +154,7 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
   // Purchases and the supplier payment, keyed in by the accountant and approved by the approver (maker != approver).
   const approver: Actor = { userId: ids.approver ?? null, username: 'approver' }
   await addSupplier(context, accountant, company.id, DEMO_SUPPLIER)
-  await assertSupplierLines(context, company.id, keyedIn)
+  await assertSupplierLines(context, company, keyedIn)
   for (const draft of await writeVouchers(context, accountant, company.id, keyedIn.map((input) => ({ input })), { mode: 'draft', sourceKind: 'manual' })) await approveVoucher(context, approver, company.id, draft.id)
   imports.push({ file: vouchersFile, parser: 'vouchers (voucher add)', store: '', rows: keyedIn.length, records: keyedIn.length, rejected: 0 })
 

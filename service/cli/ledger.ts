@@ -46,7 +46,7 @@ function registerVoucherCommands(program: Command, runtime: CliRuntime): void {
       if (inputs.length === 0) throw new LedgerError('VALIDATION', `${file} holds no voucher`)
       if (flags.approve) await assertLoneAdmin(context, company.id, actor.userId)
       assertNoNegativeAmounts(inputs)
-      await assertSupplierLines(context, company.id, inputs)
+      await assertSupplierLines(context, company, inputs)
       const results = await writeVouchers(context, actor, company.id, inputs.map((input) => ({ input })), { mode: flags.approve ? 'post' : 'draft', selfApprove: flags.approve })
       runtime.print({ vouchers: results }, () => results.map((r) => `${r.replayed ? 'already there' : r.status === 'posted' ? 'posted' : 'draft'}: ${r.period} ${r.number === null ? `#${r.id}` : `${r.word}-${r.number}`} (id ${r.id})`).join('\n'))
     })

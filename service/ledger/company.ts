@@ -40,6 +40,28 @@ function rowToCompany(row: Record<string, unknown>): Company {
   }
 }
 
+/**
+ * chart_version of companies read for one request (issue #20): the request's
+ * access check reads the company row, chart_version included, so the chart
+ * cache needs no second read of it while that request validates its vouchers.
+ * Only request-scoped companies are stamped (requestCompany); a Company held
+ * for longer (a posting run, a CLI session) is not, and loadChart checks the
+ * version as before.
+ */
+const chartStamps = new WeakMap<Company, number>()
+
+/** A company read from a full `companies` row (`c.*`) as part of a request's access check; stamped with its chart_version. */
+export function requestCompany(row: Record<string, unknown>): Company {
+  const company = rowToCompany(row)
+  if (row.chart_version !== undefined && row.chart_version !== null) chartStamps.set(company, Number(row.chart_version))
+  return company
+}
+
+/** The chart_version read with this request's company, if it was read for this request (see requestCompany). */
+export function chartStampOf(company: Company): number | undefined {
+  return chartStamps.get(company)
+}
+
 /** Creates a 账套 with its chart of accounts from the template, audited. */
 export async function createCompany(context: LedgerContext, actor: Actor, input: NewCompany): Promise<Company> {
   if (!COMPANY_CODE_PATTERN.test(input.code)) throw new LedgerError('VALIDATION', `company code "${input.code}" must be 1-32 letters, digits, - or _`)
@@ -100,18 +122,46 @@ const charts = new WeakMap<object, Map<number, { readonly version: number; reado
  * chart_version says whether the cached chart is current (any change to
  * accounts, by any process, bumps it). Callers get their own copy.
  */
-export async function loadChart(context: LedgerContext, companyId: number): Promise<Map<string, Account>> {
+export async function loadChart(context: LedgerContext, companyId: number, stamp?: number): Promise<Map<string, Account>> {
   let byCompany = charts.get(context.db)
   if (!byCompany) charts.set(context.db, (byCompany = new Map()))
   const cached = byCompany.get(companyId)
   if (cached) {
-    const stamp = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
-    if (stamp.rows[0] !== undefined && Number(stamp.rows[0].chart_version) === cached.version) return new Map(cached.chart)
+    // `stamp`: the version this request read with its company (chartStampOf); otherwise one cheap read
+    if (stamp !== undefined && stamp === cached.version) return new Map(cached.chart)
+    const current = stamp === undefined ? await chartVersion(context, companyId) : stamp
+    if (current === cached.version) return new Map(cached.chart)
   }
   // cold or stale: the chart and its version in one read
   const { version, chart } = await readChart(context, companyId)
   if (version !== null) byCompany.set(companyId, { version, chart: new Map(chart) })
   return chart
+}
+
+async function chartVersion(context: LedgerContext, companyId: number): Promise<number | null> {
+  const result = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
+  return result.rows[0] === undefined ? null : Number(result.rows[0].chart_version)
+}
+
+/** Supplier codes per database and company, cached like the chart: adding or removing a supplier bumps chart_version (migration 0020). */
+const supplierSets = new WeakMap<object, Map<number, { readonly version: number; readonly codes: ReadonlySet<string> }>>()
+
+/**
+ * The company's registered supplier codes (stores of channel `supplier`), for
+ * the check every hand-made voucher goes through. Cached by chart_version;
+ * `stamp` as in loadChart.
+ */
+export async function loadSupplierCodes(context: LedgerContext, companyId: number, stamp?: number): Promise<ReadonlySet<string>> {
+  let byCompany = supplierSets.get(context.db)
+  if (!byCompany) supplierSets.set(context.db, (byCompany = new Map()))
+  const cached = byCompany.get(companyId)
+  const current = stamp ?? await chartVersion(context, companyId)
+  if (cached && current === cached.version) return cached.codes
+  // version first, then the rows: a change in between leaves a version older than the rows, read again next time
+  const result = await context.db.client.execute({ sql: 'SELECT code FROM stores WHERE company_id = ? AND channel = ? ORDER BY code', args: [companyId, 'supplier'] })
+  const codes = new Set(result.rows.map((row) => String(row.code)))
+  if (current !== null) byCompany.set(companyId, { version: current, codes })
+  return codes
 }
 
 async function readChart(context: LedgerContext, companyId: number): Promise<{ version: number | null; chart: Map<string, Account> }> {

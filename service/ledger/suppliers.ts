@@ -4,7 +4,7 @@ import { assertPeriod } from '../../shared/period.ts'
 import { STORE_PATTERN } from '../../shared/voucher.ts'
 import { appendAudit } from './audit.ts'
 import { storeTurnoverUnder } from './balances.ts'
-import { type Company, getCompany } from './company.ts'
+import { type Company, chartStampOf, getCompany, loadSupplierCodes } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 
 /**
@@ -62,10 +62,11 @@ export async function addSupplier(context: LedgerContext, actor: Actor, companyI
  * (SUPPLIER_REQUIRED), and only registered suppliers go there (UNKNOWN_SUPPLIER); a
  * supplier code is not used as a store on other accounts.
  */
-export async function assertSupplierLines(context: LedgerContext, companyId: number, inputs: ReadonlyArray<unknown>): Promise<void> {
-  const suppliers = new Set((await listSuppliers(context, companyId)).map((supplier) => supplier.code))
+export async function assertSupplierLines(context: LedgerContext, company: Company, inputs: ReadonlyArray<unknown>): Promise<void> {
+  // cached by chart_version (a supplier added or removed bumps it); no read at all when the request's access check read the version
+  const suppliers = await loadSupplierCodes(context, company.id, chartStampOf(company))
   if (suppliers.size === 0) return
-  const accounts = supplierAccounts(await getCompany(context, companyId))
+  const accounts = supplierAccounts(company)
   inputs.forEach((input, voucherIndex) => {
     const lines = (input as { lines?: unknown } | null)?.lines
     if (!Array.isArray(lines)) return

@@ -3,7 +3,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { formatAmount } from '../../shared/money.ts'
 import { type VoucherContext, type VoucherLine, type VoucherStatus, validateVoucher } from '../../shared/voucher.ts'
 import { appendAudit } from './audit.ts'
-import { type Company, getCompany, loadChart } from './company.ts'
+import { type Company, chartStampOf, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 import { bulkMemo, validateBulk } from './vouchers/bulk-validate.ts'
 import { assertPeriodsOpen, assertSourcesUnposted, findReplays, nextNumbers, registerStores, storesOf } from './vouchers/checks.ts'
@@ -42,7 +42,7 @@ const BULK_SOURCES = 400
 const BULK_CACHE_KIB = 131_072
 
 async function prepare(context: LedgerContext, company: Company, requests: ReadonlyArray<VoucherRequest>): Promise<Prepared[]> {
-  const chart = await loadChart(context, company.id)
+  const chart = await loadChart(context, company.id, chartStampOf(company))
   const voucherContext: VoucherContext = { baseCurrency: company.baseCurrency, account: (code) => chart.get(code) }
   // Bulk writes (posting runs, journal imports) take the hand-written validator;
   // small writes keep zod, which also names the problem for any invalid input.

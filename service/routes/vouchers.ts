@@ -25,7 +25,7 @@ export function voucherRoutes(deps: AppDeps) {
       const header = c.req.header('idempotency-key')
       const inputs = Array.isArray(body) ? body : [header && body.idempotencyKey === undefined ? { ...body, idempotencyKey: header } : body]
       assertNoNegativeAmounts(inputs)
-      await assertSupplierLines(deps.context, companyOf(access).id, inputs)
+      await assertSupplierLines(deps.context, companyOf(access), inputs)
       // Small requests are coalesced with concurrent ones into one write (issue #20); big arrays are one bulk write.
       const results = await writeVouchersCoalesced(deps.context, access.actor, companyOf(access), inputs.map((input) => ({ input })), { mode: 'draft' })
       const status = results.every((result) => result.replayed) ? 200 : 201

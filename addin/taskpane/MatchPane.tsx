@@ -376,9 +376,9 @@ function ExceptionDetailView({ api, company, detail, role, accounts, onSettled }
 }
 
 /** Leaf accounts to book a difference to: the default first, then the P&L and other leaves by code. */
-function leafOptions(accounts: readonly Account[], fallback: string): Account[] {
-  const leaves = accounts.filter((item) => item.isLeaf)
-  if (!leaves.some((item) => item.code === fallback)) leaves.unshift({ code: fallback, name: '', nameEn: '', isLeaf: true })
+function leafOptions(accounts: readonly Account[], fallback: string): Array<Pick<Account, 'code' | 'name' | 'nameEn'>> {
+  const leaves: Array<Pick<Account, 'code' | 'name' | 'nameEn'>> = accounts.filter((item) => item.isLeaf)
+  if (!leaves.some((item) => item.code === fallback)) leaves.unshift({ code: fallback, name: '', nameEn: '' })
   return leaves
 }
 

@@ -47,6 +47,7 @@ export type ImportsResult = z.infer<typeof importsResultSchema>
 
 /** The 202 body (and the `job` event): poll `location`. */
 export const importStartedSchema = z.strictObject({ job: z.string(), status: z.enum(['running', 'done', 'error']), location: z.string() })
+export type ImportStarted = z.infer<typeof importStartedSchema>
 
 /** POST …/imports: 201 (waited) or 202 (a job); the event stream is outside the JSON contract. */
 export const importFilesResponse = z.union([importsResultSchema, importStartedSchema])

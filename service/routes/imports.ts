@@ -1,7 +1,7 @@
 import { savedProfileParsers } from '../imports/saved-profiles.ts'
 import type { Context } from 'hono'
 import type { DeepReadonly } from '../../shared/api/common.ts'
-import { type ImportJobResponse, type ImportSummaryDto, bankTxnsResponse, importBatchResponse, importBatchesResponse, importFilesResponse, importJobResponse, importRejectsResponse, orderLinesResponse, ordersResponse, recordListQuery, txnsResponse } from '../../shared/api/imports.ts'
+import { type ImportJobResponse, type ImportSummaryDto, bankTxnsResponse, importEventSchemas, importBatchResponse, importBatchesResponse, importFilesResponse, importJobResponse, importRejectsResponse, orderLinesResponse, ordersResponse, recordListQuery, txnsResponse } from '../../shared/api/imports.ts'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { recordToJson } from '../../shared/records.ts'
@@ -32,6 +32,7 @@ function summaryJson(result: FileImportResult): ImportSummaryDto {
 }
 
 interface ImportsResult { imports: ImportSummaryDto[] }
+type ImportEventName = keyof typeof importEventSchemas
 
 interface Upload {
   /** Files in temporary files (removed by `cleanup` once the import is done). */
@@ -156,7 +157,8 @@ function eventStream(jobs: JobRegistry<ImportsResult>, job: ImportJob<ImportsRes
           open = false
         }
       }
-      const send = (event: string, data: unknown): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      // each event's data is typed by the contract (shared/api/imports.ts importEventSchemas)
+      const send = <K extends ImportEventName>(event: K, data: DeepReadonly<z.input<(typeof importEventSchemas)[K]>>): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
       const close = (): void => {
         clearInterval(heartbeat)
         if (open) controller.close()

@@ -70,6 +70,19 @@ export const importProgressSchema = z.strictObject({
 })
 export type ImportProgressDto = z.infer<typeof importProgressSchema>
 
+/**
+ * The events of `Accept: text/event-stream` on POST …/imports, by name: `job`
+ * first, `progress` at most 10 a second, then one `done` (the 201 body) or
+ * `error` (the error body, its HTTP status and the files committed before it).
+ */
+export const importEventSchemas = {
+  job: importStartedSchema,
+  progress: importProgressSchema,
+  done: importsResultSchema,
+  error: errorResponse.extend({ status: z.number().int(), imports: z.array(importSummarySchema) }),
+} as const
+export type ImportErrorEvent = z.infer<typeof importEventSchemas.error>
+
 /** GET …/imports/jobs/{job}: progress while running, then the batches or the error. */
 export const importJobResponse = z.strictObject({
   job: z.string(),

@@ -1,6 +1,10 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { errorResponse } from '../../shared/api/common.ts'
 import { closeResponse } from '../../shared/api/companies.ts'
+import { importEventSchemas } from '../../shared/api/imports.ts'
 import { trialBalanceResponse } from '../../shared/api/ledger.ts'
 import { voucherResponse } from '../../shared/api/vouchers.ts'
 import type { RouteSpec } from '../../service/routes/kit.ts'
@@ -41,6 +45,12 @@ describe('HTTP contract (shared/api)', () => {
     for (const key of NON_JSON_ROUTES) expect(walk.routes.map(routeKey), `${key} is listed as non-JSON but is not a route`).toContain(key)
   })
 
+  it('route handlers answer JSON through call.json, which is typed by the route\'s response schema', () => {
+    const dir = join(import.meta.dirname, '../../service/routes')
+    const untyped = readdirSync(dir).filter((name) => name.endsWith('.ts') && name !== 'kit.ts').filter((name) => /\bc\.json\(/.test(readFileSync(join(dir, name), 'utf8')))
+    expect(untyped).toEqual([])
+  })
+
   it('the walk calls every route at least once', () => {
     const called = new Set(walk.recorded.map((each) => each.key))
     expect(walk.routes.map(routeKey).filter((key) => !called.has(key))).toEqual([])
@@ -59,6 +69,24 @@ describe('HTTP contract (shared/api)', () => {
     }
     expect(failures).toEqual([])
     expect(checked).toBeGreaterThanOrEqual(walk.routes.length)
+  })
+
+  it('every event of a streamed import parses with its schema, and a stream ends in done or error', () => {
+    const failures = walk.events.flatMap((each) => {
+      const schema = (importEventSchemas as Record<string, z.ZodType>)[each.event]
+      if (schema === undefined) return [`unknown event ${each.event}`]
+      const issues = issuesOf(schema, each.data)
+      return issues === '' ? [] : [`${each.event}: ${issues}`]
+    })
+    expect(failures).toEqual([])
+    expect(walk.events.map((each) => each.event).filter((name) => name === 'job' || name === 'done' || name === 'error')).toEqual(['job', 'done', 'job', 'error'])
+  })
+
+  it('every refusal is the contract error body, with a fitting status', () => {
+    for (const refusal of walk.errors) expect(issuesOf(errorResponse, refusal.body), refusal.what).toBe('')
+    expect(walk.errors.map((each) => [each.what, each.status])).toEqual([
+      ['no token', 401], ['no such company', 404], ['bad query', 400], ['role may not', 403], ['unbalanced voucher', 422], ['no route', 404], ['write into a closed period', 409],
+    ])
   })
 
   it('would catch a renamed, a retyped, an extra or a missing field', () => {

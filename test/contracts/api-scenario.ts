@@ -17,9 +17,19 @@ export interface Recorded {
   readonly body: unknown
 }
 
+/** One event of an import's event stream. */
+export interface StreamEvent {
+  readonly event: string
+  readonly data: unknown
+}
+
 export interface Walk {
   readonly routes: ReadonlyArray<RouteSpec>
   readonly recorded: ReadonlyArray<Recorded>
+  /** events of streamed imports (Accept: text/event-stream) */
+  readonly events: ReadonlyArray<StreamEvent>
+  /** refused requests: what the error body looks like, with the status */
+  readonly errors: ReadonlyArray<{ readonly what: string; readonly status: number; readonly body: unknown }>
 }
 
 export const routeKey = (spec: Pick<RouteSpec, 'method' | 'path'>): string => `${spec.method.toUpperCase()} ${spec.path}`
@@ -202,5 +212,33 @@ export async function walkApi(recorded: Recorded[] = []): Promise<Walk> {
   await hit(admin, 'POST /functions/batch', {}, { company: 'DEMO', calls: [{ id: 'a', fn: 'BALANCE', args: ['1122', '2026-10'] }, { id: 'b', fn: 'NOPE', args: [] }] })
 
   await hit(guest, 'POST /auth/logout')
-  return { routes, recorded }
+  // an import as an event stream: one that imports, one the service cannot read
+  const events: StreamEvent[] = []
+  for (const [name, text] of [['fp-again.csv', `${invoiceCsv}\n`], ['unknown.csv', 'a,b\n1,2\n']] as const) {
+    const data = new FormData()
+    data.append('file', new Blob([Buffer.from(text)]), name)
+    const response = await api.app.request('/api/v1/companies/DEMO/imports', { method: 'POST', headers: { authorization: `Bearer ${admin}`, accept: 'text/event-stream' }, body: data })
+    if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) throw new Error(`not a stream: ${response.status} ${await response.text()}`)
+    for (const block of (await response.text()).split('\n\n')) {
+      const event = /^event: (.*)$/m.exec(block)?.[1]
+      const data = /^data: (.*)$/m.exec(block)?.[1]
+      if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) })
+    }
+  }
+
+  // refusals, each in the contract's error shape
+  const errors: Array<{ what: string; status: number; body: unknown }> = []
+  const refuse = async (what: string, token: string | null, method: string, path: string, body?: unknown) => {
+    const response = await api.app.request(`/api/v1${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    errors.push({ what, status: response.status, body: await response.json() })
+  }
+  await refuse('no token', null, 'GET', '/companies')
+  await refuse('no such company', admin, 'GET', '/companies/NOPE/vouchers')
+  await refuse('bad query', admin, 'GET', '/companies/DEMO/vouchers?status=weird')
+  await refuse('role may not', accountant, 'GET', '/companies/DEMO/audit')
+  await refuse('unbalanced voucher', admin, 'POST', '/companies/DEMO/vouchers', { date: '2026-10-05', lines: [{ account: '1122', debit: '1.00' }, { account: '5001', credit: '2.00' }] })
+  await refuse('no route', admin, 'GET', '/companies/DEMO/nothing-here')
+  await hit(admin, 'POST /companies/:company/periods/:period/close', { ...S, period: '2026-09' }, {})
+  await refuse('write into a closed period', admin, 'POST', '/companies/SECOND/vouchers', aSale('2026-09-05').build())
+  return { routes, recorded, events, errors }
 }

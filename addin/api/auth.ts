@@ -1,4 +1,4 @@
-import type { CreateTokenRequest, CreateTokenResponse, LoginResponse, MembershipDto, TokenDto, TokensResponse, UserDto } from '../../shared/api/auth.ts'
+import type { CreateTokenRequest, CreateTokenResponse, LoginRequest, LoginResponse, MembershipDto, TokenDto, TokensResponse, UserDto } from '../../shared/api/auth.ts'
 import type { Role as SharedRole } from '../../shared/roles.ts'
 import { ApiError, type Transport, errorFromResponse, networkError, segment } from './core.ts'
 
@@ -27,7 +27,7 @@ export interface AuthApi {
 export function authApi(transport: Transport): AuthApi {
   const { request } = transport
   return {
-    login: (username, password) => request<Session>('POST', '/auth/login', { username, password }),
+    login: (username, password) => request<Session>('POST', '/auth/login', { username, password } satisfies LoginRequest),
     async companies() {
       return (await request<{ companies: Company[] }>('GET', '/companies')).companies
     },

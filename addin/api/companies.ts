@@ -1,4 +1,4 @@
-import type { AccountDto, CloseBlockerDto, CloseCheckResponse, CloseResponse, CompanyResponse, PeriodDto, SettingsPatchResponse } from '../../shared/api/companies.ts'
+import type { AccountDto, CloseBlockerDto, CloseCheckResponse, CloseRequest, CloseResponse, CompanyResponse, PeriodDto, ReopenRequest, SettingsPatchResponse } from '../../shared/api/companies.ts'
 import { ApiError, type Transport, companyPath, isRecord, segment } from './core.ts'
 
 /** The company: chart of accounts, periods, 结账 / 反结账 and the settings the pane edits (shared/api/companies.ts). */
@@ -72,9 +72,9 @@ export function companiesApi({ request }: Transport): CompaniesApi {
       return (await request<{ periods: Period[] }>('GET', `${companyPath(code)}/periods`)).periods
     },
     closeCheck: (code, period) => request<CloseCheck>('GET', `${periodPath(code, period)}/close-check`),
-    closePeriod: (code, period, options = {}) => request<CloseResult>('POST', `${periodPath(code, period)}/close`, options.force === true ? { force: true, reason: options.reason ?? '' } : {}),
+    closePeriod: (code, period, options = {}) => request<CloseResult>('POST', `${periodPath(code, period)}/close`, (options.force === true ? { force: true, reason: options.reason ?? '' } : {}) satisfies CloseRequest),
     async reopenPeriod(code, period, reason) {
-      await request('POST', `${periodPath(code, period)}/reopen`, { reason })
+      await request('POST', `${periodPath(code, period)}/reopen`, { reason } satisfies ReopenRequest)
     },
     async settings(code) {
       return settingsOf(await request<CompanyResponse>('GET', companyPath(code)))

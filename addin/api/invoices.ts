@@ -1,4 +1,4 @@
-import type { InputStatusResponse, InputStatusRow as SharedInputStatusRow, InvoiceExceptionDto, InvoiceExceptionsResponse, InvoiceFeesResponse, InvoiceMatchRun as SharedInvoiceMatchRun } from '../../shared/api/invoices.ts'
+import type { InputStatusResponse, InvoiceReasonRequest, InputStatusRow as SharedInputStatusRow, InvoiceExceptionDto, InvoiceExceptionsResponse, InvoiceFeesResponse, InvoiceMatchRun as SharedInvoiceMatchRun } from '../../shared/api/invoices.ts'
 import { ApiError, companyPath, query, segment } from './core.ts'
 import type { ReportData } from './reports.ts'
 
@@ -38,7 +38,7 @@ export function invoicesApi(api: { readonly call?: Call }): InvoicesApi {
       return (await request<InvoiceExceptionsResponse>('GET', `${companyPath(code)}/invoice-exceptions${query({ status })}`)).exceptions
     },
     async decide(code, id, action, reason) {
-      await request('POST', `${companyPath(code)}/invoice-exceptions/${segment(id)}/${action}`, { reason })
+      await request('POST', `${companyPath(code)}/invoice-exceptions/${segment(id)}/${action}`, { reason } satisfies InvoiceReasonRequest)
     },
     reconciliation: (code, period) => request<ReportData>('GET', `${companyPath(code)}/reports/invoice-reconciliation${query({ period })}`),
     inputStatus: (code, period) => request<InputStatusResponse>('GET', `${companyPath(code)}/invoices-input-status${query({ period })}`),

@@ -1,4 +1,4 @@
-import type { CandidateDto, DecisionResponse, ExceptionDetailDto, ExceptionDto, ExceptionResponse, ExceptionsResponse, ManualMatchRequest, MatchCountsResponse, MatchItemDto, ReconcileResponse, ReconcileRowDto } from '../../shared/api/match.ts'
+import type { CandidateDto, DecisionResponse, ExceptionDetailDto, ExceptionDto, ExceptionResponse, ExceptionsResponse, ManualMatchRequest, MatchCountsResponse, MatchItemDto, MatchRunRequest, ResolutionRequest, ReconcileResponse, ReconcileRowDto } from '../../shared/api/match.ts'
 import { type Transport, companyPath, query, segment } from './core.ts'
 
 /**
@@ -130,7 +130,7 @@ export function matchApi({ request }: Transport): MatchApi {
   const counts = async (code: string, period: string) => summaryOf(await request<MatchCountsResponse>('GET', `${companyPath(code)}/match${query({ period })}`))
   return {
     async runMatch(code, period) {
-      await request('POST', `${companyPath(code)}/match/run`, {})
+      await request('POST', `${companyPath(code)}/match/run`, {} satisfies MatchRunRequest)
       return counts(code, period)
     },
     matchSummary: counts,
@@ -141,7 +141,7 @@ export function matchApi({ request }: Transport): MatchApi {
       return exceptionDetailOf((await request<ExceptionResponse>('GET', `${companyPath(code)}/exceptions/${segment(id)}`)).exception)
     },
     async actOnException(code, id, action, reason, options = {}) {
-      const body = options.account === undefined || options.account === '' ? { reason } : { reason, account: options.account }
+      const body: ResolutionRequest = options.account === undefined || options.account === '' ? { reason } : { reason, account: options.account }
       const decided = await request<DecisionResponse>('POST', `${companyPath(code)}/exceptions/${segment(id)}/${action}`, body)
       return { status: decided.status }
     },

@@ -1,4 +1,4 @@
-import type { HeldDto, PlannedVoucherDto, PostingResponse } from '../../shared/api/posting.ts'
+import type { HeldDto, PlannedVoucherDto, PostingRequest, PostingResponse } from '../../shared/api/posting.ts'
 import { type Transport, companyPath } from './core.ts'
 import type { Voucher, VoucherLine } from './vouchers.ts'
 
@@ -52,11 +52,11 @@ export function heldItemOf(held: HeldDto): HeldItem {
 export function postingApi({ request }: Transport): PostingApi {
   return {
     async previewPosting(code, period) {
-      const body = await request<PostingResponse>('POST', `${companyPath(code)}/posting/preview`, { period })
+      const body = await request<PostingResponse>('POST', `${companyPath(code)}/posting/preview`, { period } satisfies PostingRequest)
       return { vouchers: body.vouchers.map(plannedVoucherOf), held: body.held.map(heldItemOf) }
     },
     async runPosting(code, period) {
-      const body = await request<PostingResponse>('POST', `${companyPath(code)}/posting/run`, { period })
+      const body = await request<PostingResponse>('POST', `${companyPath(code)}/posting/run`, { period } satisfies PostingRequest)
       return { vouchers: body.written.vouchers, lines: body.written.lines }
     },
   }

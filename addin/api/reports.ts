@@ -1,6 +1,6 @@
 import type { TrialBalanceResponse, TrialBalanceRowDto } from '../../shared/api/ledger.ts'
 import type { ReportResponse, StatementReportName } from '../../shared/api/reports.ts'
-import type { BatchResponse, FunctionCall } from '../../shared/api/functions.ts'
+import type { BatchRequest, BatchResponse, FunctionCall } from '../../shared/api/functions.ts'
 import { type Transport, companyPath, query } from './core.ts'
 
 /** Reports, the trial balance and the worksheet-function batch (shared/api/reports.ts, ledger.ts, functions.ts). */
@@ -30,7 +30,7 @@ export function reportsApi({ request }: Transport): ReportsApi {
     trialBalance: (code, period) => request<TrialBalance>('GET', `${companyPath(code)}/reports/trial-balance${query({ period })}`),
     report: (code, name, period, options = {}) => request<ReportData>('GET', `${companyPath(code)}/reports/${name}${query({ period, account: options.account })}`),
     async evaluateFunctions(code, calls) {
-      return (await request<BatchResponse>('POST', '/functions/batch', { company: code, calls })).results
+      return (await request<BatchResponse>('POST', '/functions/batch', { company: code, calls: [...calls] } satisfies BatchRequest)).results
     },
   }
 }

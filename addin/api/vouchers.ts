@@ -1,5 +1,5 @@
 import type { ResolvedSourceDto, SearchResponse, SourceRecordDto, VoucherSourcesResponse } from '../../shared/api/drill.ts'
-import type { VoucherActionResponse, VoucherHeaderDto, VoucherLineDto, VoucherResponse, VoucherResultDto, VouchersResponse } from '../../shared/api/vouchers.ts'
+import type { ReverseRequest, UnapproveRequest, VoucherActionResponse, VoucherHeaderDto, VoucherLineDto, VoucherResponse, VoucherResultDto, VouchersResponse } from '../../shared/api/vouchers.ts'
 import { ApiError, type Transport, companyPath, query, segment } from './core.ts'
 
 /**
@@ -94,8 +94,8 @@ export function vouchersApi({ request }: Transport): VouchersApi {
       return voucherOf((await request<VoucherResponse>('GET', voucherPath(code, id))).voucher)
     },
     approveVoucher: (code, id) => act(`${voucherPath(code, id)}/approve`),
-    reverseVoucher: (code, id) => act(`${voucherPath(code, id)}/reverse`, {}),
-    unapproveVoucher: (code, id, reason) => act(`${voucherPath(code, id)}/unapprove`, { reason }),
+    reverseVoucher: (code, id) => act(`${voucherPath(code, id)}/reverse`, {} satisfies ReverseRequest),
+    unapproveVoucher: (code, id, reason) => act(`${voucherPath(code, id)}/unapprove`, { reason } satisfies UnapproveRequest),
     async voucherSources(code, id) {
       return (await request<VoucherSourcesResponse>('GET', `${voucherPath(code, id)}/sources`)).sources
     },

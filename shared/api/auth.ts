@@ -32,6 +32,7 @@ export type InvitationDto = z.infer<typeof invitationSchema>
 
 /** POST /auth/login */
 export const loginRequest = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(MAX_LOGIN_PASSWORD_CHARS) })
+export type LoginRequest = z.input<typeof loginRequest>
 export const loginResponse = z.strictObject({ token: z.string(), expiresAt: z.string(), user: userSchema, companies: z.array(membershipSchema) })
 export type LoginResponse = z.infer<typeof loginResponse>
 

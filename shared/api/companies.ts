@@ -81,6 +81,7 @@ export type CloseCheckResponse = z.infer<typeof closeCheckResponse>
 
 /** POST /companies/{code}/periods/{period}/close: an admin may `force` with a `reason`. */
 export const closeRequest = z.object({ force: z.boolean().optional(), reason: z.string().max(2000).optional() }).strict().optional()
+export type CloseRequest = z.input<typeof closeRequest>
 export const pendingVoucherSchema = z.strictObject({
   id: z.number().int(),
   date: z.string(),
@@ -108,5 +109,6 @@ export type CloseResponse = z.infer<typeof closeResponse>
 
 /** POST /companies/{code}/periods/{period}/reopen (反结账, admin, audited) */
 export const reopenRequest = z.object({ reason: z.string().min(1) })
+export type ReopenRequest = z.input<typeof reopenRequest>
 export const reopenResponse = z.strictObject({ period: z.string(), status: z.literal('open') })
 export type ReopenResponse = z.infer<typeof reopenResponse>

@@ -10,6 +10,7 @@ import { bilingual, decimal, okResponse, queryLimit, queryOffset } from './commo
  */
 const period = z.string().transform((value) => normalizePeriod(value))
 export const invoiceReasonRequest = z.object({ reason: z.string().min(1).max(2000) })
+export type InvoiceReasonRequest = z.input<typeof invoiceReasonRequest>
 
 /** GET …/invoices?period=&direction=output|input&limit=&offset= */
 export const invoicesQuery = z.object({ period: period.optional(), direction: z.enum(['output', 'input']).optional(), limit: queryLimit(10_000).optional(), offset: queryOffset.optional() })

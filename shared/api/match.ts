@@ -10,6 +10,7 @@ import { decimal, okResponse, queryLimit } from './common.ts'
 export const scopeQuery = z.object({ period: z.string().transform((value) => normalizePeriod(value)).optional(), store: z.string().optional() })
 export const reasonRequest = z.object({ reason: z.string().min(1).max(2000) })
 export const resolutionRequest = reasonRequest.extend({ account: z.string().min(1).max(64).optional() })
+export type ResolutionRequest = z.input<typeof resolutionRequest>
 
 /** GET …/match: counts of matches per status and rule, exceptions per status and open type */
 export const matchCountsResponse = z.strictObject({
@@ -32,6 +33,7 @@ export const runCountsSchema = z.strictObject({
 
 /** POST …/match/run */
 export const matchRunRequest = z.object({ asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() })
+export type MatchRunRequest = z.input<typeof matchRunRequest>
 export const matchRunResponse = z.strictObject({ run: runCountsSchema })
 export type MatchRunResponse = z.infer<typeof matchRunResponse>
 

@@ -10,6 +10,7 @@ export const postingRequest = z.object({
   store: z.string().optional(),
   granularity: z.enum(GRANULARITIES).optional(),
 }).strict()
+export type PostingRequest = z.input<typeof postingRequest>
 
 /** A line of a planned voucher (preview only), one side filled. */
 export const plannedEntrySchema = z.strictObject({

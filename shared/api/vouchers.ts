@@ -101,7 +101,9 @@ export type VoucherResponse = z.infer<typeof voucherResponse>
 export const voucherActionResponse = z.strictObject({ voucher: voucherResultSchema })
 export type VoucherActionResponse = z.infer<typeof voucherActionResponse>
 export const unapproveRequest = z.object({ reason: z.string().max(2000).optional() })
+export type UnapproveRequest = z.input<typeof unapproveRequest>
 export const reverseRequest = z.object({ date: z.string().optional(), draft: z.boolean().optional() })
+export type ReverseRequest = z.input<typeof reverseRequest>
 
 /** DELETE …/vouchers/{id} (a draft) */
 export const deleteVoucherResponse = okResponse

@@ -66,22 +66,6 @@ export type PeriodsResponse = z.infer<typeof periodsResponse>
 
 export const BLOCKER_KINDS = ['open_exceptions', 'held_items', 'drafts', 'period_end_pending', 'payouts_not_in_bank', 'unposted_records'] as const
 
-/** One kind of thing that keeps a period from closing: count, words, up to 50 rows (fields by kind). */
-export const closeBlockerSchema = z.strictObject({
-  kind: z.enum(BLOCKER_KINDS),
-  count: z.number().int(),
-  message: bilingual,
-  items: z.array(z.record(z.string(), z.unknown())),
-})
-export type CloseBlockerDto = z.infer<typeof closeBlockerSchema>
-
-/** GET /companies/{code}/periods/{period}/close-check */
-export const closeCheckResponse = z.strictObject({ period: z.string(), ready: z.boolean(), blockers: z.array(closeBlockerSchema) })
-export type CloseCheckResponse = z.infer<typeof closeCheckResponse>
-
-/** POST /companies/{code}/periods/{period}/close: an admin may `force` with a `reason`. */
-export const closeRequest = z.object({ force: z.boolean().optional(), reason: z.string().max(2000).optional() }).strict().optional()
-export type CloseRequest = z.input<typeof closeRequest>
 export const pendingVoucherSchema = z.strictObject({
   id: z.number().int(),
   date: z.string(),
@@ -93,6 +77,40 @@ export const pendingVoucherSchema = z.strictObject({
   makerId: z.number().int(),
   maker: z.string(),
 })
+
+/** The rows of a blocker, by kind. */
+export const closeBlockerItemSchema = z.union([
+  /** open_exceptions */
+  z.strictObject({ id: z.number().int(), type: z.string(), store: z.string(), date: z.string(), orderKey: z.string().nullable(), currency: z.string(), amount: decimal, difference: decimal }),
+  /** held_items, payouts_not_in_bank: a record posting holds back */
+  z.strictObject({ kind: z.string(), ref: z.string(), store: z.string(), reason: z.string(), message: z.string() }),
+  /** held_items when the posting mapping is broken: kind `mapping`, ref the error code */
+  z.strictObject({ kind: z.literal('mapping'), ref: z.string(), message: z.string() }),
+  /** drafts: a voucher not yet posted */
+  z.strictObject({ id: z.number().int(), date: z.string(), word: z.string(), status: z.string(), summary: z.string() }),
+  /** period_end_pending: a period-end voucher waiting for approval, and who may approve it */
+  pendingVoucherSchema.extend({ approvers: z.array(z.string()) }),
+  /** unposted_records: an imported record a posting run would post now, and the voucher it would go into */
+  z.strictObject({ kind: z.string(), ref: z.string(), store: z.string(), date: z.string(), voucher: z.string() }),
+])
+export type CloseBlockerItem = z.infer<typeof closeBlockerItemSchema>
+
+/** One kind of thing that keeps a period from closing: count, words, up to 50 rows. */
+export const closeBlockerSchema = z.strictObject({
+  kind: z.enum(BLOCKER_KINDS),
+  count: z.number().int(),
+  message: bilingual,
+  items: z.array(closeBlockerItemSchema),
+})
+export type CloseBlockerDto = z.infer<typeof closeBlockerSchema>
+
+/** GET /companies/{code}/periods/{period}/close-check */
+export const closeCheckResponse = z.strictObject({ period: z.string(), ready: z.boolean(), blockers: z.array(closeBlockerSchema) })
+export type CloseCheckResponse = z.infer<typeof closeCheckResponse>
+
+/** POST /companies/{code}/periods/{period}/close: an admin may `force` with a `reason`. */
+export const closeRequest = z.object({ force: z.boolean().optional(), reason: z.string().max(2000).optional() }).strict().optional()
+export type CloseRequest = z.input<typeof closeRequest>
 export const closeResponse = z.strictObject({
   period: z.string(),
   /** 'pending' while period-end vouchers wait for another user's approval */

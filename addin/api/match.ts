@@ -1,4 +1,4 @@
-import type { CandidateDto, DecisionResponse, ExceptionDetailDto, ExceptionDto, ExceptionResponse, ExceptionsResponse, ManualMatchRequest, MatchCountsResponse, MatchItemDto, MatchRunRequest, ResolutionRequest, ReconcileResponse, ReconcileRowDto } from '../../shared/api/match.ts'
+import type { CandidateDto, DecisionResponse, ExceptionsFilter, ExceptionDetailDto, ExceptionDto, ExceptionResponse, ExceptionsResponse, ManualMatchRequest, MatchCountsResponse, MatchItemDto, MatchRunRequest, ResolutionRequest, ReconcileResponse, ReconcileRowDto } from '../../shared/api/match.ts'
 import { type Transport, companyPath, query, segment } from './core.ts'
 
 /**
@@ -7,6 +7,7 @@ import { type Transport, companyPath, query, segment } from './core.ts'
  * pick; the mapping from the service's one shape is below.
  */
 export type ReconcileRow = ReconcileRowDto
+export type { ExceptionsFilter }
 
 export interface MatchSummary {
   /** matches per status */
@@ -65,7 +66,7 @@ export interface MatchApi {
   runMatch(company: string, period: string): Promise<MatchSummary>
   /** The counts of GET /match without running matching (after a decision). */
   matchSummary(company: string, period: string): Promise<MatchSummary>
-  exceptions(company: string, query: { status?: string; type?: string; period?: string }): Promise<MatchException[]>
+  exceptions(company: string, query: ExceptionsFilter): Promise<MatchException[]>
   exceptionDetail(company: string, id: string | number): Promise<ExceptionDetail>
   /** `account`: where a resolved difference is booked (a leaf account; the company default when absent). */
   actOnException(company: string, id: string | number, action: ExceptionAction, reason: string, options?: { account?: string }): Promise<{ status: string }>

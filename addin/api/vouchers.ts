@@ -1,5 +1,5 @@
 import type { ResolvedSourceDto, SearchResponse, SourceRecordDto, VoucherSourcesResponse } from '../../shared/api/drill.ts'
-import type { ReverseRequest, UnapproveRequest, VoucherActionResponse, VoucherHeaderDto, VoucherLineDto, VoucherResponse, VoucherResultDto, VouchersResponse } from '../../shared/api/vouchers.ts'
+import type { ReverseRequest, UnapproveRequest, VoucherActionResponse, VouchersFilter, VoucherHeaderDto, VoucherLineDto, VoucherResponse, VoucherResultDto, VouchersResponse } from '../../shared/api/vouchers.ts'
 import { ApiError, type Transport, companyPath, query, segment } from './core.ts'
 
 /**
@@ -10,6 +10,7 @@ import { ApiError, type Transport, companyPath, query, segment } from './core.ts
 export type SourceRecord = SourceRecordDto
 export type VoucherSource = ResolvedSourceDto
 export type SearchResult = SearchResponse
+export type { VouchersFilter }
 
 export interface VoucherLine {
   readonly accountCode: string
@@ -69,7 +70,7 @@ const DRILL_KEYS: ReadonlyArray<readonly [RegExp, string]> = [
 ]
 
 export interface VouchersApi {
-  vouchers(company: string, query: { period?: string; status?: string }): Promise<Voucher[]>
+  vouchers(company: string, query: VouchersFilter): Promise<Voucher[]>
   voucher(company: string, id: string | number): Promise<Voucher>
   /** 审核 (posts it unless the company keeps approved vouchers for a separate post). */
   approveVoucher(company: string, id: string | number): Promise<Voucher>

@@ -161,6 +161,8 @@ export type ExceptionDto = z.infer<typeof exceptionSchema>
 
 /** GET …/exceptions?status=&type=&limit= */
 export const exceptionsQuery = scopeQuery.extend({ status: z.enum(EXCEPTION_STATUSES).optional(), type: z.enum(EXCEPTION_TYPES).optional(), limit: queryLimit(10_000).optional() })
+/** The filters a client sends. */
+export type ExceptionsFilter = Pick<z.input<typeof exceptionsQuery>, 'period' | 'status' | 'type'>
 export const exceptionsResponse = z.strictObject({ exceptions: z.array(exceptionSchema) })
 export type ExceptionsResponse = z.infer<typeof exceptionsResponse>
 

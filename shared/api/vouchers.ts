@@ -64,6 +64,8 @@ export type VoucherResultDto = z.infer<typeof voucherResultSchema>
 
 /** GET …/vouchers?period=&status=&limit=&offset= */
 export const vouchersQuery = z.object({ period: z.string().optional(), status: z.enum(VOUCHER_STATUSES).optional(), limit: queryLimit(10_000).optional(), offset: queryOffset.optional() })
+/** The filters a client sends (limit and offset as numbers in the query string). */
+export type VouchersFilter = Pick<z.input<typeof vouchersQuery>, 'period' | 'status'>
 export const vouchersResponse = z.strictObject({ vouchers: z.array(voucherHeaderSchema) })
 export type VouchersResponse = z.infer<typeof vouchersResponse>
 

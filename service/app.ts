@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import { z } from 'zod'
+import { healthResponse } from '../shared/api/common.ts'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
 import { authRoutes } from './routes/auth.ts'
 import { companyRoutes } from './routes/companies.ts'
@@ -54,7 +55,10 @@ function openApiDocument(routes: ReadonlyArray<RouteSpec>): unknown {
         'x-permission': route.permission,
         parameters,
         ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any' }) } } } } : {}),
-        responses: { default: { description: 'JSON; errors are {"error":{"code","message","details"}}' } },
+        responses: {
+          ...(route.response ? { '2XX': { description: 'JSON (shared/api)', content: { 'application/json': { schema: z.toJSONSchema(route.response, { unrepresentable: 'any' }) } } } } : {}),
+          default: { description: 'JSON; errors are {"error":{"code","message","details"}}' },
+        },
       },
     }
   }
@@ -91,9 +95,9 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
   })
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
 
-  const health = routeGroup('health', deps).route({ method: 'get', path: '/health', summary: 'Liveness and database check', permission: 'public' }, async ({ c }) => {
+  const health = routeGroup('health', deps).route({ method: 'get', path: '/health', summary: 'Liveness and database check', permission: 'public', response: healthResponse }, async ({ json }) => {
     await deps.context.db.client.execute('SELECT 1')
-    return c.json({ ok: true, version: API_VERSION }, 200)
+    return json({ ok: true, version: API_VERSION }, 200)
   })
   const groups: RouteGroup[] = [
     health,

@@ -1,10 +1,10 @@
 /**
  * Wire shapes of `POST /api/v1/functions/batch`, as the add-in sees them: the
- * types of shared/api.ts (types only, so zod is not bundled into the pane).
+ * types of shared/api/functions.ts (types only, so zod is not bundled into the pane).
  */
-import type { BatchRequest, BatchResponse, FunctionArgument, FunctionCall, FunctionResult } from '../../shared/api.ts'
+import type { BatchRequest, BatchResponse, FunctionArgument, FunctionCall, FunctionResult } from '../../shared/api/functions.ts'
 
-export type { CellErrorCode, CellScalar, CellValue } from '../../shared/api.ts'
+export type { CellErrorCode, CellScalar, CellValue } from '../../shared/api/functions.ts'
 export type ArgumentValue = FunctionArgument
 export type WireCall = FunctionCall
 export type WireRequest = BatchRequest
@@ -13,8 +13,8 @@ export type WireResponse = BatchResponse
 
 /** What a cell finally gets: a value, or an error code with a message for the tooltip. */
 export type Outcome =
-  | { readonly value: import('../../shared/api.ts').CellValue }
-  | { readonly error: import('../../shared/api.ts').CellErrorCode; readonly message: string }
+  | { readonly value: import('../../shared/api/functions.ts').CellValue }
+  | { readonly error: import('../../shared/api/functions.ts').CellErrorCode; readonly message: string }
 
 /** Which service, token and company the worksheet functions use (held by the store in session.ts). */
 export interface ServiceSession {

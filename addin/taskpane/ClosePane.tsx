@@ -47,7 +47,7 @@ export function ClosePane({ api, company, period, role }: { api: LedgerApi; comp
     await load(async () => {
       const periods = await api.periods(company)
       store.setState({ periodStatus: Object.fromEntries(periods.map((item) => [item.period, item.status])) })
-      setInfo(periods.find((item) => item.period === period) ?? { period, status: 'open', vouchers: 0, drafts: 0 })
+      setInfo(periods.find((item) => item.period === period) ?? { period, status: 'open', closedAt: null, vouchers: 0, drafts: 0 })
       try {
         setCheck(await api.closeCheck(company, period))
         setCheckMissing(false)

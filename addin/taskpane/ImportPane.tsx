@@ -114,7 +114,8 @@ export function ImportPane({ api, writer, company, role, period, onPeriod }: {
   async function writeRejects(summary: ImportSummary, index: number) {
     const fileName = summary.fileName ?? picked[index]?.file.name ?? `import-${index + 1}`
     await run(async () => {
-      const rejects = summary.rejects ?? (summary.id === undefined ? [] : await api.importRejects(company, summary.id))
+      // the answer carries the first 100 rejects; the batch has all of them
+      const rejects = summary.rejects.length >= summary.rejected ? summary.rejects : await api.importRejects(company, summary.id)
       const report = await writer.writeTable(rejectsTable(fileName, rejects, t))
       setNotice(t('written', { rows: report.rows, sheet: report.sheetName }))
     })

@@ -2,7 +2,7 @@ import { Badge, Button, Field, Input, Select, Subtitle2, makeStyles, tokens } fr
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ImportSummary, LedgerApi, ReportData, Role } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
-import { type FeeInvoices, type InputStatusRow, type InvoiceException, type InvoiceMatchRun, invoicesApi } from '../invoices-api.ts'
+import { type FeeInvoices, type InputStatusRow, type InvoiceException, type InvoiceMatchRun, invoicesApi } from '../api/invoices.ts'
 import { ErrorNotice, Notice, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
 import { type Language, type MessageKey, type Translate, codeName } from './i18n.ts'
 import { isClosed, usePane } from './store.ts'

@@ -2,7 +2,7 @@ import {
   Badge, Button, Checkbox, Field, FieldContextProvider, Input, Select, Subtitle2, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components'
 import { useEffect, useState } from 'react'
-import type { Account, ExceptionAction, ExceptionDetail, LedgerApi, MatchException, MatchSummary, MoneyLine, Role } from '../api-client.ts'
+import type { Account, ExceptionAction, ExceptionDetail, ExceptionsFilter, LedgerApi, MatchException, MatchSummary, MoneyLine, Role } from '../api-client.ts'
 import type { WorkbookWriter } from '../excel/writer.ts'
 import { ErrorNotice, Notice, fieldErrorsOf, groupDigits, useAction, usePaneStyles, useT } from './common.tsx'
 import { type MessageKey, type Translate, codeName, moneyKindName, roleName } from './i18n.ts'
@@ -52,8 +52,9 @@ function MoneyLineItem({ line }: { line: MoneyLine }) {
   )
 }
 
-const STATUSES = ['open', 'resolved', 'ignored', 'approved'] as const
-const STATUS_KEYS = { open: 'statusOpen', resolved: 'statusResolved', ignored: 'statusIgnored', approved: 'statusApproved' } as const
+/** The statuses the service filters by (an approved exception is resolved). */
+const STATUSES = ['open', 'resolved', 'ignored'] as const satisfies ReadonlyArray<ExceptionsFilter['status']>
+const STATUS_KEYS = { open: 'statusOpen', resolved: 'statusResolved', ignored: 'statusIgnored' } as const
 
 export function canChangeMatches(role: Role): boolean {
   return role === 'admin' || role === 'accountant' || role === 'approver'
@@ -68,7 +69,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
   const language = usePane((state) => state.language)
   const styles = { ...usePaneStyles(), ...useStyles() }
   const [summary, setSummary] = useState<MatchSummary | null>(null)
-  const [status, setStatus] = useState<string>('open')
+  const [status, setStatus] = useState<(typeof STATUSES)[number] | 'all'>('open')
   const [type, setType] = useState<string>('')
   const [items, setItems] = useState<MatchException[] | null>(null)
   const [detail, setDetail] = useState<ExceptionDetail | null>(null)
@@ -91,7 +92,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
   }, [company, period, status, type])
 
   useEffect(() => {
-    void run(async () => setItems(await api.exceptions(company, { status: status === 'all' ? undefined : status, type: type === '' ? undefined : type, period })))
+    void run(async () => setItems(await api.exceptions(company, { status: status === 'all' ? undefined : status, type: type === '' ? undefined : (type as ExceptionsFilter['type']), period })))
   }, [api, company, period, status, type, run])
 
   useEffect(() => {
@@ -145,7 +146,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
     const result = await action.run(() => api.runMatch(company, period))
     if (result === undefined) return
     setSummary(result)
-    setItems(await list.run(() => api.exceptions(company, { status: status === 'all' ? undefined : status, type: type === '' ? undefined : type, period })) ?? null)
+    setItems(await list.run(() => api.exceptions(company, { status: status === 'all' ? undefined : status, type: type === '' ? undefined : (type as ExceptionsFilter['type']), period })) ?? null)
   }
 
   async function open(item: MatchException) {
@@ -194,7 +195,7 @@ export function MatchPane({ api, writer, company, period, role }: { api: LedgerA
       <Notice text={notice} />
       <div className={styles.row}>
         <Field label={t('status')}>
-          <Select value={status} onChange={(_, data) => setStatus(data.value)}>
+          <Select value={status} onChange={(_, data) => setStatus(data.value as (typeof STATUSES)[number] | 'all')}>
             <option value="all">{t('all')}</option>
             {STATUSES.map((value) => <option key={value} value={value}>{t(STATUS_KEYS[value])}</option>)}
           </Select>
@@ -376,9 +377,9 @@ function ExceptionDetailView({ api, company, detail, role, accounts, onSettled }
 }
 
 /** Leaf accounts to book a difference to: the default first, then the P&L and other leaves by code. */
-function leafOptions(accounts: readonly Account[], fallback: string): Account[] {
-  const leaves = accounts.filter((item) => item.isLeaf)
-  if (!leaves.some((item) => item.code === fallback)) leaves.unshift({ code: fallback, name: '', nameEn: '', isLeaf: true })
+function leafOptions(accounts: readonly Account[], fallback: string): Array<Pick<Account, 'code' | 'name' | 'nameEn'>> {
+  const leaves: Array<Pick<Account, 'code' | 'name' | 'nameEn'>> = accounts.filter((item) => item.isLeaf)
+  if (!leaves.some((item) => item.code === fallback)) leaves.unshift({ code: fallback, name: '', nameEn: '' })
   return leaves
 }
 

@@ -187,9 +187,8 @@ export function PostPane({ api, writer, company, period, role, onPosted }: {
 
 const SHOWN_HELD = 5
 
-/** A held item in the pane's language: the service's sentence when it gives both languages, else the catalogue's reason and the record. */
+/** A held item in the pane's language: in English the catalogue's reason and the service's sentence, else the catalogue's reason and the record. */
 export function heldText(item: HeldItem, language: Language, t: Translate): string {
-  if (item.messages !== undefined) return language === 'en' ? item.messages.en : localizeCodes(language, item.messages.zh)
   const reason = codeName(language, 'holdReason', item.reason)
   if (language === 'en') return `${reason}: ${item.message}`
   const parts = item.ref.split('|')

@@ -1,6 +1,6 @@
 import { Button, Field, Input, Select, Subtitle2 } from '@fluentui/react-components'
 import { useCallback, useEffect, useState } from 'react'
-import type { HeldItem, LedgerApi, Role, StoreInfo } from '../api-client.ts'
+import type { HeldItem, LedgerApi, NewStore, Role, StoreInfo } from '../api-client.ts'
 import { ErrorNotice, Notice, fieldErrorsOf, useAction, usePaneStyles, useT } from './common.tsx'
 import { codeName } from './i18n.ts'
 import { usePane } from './store.ts'
@@ -77,7 +77,8 @@ export function StoresSection({ api, company, role, period }: { api: LedgerApi; 
     const overrides = Object.fromEntries(draft.overrides)
     const body = {
       ...(draft.name.trim() === '' ? {} : { name: draft.name.trim() }),
-      channel: draft.channel,
+      // the Select offers STORE_CHANNELS only; the service checks the channel again
+      channel: draft.channel as NewStore['channel'],
       taxCode: draft.taxCode === '' ? null : draft.taxCode,
       bankAccount: draft.bankAccount === '' ? null : draft.bankAccount,
       overrides,

@@ -3,6 +3,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 import { argon2id, argon2Verify } from 'hash-wasm'
 import { LedgerError } from '../../shared/errors.ts'
+import { MAX_LOGIN_PASSWORD_CHARS } from '../../shared/api/auth.ts'
 
 /**
  * Passwords: argon2id (OWASP: 19 MiB, 2 passes, 1 lane), a length cap before
@@ -15,8 +16,8 @@ import { LedgerError } from '../../shared/errors.ts'
 export const MIN_PASSWORD_CHARS = 10
 /** Longest new password. */
 export const MAX_PASSWORD_CHARS = 256
-/** Longest password a sign-in is checked with (longer ones are refused unhashed). */
-export const MAX_LOGIN_PASSWORD_CHARS = 1024
+/** Longest password a sign-in is checked with (longer ones are refused unhashed); the login request schema of shared/api holds it. */
+export { MAX_LOGIN_PASSWORD_CHARS }
 /** zxcvbn score 0-4; 2 = "somewhat guessable: protection from throttled online attacks" (sign-in is throttled). */
 export const MIN_SCORE = 2
 

@@ -212,7 +212,7 @@ export function registerLedgerCommands(program: Command, runtime: CliRuntime): v
 /** Blockers as lines: kind, count, both languages, and the first few rows' refs. */
 function blockerLines(blockers: ReadonlyArray<CloseBlocker>): string {
   return blockers.map((blocker) => {
-    const refs = blocker.items.slice(0, 5).map((item) => String(item.id ?? item.ref ?? '')).filter((ref) => ref !== '')
+    const refs = blocker.items.slice(0, 5).map((item) => ('id' in item ? String(item.id) : item.ref)).filter((ref) => ref !== '')
     return `  ${blocker.kind} ${blocker.count}: ${blocker.message.zh} / ${blocker.message.en}${refs.length ? ` [${refs.join(', ')}${blocker.count > refs.length ? ', …' : ''}]` : ''}`
   }).join('\n')
 }

@@ -81,7 +81,7 @@ export function registerPostingCommands(program: Command, runtime: CliRuntime): 
         return
       }
       const cell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? Object.entries(value as Record<string, number>).map(([type, n]) => `${type} ${n}`).join('; ') : String(value))
-      const table = rows.map((row) => RECONCILE_COLUMNS.map(([key]) => cell(row[key])))
+      const table = rows.map((row) => RECONCILE_COLUMNS.map(([key]) => cell((row as Readonly<Record<string, unknown>>)[key])))
       if (flags.format === 'csv') runtime.stdout(toCsv(RECONCILE_COLUMNS.map(([key]) => key), table))
       else runtime.stdout(`对账汇总 ${result.period}\n${formatTable(RECONCILE_COLUMNS.map(([, label]) => label), table, RECONCILE_COLUMNS.map(([, , align]) => align))}\n`)
     })

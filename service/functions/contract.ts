@@ -1,2 +1,2 @@
-/** The batch contract lives in shared/api.ts, shared with the add-in. */
-export * from '../../shared/api.ts'
+/** The batch contract lives in shared/api/functions.ts, shared with the add-in. */
+export * from '../../shared/api/functions.ts'

@@ -4,6 +4,7 @@ import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { type MappingProfile, parseProfile, profileParser } from './profile.ts'
 import type { FileParser } from './types.ts'
+import { profileInputSchema } from '../../shared/api/profiles.ts'
 
 /**
  * Mapping profiles saved for a company (the pane's 建立映射 wizard, issue #14
@@ -44,12 +45,8 @@ export async function savedProfileParsers(context: LedgerContext, companyId: num
   return (await savedProfiles(context, companyId)).map(profileParser)
 }
 
-export const profileInputSchema = z.object({
-  record: z.enum(['settlementTxn', 'bankTxn', 'order']),
-  channel: z.string().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-  columns: z.record(z.string(), z.string().min(1).max(200)),
-}).strict()
+/** The PUT body of a profile lives in the HTTP contract (shared/api/profiles.ts). */
+export { profileInputSchema }
 
 /** Saves (adds or replaces by name) a profile, validated as `cledger profile` validates it; audited. */
 export async function saveProfile(context: LedgerContext, actor: Actor, companyId: number, name: string, input: z.output<typeof profileInputSchema>): Promise<MappingProfile> {

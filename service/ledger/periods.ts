@@ -10,6 +10,7 @@ import { type Company, getCompany, loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
 import { prepareVouchers, writeInTransaction } from './vouchers.ts'
 import { netByAccountAndStore } from './balances.ts'
+import type { CloseBlockerItem } from '../../shared/api/companies.ts'
 
 export interface PeriodInfo {
   readonly period: string
@@ -109,7 +110,7 @@ export interface CloseBlocker {
   readonly kind: BlockerKind
   readonly count: number
   readonly message: { readonly zh: string; readonly en: string }
-  readonly items: ReadonlyArray<Record<string, unknown>>
+  readonly items: ReadonlyArray<CloseBlockerItem>
 }
 
 export interface CloseCheckResult {

@@ -4,6 +4,7 @@ import { type CandidateFit, type SummaryEntry, type SummaryRow, ageInDays, keyPr
 import { type Minor, formatAmount, isCurrency, parseAmount } from '../../shared/money.ts'
 import { getCompany } from '../ledger/company.ts'
 import { type LedgerContext, isoNow } from '../ledger/context.ts'
+import type { SummaryRowDto } from '../../shared/api/match.ts'
 
 /** Read side of matching: counts, lists, one exception with its history, and the reconciliation summary. */
 export interface Scope {
@@ -295,7 +296,7 @@ export async function reconciliationSummary(context: LedgerContext, companyId: n
 }
 
 /** Decimal-string form of a summary row for JSON / CSV. */
-export function summaryRowJson(row: SummaryRow): Record<string, string | number> {
+export function summaryRowJson(row: SummaryRow): SummaryRowDto {
   const f = (value: bigint) => formatAmount(value, row.currency)
   return {
     store: row.store, period: row.period, currency: row.currency, orders: row.orders, ordersGross: f(row.ordersGross), paid: f(row.paid), refunded: f(row.refunded), fees: f(row.fees),

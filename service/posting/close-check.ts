@@ -5,6 +5,7 @@ import type { Company } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { BLOCKER_ITEM_LIMIT, type CloseBlocker, registerCloseCheck } from '../ledger/periods.ts'
 import { planPosting } from './run.ts'
+import type { CloseBlockerItem } from '../../shared/api/companies.ts'
 
 /**
  * 结账检查 of matching and posting, plugged into closeCheck/closePeriod (service/ledger/periods.ts):
@@ -22,7 +23,7 @@ import { planPosting } from './run.ts'
  */
 const MONEY_REASONS = new Set<Held['reason']>(['NOT_IN_BANK'])
 
-function exceptionItem(row: Record<string, unknown>): Record<string, unknown> {
+function exceptionItem(row: Record<string, unknown>): CloseBlockerItem {
   const currency = String(row.currency)
   const amount = (value: unknown) => (isCurrency(currency) ? formatAmount(BigInt(Number(value)), currency) : String(value))
   return {
@@ -47,7 +48,7 @@ async function openExceptions(context: LedgerContext, company: Company, period: 
   }
 }
 
-function heldItem(item: Held): Record<string, unknown> {
+function heldItem(item: Held): CloseBlockerItem {
   return { kind: item.source.kind, ref: item.source.id, store: item.store, reason: item.reason, message: item.message }
 }
 
@@ -86,7 +87,7 @@ async function postingBlockers(context: LedgerContext, company: Company, period:
       items: unbanked.slice(0, BLOCKER_ITEM_LIMIT).map(heldItem),
     })
   }
-  const records: Array<Record<string, unknown>> = []
+  const records: CloseBlockerItem[] = []
   for (const draft of plan.drafts) {
     for (const source of draft.sources) {
       if (source.kind === 'match') continue

@@ -10,6 +10,7 @@ import { loadRecords } from './records.ts'
 import { planPosting } from './run.ts'
 import { loadStoreProfiles } from './settings.ts'
 import { storeCurrencyMovement } from '../ledger/balances.ts'
+import type { ReconciliationRowDto } from '../../shared/api/match.ts'
 
 /**
  * 对账汇总 per store (A2X's settlement summary, 好业财's daily report): for a period, one row
@@ -177,7 +178,7 @@ export async function storeReconciliation(context: LedgerContext, companyId: num
 }
 
 /** A row with amounts as decimal strings in its currency (the API and CLI form). */
-export function reconciliationJson(row: StoreReconciliation): Record<string, unknown> {
+export function reconciliationJson(row: StoreReconciliation): ReconciliationRowDto {
   const f = (value: bigint | null) => (value === null ? null : isCurrency(row.currency) ? formatAmount(value, row.currency) : value.toString())
   return {
     store: row.store, channel: row.channel, currency: row.currency, orders: row.orders, expected: f(row.expected), received: f(row.received), fees: f(row.fees),

@@ -1,3 +1,4 @@
+import { searchQuery, searchResponse, voucherSourcesResponse } from '../../shared/api/drill.ts'
 import { z } from 'zod'
 import { searchRecords, voucherSourceRecords } from '../ledger/source-records.ts'
 import { type AppDeps, companyOf, routeGroup } from './kit.ts'
@@ -9,13 +10,13 @@ import { type AppDeps, companyOf, routeGroup } from './kit.ts'
  */
 export function drillRoutes(deps: AppDeps) {
   return routeGroup('vouchers', deps)
-    .route({ method: 'get', path: '/companies/:company/vouchers/:id/sources', summary: 'What a voucher was made from: each source ref with the order, settlement txn, bank line or voucher it names (amounts as decimal strings)', permission: 'vouchers.read' }, async ({ c, access, param }) => {
+    .route({ method: 'get', path: '/companies/:company/vouchers/:id/sources', summary: 'What a voucher was made from: each source ref with the order, settlement txn, bank line or voucher it names (amounts as decimal strings)', permission: 'vouchers.read', response: voucherSourcesResponse }, async ({ c, json, access, param }) => {
       const company = companyOf(access)
       const id = z.coerce.number().int().positive().parse(param('id'))
-      return c.json({ sources: await voucherSourceRecords(deps.context, company.id, id, company.baseCurrency) }, 200)
+      return json({ sources: await voucherSourceRecords(deps.context, company.id, id, company.baseCurrency) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/search', summary: 'Find orders, bill lines, bank lines and vouchers by order number, trade number / reference (a prefix from 4 characters) or amount; 50 of each', permission: 'vouchers.read', query: z.object({ q: z.string().min(1).max(100) }) }, async ({ c, access, query }) => {
+    .route({ method: 'get', path: '/companies/:company/search', summary: 'Find orders, bill lines, bank lines and vouchers by order number, trade number / reference (a prefix from 4 characters) or amount; 50 of each', permission: 'vouchers.read', query: searchQuery, response: searchResponse }, async ({ c, json, access, query }) => {
       const company = companyOf(access)
-      return c.json(await searchRecords(deps.context, company.id, company.baseCurrency, query.q), 200)
+      return json(await searchRecords(deps.context, company.id, company.baseCurrency, query.q), 200)
     })
 }

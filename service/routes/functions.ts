@@ -1,6 +1,5 @@
-import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
-import { batchRequestSchema, isBatchRequest } from '../functions/contract.ts'
+import { batchQuerySchema, batchRequestSchema, batchResponseSchema, isBatchRequest } from '../functions/contract.ts'
 import { FUNCTIONS_PERMISSION, evaluateBatch } from '../functions/evaluate.ts'
 import { type AppDeps, routeGroup } from './kit.ts'
 
@@ -17,11 +16,11 @@ export function functionRoutes(deps: AppDeps) {
     .route({
       method: 'post', path: '/functions/batch', permission: FUNCTIONS_PERMISSION,
       summary: 'Evaluate a batch of LEDGER.* worksheet-function calls from materialized balances',
-      body: batchRequestSchema, accept: isBatchRequest, maxBodyBytes: 8 * 1024 * 1024, query: z.object({ company: z.string().min(1).max(32).optional() }),
-    }, async ({ c, access, body, query }) => {
+      body: batchRequestSchema, accept: isBatchRequest, maxBodyBytes: 8 * 1024 * 1024, query: batchQuerySchema, response: batchResponseSchema,
+    }, async ({ c, json, access, body, query }) => {
       if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first: send Authorization: Bearer <token>')
       const company = body.company ?? query.company ?? c.req.header('x-company')
       const response = await evaluateBatch(deps.context, { userId: access.user.id }, { calls: body.calls, ...(company ? { company } : {}) })
-      return c.json(response, 200)
+      return json(response, 200)
     })
 }

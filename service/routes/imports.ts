@@ -1,5 +1,7 @@
 import { savedProfileParsers } from '../imports/saved-profiles.ts'
 import type { Context } from 'hono'
+import type { DeepReadonly } from '../../shared/api/common.ts'
+import { type ImportJobResponse, type ImportSummaryDto, bankTxnsResponse, importEventSchemas, importBatchResponse, importBatchesResponse, importFilesResponse, importJobResponse, importRejectsResponse, orderLinesResponse, ordersResponse, recordListQuery, txnsResponse } from '../../shared/api/imports.ts'
 import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { recordToJson } from '../../shared/records.ts'
@@ -20,19 +22,7 @@ import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, 
  */
 
 const id = (text: string) => z.coerce.number().int().positive().parse(text)
-const listQuery = z.object({
-  store: z.string().optional(),
-  period: z.string().regex(/^\d{4}-\d{2}$/).optional(),
-  channel: z.string().optional(),
-  status: z.string().optional(),
-  kind: z.string().optional(),
-  orderRef: z.string().optional(),
-  batchId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
-})
-
-function summaryJson(result: FileImportResult) {
+function summaryJson(result: FileImportResult): ImportSummaryDto {
   return {
     id: result.batchId, fileName: result.file, format: result.parser, detected: result.detected, hash: result.hash,
     read: result.read, records: result.records, imported: result.imported, duplicates: result.duplicates, updated: result.updated, rejected: result.rejected, skipped: result.skipped,
@@ -41,8 +31,8 @@ function summaryJson(result: FileImportResult) {
   }
 }
 
-type ImportSummaryJson = ReturnType<typeof summaryJson>
-interface ImportsResult { imports: ImportSummaryJson[] }
+interface ImportsResult { imports: ImportSummaryDto[] }
+type ImportEventName = keyof typeof importEventSchemas
 
 interface Upload {
   /** Files in temporary files (removed by `cleanup` once the import is done). */
@@ -109,7 +99,7 @@ function overall(upload: Upload, index: number, done: { bytes: number; rows: num
 async function importUpload(deps: AppDeps, access: Access, upload: Upload, calls?: JobCalls<ImportsResult>): Promise<ImportsResult> {
   const company = companyOf(access)
   const maxBytes = deps.maxUploadBytes ?? 200 * 1024 * 1024
-  const imports: ImportSummaryJson[] = []
+  const imports: ImportSummaryDto[] = []
   const done = { bytes: 0, rows: 0, records: 0, rejects: 0 }
   // The company's saved mapping profiles (routes/profiles.ts) are tried besides the built-in formats.
   const extraParsers = await savedProfileParsers(deps.context, company.id)
@@ -132,7 +122,7 @@ function jobPath(code: string, job: ImportJob<ImportsResult>): string {
   return `/api/v1/companies/${encodeURIComponent(code)}/imports/jobs/${job.id}`
 }
 
-function jobJson(job: ImportJob<ImportsResult>, ttlMs: number) {
+function jobJson(job: ImportJob<ImportsResult>, ttlMs: number): DeepReadonly<ImportJobResponse> {
   return {
     job: job.id,
     status: job.status,
@@ -167,7 +157,8 @@ function eventStream(jobs: JobRegistry<ImportsResult>, job: ImportJob<ImportsRes
           open = false
         }
       }
-      const send = (event: string, data: unknown): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      // each event's data is typed by the contract (shared/api/imports.ts importEventSchemas)
+      const send = <K extends ImportEventName>(event: K, data: DeepReadonly<z.input<(typeof importEventSchemas)[K]>>): void => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
       const close = (): void => {
         clearInterval(heartbeat)
         if (open) controller.close()
@@ -208,7 +199,8 @@ export function importRoutes(deps: AppDeps) {
       summary: 'Upload and import channel files (multipart: file..., store, format, currency, force); each file commits whole or not at all; a file whose rows contradict its own totals or running balance imports nothing unless force=true. '
         + 'Accept: text/event-stream streams events job, progress (phase upload|parse|insert, bytes/totalBytes, rows, records, rejects, percent; at most 10/s), then done (this 201 body) or error. '
         + '?async=1 or Prefer: respond-async answers 202 {job, status} with a Location to poll',
-    }, async ({ c, access }) => {
+      response: importFilesResponse,
+    }, async ({ c, json, access }) => {
       const slot = slots.acquire()
       let upload: Upload
       try {
@@ -224,7 +216,7 @@ export function importRoutes(deps: AppDeps) {
       const mode = modeOf(c)
       if (mode === 'wait') {
         try {
-          return c.json(await importUpload(deps, access, upload), 201)
+          return json(await importUpload(deps, access, upload), 201)
         } finally {
           release()
         }
@@ -233,37 +225,37 @@ export function importRoutes(deps: AppDeps) {
       const job = jobs.start({ companyId: company.id, userId: access.actor.userId, files: upload.files.length, totalBytes: upload.totalBytes }, (calls) => importUpload(deps, access, upload, calls).finally(release))
       const location = jobPath(company.code, job)
       if (mode === 'stream') return eventStream(jobs, job, location)
-      return c.json({ job: job.id, status: job.status, location }, 202, { location, 'preference-applied': 'respond-async' })
+      return json({ job: job.id, status: job.status, location }, 202, { location, 'preference-applied': 'respond-async' })
     })
-    .route({ method: 'get', path: '/companies/:company/imports/jobs/:job', summary: 'An import job started with ?async=1 or streamed: progress while running, then the batches and counts or the error. Kept 1 hour after it ends, on the service instance that ran it', permission: 'import.create' }, async ({ c, access, param }) => {
+    .route({ method: 'get', path: '/companies/:company/imports/jobs/:job', summary: 'An import job started with ?async=1 or streamed: progress while running, then the batches and counts or the error. Kept 1 hour after it ends, on the service instance that ran it', permission: 'import.create', response: importJobResponse }, async ({ c, json, access, param }) => {
       const job = jobs.get(param('job'), companyOf(access).id)
       if (!job) throw new LedgerError('NOT_FOUND', `no import job ${param('job')} here: jobs live on the service instance that ran them and are kept for an hour after they end; the imported batches are listed at GET /imports`)
-      return c.json(jobJson(job, ttlMs), 200)
+      return json(jobJson(job, ttlMs), 200)
     })
-    .route({ method: 'get', path: '/companies/:company/imports', summary: 'Import batches, newest first', permission: 'import.read' }, async ({ c, access }) => {
-      return c.json({ imports: await listBatches(deps.context.db, companyOf(access).id) }, 200)
+    .route({ method: 'get', path: '/companies/:company/imports', summary: 'Import batches, newest first', permission: 'import.read', response: importBatchesResponse }, async ({ c, json, access }) => {
+      return json({ imports: await listBatches(deps.context.db, companyOf(access).id) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/imports/:id', summary: 'One import batch: who, when, file, hash, counts, self-checks', permission: 'import.read' }, async ({ c, access, param }) => {
-      return c.json({ import: await getBatch(deps.context.db, companyOf(access).id, id(param('id'))) }, 200)
+    .route({ method: 'get', path: '/companies/:company/imports/:id', summary: 'One import batch: who, when, file, hash, counts, self-checks', permission: 'import.read', response: importBatchResponse }, async ({ c, json, access, param }) => {
+      return json({ import: await getBatch(deps.context.db, companyOf(access).id, id(param('id'))) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/imports/:id/rejects', summary: 'Rejected rows of a batch with row number, column and reason', permission: 'import.read' }, async ({ c, access, param }) => {
+    .route({ method: 'get', path: '/companies/:company/imports/:id/rejects', summary: 'Rejected rows of a batch with row number, column and reason', permission: 'import.read', response: importRejectsResponse }, async ({ c, json, access, param }) => {
       const rejects = await listRejects(deps.context.db, companyOf(access).id, id(param('id')))
-      return c.json({ rejects: rejects.map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })) }, 200)
+      return json({ rejects: rejects.map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/orders', summary: 'Imported orders by store, period (YYYY-MM), status, channel', permission: 'orders.read', query: listQuery }, async ({ c, access, query }) => {
+    .route({ method: 'get', path: '/companies/:company/orders', summary: 'Imported orders by store, period (YYYY-MM), status, channel', permission: 'orders.read', query: recordListQuery, response: ordersResponse }, async ({ c, json, access, query }) => {
       const orders = await listOrders(deps.context.db, companyOf(access).id, query)
-      return c.json({ orders: orders.map((order) => recordToJson('order', order)) }, 200)
+      return json({ orders: orders.map((order) => recordToJson('order', order)) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/order-lines', summary: 'Imported order lines by store, channel, status', permission: 'orders.read', query: listQuery }, async ({ c, access, query }) => {
+    .route({ method: 'get', path: '/companies/:company/order-lines', summary: 'Imported order lines by store, channel, status', permission: 'orders.read', query: recordListQuery, response: orderLinesResponse }, async ({ c, json, access, query }) => {
       const lines = await listOrderLines(deps.context.db, companyOf(access).id, query)
-      return c.json({ lines: lines.map((line) => recordToJson('orderLine', line)) }, 200)
+      return json({ lines: lines.map((line) => recordToJson('orderLine', line)) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/txns', summary: 'Imported settlement txns by store, period, kind, channel, order ref', permission: 'txns.read', query: listQuery }, async ({ c, access, query }) => {
+    .route({ method: 'get', path: '/companies/:company/txns', summary: 'Imported settlement txns by store, period, kind, channel, order ref', permission: 'txns.read', query: recordListQuery, response: txnsResponse }, async ({ c, json, access, query }) => {
       const txns = await listSettlementTxns(deps.context.db, companyOf(access).id, query)
-      return c.json({ txns: txns.map((txn) => recordToJson('settlementTxn', txn)) }, 200)
+      return json({ txns: txns.map((txn) => recordToJson('settlementTxn', txn)) }, 200)
     })
-    .route({ method: 'get', path: '/companies/:company/bank-txns', summary: 'Imported bank txns by period', permission: 'txns.read', query: listQuery }, async ({ c, access, query }) => {
+    .route({ method: 'get', path: '/companies/:company/bank-txns', summary: 'Imported bank txns by period', permission: 'txns.read', query: recordListQuery, response: bankTxnsResponse }, async ({ c, json, access, query }) => {
       const txns = await listBankTxns(deps.context.db, companyOf(access).id, query)
-      return c.json({ txns: txns.map((txn) => recordToJson('bankTxn', txn)) }, 200)
+      return json({ txns: txns.map((txn) => recordToJson('bankTxn', txn)) }, 200)
     })
 }

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
+import type { DeepReadonly } from '../../shared/api/common.ts'
 import { LedgerError, isLedgerError } from '../../shared/errors.ts'
 import { type Permission, type Role, can } from '../auth/permissions.ts'
 import type { LoginGuard } from '../auth/guard.ts'
@@ -48,6 +49,14 @@ export interface RouteSpec {
    */
   readonly accept?: (raw: unknown) => boolean
   readonly query?: z.ZodType
+  /**
+   * The JSON answer's shape, from shared/api (the contract the add-in reads
+   * too). Not parsed at runtime (cost on hot routes): handlers answer through
+   * `call.json`, typed against it, and test/contracts/api-contract.test.ts
+   * parses every route's answer with it. Non-JSON answers of the same route
+   * (a report as a file, an import's event stream) are outside it.
+   */
+  readonly response?: z.ZodType
   /** Largest JSON body accepted, checked before parsing (default DEFAULT_JSON_BODY_BYTES). */
   readonly maxBodyBytes?: number
   readonly tag: string
@@ -129,23 +138,31 @@ export interface Access {
   readonly role: Role | null
 }
 
-export interface Call<Body, Query> {
+/** What `call.json` takes: the route's shared response type (read-only, so the domain's read-only values fit), or nothing when the route declares none. */
+export type ResponseOf<R> = R extends z.ZodType ? DeepReadonly<z.input<R>> : never
+
+export interface Call<Body, Query, Reply = never> {
   readonly c: Context<AppEnv>
   readonly access: Access
   readonly body: Body
   readonly query: Query
   readonly deps: AppDeps
   param(name: string): string
+  /** The JSON answer, typed by the route's `response` schema (shared/api): a handler that drifts from the contract fails typecheck. */
+  json(value: Reply, status?: JsonStatus, headers?: Record<string, string>): Response
 }
 
-type Handler<Body, Query> = (call: Call<Body, Query>) => Promise<Response> | Response
+/** Statuses a JSON answer of a route may have (errors go through errorResponse). */
+export type JsonStatus = 200 | 201 | 202 | 500
+
+type Handler<Body, Query, Reply> = (call: Call<Body, Query, Reply>) => Promise<Response> | Response
 
 export interface RouteGroup {
   readonly specs: RouteSpec[]
   mount(app: Hono<AppEnv>): void
-  route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-    spec: Omit<RouteSpec, 'tag' | 'body' | 'query'> & { body?: B; query?: Q },
-    handler: Handler<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : Record<string, string>>,
+  route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, R extends z.ZodType | undefined = undefined>(
+    spec: Omit<RouteSpec, 'tag' | 'body' | 'query' | 'response'> & { body?: B; query?: Q; response?: R },
+    handler: Handler<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : Record<string, string>, ResponseOf<R>>,
   ): RouteGroup
 }
 
@@ -204,7 +221,7 @@ export function routeGroup(tag: string, deps: AppDeps): RouteGroup {
             body = spec.accept?.(raw) === true ? raw : parseWith(spec.body, raw, 'body')
           }
           const query = spec.query ? parseWith(spec.query, c.req.query(), 'query') : c.req.query()
-          return handler({ c, access, body: body as never, query: query as never, deps, param: (name) => c.req.param(name) ?? '' })
+          return handler({ c, access, body: body as never, query: query as never, deps, param: (name) => c.req.param(name) ?? '', json: (value, status = 200, headers = {}) => c.json(value as never, status, headers) })
         })
       })
       return group

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, type ImportProgress, type UploadTransport, createApiClient, normalizeVoucher, readServerEvents } from '../../addin/api-client.ts'
+import { ApiError, type ImportProgress, type UploadTransport, createApiClient, readServerEvents, voucherOf } from '../../addin/api-client.ts'
 
 function respond(status: number, body: unknown): Response {
   return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -56,11 +56,13 @@ describe('API client', () => {
     expect(error.fieldErrors()).toEqual({ username: 'too short' })
   })
 
-  it('normalises stored voucher lines into debit and credit columns', () => {
-    expect(normalizeVoucher({ id: 3, word: '记', number: 1, date: '2026-10-31', status: 'posted', lines: [
-      { lineNo: 1, account: '1002', side: 'debit', amount: '5.00', summary: 's' },
-      { lineNo: 2, account: '1122', side: 'credit', amount: '5.00', summary: 's' },
-    ] }).lines).toEqual([
+  it('shows stored voucher lines (one side, one amount) in debit and credit columns', () => {
+    const line = { store: '', currency: 'CNY', original: '5.00', rate: null, summary: 's' }
+    expect(voucherOf({
+      id: 3, companyId: 1, period: '2026-10', word: '记', number: 1, date: '2026-10-31', status: 'posted', summary: 's', total: '5.00', makerId: 1, approverId: 2, posterId: 2,
+      reversalOf: null, reversedBy: null, idempotencyKey: null, sourceKind: 'manual', attachments: 0,
+      lines: [{ ...line, lineNo: 1, account: '1002', side: 'debit', amount: '5.00' }, { ...line, lineNo: 2, account: '1122', side: 'credit', amount: '5.00' }],
+    }).lines).toEqual([
       { accountCode: '1002', accountName: undefined, summary: 's', debit: '5.00', credit: '' },
       { accountCode: '1122', accountName: undefined, summary: 's', debit: '', credit: '5.00' },
     ])
@@ -70,7 +72,8 @@ describe('API client', () => {
     const { api, calls } = client((url) => url.endsWith('/match/run')
       ? respond(200, { run: { matched: 3 } })
       : url.includes('/exceptions/5') ? respond(200, { exception: { id: 5, type: 'MISSING_PAYMENT', status: 'open', orderKey: 'T1', why: 'no money', amount: '10.00', difference: '10.00', store: 'tmall',
-        items: [{ kind: 'order', ref: 'T1', role: 'subject', amount: '10.00' }, { kind: 'settlement', ref: 'S9', role: 'candidate', amount: '10.00' }] } })
+        items: [{ kind: 'order', ref: 'T1', role: 'order', amount: '10.00' }],
+        candidates: [{ kind: 'settlementTxn', ref: 'S9', role: 'payment', orderNo: null, orderRef: 'T1', channel: 'alipay', store: 'tmall', date: '2026-10-03', amount: '10.00', fits: ['key', 'amount'], off: '0.00', days: 1 }] } })
       : respond(200, { counts: { matches: { confirmed: 3, suggested: 1 }, matchesByRule: {}, exceptions: { open: 2 }, openByType: { MISSING_PAYMENT: 2 } } }))
     expect(await api.runMatch('DEMO', '2026-10')).toEqual({ counts: { confirmed: 3, suggested: 1 }, exceptions: { MISSING_PAYMENT: 2 } })
     expect(calls.map((call) => `${call.init?.method} ${call.url}`)).toEqual([
@@ -78,7 +81,7 @@ describe('API client', () => {
     ])
     const detail = await api.exceptionDetail('DEMO', 5)
     expect(detail.exception).toMatchObject({ id: 5, orderNo: 'T1', message: 'no money' })
-    expect(detail.candidates).toEqual([{ id: 'S9', kind: 'settlement', tradeNo: 'S9', amount: '10.00' }])
+    expect(detail.candidates).toEqual([{ id: 'S9', kind: 'payment', source: 'alipay', tradeNo: 'S9', date: '2026-10-03', amount: '10.00' }])
     await api.manualMatch('DEMO', 'T1', ['S9'], 'by hand')
     expect(JSON.parse(String(calls.at(-1)?.init?.body))).toEqual({ order: 'T1', txns: ['S9'], reason: 'by hand' })
   })
@@ -92,6 +95,7 @@ describe('API client', () => {
         { kind: 'order', ref: 'taobao|3245647275438155660|order', role: 'order', amount: '1328.99' },
         { kind: 'bankTxn', ref: 'bank:ICBC-6222|B77|bankTxn', role: 'bank', amount: '555.00' },
       ],
+      candidates: [],
     } }))
     const detail = await api.exceptionDetail('DEMO', 1)
     expect(detail.order).toEqual({ orderKey: '3245647275438155660', channel: 'taobao', store: 'tmall-main', date: '2024-03-02', amount: '1328.99', difference: '-12.00' })
@@ -105,7 +109,7 @@ describe('API client', () => {
 
   it('maps the ranked candidates the service returns: txns for an order, orders for money without one', async () => {
     const { api } = client(() => respond(200, { exception: {
-      id: 2, type: 'MISSING_PAYMENT', status: 'open', orderKey: 'T7', channel: 'taobao', store: 'tmall-main', amount: '50.00', difference: '50.00', items: [],
+      id: 2, type: 'MISSING_PAYMENT', status: 'open', orderKey: 'T7', channel: 'taobao', store: 'tmall-main', date: '2024-03-01', amount: '50.00', difference: '50.00', items: [],
       candidates: [
         { kind: 'settlementTxn', ref: 'alipay|2024030122|payment', role: 'payment', orderNo: null, orderRef: 'T7X', channel: 'alipay', store: 'tmall-main', date: '2024-03-03', amount: '50.00', fits: ['amount'], off: '0.00', days: 1 },
         { kind: 'order', ref: 'taobao|T8|order', role: 'order', orderNo: 'T8', orderRef: null, channel: 'taobao', store: 'tmall-main', date: '2024-03-02', amount: '50.00', fits: ['amount'], off: '0.00', days: 0 },
@@ -129,11 +133,11 @@ describe('API client', () => {
     expect(preview.held).toEqual([{ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment', store: 'tmall-main' }])
   })
 
-  it('reads a preview\'s voucher lines (entries) and held messages in both languages', async () => {
+  it('reads a preview\'s voucher lines (entries) and what it holds back', async () => {
     const { api } = client(() => respond(200, {
       vouchers: [{ key: 'k', date: '2024-03-02', store: 'tmall-main', summary: 'day', total: '113.00', lines: 2, approval: 'draft', entries: [
         { account: '1012.01', store: 'tmall-main', debit: '113.00', summary: '回款' }, { account: '1122', store: 'tmall-main', credit: '113.00' }] }],
-      held: [{ source: { kind: 'settlementTxn', id: 'alipay|9|payment' }, store: 'tmall-main', reason: 'NOT_MATCHED', message: { zh: '收款 9 没有订单', en: 'payment 9 has no order' } }],
+      held: [{ source: { kind: 'settlementTxn', id: 'alipay|9|payment' }, store: 'tmall-main', reason: 'NOT_MATCHED', message: 'payment 9 has no order' }],
     }))
     const preview = await api.previewPosting('DEMO', '2024-03')
     expect(preview.vouchers[0]?.approval).toBe('draft')
@@ -141,7 +145,7 @@ describe('API client', () => {
       { accountCode: '1012.01', accountName: undefined, store: 'tmall-main', summary: '回款', debit: '113.00', credit: '' },
       { accountCode: '1122', accountName: undefined, store: 'tmall-main', summary: undefined, debit: '', credit: '113.00' },
     ])
-    expect(preview.held?.[0]).toMatchObject({ message: 'payment 9 has no order', messages: { zh: '收款 9 没有订单', en: 'payment 9 has no order' } })
+    expect(preview.held?.[0]).toEqual({ reason: 'NOT_MATCHED', message: 'payment 9 has no order', ref: 'alipay|9|payment', store: 'tmall-main' })
   })
 
   it('reads posting tolerance, account mappings and matching rules from the company settings, and patches them back', async () => {

@@ -4,7 +4,7 @@ import { ApiError, type CloseCheck, type LedgerApi, type Period } from '../../ad
 import { PERIOD_SETTING, createWorkbookPort, memoryDocumentSettings, previewDocumentSettings } from '../../addin/excel/workbook-sharing.ts'
 import { parseLedgerFormula } from '../../addin/taskpane/FunctionSheet.tsx'
 import { SESSION_TTL_MS, createPaneStore, initialState, readStoredSession, signedIn, signedOut } from '../../addin/taskpane/store.ts'
-import { SERVICE, aSession, fill, notAvailable, renderPane } from './pane-harness.tsx'
+import { SERVICE, aBlocker, aCloseResult, aPeriod, aReport, aSession, fill, notAvailable, renderPane } from './pane-harness.tsx'
 
 function memoryStorage(): Storage & { data: Map<string, string> } {
   const data = new Map<string, string>()
@@ -24,7 +24,7 @@ describe('Close (结账)', () => {
     let status: Period = { period: '2026-10', status: 'open', vouchers: 4, drafts: 0, closedAt: null }
     const closePeriod = vi.fn(async () => {
       status = { ...status, status: 'closed', closedAt: '2026-11-02T09:00:00Z' }
-      return { period: '2026-10', closingVoucher: 57, alreadyClosed: false }
+      return aCloseResult({ closingVoucher: 57 })
     })
     const reopenPeriod = vi.fn(async () => {
       status = { ...status, status: 'open', closedAt: null }
@@ -49,11 +49,11 @@ describe('Close (结账)', () => {
   })
 
   it('lists the blockers, keeps Close off until an admin forces it with a reason', async () => {
-    const check: CloseCheck = { period: '2026-10', ready: false, blockers: [{ kind: 'open_exceptions', count: 2 }, { kind: 'payouts_not_in_bank', count: 1, message: { zh: '1 笔提现未到银行', en: '1 payout is not in the bank yet' } }, { kind: 'drafts', count: 0 }] }
-    const closePeriod = vi.fn(async () => ({ period: '2026-10', closingVoucher: null }))
-    const { user } = renderPane({ tab: 'close', session: aSession('admin'), api: { periods: async () => [{ period: '2026-10', status: 'open', vouchers: 3, drafts: 0 }], closeCheck: async () => check, closePeriod } })
+    const check: CloseCheck = { period: '2026-10', ready: false, blockers: [aBlocker('open_exceptions', 2, { zh: '本期有 2 个未处理的对账异常（AMOUNT_MISMATCH 2），请处理、忽略或审批', en: '2 open reconciliation exception(s) in the period (AMOUNT_MISMATCH 2); resolve, ignore or approve them' }), aBlocker('payouts_not_in_bank', 1, { zh: '1 笔提现未到银行', en: '1 payout is not in the bank yet' }), aBlocker('drafts', 0, { zh: '本期没有未记账的凭证', en: 'no vouchers waiting to be posted' })] }
+    const closePeriod = vi.fn(async () => aCloseResult())
+    const { user } = renderPane({ tab: 'close', session: aSession('admin'), api: { periods: async () => [aPeriod('2026-10', 'open', 3)], closeCheck: async () => check, closePeriod } })
     const list = await screen.findByRole('list', { name: 'Close checklist' })
-    expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['2 exceptions are still open', '1 payout is not in the bank yet'])
+    expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['2 open reconciliation exception(s) in the period (AMOUNT_MISMATCH 2); resolve, ignore or approve them', '1 payout is not in the bank yet'])
     const close = screen.getByRole('button', { name: 'Close 2026-10' })
     expect(close).toHaveProperty('disabled', true)
     await user.click(screen.getByRole('checkbox', { name: 'Close despite the items above' }))
@@ -71,8 +71,9 @@ describe('Close (结账)', () => {
   })
 
   it('says when the close waits for the approval of its period-end vouchers, and who approves (zh-CN)', async () => {
-    const closePeriod = vi.fn(async () => ({ period: '2026-10', status: 'pending' as const, closingVoucher: null, pending: [{ id: 91 }, { id: 92 }], approvers: ['li (approver)'] }))
-    const { user } = renderPane({ tab: 'close', language: 'zh-CN', api: { periods: async () => [{ period: '2026-10', status: 'open', vouchers: 3, drafts: 0 }], closeCheck: async () => ({ period: '2026-10', ready: true, blockers: [] }), closePeriod } })
+    const pendingVoucher = (id: number) => ({ id, date: '2026-10-31', word: '记', status: 'draft', sourceKind: 'vat-month-end', summary: '结转增值税', total: '130.00', makerId: 3, maker: 'kuaiji' })
+    const closePeriod = vi.fn(async () => aCloseResult({ status: 'pending', pending: [pendingVoucher(91), pendingVoucher(92)], approvers: ['li (approver)'] }))
+    const { user } = renderPane({ tab: 'close', language: 'zh-CN', api: { periods: async () => [aPeriod('2026-10', 'open', 3)], closeCheck: async () => ({ period: '2026-10', ready: true, blockers: [] }), closePeriod } })
     await screen.findByText('2026-10 可以结账，没有阻碍项。')
     await user.click(await screen.findByRole('button', { name: '结账 2026-10' }))
     expect(await screen.findByText('2026-10 尚未结账：2 张期末凭证待审核（审核人：li (approver)），审核记账后请再次结账。')).toBeTruthy()
@@ -90,7 +91,7 @@ describe('Close (结账)', () => {
 
 describe('period and session', () => {
   it('opens on the latest period with vouchers, or the workbook\'s remembered one, and remembers a choice in the workbook', async () => {
-    const periods = async (): Promise<Period[]> => [{ period: '2024-03', status: 'open', vouchers: 5 }, { period: '2024-02', status: 'closed', vouchers: 9 }]
+    const periods = async (): Promise<Period[]> => [aPeriod('2024-03', 'open', 5), aPeriod('2024-02', 'closed', 9)]
     const first = renderPane({ tab: 'reports', api: { periods } })
     await waitFor(() => expect(first.store.getState().period).toBe('2024-03'))
     expect(await screen.findByText('Period set to 2024-03, the latest with data.')).toBeTruthy()
@@ -209,9 +210,9 @@ describe('finding an exception', () => {
 
 describe('drill-down from a figure', () => {
   it('opens the 明细账 behind a trial-balance account and asks for an account when chosen by hand', async () => {
-    const detail = { report: 'account-detail', title: '明细账', period: '2026-10', currency: 'CNY', balanced: true, notes: [], checks: [],
+    const detail = aReport({ report: 'account-detail', title: '明细账',
       columns: [{ key: 'date', label: '日期', kind: 'text' }, { key: 'voucher', label: '凭证', kind: 'text' }, { key: 'summary', label: '摘要', kind: 'text' }, { key: 'debit', label: '借方', kind: 'amount' }],
-      rows: [{ date: '2026-10-02', voucher: '记-3', summary: '天猫回款', debit: '11300.00' }] }
+      rows: [{ date: '2026-10-02', voucher: '记-3', summary: '天猫回款', debit: '11300.00' }] })
     const report = vi.fn<LedgerApi['report']>(async () => detail)
     const { aTrialBalance } = await import('./pane-harness.tsx')
     const { user } = renderPane({ tab: 'reports', api: { trialBalance: async () => aTrialBalance(), report } })

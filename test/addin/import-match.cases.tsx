@@ -1,7 +1,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError, type ExceptionDetail, type ImportProgress, type ImportSummary, type LedgerApi, type MatchException } from '../../addin/api-client.ts'
-import { aSession, fill, renderPane } from './pane-harness.tsx'
+import { aSession, anImportSummary, fill, renderPane } from './pane-harness.tsx'
 
 const ALIPAY_HEAD = '#支付宝账务明细查询\n#账号：[20888011365400330156]\n账务流水号,业务流水号,商户订单号\n'
 
@@ -24,7 +24,7 @@ describe('Import', () => {
       await gates[1]?.gate
       options.onProgress?.({ ...step, phase: 'insert', percent: 99, rows: 24_000, records: 24_800, rejects: 1 })
       await gates[2]?.gate
-      return files.map((file): ImportSummary => ({ id: 9, fileName: file.name, format: 'alipay', read: 120, imported: 118, duplicates: 1, rejected: 1 }))
+      return files.map((file): ImportSummary => anImportSummary({ id: 9, fileName: file.name, format: 'alipay', read: 120, imported: 118, duplicates: 1, rejected: 1 }))
     })
     const { user } = renderPane({ tab: 'import', api: { uploadImport } })
     await user.upload(screen.getByTestId('file-input'), aFile('账务明细.csv', ALIPAY_HEAD))
@@ -48,7 +48,7 @@ describe('Import', () => {
   })
 
   it('guesses a bank statement naming 支付宝 as a bank file, and sends force when the box is ticked', async () => {
-    const uploadImport = vi.fn<LedgerApi['uploadImport']>(async (_company, files) => files.map((file): ImportSummary => ({ id: 4, fileName: file.name, format: 'bank-icbc', read: 2, imported: 2, duplicates: 0, rejected: 0 })))
+    const uploadImport = vi.fn<LedgerApi['uploadImport']>(async (_company, files) => files.map((file): ImportSummary => anImportSummary({ id: 4, fileName: file.name, format: 'bank-icbc', read: 2, imported: 2 })))
     const { user } = renderPane({ tab: 'import', api: { uploadImport } })
     await user.upload(screen.getByTestId('file-input'), aFile('工行明细.csv', '凭证号,本方账号,对方账号,交易时间,借/贷,借方发生额,贷方发生额,对方行号,摘要,用途,对方单位名称,余额\n,1202,2088,2024-03-02 10:00:00,贷,,100.00,,提现,,支付宝（中国）网络技术有限公司,1100.00\n'))
     expect(within(await screen.findByRole('list', { name: 'Detected format' })).getByText('bank-csv')).toBeTruthy()
@@ -59,10 +59,10 @@ describe('Import', () => {
   })
 
   it('writes rejected rows to a sheet on request, as text that cannot run', async () => {
-    const importRejects = vi.fn(async () => [{ row: 7, reason: 'amount is not a number', raw: '=1+2,abc' }])
+    const importRejects = vi.fn(async () => [{ row: 7, column: 'amount', reason: 'amount is not a number', raw: '=1+2,abc' }])
     const { user, excel } = renderPane({
       tab: 'import',
-      api: { uploadImport: async () => [{ id: 3, fileName: 'bad.csv', format: 'generic', read: 2, imported: 1, duplicates: 0, rejected: 1 }], importRejects },
+      api: { uploadImport: async () => [anImportSummary({ id: 3, fileName: 'bad.csv', format: 'generic', read: 2, imported: 1, rejected: 1 })], importRejects },
     })
     await user.upload(screen.getByTestId('file-input'), aFile('bad.csv', 'a,b\n1,2\n'))
     await user.click(screen.getByRole('button', { name: 'Upload' }))

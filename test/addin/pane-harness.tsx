@@ -1,6 +1,6 @@
 import { configure, render } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { ApiError, type Company, type LedgerApi, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
+import { type Account, ApiError, type CloseBlocker, type CloseResult, type Company, type ImportSummary, type LedgerApi, type Period, type ReportData, type Role, type Session, type TrialBalance } from '../../addin/api-client.ts'
 import { FakeExcel } from '../support/fake-excel.ts'
 import { createExcelWriter, type WorkbookWriter } from '../../addin/excel/writer.ts'
 import type { WorkbookPort } from '../../addin/excel/workbook-sharing.ts'
@@ -33,16 +33,46 @@ export function aCompany(overrides: Partial<Company> = {}): Company {
 }
 
 export function aSession(role: Role = 'accountant', companies: Company[] = [aCompany({ role })]): Session {
-  return { token: 'tok-1', user: { id: 7, username: 'kuaiji', displayName: '王会计' }, companies }
+  return { token: 'tok-1', expiresAt: '2026-10-16T00:00:00.000Z', user: { id: 7, username: 'kuaiji', displayName: '王会计', disabled: false }, companies }
+}
+
+/** Fakes answer in the contract's shapes (shared/api): these fill in what a test does not care about. */
+export function anAccount(code: string, name: string, nameEn: string, isLeaf = true): Account {
+  const parent = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : null
+  return { code, name, nameEn, type: /^[56]/.test(code) ? 'profitLoss' : /^2/.test(code) ? 'liability' : 'asset', normalSide: /^(2|50|51)/.test(code) ? 'credit' : 'debit', parent, isLeaf }
+}
+
+export function aPeriod(period: string, status: Period['status'] = 'open', vouchers = 0, drafts = 0): Period {
+  return { period, status, closedAt: status === 'closed' ? `${period}-28T09:00:00Z` : null, vouchers, drafts }
+}
+
+export function aBlocker(kind: CloseBlocker['kind'], count: number, message: { zh: string; en: string }): CloseBlocker {
+  return { kind, count, message, items: [] }
+}
+
+export function aCloseResult(overrides: Partial<CloseResult> = {}): CloseResult {
+  return { period: '2026-10', status: 'closed', closingVoucher: null, alreadyClosed: false, forced: false, pending: [], approvers: [], selfApproved: false, ...overrides }
+}
+
+export function aReport(overrides: Partial<ReportData> & Pick<ReportData, 'report' | 'title' | 'columns' | 'rows'>): ReportData {
+  return { titleEn: '', formCode: null, company: { code: 'DEMO', name: '演示商贸有限公司' }, period: '2026-10', dateLabel: '2026年10月', currency: 'CNY', meta: {}, checks: [], balanced: true, notes: [], ...overrides }
+}
+
+export function anImportSummary(overrides: Partial<ImportSummary> & Pick<ImportSummary, 'id' | 'fileName' | 'format'>): ImportSummary {
+  return {
+    detected: overrides.format, hash: '0'.repeat(64), read: 0, records: 0, imported: 0, duplicates: 0, updated: 0, rejected: 0, skipped: 0, store: '', storeCreated: false,
+    importedByKind: { order: 0, orderLine: 0, settlementTxn: 0, bankTxn: 0, invoice: 0 }, checks: [], rejects: [], ...overrides,
+  }
 }
 
 export function aTrialBalance(): TrialBalance {
   return {
+    company: 'DEMO', currency: 'CNY', period: '2026-10', from: '2026-10', store: null,
     rows: [
-      { code: '1012', name: '其他货币资金', nameEn: 'Other monetary funds', level: 1, isLeaf: false, openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
-      { code: '1012.01', name: '支付宝', nameEn: 'Alipay', level: 2, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
-      { code: '5001', name: '主营业务收入', nameEn: 'Main business revenue', level: 1, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '10000.00', closingDebit: '0.00', closingCredit: '10000.00', balance: '-10000.00' },
-      { code: '2221.01.02', name: '=cmd|销项税额', nameEn: '=HYPERLINK("http://evil")', level: 1, isLeaf: true, openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '1300.00', closingDebit: '0.00', closingCredit: '1300.00', balance: '-1300.00' },
+      { code: '1012', name: '其他货币资金', nameEn: 'Other monetary funds', level: 1, isLeaf: false, normalSide: 'debit', openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
+      { code: '1012.01', name: '支付宝', nameEn: 'Alipay', level: 2, isLeaf: true, normalSide: 'debit', openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '0.00', closingDebit: '11300.00', closingCredit: '0.00', balance: '11300.00' },
+      { code: '5001', name: '主营业务收入', nameEn: 'Main business revenue', level: 1, isLeaf: true, normalSide: 'credit', openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '10000.00', closingDebit: '0.00', closingCredit: '10000.00', balance: '-10000.00' },
+      { code: '2221.01.02', name: '=cmd|销项税额', nameEn: '=HYPERLINK("http://evil")', level: 1, isLeaf: true, normalSide: 'credit', openingDebit: '0.00', openingCredit: '0.00', debit: '0.00', credit: '1300.00', closingDebit: '0.00', closingCredit: '1300.00', balance: '-1300.00' },
     ],
     totals: { openingDebit: '0.00', openingCredit: '0.00', debit: '11300.00', credit: '11300.00', closingDebit: '11300.00', closingCredit: '11300.00' },
     balanced: true,

@@ -2,7 +2,7 @@ import { cleanup, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ApiError, type ExceptionDetail, type LedgerApi, type MatchException, type ReportData, type Voucher } from '../../addin/api-client.ts'
 import { untranslated } from '../support/untranslated.ts'
-import { aSession, aTrialBalance, fill, renderPane } from './pane-harness.tsx'
+import { aBlocker, aPeriod, aReport, aSession, aTrialBalance, anAccount, fill, renderPane } from './pane-harness.tsx'
 
 /**
  * Issue #14 item 5: no zh-CN screen shows a raw code (AMOUNT_MISMATCH,
@@ -44,20 +44,20 @@ const PREVIEW: Voucher = {
   ],
 }
 
-const INCOME: ReportData = {
-  report: 'income-statement', title: '利润表', period: '2026-10', currency: 'CNY', balanced: false, notes: [],
+const INCOME: ReportData = aReport({
+  report: 'income-statement', title: '利润表', balanced: false,
   columns: [{ key: 'item', label: '项目', kind: 'text' }, { key: 'row', label: '行次', kind: 'integer' }, { key: 'month', label: '本月金额', kind: 'amount' }],
   rows: [{ item: '一、营业收入', row: 1, month: '10000.00' }, { item: '二、营业利润', row: 21, month: '9988.00' }],
   checks: [{ key: 'net', label: '净利润 = 利润总额 − 所得税', ok: false, expected: '9988.00', actual: '9900.00' }],
-}
+})
 
 function zhApi(): Partial<LedgerApi> {
   return {
     accounts: async () => [
-      { code: '1012.01', name: '支付宝', nameEn: 'Alipay', isLeaf: true }, { code: '1122', name: '应收账款', nameEn: 'Accounts receivable', isLeaf: true },
-      { code: '5711', name: '营业外支出', nameEn: 'Non-operating expenses', isLeaf: true }, { code: '5603.01', name: '手续费', nameEn: 'Payment fees', isLeaf: true },
+      anAccount('1012.01', '支付宝', 'Alipay'), anAccount('1122', '应收账款', 'Accounts receivable'),
+      anAccount('5711', '营业外支出', 'Non-operating expenses'), anAccount('5603.01', '手续费', 'Payment fees'),
     ],
-    periods: async () => [{ period: '2026-10', status: 'open', vouchers: 3, drafts: 1 }],
+    periods: async () => [aPeriod('2026-10', 'open', 3, 1)],
     importedPeriods: async () => ['2026-10'],
     matchSummary: async () => ({ counts: { suggested: 1, confirmed: 30 }, exceptions: { AMOUNT_MISMATCH: 1, ORPHAN_PAYMENT: 1 } }),
     runMatch: async () => ({ counts: { suggested: 1, confirmed: 30 }, exceptions: { AMOUNT_MISMATCH: 1, ORPHAN_PAYMENT: 1 } }),
@@ -70,7 +70,11 @@ function zhApi(): Partial<LedgerApi> {
     runPosting: async () => { throw new ApiError('conflict', 409, 'PERIOD_CLOSED', 'period 2026-10 is closed') },
     trialBalance: async () => aTrialBalance(),
     report: async () => INCOME,
-    closeCheck: async () => ({ period: '2026-10', ready: false, blockers: [{ kind: 'open_exceptions', count: 2 }, { kind: 'drafts', count: 1 }, { kind: 'held_items', count: 3, message: { zh: '本期有 3 笔记录暂缓记账（NOT_MATCHED, NO_RATE）', en: '3 records held back (NOT_MATCHED, NO_RATE)' } }] }),
+    closeCheck: async () => ({ period: '2026-10', ready: false, blockers: [
+      aBlocker('open_exceptions', 2, { zh: '本期有 2 个未处理的对账异常（AMOUNT_MISMATCH 1, ORPHAN_PAYMENT 1），请处理、忽略或审批', en: '2 open reconciliation exception(s) in the period (AMOUNT_MISMATCH 1, ORPHAN_PAYMENT 1); resolve, ignore or approve them' }),
+      aBlocker('drafts', 1, { zh: '本期有 1 张凭证未记账（草稿或已审核未过账），请审核记账或删除', en: '1 voucher(s) of the period not yet posted (drafts or approved); approve and post or delete them' }),
+      aBlocker('held_items', 3, { zh: '本期有 3 笔记录暂缓记账（NOT_MATCHED, NO_RATE）', en: '3 records held back (NOT_MATCHED, NO_RATE)' }),
+    ] }),
     closePeriod: async () => { throw new ApiError('conflict', 409, 'PERIOD_NOT_CLOSABLE', 'period 2026-10 has 1 voucher(s) not yet posted; approve and post or delete them first') },
     uploadImport: async () => { throw new ApiError('validation', 415, 'UNSUPPORTED_FORMAT', 'no known header found in web.csv; use cledger profile') },
     settings: async () => ({ tolerance: '0.05', mappings: {}, rules: [] }),
@@ -121,7 +125,7 @@ describe('zh-CN screens show no raw codes and no English sentences', () => {
 
     const close = renderPane({ tab: 'close', language: 'zh-CN', api: zhApi() })
     const checklist = await screen.findByRole('list', { name: '结账检查' })
-    expect(await within(checklist).findByText('2 条异常尚未处理')).toBeTruthy()
+    expect(await within(checklist).findByText('本期有 2 个未处理的对账异常（金额不符未处理 1, 无订单收款 1），请处理、忽略或审批')).toBeTruthy()
     // the service's own Chinese sentence, its codes in words
     expect(within(checklist).getByText('本期有 3 笔记录暂缓记账（尚未勾对, 缺少汇率）')).toBeTruthy()
     expect(screen.getByRole('button', { name: '结账 2026-10' })).toHaveProperty('disabled', true)

@@ -58,7 +58,7 @@ describe('a close that checks (结账检查)', () => {
     const exceptions = check.blockers[0]
     expect(exceptions?.message.en).toBe('2 open reconciliation exception(s) in the period (AMOUNT_MISMATCH 1, MISSING_PAYMENT 1); resolve, ignore or approve them')
     expect(exceptions?.message.zh).toContain('未处理的对账异常')
-    expect(exceptions?.items.map((item) => item.type).sort()).toEqual(['AMOUNT_MISMATCH', 'MISSING_PAYMENT'])
+    expect(exceptions?.items.map((item) => ('type' in item ? item.type : '')).sort()).toEqual(['AMOUNT_MISMATCH', 'MISSING_PAYMENT'])
     expect(check.blockers[2]?.items).toEqual([expect.objectContaining({ kind: 'settlementTxn', ref: `alipay|${linked.cases.payoutNotInBank?.refs[0] ?? ''}|payout`, reason: 'NOT_IN_BANK' })])
     expect(check.blockers[3]?.items.length).toBe(Math.min(unposted, 50))
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { storeResponseSchema, storesResponseSchema } from '../../shared/api.ts'
+import { storeResponseSchema, storesResponseSchema } from '../../shared/api/stores.ts'
 import { defaultAccountRoles } from '../../shared/accounts.ts'
 import { HOLD_HELP, HOLD_REASONS, resolveAccounts, validateMapping } from '../../shared/posting/index.ts'
 import { CHANNELS } from '../../shared/records.ts'

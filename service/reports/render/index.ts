@@ -5,9 +5,10 @@ import { renderJson } from './json.ts'
 import { renderPdf } from './pdf.ts'
 import { renderTable } from './table.ts'
 import { renderXlsx } from './xlsx.ts'
+import { REPORT_FORMATS, type ReportFormat } from '../../../shared/api/reports.ts'
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'xlsx', 'pdf'] as const
-export type ReportFormat = (typeof REPORT_FORMATS)[number]
+/** The formats are part of the HTTP contract (shared/api/reports.ts). */
+export { REPORT_FORMATS, type ReportFormat }
 
 export interface Rendered {
   readonly body: string | Uint8Array

@@ -1,28 +1,14 @@
 import { formatAmount } from '../../../shared/money.ts'
+import type { DeepReadonly } from '../../../shared/api/common.ts'
+import type { ReportResponse } from '../../../shared/api/reports.ts'
 import { type Report, cellText } from '../../../shared/reports/report.ts'
 
 /**
  * JSON form of a report: amounts as decimal strings (never JSON numbers),
- * rows as objects keyed by column, checks alongside.
+ * rows as objects keyed by column, checks alongside. The shape is the HTTP
+ * contract's (shared/api/reports.ts).
  */
-export interface ReportJson {
-  readonly report: string
-  readonly title: string
-  readonly titleEn: string
-  readonly formCode: string | null
-  readonly company: { readonly code: string; readonly name: string }
-  readonly period: string
-  readonly dateLabel: string
-  readonly currency: string
-  readonly meta: Readonly<Record<string, string>>
-  readonly columns: ReadonlyArray<{ readonly key: string; readonly label: string; readonly kind: string }>
-  readonly rows: ReadonlyArray<Record<string, string | number | null>>
-  readonly checks: Report['checks']
-  readonly balanced: boolean
-  readonly notes: ReadonlyArray<string>
-  /** the report's chart, if it has one, with amounts as decimal strings */
-  readonly chart?: { readonly title: string; readonly categories: ReadonlyArray<string>; readonly series: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string> }> }
-}
+export type ReportJson = DeepReadonly<ReportResponse>
 
 export function reportToJson(report: Report): ReportJson {
   const rows = report.rows.map((row) => {

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { CHANNELS } from './records.ts'
 
 /**
- * HTTP contract shared by the service and the add-in (pure zod, no I/O).
+ * HTTP contract of the worksheet functions, shared by the service and the add-in (pure zod, no I/O).
  *
  * ## Worksheet functions: `POST /api/v1/functions/batch` (architecture.md)
  * The service validates with these schemas; the add-in's batcher imports the
@@ -85,54 +84,14 @@ export interface BatchResponse {
   readonly results: FunctionResult[]
 }
 
-/**
- * ## Stores (店铺): `/api/v1/companies/{code}/stores`
- * GET → `{"stores":[Store]}`; POST `StoreCreate` → 201 `{"store":Store}`;
- * GET `…/stores/{store}` → `{"store":Store}`; PATCH `StorePatch` → `{"store":Store}`.
- * `overrides` maps a posting role (receivable, revenue, outputVat, wallet,
- * commission, paymentFee, promotion, shipping, otherPlatformCharge, bank,
- * inventory, cost, exchangeGainLoss, differenceLoss, differenceGain) to a leaf
- * account code; a store without overrides posts with its channel's defaults.
- * `bankAccount` is the leaf ledger account its payouts land in (role `bank`).
- */
-export const STORE_CHANNELS = CHANNELS
+const cellScalar = z.union([z.number(), z.string(), z.boolean()])
+/** One result of the batch: a value (a scalar, or rows of scalars for TB) or a cell error with why. */
+export const functionResultSchema = z.union([
+  z.strictObject({ id: z.string(), value: z.union([cellScalar, z.array(z.array(cellScalar))]) }),
+  z.strictObject({ id: z.string(), error: z.enum(['#N/A', '#VALUE!']), message: z.string() }),
+])
+/** POST /functions/batch */
+export const batchResponseSchema = z.strictObject({ results: z.array(functionResultSchema) })
+/** The query of POST /functions/batch: the batch's company when neither a call nor the body names one. */
+export const batchQuerySchema = z.object({ company: z.string().min(1).max(32).optional() })
 
-export const storeSchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  channel: z.string(),
-  taxCode: z.string().nullable(),
-  bankAccount: z.string().nullable(),
-  overrides: z.record(z.string(), z.string()),
-  createdAt: z.string(),
-})
-export type StoreDto = z.infer<typeof storeSchema>
-
-const storeCode = z.string().regex(/^[\p{L}\p{N}._-]{1,64}$/u, 'store codes are 1-64 letters, digits, . _ - (no spaces)')
-const accountCode = z.string().regex(/^\d{4}(\.\d{1,4})*$/, 'an account code like 1002.01')
-
-export const storeCreateSchema = z.object({
-  code: storeCode,
-  name: z.string().min(1).max(200).optional(),
-  channel: z.enum(STORE_CHANNELS),
-  taxCode: z.string().min(1).max(32).nullable().optional(),
-  bankAccount: accountCode.nullable().optional(),
-  overrides: z.record(z.string(), accountCode).optional(),
-}).strict()
-export type StoreCreate = z.infer<typeof storeCreateSchema>
-
-export const storePatchSchema = z.object({
-  name: z.string().min(1).max(200).optional(),
-  channel: z.enum(STORE_CHANNELS).optional(),
-  taxCode: z.string().min(1).max(32).nullable().optional(),
-  bankAccount: accountCode.nullable().optional(),
-  overrides: z.record(z.string(), accountCode).optional(),
-}).strict()
-export type StorePatch = z.infer<typeof storePatchSchema>
-
-export const storesResponseSchema = z.object({ stores: z.array(storeSchema) })
-export const storeResponseSchema = z.object({ store: storeSchema })
-
-/** Why an item waits in a posting run, with the fix, in both languages (`holdReasons` of preview/run). */
-export const holdReasonSchema = z.object({ reason: z.string(), count: z.number().int(), zh: z.string(), en: z.string() })
-export type HoldReasonDto = z.infer<typeof holdReasonSchema>

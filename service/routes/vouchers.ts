@@ -41,7 +41,7 @@ export function voucherRoutes(deps: AppDeps) {
       return json({ voucher: { ...voucher, attachments: attached.count }, storedAttachments: attached.stored, invoices: attached.invoices, sources: await voucherSourcesOf(deps.context, companyOf(access).id, voucher.id) }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/approve', summary: '审核 a draft (maker may not approve); posts it unless postOnApprove is false', permission: 'vouchers.approve', response: voucherActionResponse }, async ({ c, json, access, param }) => {
-      return json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id'))) }, 200)
+      return json({ voucher: await approveVoucher(deps.context, access.actor, companyOf(access), voucherId(param('id'))) }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/vouchers/:id/unapprove', summary: '反审核: an approved, not yet posted voucher back to draft (approver or admin; audited with the reason)', permission: 'vouchers.approve', body: unapproveRequest, response: voucherActionResponse }, async ({ c, json, access, body, param }) => {
       return json({ voucher: await unapproveVoucher(deps.context, access.actor, companyOf(access).id, voucherId(param('id')), body.reason ?? '') }, 200)

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline'
 import { createContext } from '../../service/ledger/context.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { createApp } from '../../service/app.ts'
+import { writeVouchers } from '../../service/ledger/vouchers.ts'
 import { createCompany } from '../../service/ledger/company.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { signedIn } from '../support/http.ts'
@@ -103,13 +104,71 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
   cleanup()
 }
 
+/**
+ * 审核 one voucher at a time (审核即记账: each approval posts and numbers it): 50 approvers' clients against one
+ * instance, drafts made beforehand. Approvals are not coalesced into one call; they share transactions through the
+ * write queue's group commit (service/db/connection.ts), off in the baseline.
+ */
+async function approvals(grouped: boolean): Promise<void> {
+  const { db, url, cleanup } = await benchDatabase(`concurrent-approve-${grouped ? 'on' : 'off'}`)
+  const context = createContext(db)
+  const company = await createCompany(context, SYSTEM, { code: 'BENCH', name: '压测公司' })
+  const token = await signedIn(createApp({ context }), context, company, 'checker', 'approver')
+  const drafts = Number(process.env.BENCH_DRAFTS ?? 40_000)
+  const ids: number[] = []
+  for (let from = 0; from < drafts; from += 5000) {
+    const made = await writeVouchers(context, { userId: null, username: 'pos' }, company.id, Array.from({ length: Math.min(5000, drafts - from) }, (_, index) => ({ input: { date: `2026-10-${String(1 + ((from + index) % 28)).padStart(2, '0')}`, lines: [{ account: '1122', store: 'pos', debit: '113.00' }, { account: '5001', store: 'pos', credit: '100.00' }, { account: '2221.01.02', store: 'pos', credit: '13.00' }] } })), { mode: 'draft' })
+    ids.push(...made.map((made) => made.id))
+  }
+  const running = await startInstance(url, grouped)
+  let next = 0
+  const approve = async (id: number) => fetch(`${running.base}/api/v1/companies/BENCH/vouchers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+  // warm-up (not measured)
+  for (const response of await Promise.all(Array.from({ length: CLIENTS }, () => approve(ids[next++] as number)))) if (response.status !== 200) throw new Error(`warm-up: ${response.status} ${await response.text()}`)
+  running.child.stdin?.write('reset\n')
+  const latencies: number[] = []
+  let approved = 0
+  let errors = 0
+  const deadline = performance.now() + SECONDS * 1000
+  const started = performance.now()
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (performance.now() < deadline && next < ids.length) {
+      const id = ids[next++] as number
+      const at = performance.now()
+      const response = await approve(id)
+      await response.arrayBuffer()
+      latencies.push(performance.now() - at)
+      if (response.status === 200) approved += 1
+      else errors += 1
+    }
+  }))
+  const wall = (performance.now() - started) / 1000
+  running.child.kill('SIGTERM')
+  const [writes, transactions, cpuMs] = await running.stats
+  const posted = await db.client.execute("SELECT COUNT(*) AS n, MAX(number) AS top FROM vouchers WHERE company_id = ? AND status = 'posted'", [company.id])
+  const contiguous = Number(posted.rows[0]?.n) === Number(posted.rows[0]?.top)
+  const breaches = (await verifyLedger(context)).breaches.length
+  const sorted = [...latencies].sort((a, b) => a - b)
+  const result = { throughput: Math.round(approved / wall), cpuPerVoucher: approved > 0 ? cpuMs / approved : 0, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0 }
+  results.set(`approve:${grouped}`, result)
+  const baseline = results.get('approve:false')
+  report(`approvals (审核即记账), 1 instance, group commit ${grouped ? 'on ' : 'off'}`, {
+    approvals: approved, 'approvals/s': result.throughput, p50_ms: result.p50.toFixed(1), p99_ms: result.p99.toFixed(1), max_ms: result.max.toFixed(1),
+    approvals_per_tx: transactions > 0 ? (writes / transactions).toFixed(1) : '-', service_cpu_ms_per_approval: result.cpuPerVoucher.toFixed(2),
+    errors, numbers_contiguous: String(contiguous), verify_breaches: breaches,
+    ...(baseline && grouped ? { throughput_vs_off: `${(result.throughput / baseline.throughput).toFixed(2)}x`, p99_vs_off: `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
+  })
+  cleanup()
+}
+
 const results = new Map<string, { throughput: number; cpuPerVoucher: number; p50: number; p99: number; max: number }>()
 
 export async function run(): Promise<void> {
   console.log(`${CLIENTS} clients x single vouchers for ${SECONDS} s (BENCH_SECONDS, BENCH_CLIENTS)`)
-  // BENCH_ONLY=1on,2off … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
+  // BENCH_ONLY=1on,2off,approveon … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
   for (const instances of [1, 2]) {
     for (const grouped of [false, true]) if (only.length === 0 || only.includes(`${instances}${grouped ? 'on' : 'off'}`)) await scenario(instances, grouped)
   }
+  for (const grouped of [false, true]) if (only.length === 0 || only.includes(`approve${grouped ? 'on' : 'off'}`)) await approvals(grouped)
 }

@@ -5,6 +5,8 @@ import { createContext } from '../../service/ledger/context.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { createApp } from '../../service/app.ts'
+import { call, signedIn } from '../support/http.ts'
 
 const sale = (key: string, amount = '10.00') => ({
   date: '2026-10-05', idempotencyKey: key, lines: [
@@ -50,6 +52,34 @@ describe('group commit (one write path, many concurrent single-voucher writes)',
     expect(String(rejected.reason)).toMatch(/already posted|DUPLICATE|order:A|order A/i)
     const rows = await db.client.execute('SELECT idempotency_key, number FROM vouchers WHERE company_id = ? ORDER BY number', [company.id])
     expect(rows.rows.map((row) => [row.idempotency_key, row.number])).toEqual([['first', 1], ['ok-1', 2], ['ok-2', 3], ['ok-4', 4]])
+    expect((await verifyLedger(context)).breaches).toEqual([])
+  })
+
+  it('groups concurrent approvals over HTTP too (审核即记账): one bad approval fails alone, numbers contiguous, verify passes', async () => {
+    const { context, company, db } = await ledgerWithCompany()
+    const api = createApp({ context })
+    const maker = await signedIn(api, context, company, 'pos', 'accountant')
+    const approver = await signedIn(api, context, company, 'checker', 'approver')
+    const drafts = await writeVouchers(context, { userId: 1 }, company.id, Array.from({ length: 60 }, (_, index) => ({ input: sale(`ap-${index}`) })), { mode: 'draft' })
+    const ids = drafts.map((draft) => draft.id)
+    const before = { ...db.writeStats }
+    // ids[1] is approved twice at once: inside the shared transaction the second finds it posted and fails alone (409);
+    // a role without the permission is refused before the queue (403), an unknown voucher inside it (404)
+    const responses = await Promise.all([
+      ...ids.map((id) => call(api, approver, 'POST', `/companies/${company.code}/vouchers/${id}/approve`)),
+      call(api, approver, 'POST', `/companies/${company.code}/vouchers/${ids[1]}/approve`),
+      call(api, maker, 'POST', `/companies/${company.code}/vouchers/${ids[0]}/approve`),
+      call(api, approver, 'POST', `/companies/${company.code}/vouchers/999999/approve`),
+    ])
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.slice(0, 60)).toEqual(Array.from({ length: 60 }, () => 200))
+    expect(statuses.slice(60)).toEqual([409, 403, 404])
+    const writes = db.writeStats.writes - before.writes
+    const transactions = db.writeStats.transactions - before.transactions
+    expect(writes).toBeGreaterThanOrEqual(60)
+    expect(transactions).toBeLessThan(writes / 3)
+    const numbers = await db.client.execute("SELECT number FROM vouchers WHERE company_id = ? AND status = 'posted' ORDER BY number", [company.id])
+    expect(numbers.rows.map((row) => Number(row.number))).toEqual(Array.from({ length: 60 }, (_, index) => index + 1))
     expect((await verifyLedger(context)).breaches).toEqual([])
   })
 

@@ -4,7 +4,7 @@ import { formatAmount } from '../../../shared/money.ts'
 import { periodOfDate } from '../../../shared/period.ts'
 import { reversalLines } from '../../../shared/voucher.ts'
 import { multiRowInsert } from '../../db/connection.ts'
-import { appendAudit } from '../audit.ts'
+import { type AuditEntry, appendAudit } from '../audit.ts'
 import { type Company, getCompany } from '../company.ts'
 import { type Actor, type LedgerContext, isoNow } from '../context.ts'
 import { assertPeriodsOpen, nextNumbers } from './checks.ts'
@@ -33,18 +33,23 @@ async function markReversed(tx: Transaction, companyId: number, originalId: numb
   await tx.execute({ sql: "UPDATE voucher_sources SET source_kind = source_kind || '~reversed:' || ? WHERE voucher_id = ? AND company_id = ?", args: [String(reversalId), originalId, companyId] })
 }
 
-async function postInTransaction(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, row: Record<string, unknown>, at: string): Promise<number> {
+/**
+ * approved -> posted inside the caller's transaction. `approval`: the audit entry of the approval made in the
+ * same transaction (审核即记账), appended with the post's in one write; its period check already ran.
+ */
+async function postInTransaction(context: LedgerContext, tx: Transaction, actor: Actor, company: Company, row: Record<string, unknown>, at: string, approval?: AuditEntry): Promise<number> {
   const voucherId = Number(row.id)
   const period = String(row.period)
   const word = String(row.word)
-  await assertPeriodsOpen(tx, company.id, [period])
+  if (!approval) await assertPeriodsOpen(tx, company.id, [period])
   const numbers = await nextNumbers(tx, company.id, [`${period}\u0000${word}`])
   const number = numbers.get(`${period}\u0000${word}`) ?? 1
   await tx.execute({ sql: "UPDATE vouchers SET status = 'posted', number = ?, poster_id = ?, posted_at = ? WHERE id = ?", args: [number, actor.userId, at, voucherId] })
   if (row.reversal_of !== null && row.reversal_of !== undefined) await markReversed(tx, company.id, Number(row.reversal_of), voucherId)
   const lines = await readLines(context, tx, voucherId)
   await applyBalances(tx, company.id, period, lines)
-  await appendAudit(tx, [{ at, companyId: company.id, actorId: actor.userId, action: 'voucher.post', entity: 'voucher', entityId: String(voucherId), payload: { status: 'posted', period, word, number, total: formatAmount(BigInt(row.total_minor as number), company.baseCurrency), linesHash: linesHash(lines) } }])
+  const posted: AuditEntry = { at, companyId: company.id, actorId: actor.userId, action: 'voucher.post', entity: 'voucher', entityId: String(voucherId), payload: { status: 'posted', period, word, number, total: formatAmount(BigInt(row.total_minor as number), company.baseCurrency), linesHash: linesHash(lines) } }
+  await appendAudit(tx, approval ? [approval, posted] : [posted])
   return number
 }
 
@@ -53,8 +58,10 @@ async function postInTransaction(context: LedgerContext, tx: Transaction, actor:
  * postOnApprove false). The maker may not approve their own voucher, except a
  * lone admin with `selfApprove`, which is audited as such.
  */
-export async function approveVoucher(context: LedgerContext, actor: Actor, companyId: number, voucherId: number, options: { selfApprove?: boolean } = {}): Promise<VoucherResult> {
-  const company = await getCompany(context, companyId)
+export async function approveVoucher(context: LedgerContext, actor: Actor, companyOrId: number | Company, voucherId: number, options: { selfApprove?: boolean } = {}): Promise<VoucherResult> {
+  // a route gives the company its access check just read (issue #20: no second read per request)
+  const company = typeof companyOrId === 'number' ? await getCompany(context, companyOrId) : companyOrId
+  const companyId = company.id
   const at = isoNow(context)
   return context.db.write(async (tx) => {
     const row = await loadForUpdate(tx, companyId, voucherId)
@@ -62,9 +69,12 @@ export async function approveVoucher(context: LedgerContext, actor: Actor, compa
     if (Number(row.maker_id) === actor.userId && !options.selfApprove) throw new LedgerError('MAKER_CANNOT_APPROVE', `the maker of voucher #${voucherId} cannot approve it; another user with the approver role must`)
     await assertPeriodsOpen(tx, companyId, [String(row.period)])
     await tx.execute({ sql: "UPDATE vouchers SET status = 'approved', approver_id = ?, approved_at = ? WHERE id = ?", args: [actor.userId, at, voucherId] })
-    await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'voucher.approve', entity: 'voucher', entityId: String(voucherId), payload: { selfApproved: options.selfApprove ? true : undefined } }])
-    if (company.settings.postOnApprove === false) return { id: voucherId, period: String(row.period), word: String(row.word), number: null, status: 'approved', replayed: false }
-    const number = await postInTransaction(context, tx, actor, company, row, at)
+    const approval: AuditEntry = { at, companyId, actorId: actor.userId, action: 'voucher.approve', entity: 'voucher', entityId: String(voucherId), payload: { selfApproved: options.selfApprove ? true : undefined } }
+    if (company.settings.postOnApprove === false) {
+      await appendAudit(tx, [approval])
+      return { id: voucherId, period: String(row.period), word: String(row.word), number: null, status: 'approved', replayed: false }
+    }
+    const number = await postInTransaction(context, tx, actor, company, row, at, approval)
     return { id: voucherId, period: String(row.period), word: String(row.word), number, status: 'posted', replayed: false }
   })
 }

@@ -5,6 +5,9 @@ import { createContext } from '../../service/ledger/context.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { generateFile } from '../../service/generators/index.ts'
+import { importFile } from '../../service/imports/load.ts'
+import { SYSTEM } from '../../service/ledger/context.ts'
 import { createApp } from '../../service/app.ts'
 import { call, signedIn } from '../support/http.ts'
 
@@ -81,6 +84,28 @@ describe('group commit (one write path, many concurrent single-voucher writes)',
     const numbers = await db.client.execute("SELECT number FROM vouchers WHERE company_id = ? AND status = 'posted' ORDER BY number", [company.id])
     expect(numbers.rows.map((row) => Number(row.number))).toEqual(Array.from({ length: 60 }, (_, index) => index + 1))
     expect((await verifyLedger(context)).breaches).toEqual([])
+  })
+
+  it('groups concurrent small imports: each file commits whole in the shared transaction, a broken file fails alone', async () => {
+    const { company, db } = await ledgerWithCompany()
+    const files = await Promise.all(Array.from({ length: 8 }, (_, index) => generateFile('douyin-orders', { seed: 100 + index, rows: 25, store: `dy-${index}` })))
+    const before = { ...db.writeStats }
+    const settled = await Promise.allSettled([
+      ...files.map((file, index) => importFile(db, company.id, { name: `dy-${index}.csv`, bytes: file.bytes }, { actor: SYSTEM, store: `dy-${index}` })),
+      // a file no parser knows: refused inside its turn, the others still commit
+      importFile(db, company.id, { name: 'unknown.csv', bytes: new TextEncoder().encode('列1,列2\n1,2\n') }, { actor: SYSTEM, store: 'x' }),
+    ])
+    expect(settled.map((outcome) => outcome.status)).toEqual([...files.map(() => 'fulfilled'), 'rejected'])
+    const imported = settled.slice(0, 8).map((outcome) => (outcome as PromiseFulfilledResult<{ imported: number }>).value.imported)
+    expect(imported).toEqual(files.map((file) => file.expected.length))
+    const writes = db.writeStats.writes - before.writes
+    const transactions = db.writeStats.transactions - before.transactions
+    expect(writes).toBeGreaterThanOrEqual(9)
+    expect(transactions).toBeLessThan(writes)
+    const stored = await db.client.execute('SELECT store, imported_count FROM import_batches WHERE company_id = ? ORDER BY store', [company.id])
+    expect(stored.rows.map((row) => [row.store, Number(row.imported_count)])).toEqual(files.map((file, index) => [`dy-${index}`, file.expected.length]))
+    const orders = await db.client.execute('SELECT store, COUNT(*) AS n FROM orders WHERE company_id = ? GROUP BY store ORDER BY store', [company.id])
+    expect(orders.rows.map((row) => row.store)).toEqual(files.map((_, index) => `dy-${index}`))
   })
 
   it('with grouping off, each write is its own transaction and the results are the same', async () => {

@@ -4,7 +4,7 @@ import type { VoucherInput } from '../../shared/voucher.ts'
 import type { FormatSpec } from '../generators/core.ts'
 import { Rng, clock, money } from '../generators/core.ts'
 import { GENERATED_FORMATS, type GeneratedFormat, csvLine } from '../generators/index.ts'
-import { linkedJdFiles } from '../generators/linked.ts'
+import { linkedJdFiles } from '../generators/linked-jd.ts'
 
 /**
  * The demo month as the seller's accountant downloads it: one file per channel

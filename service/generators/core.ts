@@ -1,6 +1,6 @@
 import { type Minor, minor } from '../../shared/money.ts'
-import { formatAmount } from '../../shared/money.ts'
-import type { CanonicalRecord, Source } from '../../shared/records.ts'
+import { formatAmount, parseAmount } from '../../shared/money.ts'
+import type { CanonicalRecord, Order, SettlementTxn, Source } from '../../shared/records.ts'
 
 /** Seeded PRNG (mulberry32): same seed, same file. */
 export class Rng {
@@ -217,4 +217,37 @@ export interface BankLineSpec {
   memo: string
   /** 用途 / 附言 (optional second memo part). */
   purpose?: string
+}
+
+/** Minutes in a day (the generators' clock counts minutes, see clock). */
+export const DAY = 24 * 60
+
+/** The amount a bill cell states (`¥12.34`, `131.77(已退款89.84)` -> paid minus refunded). */
+export function cellAmount(cell: string): bigint {
+  const inline = /^(.*?)\(已退款([\d.]+)\)$/.exec(cell)
+  if (inline) return parseAmount(inline[1] ?? '0', 'CNY') - parseAmount(inline[2] ?? '0', 'CNY')
+  return parseAmount(cell.replace(/^[¥￥]/, ''), 'CNY')
+}
+
+/** A settlement record of `channel` for the row's store; empty optional fields left out. */
+export function settlement(context: RowContext, channel: SettlementTxn['channel'], fields: Omit<SettlementTxn, 'channel' | 'store' | 'source'>): CanonicalRecord {
+  const record: SettlementTxn = { channel, store: context.store, ...fields, source: PENDING_SOURCE }
+  for (const key of ['orderRef', 'tradeNo', 'payoutRef', 'counterparty', 'balanceAfter'] as const) {
+    if (record[key] === undefined || record[key] === '') delete record[key]
+  }
+  return { kind: 'settlementTxn', record }
+}
+
+export const neg = (value: bigint): Minor => minor(-value)
+
+/** An order record with the pending source; undefined optional fields left out. */
+export function orderRecord(fields: Omit<Order, 'source'>): Order {
+  const order: Order = { ...fields, source: PENDING_SOURCE }
+  for (const key of ['buyerRef', 'paidAt', 'shippedAt', 'completedAt', 'cancelledAt', 'paymentRef'] as const) if (order[key] === undefined) delete order[key]
+  return order
+}
+
+/** Each item repeated `weight` times, for rng.pick. */
+export function weighted<T extends { weight: number }>(items: ReadonlyArray<T>): T[] {
+  return items.flatMap((item) => new Array<T>(item.weight).fill(item))
 }

@@ -4,12 +4,16 @@ import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { CanonicalRecord } from '../../shared/records.ts'
 import { type FormatSpec, type GenerateOptions, type GeneratedRow, Rng, type RowContext, type StatedDirections, addDirection, addToSummary, emptySummary, statedDirections } from './core.ts'
-import * as bank from './formats-bank.ts'
-import * as formats from './formats.ts'
-import * as invoices from './invoices.ts'
-import * as jd from './formats-jd.ts'
-import * as more from './formats-more.ts'
-import * as pddDouyin from './formats-pdd-douyin.ts'
+import * as alipay from './alipay.ts'
+import * as amazon from './amazon.ts'
+import * as bank from './bank.ts'
+import * as bankCn from './bank-cn.ts'
+import * as invoiceList from './invoice-list.ts'
+import * as jd from './jd.ts'
+import * as pddDouyin from './pdd-douyin.ts'
+import * as shopify from './shopify.ts'
+import * as taobao from './taobao.ts'
+import * as wechat from './wechat.ts'
 import { sha256Hex } from '../../shared/sha256.ts'
 
 export type { GenerateOptions } from './core.ts'
@@ -19,42 +23,42 @@ export type { GenerateOptions } from './core.ts'
  * matching/posting tests and benchmarks. See README.md.
  */
 export const GENERATED_FORMATS = {
-  'alipay-merchant-account': formats.alipayMerchantAccount,
-  'alipay-personal': formats.alipayPersonal,
-  'wechat-merchant-trade': formats.wechatMerchantTrade,
-  'wechat-personal': formats.wechatPersonalCsv,
-  'wechat-personal-xlsx': formats.wechatPersonalXlsx,
-  'taobao-qianniu': formats.taobaoQianniuXlsx,
-  'taobao-qianniu-csv': formats.taobaoQianniuCsv,
-  'jd-personal': formats.jdPersonal,
-  'shopify-orders': formats.shopifyOrders,
-  'shopify-payments-transactions': formats.shopifyTransactions,
-  'amazon-settlement-flat': formats.amazonSettlement,
-  'pdd-account': formats.pddAccount,
-  'douyin-fund': formats.douyinFund,
-  'bank-csv-cn': formats.bankCsvCn,
-  'alipay-merchant-trade': formats.alipayMerchantTrade,
-  'shopify-payouts-summary': formats.shopifyPayouts,
+  'alipay-merchant-account': alipay.alipayMerchantAccount,
+  'alipay-personal': alipay.alipayPersonal,
+  'wechat-merchant-trade': wechat.wechatMerchantTrade,
+  'wechat-personal': wechat.wechatPersonalCsv,
+  'wechat-personal-xlsx': wechat.wechatPersonalXlsx,
+  'taobao-qianniu': taobao.taobaoQianniuXlsx,
+  'taobao-qianniu-csv': taobao.taobaoQianniuCsv,
+  'jd-personal': jd.jdPersonal,
+  'shopify-orders': shopify.shopifyOrders,
+  'shopify-payments-transactions': shopify.shopifyTransactions,
+  'amazon-settlement-flat': amazon.amazonSettlement,
+  'pdd-account': pddDouyin.pddAccount,
+  'douyin-fund': pddDouyin.douyinFund,
+  'bank-csv-cn': bank.bankCsvCn,
+  'alipay-merchant-trade': alipay.alipayMerchantTrade,
+  'shopify-payouts-summary': shopify.shopifyPayouts,
   'jd-orders': jd.jdOrders,
   'jd-settlement': jd.jdSettlement,
   'pdd-orders': pddDouyin.pddOrders,
   'douyin-orders': pddDouyin.douyinOrders,
   'douyin-account': pddDouyin.douyinAccount,
-  'alipay-seller-fund': more.alipaySellerFund,
-  'alipay-personal-legacy': more.alipayPersonalLegacy,
-  'wechat-merchant-fund': more.wechatMerchantFund,
-  'taobao-classic': more.taobaoClassic,
-  'amazon-settlement-v2': more.amazonSettlementV2,
-  'amazon-settlement-v2-eu': more.amazonSettlementV2Eu,
-  'bank-csv': more.bankCsvEnglish,
-  'bank-icbc': bank.bankIcbc,
-  'bank-ccb': bank.bankCcb,
-  'bank-abc': bank.bankAbc,
-  'bank-boc': bank.bankBoc,
-  'bank-bocom': bank.bankBocom,
-  'bank-cmb': bank.bankCmb,
-  'invoice-list': invoices.invoiceListXlsx,
-  'invoice-list-csv': invoices.invoiceListCsv,
+  'alipay-seller-fund': alipay.alipaySellerFund,
+  'alipay-personal-legacy': alipay.alipayPersonalLegacy,
+  'wechat-merchant-fund': wechat.wechatMerchantFund,
+  'taobao-classic': taobao.taobaoClassic,
+  'amazon-settlement-v2': amazon.amazonSettlementV2,
+  'amazon-settlement-v2-eu': amazon.amazonSettlementV2Eu,
+  'bank-csv': bank.bankCsvEnglish,
+  'bank-icbc': bankCn.bankIcbc,
+  'bank-ccb': bankCn.bankCcb,
+  'bank-abc': bankCn.bankAbc,
+  'bank-boc': bankCn.bankBoc,
+  'bank-bocom': bankCn.bankBocom,
+  'bank-cmb': bankCn.bankCmb,
+  'invoice-list': invoiceList.invoiceListXlsx,
+  'invoice-list-csv': invoiceList.invoiceListCsv,
 } as const satisfies Record<string, FormatSpec>
 
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS

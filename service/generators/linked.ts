@@ -1,10 +1,7 @@
 import iconv from 'iconv-lite'
 import { minor } from '../../shared/money.ts'
-import type { CanonicalRecord } from '../../shared/records.ts'
-import { DEFAULT_MONTH, type FormatSpec, type GeneratedRow, Rng, type RowContext, type Summary, clock, emptySummary, money, statedDirections } from './core.ts'
-import { type JdSettlementSpec, jdOrderRows, jdOrderTotals, jdSettlementRow, randomJdOrder } from './formats-jd.ts'
+import { DAY, type FormatSpec, Rng, type Summary, clock, emptySummary, money, statedDirections } from './core.ts'
 import { GENERATED_FORMATS, type GeneratedFormat, csvLine } from './index.ts'
-import { sha256Hex } from '../../shared/sha256.ts'
 
 /**
  * Linked files for matching scenarios: a Taobao 千牛 order export and the Alipay
@@ -114,10 +111,9 @@ const ALIPAY_TYPE = {
   fee: { type: '收费', desc: '0030002|花呗服务费' },
   payout: { type: '提现', desc: '' },
 } as const
-const DAY = 24 * 60
 
 /** Serialises rows exactly as the generators' CSV writer does for `spec` (preamble, decoration, trailer, encoding). */
-function csvBytes(spec: FormatSpec, rows: ReadonlyArray<ReadonlyArray<string>>, summary: Summary): Uint8Array {
+export function csvBytes(spec: FormatSpec, rows: ReadonlyArray<ReadonlyArray<string>>, summary: Summary): Uint8Array {
   const newline = spec.encoding === 'utf8-bom' ? '\r\n' : '\n'
   const stated = statedDirections(spec, rows.map((cells) => ({ cells: [...cells], records: [] })))
   const lines = [...(spec.preamble?.(rows.length, stated) ?? []).map((line) => csvLine(spec, [line], false)), csvLine(spec, spec.header, false)]
@@ -138,156 +134,191 @@ function grossOf(order: OrderSpec): bigint {
   return order.lines.reduce((sum, line) => sum + line.price * BigInt(line.qty), 0n)
 }
 
-export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
-  const seed = options.seed ?? 1
-  const rng = new Rng(seed)
-  const wanted = new Set(options.defects ?? [])
-  const orders: OrderSpec[] = []
-  const alipay: AlipaySpec[] = []
-  const bank: Array<{ id: string; minutes: number; amount: bigint }> = []
-  const cases: Partial<Record<Defect, LinkedCase>> = {}
-  const clean: string[] = []
-  let journal = 2024030100000000000n
-  let minutes = DAY + 9 * 60
-  const nextJournal = () => {
-    journal += 1n
-    return String(journal)
+/** The Taobao/Alipay/bank records of linkedFiles as they are planted, in rng order. */
+class LinkedBuilder {
+  readonly rng: Rng
+  readonly orders: OrderSpec[] = []
+  readonly alipay: AlipaySpec[] = []
+  readonly bank: Array<{ id: string; minutes: number; amount: bigint }> = []
+  readonly cases: Partial<Record<Defect, LinkedCase>> = {}
+  readonly clean: string[] = []
+  private journal = 2024030100000000000n
+  private minutes = DAY + 9 * 60
+
+  constructor(seed: number, readonly wanted: ReadonlySet<Defect>) {
+    this.rng = new Rng(seed)
   }
-  const newOrder = (status = '交易成功', lineCount = rng.int(1, 2), total?: bigint): OrderSpec => {
+
+  nextJournal(): string {
+    this.journal += 1n
+    return String(this.journal)
+  }
+
+  newOrder(status = '交易成功', lineCount = this.rng.int(1, 2), total?: bigint): OrderSpec {
+    const rng = this.rng
     const orderNo = rng.digits(19)
     const lines = Array.from({ length: lineCount }, (_, index) => ({ subNo: lineCount === 1 ? orderNo : rng.digits(19), price: index === 0 && total !== undefined ? total : rng.minor(1_000, 50_000), qty: total !== undefined ? 1 : rng.int(1, 3) }))
-    minutes += rng.int(20, 90)
-    const order: OrderSpec = { orderNo, lines, status, minutes, trade: `2024030122001${rng.digits(15)}`, refunded: 0n }
-    orders.push(order)
+    this.minutes += rng.int(20, 90)
+    const order: OrderSpec = { orderNo, lines, status, minutes: this.minutes, trade: `2024030122001${rng.digits(15)}`, refunded: 0n }
+    this.orders.push(order)
     return order
   }
-  const pay = (order: OrderSpec, type: AlipaySpec['type'], amount: bigint, extra: Partial<AlipaySpec> = {}): string => {
-    const id = nextJournal()
-    alipay.push({ journal: id, business: type === 'payment' ? order.trade : `2024030122001${rng.digits(15)}`, orderId: order.orderNo, minutes: order.minutes + 5 + alipay.length % 7, type, amount, ...extra })
+
+  pay(order: OrderSpec, type: AlipaySpec['type'], amount: bigint, extra: Partial<AlipaySpec> = {}): string {
+    const id = this.nextJournal()
+    this.alipay.push({ journal: id, business: type === 'payment' ? order.trade : `2024030122001${this.rng.digits(15)}`, orderId: order.orderNo, minutes: order.minutes + 5 + this.alipay.length % 7, type, amount, ...extra })
     return id
   }
-  const stranger = (): OrderSpec => ({ orderNo: rng.digits(19), lines: [], status: '', minutes: (minutes += 30), trade: `2024030122001${rng.digits(15)}`, refunded: 0n })
 
-  for (let index = 0; index < (options.orders ?? 20); index += 1) {
-    const order = newOrder()
-    pay(order, 'payment', grossOf(order))
-    if (index % 3 === 0) pay(order, 'fee', -rng.minor(10, 300))
-    clean.push(order.orderNo)
+  /** An order number not in the export. */
+  stranger(): OrderSpec {
+    return { orderNo: this.rng.digits(19), lines: [], status: '', minutes: (this.minutes += 30), trade: `2024030122001${this.rng.digits(15)}`, refunded: 0n }
   }
-  const postSaleRefunds: Array<{ orderNo: string; gross: bigint; amount: bigint; ref: string }> = []
-  const refundRate = options.postSaleRefundRate ?? 0
-  if (refundRate > 0) {
-    for (const orderNo of clean) {
-      if (!rng.chance(refundRate)) continue
-      const order = orders.find((candidate) => candidate.orderNo === orderNo) as OrderSpec
-      const gross = grossOf(order)
-      const amount = rng.chance(0.25) || gross < 200n ? gross : rng.minor(100, Number(gross) - 1)
-      const ref = pay(order, 'refund', -amount, { minutes: order.minutes + rng.int(3, 9) * DAY + rng.int(0, 600), afterSale: true })
-      postSaleRefunds.push({ orderNo, gross, amount, ref })
-    }
-  }
-  const plantOrder = (defect: Defect, build: () => { order?: OrderSpec; orderRef?: string; refs: string[] }) => {
-    if (!wanted.has(defect)) return
+
+  plantOrder(defect: Defect, build: () => { order?: OrderSpec; orderRef?: string; refs: string[] }): void {
+    if (!this.wanted.has(defect)) return
     const { order, orderRef, refs } = build()
-    cases[defect] = { defect, ...(order ? { orderNo: order.orderNo, gross: grossOf(order) } : {}), ...(orderRef ? { orderRef } : {}), refs }
+    this.cases[defect] = { defect, ...(order ? { orderNo: order.orderNo, gross: grossOf(order) } : {}), ...(orderRef ? { orderRef } : {}), refs }
   }
-  plantOrder('missingPayment', () => {
-    const order = newOrder()
+
+  /** An Alipay 提现 (and its bank receipt when `bankAt` is given). */
+  payout(defect: Defect, at: number, amount: bigint, bankAt?: number): void {
+    if (!this.wanted.has(defect)) return
+    const id = this.nextJournal()
+    this.alipay.push({ journal: id, business: `2024030122001${this.rng.digits(15)}`, orderId: '', minutes: at, type: 'payout', amount: -amount })
+    const refs = [id]
+    if (bankAt !== undefined) {
+      const line = `B${this.rng.digits(14)}`
+      this.bank.push({ id: line, minutes: bankAt, amount })
+      refs.push(line)
+    }
+    this.cases[defect] = { defect, refs }
+  }
+}
+
+/** Clean orders refunded after 交易成功 in the Alipay bill only (postSaleRefundRate). */
+function plantPostSaleRefunds(b: LinkedBuilder, rate: number): LinkedFiles['postSaleRefunds'] {
+  const postSaleRefunds: Array<{ orderNo: string; gross: bigint; amount: bigint; ref: string }> = []
+  if (rate <= 0) return postSaleRefunds
+  const rng = b.rng
+  for (const orderNo of b.clean) {
+    if (!rng.chance(rate)) continue
+    const order = b.orders.find((candidate) => candidate.orderNo === orderNo) as OrderSpec
+    const gross = grossOf(order)
+    const amount = rng.chance(0.25) || gross < 200n ? gross : rng.minor(100, Number(gross) - 1)
+    const ref = b.pay(order, 'refund', -amount, { minutes: order.minutes + rng.int(3, 9) * DAY + rng.int(0, 600), afterSale: true })
+    postSaleRefunds.push({ orderNo, gross, amount, ref })
+  }
+  return postSaleRefunds
+}
+
+/** The order-level defects (see DEFECT_NOTES), each planted when wanted. */
+function plantOrderDefects(b: LinkedBuilder): void {
+  b.plantOrder('missingPayment', () => {
+    const order = b.newOrder()
     order.minutes = DAY + 8 * 60
     return { order, refs: [] }
   })
-  plantOrder('orphanPayment', () => {
-    const ghost = stranger()
-    return { orderRef: ghost.orderNo, refs: [pay(ghost, 'payment', 4_321n)] }
+  b.plantOrder('orphanPayment', () => {
+    const ghost = b.stranger()
+    return { orderRef: ghost.orderNo, refs: [b.pay(ghost, 'payment', 4_321n)] }
   })
-  plantOrder('amountMismatch', () => {
-    const order = newOrder()
-    return { order, refs: [pay(order, 'payment', grossOf(order) - 1_200n)] }
+  b.plantOrder('amountMismatch', () => {
+    const order = b.newOrder()
+    return { order, refs: [b.pay(order, 'payment', grossOf(order) - 1_200n)] }
   })
-  plantOrder('duplicateOrder', () => {
-    const order = newOrder('交易成功', 1)
-    orders.push({ ...order, orderNo: `T200P${order.orderNo}`, lines: order.lines.map((line) => ({ ...line, subNo: `T200P${line.subNo}` })), minutes: order.minutes + 1 })
-    return { order, refs: [pay(order, 'payment', grossOf(order))] }
+  b.plantOrder('duplicateOrder', () => {
+    const order = b.newOrder('交易成功', 1)
+    b.orders.push({ ...order, orderNo: `T200P${order.orderNo}`, lines: order.lines.map((line) => ({ ...line, subNo: `T200P${line.subNo}` })), minutes: order.minutes + 1 })
+    return { order, refs: [b.pay(order, 'payment', grossOf(order))] }
   })
-  plantOrder('duplicatePayment', () => {
-    const order = newOrder()
-    return { order, refs: [pay(order, 'payment', grossOf(order)), pay(order, 'payment', grossOf(order))] }
+  b.plantOrder('duplicatePayment', () => {
+    const order = b.newOrder()
+    return { order, refs: [b.pay(order, 'payment', grossOf(order)), b.pay(order, 'payment', grossOf(order))] }
   })
-  plantOrder('refundWithoutOrder', () => {
-    const ghost = stranger()
-    return { orderRef: ghost.orderNo, refs: [pay(ghost, 'refund', -2_500n)] }
+  b.plantOrder('refundWithoutOrder', () => {
+    const ghost = b.stranger()
+    return { orderRef: ghost.orderNo, refs: [b.pay(ghost, 'refund', -2_500n)] }
   })
-  plantOrder('overRefund', () => {
-    const order = newOrder('交易成功', 1, 10_000n)
-    return { order, refs: [pay(order, 'payment', 10_000n), pay(order, 'refund', -6_000n), pay(order, 'refund', -6_000n)] }
+  b.plantOrder('overRefund', () => {
+    const order = b.newOrder('交易成功', 1, 10_000n)
+    return { order, refs: [b.pay(order, 'payment', 10_000n), b.pay(order, 'refund', -6_000n), b.pay(order, 'refund', -6_000n)] }
   })
-  plantOrder('failedPayment', () => {
-    const order = newOrder()
-    return { order, refs: [pay(order, 'payment', grossOf(order), { failed: true })] }
+  b.plantOrder('failedPayment', () => {
+    const order = b.newOrder()
+    return { order, refs: [b.pay(order, 'payment', grossOf(order), { failed: true })] }
   })
-  plantOrder('closedOrderWithPayment', () => {
-    const order = newOrder('交易关闭')
-    return { order, refs: [pay(order, 'payment', grossOf(order))] }
+  b.plantOrder('closedOrderWithPayment', () => {
+    const order = b.newOrder('交易关闭')
+    return { order, refs: [b.pay(order, 'payment', grossOf(order))] }
   })
-  plantOrder('bigRefund', () => {
-    const order = newOrder('交易成功', 1, 800_000n)
+  b.plantOrder('bigRefund', () => {
+    const order = b.newOrder('交易成功', 1, 800_000n)
     order.refunded = 600_000n
-    return { order, refs: [pay(order, 'payment', 800_000n), pay(order, 'refund', -600_000n)] }
+    return { order, refs: [b.pay(order, 'payment', 800_000n), b.pay(order, 'refund', -600_000n)] }
   })
-  plantOrder('roundingDifference', () => {
-    const order = newOrder()
-    return { order, refs: [pay(order, 'payment', grossOf(order) - 5n)] }
+  b.plantOrder('roundingDifference', () => {
+    const order = b.newOrder()
+    return { order, refs: [b.pay(order, 'payment', grossOf(order) - 5n)] }
   })
-  plantOrder('smallDifference', () => {
-    const order = newOrder()
-    return { order, refs: [pay(order, 'payment', grossOf(order) - 50n)] }
+  b.plantOrder('smallDifference', () => {
+    const order = b.newOrder()
+    return { order, refs: [b.pay(order, 'payment', grossOf(order) - 50n)] }
   })
+}
 
-  // Payout level: Alipay 提现 rows and the bank statement.
-  const payout = (defect: Defect, at: number, amount: bigint, bankAt?: number) => {
-    if (!wanted.has(defect)) return
-    const id = nextJournal()
-    alipay.push({ journal: id, business: `2024030122001${rng.digits(15)}`, orderId: '', minutes: at, type: 'payout', amount: -amount })
-    const refs = [id]
-    if (bankAt !== undefined) {
-      const line = `B${rng.digits(14)}`
-      bank.push({ id: line, minutes: bankAt, amount })
-      refs.push(line)
-    }
-    cases[defect] = { defect, refs }
-  }
-  payout('payoutInBank', 19 * DAY + 15 * 60, 1_234_567n, 20 * DAY + 10 * 60)
-  payout('payoutNotInBank', 4 * DAY + 15 * 60, 765_400n)
-  payout('recentPayout', 38 * DAY + 15 * 60, 99_900n)
+/** Payout level: Alipay 提现 rows and the bank statement. */
+function plantPayoutDefects(b: LinkedBuilder): void {
+  b.payout('payoutInBank', 19 * DAY + 15 * 60, 1_234_567n, 20 * DAY + 10 * 60)
+  b.payout('payoutNotInBank', 4 * DAY + 15 * 60, 765_400n)
+  b.payout('recentPayout', 38 * DAY + 15 * 60, 99_900n)
   for (const [defect, amount, at] of [['unexplainedReceipt', 55_500n, 22 * DAY + 11 * 60], ['outgoingBankLine', -300_000n, 23 * DAY + 11 * 60]] as const) {
-    if (!wanted.has(defect)) continue
-    const line = `B${rng.digits(14)}`
-    bank.push({ id: line, minutes: at, amount })
-    cases[defect] = { defect, refs: [line] }
+    if (!b.wanted.has(defect)) continue
+    const line = `B${b.rng.digits(14)}`
+    b.bank.push({ id: line, minutes: at, amount })
+    b.cases[defect] = { defect, refs: [line] }
   }
+}
 
-  const shopify = wanted.has('currencyMismatch')
-  if (shopify) cases.currencyMismatch = { defect: 'currencyMismatch', orderNo: '#5001', orderRef: '#5001', refs: ['#5001'] }
-  const shopifyOrders: string[][] = shopify ? [shopifyOrderRow()] : []
-  const shopifyPayments: string[][] = shopify ? [shopifyPaymentRow()] : []
-  const shopifyCases = { charged: [] as string[], uncharged: [] as string[] }
-  if (options.shopifyPaid) {
+/** The Shopify pair: the currencyMismatch case and the shopifyPaid orders (no rng). */
+function shopifyRows(b: LinkedBuilder, paid: boolean): { orders: string[][]; payments: string[][]; cases: LinkedFiles['shopify'] } {
+  const mismatch = b.wanted.has('currencyMismatch')
+  if (mismatch) b.cases.currencyMismatch = { defect: 'currencyMismatch', orderNo: '#5001', orderRef: '#5001', refs: ['#5001'] }
+  const orders: string[][] = mismatch ? [shopifyOrderRow()] : []
+  const payments: string[][] = mismatch ? [shopifyPaymentRow()] : []
+  const cases = { charged: [] as string[], uncharged: [] as string[] }
+  if (paid) {
     // uncharged first (03-05, 03-06), the charged one later (03-12), so the store's transactions reach past them
-    shopifyOrders.push(paidShopifyRow('#6002', 4 * DAY + 600, 4_500n, 'fulfilled'), paidShopifyRow('#6003', 5 * DAY + 600, 2_990n, ''), paidShopifyRow('#6001', 11 * DAY + 600, 8_800n, 'fulfilled'))
-    shopifyPayments.push(chargeRow('#6001', 11 * DAY + 605, 8_800n))
-    shopifyCases.charged.push('#6001')
-    shopifyCases.uncharged.push('#6002', '#6003')
+    orders.push(paidShopifyRow('#6002', 4 * DAY + 600, 4_500n, 'fulfilled'), paidShopifyRow('#6003', 5 * DAY + 600, 2_990n, ''), paidShopifyRow('#6001', 11 * DAY + 600, 8_800n, 'fulfilled'))
+    payments.push(chargeRow('#6001', 11 * DAY + 605, 8_800n))
+    cases.charged.push('#6001')
+    cases.uncharged.push('#6002', '#6003')
   }
-  const bankAccount = 'ICBC-6222'
+  return { orders, payments, cases }
+}
+
+export function linkedFiles(options: LinkedOptions = {}): LinkedFiles {
+  const seed = options.seed ?? 1
+  const b = new LinkedBuilder(seed, new Set(options.defects ?? []))
+  for (let index = 0; index < (options.orders ?? 20); index += 1) {
+    const order = b.newOrder()
+    b.pay(order, 'payment', grossOf(order))
+    if (index % 3 === 0) b.pay(order, 'fee', -b.rng.minor(10, 300))
+    b.clean.push(order.orderNo)
+  }
+  const postSaleRefunds = plantPostSaleRefunds(b, options.postSaleRefundRate ?? 0)
+  plantOrderDefects(b)
+  plantPayoutDefects(b)
+  const shopify = shopifyRows(b, options.shopifyPaid === true)
   return {
     files: {
-      orders: file('taobao-qianniu-csv', seed, qianniuRows(orders, options.shipped === true)),
-      alipay: alipayFile(seed, alipay),
-      bank: file('bank-csv-cn', seed, bankRows(bank, rng)),
-      shopifyOrders: file('shopify-orders', seed, shopifyOrders),
-      shopifyPayments: file('shopify-payments-transactions', seed, shopifyPayments),
+      orders: file('taobao-qianniu-csv', seed, qianniuRows(b.orders, options.shipped === true)),
+      alipay: alipayFile(seed, b.alipay),
+      bank: file('bank-csv-cn', seed, bankRows(b.bank, b.rng)),
+      shopifyOrders: file('shopify-orders', seed, shopify.orders),
+      shopifyPayments: file('shopify-payments-transactions', seed, shopify.payments),
     },
-    clean, cases, bankAccount, postSaleRefunds, shopify: shopifyCases,
+    clean: b.clean, cases: b.cases, bankAccount: 'ICBC-6222', postSaleRefunds, shopify: shopify.cases,
   }
 }
 
@@ -366,161 +397,4 @@ function chargeRow(name: string, minutes: number, amount: bigint): string[] {
 function shopifyPaymentRow(): string[] {
   const [time] = clock(10 * DAY + 5, '-04:00', 'shopify')
   return [time, 'charge', '#5001', 'visa', 'online', 'paid', '2024-03-13', '2024-03-13', '129.00', '4.04', '124.96', '#50010000000001', 'card', '129.00', 'USD', 'USD']
-}
-
-// ---------------------------------------------------------------------------
-// JD: an order export and the settlement / 钱包 bill of the same orders
-// ---------------------------------------------------------------------------
-
-/** Defects linkedJdFiles can plant (same meaning as in DEFECT_NOTES, JD amounts). */
-export const JD_DEFECTS = ['missingPayment', 'orphanPayment', 'amountMismatch', 'refundWithoutOrder'] as const satisfies ReadonlyArray<Defect>
-export type JdDefect = (typeof JD_DEFECTS)[number]
-
-export interface LinkedJdOptions {
-  seed?: number
-  /** Clean orders (default 20): 完成, paid in full by one 货款 row, with 佣金 (and every third a 京东支付服务费). */
-  orders?: number
-  /** Goes into the expected records: pass the same store to both imports. */
-  store?: string
-  /** `YYYY-MM` (default 2024-03): orders are placed on days 1-24 and settle three days later. */
-  month?: string
-  /** 佣金 in per mille of the order's 应付金额 (default 80). */
-  commissionPerMille?: number
-  defects?: ReadonlyArray<JdDefect>
-  /** Weekly 提现 rows (days 7, 14, 21, 28) of the wallet balance so far (default false). */
-  payouts?: boolean
-}
-
-export interface LinkedJdOrder {
-  readonly orderNo: string
-  /** 应付金额 = the order's gross = the 货款 a clean order is paid. */
-  readonly gross: bigint
-  /** Negative amounts of the 佣金 and 京东支付服务费 rows (0 when none). */
-  readonly commission: bigint
-  readonly fee: bigint
-  readonly status: string
-}
-
-export interface LinkedJdFiles {
-  readonly files: { orders: LinkedFile; settlement: LinkedFile }
-  /** Exactly the records each file imports as (with the store given). */
-  readonly expected: { orders: CanonicalRecord[]; settlement: CanonicalRecord[] }
-  readonly orders: ReadonlyArray<LinkedJdOrder>
-  /** Clean orders (paid exactly once, matched by order number). */
-  readonly clean: ReadonlyArray<string>
-  readonly cases: Partial<Record<JdDefect, LinkedCase>>
-  /** 单据编号 and amount (negative) of each 提现 row. */
-  readonly payouts: ReadonlyArray<{ document: string; amount: bigint; occurredAt: string }>
-}
-
-/** Bytes and placed expected records of a generated file whose rows are one line each. */
-function specFile(format: GeneratedFormat, seed: number, rows: ReadonlyArray<GeneratedRow>): { file: LinkedFile; expected: CanonicalRecord[] } {
-  const spec: FormatSpec = GENERATED_FORMATS[format]
-  const bytes = csvBytes(spec, rows.map((row) => row.cells), emptySummary())
-  const fileHash = sha256Hex(bytes)
-  const first = (spec.preamble?.(rows.length, new Map()).length ?? 0) + 2
-  const expected = rows.flatMap((row, index) => row.records.map((item) => ({ ...item, record: { ...item.record, source: { fileHash, rowNumber: first + index } } }) as CanonicalRecord))
-  return { file: { format, parser: spec.parser, fileName: `linked-${format}-${seed}.csv`, bytes }, expected }
-}
-
-/**
- * A JD order export (jd-orders) and the JD settlement bill (jd-settlement) of
- * the same orders: every clean order's 订单号 is the 订单编号 (and 单据编号) of
- * its 货款 row, whose amount is the order's 应付金额, so matching pairs them by
- * order number. Cancelled orders (已取消, no money) are mixed in; each requested
- * defect plants one case. Import both with the same store and match with asOf
- * after the month's end.
- *
- * @example const jd = linkedJdFiles({ seed: 7, orders: 30, store: 'jd-flagship', month: '2026-10', defects: ['missingPayment'] })
- */
-export function linkedJdFiles(options: LinkedJdOptions = {}): LinkedJdFiles {
-  const seed = options.seed ?? 1
-  const rng = new Rng(seed)
-  const month = options.month ?? DEFAULT_MONTH
-  const store = options.store ?? ''
-  const context: RowContext = { rng, index: 0, store, options: {}, state: {} }
-  const wanted = new Set(options.defects ?? [])
-  const perMille = BigInt(options.commissionPerMille ?? 80)
-  const count = options.orders ?? 20
-  const orderRows: GeneratedRow[] = []
-  const settlementRows: Array<JdSettlementSpec> = []
-  const orders: LinkedJdOrder[] = []
-  const clean: string[] = []
-  const cases: Partial<Record<JdDefect, LinkedCase>> = {}
-  const slots = count + Math.ceil(count / 5) + wanted.size
-  let slot = 0
-  const nextMinutes = () => Math.floor((slot++ * 24 * DAY) / slots) + 9 * 60 + rng.int(0, 600)
-  const place = (status: string, settle: 'full' | 'short' | 'none') => {
-    const spec = randomJdOrder(rng, slot, { month, status, minutes: nextMinutes() })
-    orderRows.push(...jdOrderRows({ ...context, index: slot }, spec))
-    const { payable } = jdOrderTotals(spec)
-    let commission = 0n
-    let fee = 0n
-    if (settle !== 'none') {
-      const at = spec.minutes + 3 * DAY + 120
-      const paid = settle === 'short' ? payable - 1_200n : payable
-      const goods = { sku: spec.lines[0]?.sku ?? '', title: spec.lines[0]?.title ?? '', qty: spec.lines.reduce((sum, line) => sum + line.qty, 0) }
-      settlementRows.push({ orderNo: spec.orderNo, document: spec.orderNo, item: 'payment', amount: paid, minutes: at, month, ...goods })
-      commission = -((payable * perMille) / 1000n)
-      if (commission !== 0n) settlementRows.push({ orderNo: spec.orderNo, document: spec.orderNo, item: 'commission', amount: commission, minutes: at + 1, month, ...goods })
-      if (orders.length % 3 === 0) {
-        fee = -(payable * 6n / 1000n > 0n ? payable * 6n / 1000n : 1n)
-        settlementRows.push({ orderNo: spec.orderNo, document: spec.orderNo, item: 'fee', amount: fee, minutes: at + 2, month, ...goods })
-      }
-    }
-    orders.push({ orderNo: spec.orderNo, gross: payable, commission, fee, status })
-    return { orderNo: spec.orderNo, gross: payable }
-  }
-  for (let index = 0; index < count; index += 1) {
-    clean.push(place('完成', 'full').orderNo)
-    if (index % 5 === 4) place('已取消', 'none')
-  }
-  if (wanted.has('missingPayment')) {
-    const order = place('完成', 'none')
-    cases.missingPayment = { defect: 'missingPayment', ...order, refs: [] }
-  }
-  if (wanted.has('amountMismatch')) {
-    const order = place('完成', 'short')
-    cases.amountMismatch = { defect: 'amountMismatch', ...order, refs: [`${order.orderNo}:货款`] }
-  }
-  if (wanted.has('orphanPayment')) {
-    const ghost = `2${rng.digits(11)}`
-    settlementRows.push({ orderNo: ghost, document: ghost, item: 'payment', amount: 4_321n, minutes: nextMinutes() + 3 * DAY, month })
-    cases.orphanPayment = { defect: 'orphanPayment', orderRef: ghost, refs: [`${ghost}:货款`] }
-  }
-  if (wanted.has('refundWithoutOrder')) {
-    const ghost = `2${rng.digits(11)}`
-    const document = `TK${rng.digits(10)}`
-    settlementRows.push({ orderNo: ghost, document, item: 'refund', amount: -2_500n, minutes: nextMinutes() + 3 * DAY, month })
-    cases.refundWithoutOrder = { defect: 'refundWithoutOrder', orderRef: ghost, refs: [`${document}:货款`] }
-  }
-  settlementRows.sort((a, b) => a.minutes - b.minutes)
-  const payouts: Array<{ document: string; amount: bigint; occurredAt: string }> = []
-  if (options.payouts) {
-    const withPayouts: JdSettlementSpec[] = []
-    let balance = 0n
-    let next = 0
-    for (const day of [7, 14, 21, 28]) {
-      const at = (day - 1) * DAY + 22 * 60
-      for (; next < settlementRows.length && (settlementRows[next]?.minutes ?? 0) < at; next += 1) {
-        const row = settlementRows[next] as JdSettlementSpec
-        withPayouts.push(row)
-        balance += row.amount
-      }
-      if (balance <= 0n) continue
-      const document = `TX${rng.digits(12)}`
-      withPayouts.push({ orderNo: '', document, item: 'payout', amount: -balance, minutes: at, month })
-      payouts.push({ document, amount: -balance, occurredAt: clock(at, '+08:00', 'dash', month)[1] })
-      balance = 0n
-    }
-    withPayouts.push(...settlementRows.slice(next))
-    settlementRows.splice(0, settlementRows.length, ...withPayouts)
-  }
-  const orderFile = specFile('jd-orders', seed, orderRows)
-  const settlementFile = specFile('jd-settlement', seed, settlementRows.map((spec, index) => jdSettlementRow({ ...context, index }, spec)))
-  return {
-    files: { orders: orderFile.file, settlement: settlementFile.file },
-    expected: { orders: orderFile.expected, settlement: settlementFile.expected },
-    orders, clean, cases, payouts,
-  }
 }

@@ -1,6 +1,6 @@
 import { formatAmount, type Minor, allocate } from '../../shared/money.ts'
 import { assertPeriod } from '../../shared/period.ts'
-import { baseOf, lineKeyOf, orderKeyOf, orderSplit, recognitionDate, refundSplit, type PostingPolicy } from '../../shared/posting/index.ts'
+import { baseOf, lineKeyOf, orderKeyOf, orderSplit, recognitionDate, refundSplit, type PostingPolicy, type StoreProfile } from '../../shared/posting/index.ts'
 import { type Order, type OrderLine, type SettlementTxn, normalizeOrderRef } from '../../shared/records.ts'
 import { type CellValue, type Formula, type Report, type ReportCheck, type ReportColumn, type ReportRow, periodLabel } from '../../shared/reports/report.ts'
 import { getCompany } from '../ledger/company.ts'
@@ -102,7 +102,24 @@ function add(target: Figures, part: Partial<Figures>): void {
   for (const key of Object.keys(part) as Array<keyof Figures>) target[key] += part[key] ?? 0n
 }
 
-export async function skuProfit(context: LedgerContext, companyId: number, options: SkuProfitOptions): Promise<Report> {
+/** What the report reads: the company's settings, records, posted sources, costs and the per-store ledger report it checks against. */
+interface Inputs {
+  readonly period: string
+  readonly company: Awaited<ReturnType<typeof getCompany>>
+  readonly currency: string
+  readonly recognition: PostingPolicy['recognition']
+  readonly policy: PostingPolicy
+  readonly profiles: Map<string, StoreProfile>
+  readonly records: Awaited<ReturnType<typeof loadRecords>>
+  readonly posted: Set<string>
+  readonly costs: Map<string, { issue: bigint | null; back: bigint }>
+  readonly productNames: Map<string, string>
+  readonly storeReport: Report
+  /** An amount in base currency on a date; undefined when no rate. */
+  readonly toBase: (amount: bigint, from: string, date: string) => bigint | undefined
+}
+
+async function loadInputs(context: LedgerContext, companyId: number, options: SkuProfitOptions): Promise<Inputs> {
   const period = assertPeriod(options.period)
   const company = await getCompany(context, companyId)
   const currency = company.baseCurrency
@@ -116,8 +133,20 @@ export async function skuProfit(context: LedgerContext, companyId: number, optio
     context.db.client.execute({ sql: 'SELECT sku, name FROM products WHERE company_id = ?', args: [companyId] }),
     channelProfit(context, companyId, { period, ...(options.store === undefined ? {} : { store: options.store }) }),
   ])
-  const policy: PostingPolicy = { baseCurrency: currency, recognition: settings.recognition, tolerance: 0n as Minor, rateOn }
-  const productNames = new Map(products.rows.map((row) => [String(row.sku), String(row.name)]))
+  const toBase = (amount: bigint, from: string, date: string): bigint | undefined => {
+    if (from === currency) return amount
+    const rate = rateOn(from, date)
+    return rate === undefined ? undefined : baseOf(amount as Minor, from, currency, rate)
+  }
+  return {
+    period, company, currency, recognition: settings.recognition, profiles, records, posted, costs, storeReport, toBase,
+    policy: { baseCurrency: currency, recognition: settings.recognition, tolerance: 0n as Minor, rateOn },
+    productNames: new Map(products.rows.map((row) => [String(row.sku), String(row.name)])),
+  }
+}
+
+/** Order lines and settlement txns by order; txns of no order (and payouts) loose. */
+function byOrder(records: Inputs['records']): { linesByOrder: Map<string, OrderLine[]>; txnsByOrder: Map<string, SettlementTxn[]>; loose: SettlementTxn[] } {
   const linesByOrder = new Map<string, OrderLine[]>()
   for (const line of records.orderLines ?? []) {
     const key = `${line.channel}|${line.orderNo}|order`
@@ -131,124 +160,144 @@ export async function skuProfit(context: LedgerContext, companyId: number, optio
     if (order) txnsByOrder.set(orderKeyOf(order), [...(txnsByOrder.get(orderKeyOf(order)) ?? []), txn])
     else loose.push(txn)
   }
+  return { linesByOrder, txnsByOrder, loose }
+}
 
-  /** store -> sku -> figures; and per store what the ledger check needs */
-  const cells = new Map<string, Map<string, { title: string; figures: Figures }>>()
-  const postedRevenue = new Map<string, bigint>()
-  const postedCogs = new Map<string, bigint>()
-  let orderCount = 0
-  let unposted = 0
-  let unpostedRevenue = 0n
-  let uncosted = 0
-  const skipped: string[] = []
-  const bucket = (store: string, sku: string, title: string) => {
-    const skus = cells.get(store) ?? new Map<string, { title: string; figures: Figures }>()
-    cells.set(store, skus)
-    const entry = skus.get(sku) ?? { title, figures: emptyFigures() }
-    skus.set(sku, entry)
-    return entry.figures
-  }
-  const toBase = (amount: bigint, from: string, date: string): bigint | undefined => {
-    if (from === currency) return amount
-    const rate = rateOn(from, date)
-    return rate === undefined ? undefined : baseOf(amount as Minor, from, currency, rate)
-  }
+/** store -> sku -> figures, and per store what the ledger check needs. */
+interface Tally {
+  readonly cells: Map<string, Map<string, { title: string; figures: Figures }>>
+  readonly postedRevenue: Map<string, bigint>
+  readonly postedCogs: Map<string, bigint>
+  orderCount: number
+  unposted: number
+  unpostedRevenue: bigint
+  uncosted: number
+  readonly skipped: string[]
+}
 
-  for (const order of records.orders) {
-    const date = recognitionDate(order, settings.recognition)
-    if (date === undefined || !date.startsWith(period) || order.gross === 0n) continue
-    const store = profiles.get(order.store)
-    if (!store) {
-      skipped.push(`${order.orderNo}（店铺 ${order.store} 无过账配置）`)
-      continue
-    }
-    const split = orderSplit(order, store, policy)
-    const txns = txnsByOrder.get(orderKeyOf(order)) ?? []
-    const refundTxns = txns.filter((txn) => txn.kind === 'refund').reduce((sum, txn) => sum - txn.amount, 0n)
-    const refundedGross = order.refunded > refundTxns ? order.refunded : refundTxns
-    const refundNet = refundSplit(split, 0n, refundedGross > order.gross ? order.gross : refundedGross).net
-    const revenue = toBase(split.net, order.currency, date)
-    const refunds = toBase(refundNet, order.currency, date)
-    const charges: Record<ChargeKind, bigint> = { commission: 0n, fee: 0n, promotion: 0n }
-    let chargesOk = true
-    for (const txn of txns) {
-      if (!isChargeKind(txn.kind)) continue
-      const base = toBase(-txn.amount, txn.currency, dateOf(txn.occurredAt))
-      if (base === undefined) chargesOk = false
-      else charges[txn.kind] += base
-    }
-    if (revenue === undefined || refunds === undefined || !chargesOk) {
-      skipped.push(`${order.orderNo}（无 ${order.currency} 汇率）`)
-      continue
-    }
-    orderCount += 1
-    const isPosted = posted.has(`order\u0000${orderKeyOf(order)}`)
-    if (isPosted) postedRevenue.set(order.store, (postedRevenue.get(order.store) ?? 0n) + revenue)
-    else {
-      unposted += 1
-      unpostedRevenue += revenue
-    }
-    const lines = linesByOrder.get(orderKeyOf(order)) ?? []
-    if (lines.length === 0) {
-      add(bucket(order.store, '(无明细)', ''), { revenue, refunds, commission: charges.commission, paymentFees: charges.fee, promotion: charges.promotion })
-      continue
-    }
-    const weights = lines.map((line) => (line.amount > 0n ? line.amount : 0n))
-    const refundWeights = lines.some((line) => line.refunded > 0n) ? lines.map((line) => (line.refunded > 0n ? line.refunded : 0n)) : weights
-    const parts = {
-      revenue: allocate(revenue, weights), refunds: allocate(refunds, refundWeights), commission: allocate(charges.commission, weights),
-      paymentFees: allocate(charges.fee, weights), promotion: allocate(charges.promotion, weights),
-    }
-    lines.forEach((line, index) => {
-      const key = lineKeyOf(line)
-      const cost = costs.get(key)
-      const cogs = (cost?.issue ?? 0n) - (cost?.back ?? 0n)
-      if ((cost === undefined || cost.issue === null) && productNames.has(line.sku) && line.quantity > 0) uncosted += 1
-      if (posted.has(`orderLine\u0000${key}`)) postedCogs.set(order.store, (postedCogs.get(order.store) ?? 0n) + (cost?.issue ?? 0n))
-      if (posted.has(`orderLine.return\u0000${key}`)) postedCogs.set(order.store, (postedCogs.get(order.store) ?? 0n) - (cost?.back ?? 0n))
-      add(bucket(order.store, line.sku, productNames.get(line.sku) || line.title), {
-        quantity: BigInt(line.quantity), revenue: parts.revenue[index] ?? 0n, refunds: parts.refunds[index] ?? 0n, commission: parts.commission[index] ?? 0n,
-        paymentFees: parts.paymentFees[index] ?? 0n, promotion: parts.promotion[index] ?? 0n, cogs,
-      })
+function bucket(tally: Tally, store: string, sku: string, title: string): Figures {
+  const skus = tally.cells.get(store) ?? new Map<string, { title: string; figures: Figures }>()
+  tally.cells.set(store, skus)
+  const entry = skus.get(sku) ?? { title, figures: emptyFigures() }
+  skus.set(sku, entry)
+  return entry.figures
+}
+
+/** An order's figures in base currency (revenue and refunds net of VAT, charges), or undefined when a rate is missing. */
+function orderFigures(inputs: Inputs, order: Order, store: StoreProfile, txns: ReadonlyArray<SettlementTxn>, date: string): { revenue: bigint; refunds: bigint; charges: Record<ChargeKind, bigint> } | undefined {
+  const split = orderSplit(order, store, inputs.policy)
+  const refundTxns = txns.filter((txn) => txn.kind === 'refund').reduce((sum, txn) => sum - txn.amount, 0n)
+  const refundedGross = order.refunded > refundTxns ? order.refunded : refundTxns
+  const refundNet = refundSplit(split, 0n, refundedGross > order.gross ? order.gross : refundedGross).net
+  const revenue = inputs.toBase(split.net, order.currency, date)
+  const refunds = inputs.toBase(refundNet, order.currency, date)
+  const charges: Record<ChargeKind, bigint> = { commission: 0n, fee: 0n, promotion: 0n }
+  let chargesOk = true
+  for (const txn of txns) {
+    if (!isChargeKind(txn.kind)) continue
+    const base = inputs.toBase(-txn.amount, txn.currency, dateOf(txn.occurredAt))
+    if (base === undefined) chargesOk = false
+    else charges[txn.kind] += base
+  }
+  return revenue === undefined || refunds === undefined || !chargesOk ? undefined : { revenue, refunds, charges }
+}
+
+/** One recognised order into the tally: its figures split to its lines (or one 无明细 row). */
+function addOrder(tally: Tally, inputs: Inputs, order: Order, lines: ReadonlyArray<OrderLine>, txns: ReadonlyArray<SettlementTxn>, date: string): void {
+  const store = inputs.profiles.get(order.store)
+  if (!store) {
+    tally.skipped.push(`${order.orderNo}（店铺 ${order.store} 无过账配置）`)
+    return
+  }
+  const figures = orderFigures(inputs, order, store, txns, date)
+  if (figures === undefined) {
+    tally.skipped.push(`${order.orderNo}（无 ${order.currency} 汇率）`)
+    return
+  }
+  const { revenue, refunds, charges } = figures
+  tally.orderCount += 1
+  if (inputs.posted.has(`order\u0000${orderKeyOf(order)}`)) tally.postedRevenue.set(order.store, (tally.postedRevenue.get(order.store) ?? 0n) + revenue)
+  else {
+    tally.unposted += 1
+    tally.unpostedRevenue += revenue
+  }
+  if (lines.length === 0) {
+    add(bucket(tally, order.store, '(无明细)', ''), { revenue, refunds, commission: charges.commission, paymentFees: charges.fee, promotion: charges.promotion })
+    return
+  }
+  const weights = lines.map((line) => (line.amount > 0n ? line.amount : 0n))
+  const refundWeights = lines.some((line) => line.refunded > 0n) ? lines.map((line) => (line.refunded > 0n ? line.refunded : 0n)) : weights
+  const parts = {
+    revenue: allocate(revenue, weights), refunds: allocate(refunds, refundWeights), commission: allocate(charges.commission, weights),
+    paymentFees: allocate(charges.fee, weights), promotion: allocate(charges.promotion, weights),
+  }
+  lines.forEach((line, index) => {
+    const key = lineKeyOf(line)
+    const cost = inputs.costs.get(key)
+    const cogs = (cost?.issue ?? 0n) - (cost?.back ?? 0n)
+    if ((cost === undefined || cost.issue === null) && inputs.productNames.has(line.sku) && line.quantity > 0) tally.uncosted += 1
+    if (inputs.posted.has(`orderLine\u0000${key}`)) tally.postedCogs.set(order.store, (tally.postedCogs.get(order.store) ?? 0n) + (cost?.issue ?? 0n))
+    if (inputs.posted.has(`orderLine.return\u0000${key}`)) tally.postedCogs.set(order.store, (tally.postedCogs.get(order.store) ?? 0n) - (cost?.back ?? 0n))
+    add(bucket(tally, order.store, line.sku, inputs.productNames.get(line.sku) || line.title), {
+      quantity: BigInt(line.quantity), revenue: parts.revenue[index] ?? 0n, refunds: parts.refunds[index] ?? 0n, commission: parts.commission[index] ?? 0n,
+      paymentFees: parts.paymentFees[index] ?? 0n, promotion: parts.promotion[index] ?? 0n, cogs,
     })
+  })
+}
+
+/** Every order recognised in the period, then the period's platform charges of no order (未分摊). */
+function tallyOf(inputs: Inputs): Tally {
+  const tally: Tally = { cells: new Map(), postedRevenue: new Map(), postedCogs: new Map(), orderCount: 0, unposted: 0, unpostedRevenue: 0n, uncosted: 0, skipped: [] }
+  const { linesByOrder, txnsByOrder, loose } = byOrder(inputs.records)
+  for (const order of inputs.records.orders) {
+    const date = recognitionDate(order, inputs.recognition)
+    if (date === undefined || !date.startsWith(inputs.period) || order.gross === 0n) continue
+    addOrder(tally, inputs, order, linesByOrder.get(orderKeyOf(order)) ?? [], txnsByOrder.get(orderKeyOf(order)) ?? [], date)
   }
   for (const txn of loose) {
-    if ((txn.kind !== 'promotion' && txn.kind !== 'fee' && txn.kind !== 'commission') || !dateOf(txn.occurredAt).startsWith(period) || !profiles.has(txn.store)) continue
-    const base = toBase(-txn.amount, txn.currency, dateOf(txn.occurredAt))
+    if ((txn.kind !== 'promotion' && txn.kind !== 'fee' && txn.kind !== 'commission') || !dateOf(txn.occurredAt).startsWith(inputs.period) || !inputs.profiles.has(txn.store)) continue
+    const base = inputs.toBase(-txn.amount, txn.currency, dateOf(txn.occurredAt))
     if (base === undefined) {
-      skipped.push(`${txn.externalId}（无 ${txn.currency} 汇率）`)
+      tally.skipped.push(`${txn.externalId}（无 ${txn.currency} 汇率）`)
       continue
     }
-    add(bucket(txn.store, UNALLOCATED, '无订单的平台费用'), { [CHARGE_KINDS[txn.kind]]: base })
+    add(bucket(tally, txn.store, UNALLOCATED, '无订单的平台费用'), { [CHARGE_KINDS[txn.kind]]: base })
   }
+  return tally
+}
 
-  const channels = new Map([...profiles].map(([code, profile]) => [code, profile.channel]))
+function ratio(margin: bigint, net: bigint): CellValue {
+  const value = marginRatio(margin, net)
+  return value === null ? null : { ratio: value }
+}
+
+/** A report row of figures (net revenue, margin and its rate derived), with its own formulas unless given. */
+function rowOf(base: Record<string, CellValue>, figures: Figures, index: number, style?: 'subtotal' | 'total', formulas?: Record<string, Formula>): ReportRow {
+  const netRevenue = figures.revenue - figures.refunds
+  const margin = netRevenue - figures.commission - figures.paymentFees - figures.promotion - figures.cogs
+  const own: Record<string, Formula> = {
+    netRevenue: { kind: 'terms', terms: [{ row: index, column: 'revenue', sign: 1 }, { row: index, column: 'refunds', sign: -1 }] },
+    margin: { kind: 'terms', terms: [{ row: index, column: 'netRevenue', sign: 1 }, ...(['commission', 'paymentFees', 'promotion', 'cogs'] as const).map((column) => ({ row: index, column, sign: -1 as const }))] },
+  }
+  return {
+    cells: { ...base, quantity: figures.quantity, revenue: figures.revenue, refunds: figures.refunds, netRevenue, commission: figures.commission, paymentFees: figures.paymentFees, promotion: figures.promotion, cogs: figures.cogs, margin, marginRate: ratio(margin, netRevenue) },
+    formulas: formulas ?? own, ...(style ? { style } : {}),
+  }
+}
+
+/** Rows per store and SKU (未分摊 last), a subtotal per store and its checks against the channel profit report, and the total. */
+function tableOf(tally: Tally, inputs: Inputs): { rows: ReportRow[]; checks: ReportCheck[] } {
+  const { currency, storeReport } = inputs
+  const channels = new Map([...inputs.profiles].map(([code, profile]) => [code, profile.channel]))
   const rows: ReportRow[] = []
   const subtotalRows: number[] = []
   const checks: ReportCheck[] = []
-  const ledgerRow = (store: string) => storeReport.rows.find((row) => row.style !== 'total' && row.cells.store === (store || '(未指定店铺)'))
   const ledgerAmount = (store: string, key: string): bigint => {
-    const value = ledgerRow(store)?.cells[key]
+    const value = storeReport.rows.find((row) => row.style !== 'total' && row.cells.store === (store || '(未指定店铺)'))?.cells[key]
     return typeof value === 'bigint' ? value : 0n
   }
-  const ratio = (margin: bigint, net: bigint): CellValue => {
-    const value = marginRatio(margin, net)
-    return value === null ? null : { ratio: value }
-  }
-  const rowOf = (base: Record<string, CellValue>, figures: Figures, index: number, style?: 'subtotal' | 'total', formulas?: Record<string, Formula>): ReportRow => {
-    const netRevenue = figures.revenue - figures.refunds
-    const margin = netRevenue - figures.commission - figures.paymentFees - figures.promotion - figures.cogs
-    const own: Record<string, Formula> = {
-      netRevenue: { kind: 'terms', terms: [{ row: index, column: 'revenue', sign: 1 }, { row: index, column: 'refunds', sign: -1 }] },
-      margin: { kind: 'terms', terms: [{ row: index, column: 'netRevenue', sign: 1 }, ...(['commission', 'paymentFees', 'promotion', 'cogs'] as const).map((column) => ({ row: index, column, sign: -1 as const }))] },
-    }
-    return {
-      cells: { ...base, quantity: figures.quantity, revenue: figures.revenue, refunds: figures.refunds, netRevenue, commission: figures.commission, paymentFees: figures.paymentFees, promotion: figures.promotion, cogs: figures.cogs, margin, marginRate: ratio(margin, netRevenue) },
-      formulas: formulas ?? own, ...(style ? { style } : {}),
-    }
-  }
   const grand = emptyFigures()
-  for (const [store, skus] of [...cells].sort(([a], [b]) => compare(a, b))) {
+  for (const [store, skus] of [...tally.cells].sort(([a], [b]) => compare(a, b))) {
     const first = rows.length
     const subtotal = emptyFigures()
     for (const [sku, entry] of [...skus].sort(([a], [b]) => (a === UNALLOCATED ? 1 : b === UNALLOCATED ? -1 : compare(a, b)))) {
@@ -259,21 +308,32 @@ export async function skuProfit(context: LedgerContext, companyId: number, optio
     subtotalRows.push(rows.length)
     const last = rows.length - 1
     rows.push(rowOf({ store, channel: channels.get(store) ?? '', sku: '小计', title: '' }, subtotal, rows.length, 'subtotal', Object.fromEntries(SUM_KEYS.map((column) => [column, { kind: 'range', column, from: first, to: last } satisfies Formula]))))
-    const revenue = postedRevenue.get(store) ?? 0n
+    const revenue = tally.postedRevenue.get(store) ?? 0n
     checks.push({ key: `revenue.${store}`, label: `${store}：已过账订单的 SKU 收入合计 = 渠道利润表销售收入`, ok: revenue === ledgerAmount(store, 'revenue'), expected: formatAmount(ledgerAmount(store, 'revenue'), currency), actual: formatAmount(revenue, currency) })
-    const cogs = postedCogs.get(store) ?? 0n
+    const cogs = tally.postedCogs.get(store) ?? 0n
     checks.push({ key: `cogs.${store}`, label: `${store}：已过账明细的 SKU 成本合计 = 渠道利润表销售成本`, ok: cogs === ledgerAmount(store, 'cogs'), expected: formatAmount(ledgerAmount(store, 'cogs'), currency), actual: formatAmount(cogs, currency) })
   }
   if (subtotalRows.length) {
     rows.push(rowOf({ store: '合计', channel: '', sku: '', title: '' }, grand, rows.length, 'total', Object.fromEntries(SUM_KEYS.map((column) => [column, { kind: 'terms', terms: subtotalRows.map((row) => ({ row, column, sign: 1 as const })) } satisfies Formula]))))
   }
+  return { rows, checks }
+}
+
+function notesOf(tally: Tally, inputs: Inputs): string[] {
   const notes = [
-    `含本期${settings.recognition === 'completed' ? '确认收货' : '发货'}（收入确认）的订单 ${orderCount} 张；退款、佣金、手续费、推广与成本按这些订单归集（不论发生在哪一期），故与按期间的渠道利润表只在销售收入与成本上逐店核对。`,
+    `含本期${inputs.recognition === 'completed' ? '确认收货' : '发货'}（收入确认）的订单 ${tally.orderCount} 张；退款、佣金、手续费、推广与成本按这些订单归集（不论发生在哪一期），故与按期间的渠道利润表只在销售收入与成本上逐店核对。`,
     '收入为按店铺税率价税分离后的不含税收入；订单的收入、退款、佣金、手续费、推广按明细行金额比例用最大余额法分摊（退款按明细行退款额），各行之和等于订单金额，分毫不差。',
-    `未过账订单 ${unposted} 张，不含税收入 ${formatAmount(unpostedRevenue, currency)}：列在表中，但不在核对的已过账收入内。`,
+    `未过账订单 ${tally.unposted} 张，不含税收入 ${formatAmount(tally.unpostedRevenue, inputs.currency)}：列在表中，但不在核对的已过账收入内。`,
   ]
-  if (uncosted) notes.push(`${uncosted} 个已售明细尚无出库成本（未过账或库存不足），成本按 0 计。`)
-  if (skipped.length) notes.push(`未列入：${skipped.join('、')}。`)
+  if (tally.uncosted) notes.push(`${tally.uncosted} 个已售明细尚无出库成本（未过账或库存不足），成本按 0 计。`)
+  if (tally.skipped.length) notes.push(`未列入：${tally.skipped.join('、')}。`)
+  return notes
+}
+
+export async function skuProfit(context: LedgerContext, companyId: number, options: SkuProfitOptions): Promise<Report> {
+  const inputs = await loadInputs(context, companyId, options)
+  const tally = tallyOf(inputs)
+  const { rows, checks } = tableOf(tally, inputs)
   const columns: ReportColumn[] = [
     { key: 'store', label: '店铺', kind: 'text', width: 12 }, { key: 'channel', label: '渠道', kind: 'text', width: 8 },
     { key: 'sku', label: 'SKU', kind: 'text', width: 14 }, { key: 'title', label: '商品名称', kind: 'text', width: 16 },
@@ -281,9 +341,10 @@ export async function skuProfit(context: LedgerContext, companyId: number, optio
     ...(AMOUNT_KEYS.map((key) => ({ key, label: AMOUNT_LABELS[key], kind: 'amount' as const, width: 13 }))),
     { key: 'marginRate', label: '毛利率', kind: 'ratio', width: 8 },
   ]
+  const { company, period, currency } = inputs
   return {
     company: { code: company.code, name: company.name }, period, currency, name: 'sku-profit', title: '渠道利润表（按SKU）', titleEn: 'Channel profitability by SKU',
-    dateLabel: periodLabel(period), columns, rows, checks, notes,
+    dateLabel: periodLabel(period), columns, rows, checks, notes: notesOf(tally, inputs),
     meta: options.store === undefined ? {} : { store: options.store },
   }
 }

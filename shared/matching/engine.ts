@@ -37,13 +37,29 @@ class Run extends RunState {
 
   orderLevel(): void {
     const { slots, paymentIndex, subIndex } = this.indexOrders()
+    const loose: LooseTxns = { orphans: new Map(), charges: [], tradeCharges: null }
+    this.assignTxns(slots, paymentIndex, subIndex, loose)
+    const lonely = this.classifySlots(slots)
+    if (loose.tradeCharges !== null) placeTradeCharges(loose.tradeCharges, loose.orphans, loose.charges)
+    this.ownStoreAndLeftovers(lonely, loose.orphans)
+    for (const txn of loose.charges) {
+      const group = this.txnGroup('charge', txnRef(txn), [txn])
+      this.emit(this.match(group, 'platform-charge', WHY['platform-charge']))
+    }
+  }
+
+  private pinnedOrders(): ReadonlySet<string> | null {
+    return this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
+  }
+
+  /**
+   * Each settlement txn to its order's slot: by order ref, a sub-order's parent
+   * (rank 1) or the order's payment ref / trade no (rank 2); a pinned order key
+   * gets a follow-up slot. Payouts go to this.payouts, the rest to `loose`.
+   */
+  private assignTxns(slots: Slots, paymentIndex: ReadonlyMap<string, string>, subIndex: ReadonlyMap<string, string>, loose: LooseTxns): void {
     const index = slots.index
-    const slotTxns = slots.txns
-    let slotRanks = slots.ranks
-    const orphans = new Map<string, SettlementTxn[]>()
-    const charges: SettlementTxn[] = []
-    let tradeCharges: SettlementTxn[] | null = null
-    const pinnedOrders = this.decisions.pinnedOrderKeys !== undefined && this.decisions.pinnedOrderKeys.size > 0 ? this.decisions.pinnedOrderKeys : null
+    const pinnedOrders = this.pinnedOrders()
     const pinned = this.pinned
     const rejected = this.rejected
     const hasSubs = subIndex.size > 0
@@ -58,7 +74,7 @@ class Run extends RunState {
       }
       if (txn.kind === 'transfer') {
         // Between the owner's own accounts (余额宝, 零钱通, a bank card): no order, whatever its 商户单号 says.
-        charges.push(txn)
+        loose.charges.push(txn)
         continue
       }
       const refKey = index.normalize(txn.orderRef)
@@ -67,17 +83,12 @@ class Run extends RunState {
       if (refKey !== '') {
         slot = index.get(refKey)
         if (slot < 0) {
-          if (pinnedOrders !== null && pinnedOrders.has(refKey)) {
-            slot = slots.addFollowUp(refKey)
-            slotRanks = slots.ranks
-          } else if (hasSubs) {
+          if (pinnedOrders !== null && pinnedOrders.has(refKey)) slot = slots.addFollowUp(refKey)
+          else if (hasSubs) {
             const parent = subIndex.get(refKey)
             if (parent !== undefined) {
               slot = index.get(parent)
-              if (slot < 0 && pinnedOrders !== null && pinnedOrders.has(parent)) {
-                slot = slots.addFollowUp(parent)
-                slotRanks = slots.ranks
-              }
+              if (slot < 0 && pinnedOrders !== null && pinnedOrders.has(parent)) slot = slots.addFollowUp(parent)
               rank = 1
             }
           }
@@ -92,40 +103,16 @@ class Run extends RunState {
         }
       }
       if (slot >= 0 && rejected !== null && rejected.has(`${slots.keys[slot] ?? ''}\u0000${txnRef(txn)}`)) slot = -1
-      if (slot < 0) {
-        if (refKey === '' && txn.kind !== 'payment' && txn.kind !== 'refund') {
-          // No order reference: a store-level charge (直通车, 技术服务费 …), even with a trade number (业务流水号),
-          // unless that trade number is one of unknown-order money (placed after the loop).
-          if (txn.tradeNo !== undefined && txn.tradeNo !== '') (tradeCharges ??= []).push(txn)
-          else charges.push(txn)
-          continue
-        }
-        const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
-        if (orphanKey !== '') {
-          const list = orphans.get(orphanKey)
-          if (list) list.push(txn)
-          else orphans.set(orphanKey, [txn])
-        } else orphans.set(`#${txnRef(txn)}`, [txn])
-        continue
-      }
-      const list = slotTxns[slot]
-      if (list === null || list === undefined) {
-        slotTxns[slot] = [txn]
-        if (rank !== 0) slotRanks[slot] = rank
-        continue
-      }
-      // exact-size arrays for the usual few txns of an order (push would reserve 17 slots per group for the output)
-      const length = list.length
-      if (length === 1) slotTxns[slot] = [list[0] as SettlementTxn, txn]
-      else if (length === 2) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, txn]
-      else if (length === 3) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, list[2] as SettlementTxn, txn]
-      else list.push(txn)
-      if (rank > (slotRanks[slot] as number)) slotRanks[slot] = rank
+      if (slot < 0) addLoose(txn, refKey, loose)
+      else addToSlot(slots, slot, rank, txn)
     }
+  }
+
+  /** Classifies the order slots (orders without txns are returned), duplicate order numbers, and pinned follow-ups. */
+  private classifySlots(slots: Slots): Order[] {
     const lonely: Order[] = []
     const orders = this.input.orders
-    const state = slots.state
-    const keys = slots.keys
+    const { index, state, keys, txns: slotTxns, ranks: slotRanks } = slots
     for (let slot = 0; slot < slots.orderCount; slot += 1) {
       if (state[slot] !== 1) continue
       const order = orders[slot] as Order
@@ -140,6 +127,7 @@ class Run extends RunState {
       const group: OrderGroup = { key, orders, txns: slotTxns[slot] ?? [], rank: (slotRanks[slot] ?? 0) as Rank, followUp: false }
       this.emit(this.exception(this.orderGroup(group, orders[0] ?? null, differenceOf(group.txns, orders)), 'DUPLICATE_ORDER', 'order-key', `${orders.length} orders share the number ${key} after normalisation`))
     }
+    const pinnedOrders = this.pinnedOrders()
     if (pinnedOrders !== null) {
       for (const key of pinnedOrders) {
         const slot = index.get(key)
@@ -149,12 +137,7 @@ class Run extends RunState {
         this.emit(this.classifyFollowUp({ key, orders: [], txns, rank: (slotRanks[slot] ?? 0) as Rank, followUp: true }))
       }
     }
-    if (tradeCharges !== null) placeTradeCharges(tradeCharges, orphans, charges)
-    this.ownStoreAndLeftovers(lonely, orphans)
-    for (const txn of charges) {
-      const group = this.txnGroup('charge', txnRef(txn), [txn])
-      this.emit(this.match(group, 'platform-charge', WHY['platform-charge']))
-    }
+    return lonely
   }
 
   private indexOrders() {
@@ -434,3 +417,43 @@ class Run extends RunState {
 }
 
 export { findSubset, paymentDue, sortOutput } from './engine-parts.ts'
+
+/** Settlement txns of no order slot: orphans by order key (or trade no), store-level charges, and charges with a trade no placed later. */
+interface LooseTxns {
+  readonly orphans: Map<string, SettlementTxn[]>
+  readonly charges: SettlementTxn[]
+  tradeCharges: SettlementTxn[] | null
+}
+
+function addLoose(txn: SettlementTxn, refKey: string, loose: LooseTxns): void {
+  if (refKey === '' && txn.kind !== 'payment' && txn.kind !== 'refund') {
+    // No order reference: a store-level charge (直通车, 技术服务费 …), even with a trade number (业务流水号),
+    // unless that trade number is one of unknown-order money (placed after the loop).
+    if (txn.tradeNo !== undefined && txn.tradeNo !== '') (loose.tradeCharges ??= []).push(txn)
+    else loose.charges.push(txn)
+    return
+  }
+  const orphanKey = refKey !== '' ? refKey : normalizeKey(txn.tradeNo)
+  if (orphanKey !== '') {
+    const list = loose.orphans.get(orphanKey)
+    if (list) list.push(txn)
+    else loose.orphans.set(orphanKey, [txn])
+  } else loose.orphans.set(`#${txnRef(txn)}`, [txn])
+}
+
+function addToSlot(slots: Slots, slot: number, rank: Rank, txn: SettlementTxn): void {
+  const slotTxns = slots.txns
+  const list = slotTxns[slot]
+  if (list === null || list === undefined) {
+    slotTxns[slot] = [txn]
+    if (rank !== 0) slots.ranks[slot] = rank
+    return
+  }
+  // exact-size arrays for the usual few txns of an order (push would reserve 17 slots per group for the output)
+  const length = list.length
+  if (length === 1) slotTxns[slot] = [list[0] as SettlementTxn, txn]
+  else if (length === 2) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, txn]
+  else if (length === 3) slotTxns[slot] = [list[0] as SettlementTxn, list[1] as SettlementTxn, list[2] as SettlementTxn, txn]
+  else list.push(txn)
+  if (rank > (slots.ranks[slot] as number)) slots.ranks[slot] = rank
+}

@@ -17,7 +17,7 @@ import { signedIn } from '../support/http.ts'
 
 /**
  * Corporate 网银 交易明细 of ICBC, CCB, ABC, BOC, BOCOM and CMB (assumed
- * layouts, service/generators/formats-bank.ts) plus the older bank-csv-cn and
+ * layouts, service/generators/bank-cn.ts) plus the older bank-csv-cn and
  * bank-csv: generator -> import -> query, the running-balance and stated-total
  * checks, and the refusal (unless forced) of a file that contradicts itself.
  */

@@ -6,7 +6,7 @@ import { importFile } from '../../service/imports/load.ts'
 import { listBankTxns, listOrderLines, listOrders, listSettlementTxns } from '../../service/imports/query.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { listExceptions, listMatches, runMatching } from '../../service/matching/index.ts'
-import { JD_DEFECTS, linkedJdFiles } from '../../service/generators/linked.ts'
+import { JD_DEFECTS, linkedJdFiles } from '../../service/generators/linked-jd.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 
 /**

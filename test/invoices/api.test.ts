@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../service/app.ts'
-import { invoiceZip, randomInvoices } from '../../service/generators/invoices.ts'
+import { invoiceZip } from '../../service/generators/invoice-xml.ts'
+import { randomInvoices } from '../../service/generators/invoices.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { ledgerWithCompany } from '../support/db.ts'

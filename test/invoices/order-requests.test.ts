@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { generateFile } from '../../service/generators/index.ts'
-import { jdInvoiceChoice } from '../../service/generators/formats-jd.ts'
+import { jdInvoiceChoice } from '../../service/generators/jd.ts'
 import { importFile } from '../../service/imports/load.ts'
 import { listOrders } from '../../service/imports/query.ts'
 import { addInvoiceRequest, listInvoiceExceptions, runInvoiceMatching } from '../../service/invoices/match.ts'

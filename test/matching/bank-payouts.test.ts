@@ -3,7 +3,7 @@ import { type BankTxn, type SettlementTxn, naturalKey } from '../../shared/recor
 import { importFile } from '../../service/imports/load.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { getException, listExceptions, listMatches, runMatching } from '../../service/matching/index.ts'
-import { PLATFORM_PAYERS } from '../../service/generators/formats-bank.ts'
+import { PLATFORM_PAYERS } from '../../service/generators/bank-cn.ts'
 import { type GeneratedFormat, generateFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 

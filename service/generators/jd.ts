@@ -1,18 +1,55 @@
 import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord, OrderLine, OrderStatus, SettlementKind } from '../../shared/records.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type Rng, type RowContext, clock, money } from './core.ts'
-import { orderRecord, settlement } from './formats.ts'
+import { DAY, type FormatSpec, type GeneratedRow, PENDING_SOURCE, Rng, type RowContext, cellAmount, clock, money, neg, orderRecord, settlement, statedLine } from './core.ts'
 
 /**
- * JD (京东) merchant files: the order export (one row per SKU, order money
+ * JD (京东) files: the personal 交易流水 and the merchant the order export (one row per SKU, order money
  * repeated on every row of the order) and the settlement / 钱包 bill (one row
  * per 费用项 of a document, `="…"` formula-text ids). No real sample of either
  * exists (formats.md §4.1/4.2 has column lists only); GBK CSV is assumed, as
  * for the other JD merchant-backend downloads.
  *
+ * (parsers: service/imports/parsers/jd.ts).
+ *
  * The row builders take explicit specs so linked.ts can write an order export
  * and the settlement of the same orders (see `linkedJdFiles`).
  */
+
+// ---------------------------------------------------------------------------
+// JD personal 交易流水 (UTF-8 BOM, 21-line preamble, inline partial refunds)
+// ---------------------------------------------------------------------------
+
+export const jdPersonal: FormatSpec = {
+  parser: 'jd-personal',
+  container: 'csv',
+  encoding: 'utf8-bom',
+  preamble: (count, stated) => ['导出信息：', '京东账号名：jd_test', '申请时间：2024-04-01 11:32:42', '日期区间：2024-03-01 至 2024-03-31', '导出交易类型：全部', '导出交易场景：全部',
+    `共：${count}笔记录`, statedLine(stated, '收入', '收入', '，'), statedLine(stated, '支出', '支出', '，'), statedLine(stated, '不计收支', '不计收支', '，'), '', '特别提示', ...Array.from({ length: 8 }, (_, i) => `${i + 1}.提示；`), ''],
+  header: ['交易时间', '商户名称', '交易说明', '金额', '收/付款方式', '交易状态', '收/支', '交易分类', '交易订单号', '商家订单号', '备注'],
+  direction: (row) => ({ label: row.cells[6] ?? '', amount: cellAmount(row.cells[3] ?? '0') }),
+  decorate: (cell, column) => (column === 0 || column === 8 || column === 9 ? `${cell}\t` : cell),
+  row(context) {
+    const { rng, index } = context
+    const [time, iso] = clock(index * 9)
+    const id = rng.digits(12)
+    const merchantOrder = rng.digits(16)
+    const amount = rng.minor(500, 90_000)
+    const refundRow = rng.chance(0.15)
+    const inline = context.options.refunds === 'inline' && !refundRow && rng.chance(0.3)
+    const refunded = inline ? minor(amount / 3n) : minor(0n)
+    const title = refundRow ? '退款-商品' : '商品'
+    const status = refundRow ? '退款成功' : '交易成功'
+    const direction = refundRow ? '不计收支' : '支出'
+    return {
+      cells: [time, '京东平台商户', title, inline ? `${money(amount)}(已退款${money(refunded)})` : money(amount), '银行卡', status, direction, '网购', id, merchantOrder, ''],
+      records: [settlement(context, 'jd', {
+        // `X(已退款Y)`: X was paid (the refund of Y is a row of its own), so the payment is -X.
+        externalId: id, kind: refundRow ? 'refund' : 'payment', amount: refundRow ? amount : neg(amount), currency: 'CNY', occurredAt: iso,
+        orderRef: merchantOrder, tradeNo: id, counterparty: '京东平台商户', description: ['网购', direction, title, status, inline ? `已退款${money(refunded)}` : ''].filter((part) => part !== '').join(' / '),
+      })],
+    }
+  },
+}
 
 // ---------------------------------------------------------------------------
 // Order export
@@ -52,8 +89,6 @@ export function jdInvoiceChoice(index: number): JdOrderSpec['invoice'] {
   if (index % 5 === 1) return { type: '电子发票', title: '个人', vat: false }
   return undefined
 }
-
-const DAY = 24 * 60
 
 /** 订单金额 (goods + freight) and 应付金额 (what the buyer pays = the order's gross). */
 export function jdOrderTotals(order: JdOrderSpec): { total: bigint; payable: bigint } {

@@ -1,15 +1,63 @@
 import { minor } from '../../shared/money.ts'
 import type { CanonicalRecord, OrderLine, OrderStatus } from '../../shared/records.ts'
-import { type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, running } from './core.ts'
-import { neg, orderRecord, settlement } from './formats.ts'
+import { DAY, type FormatSpec, type GeneratedRow, PENDING_SOURCE, type RowContext, clock, money, neg, orderRecord, running, settlement } from './core.ts'
 
 /**
- * Pinduoduo order export and Douyin 抖店 order export / 账户流水. No real
- * samples exist (formats.md §5.2, §6 have column lists from code); the
+ * Pinduoduo 店铺账务明细 and order export; Douyin 抖店 动账明细, order export and
+ * 账户流水 (parsers: service/imports/parsers/pdd-douyin.ts). The order exports and
+ * 账户流水 have no real samples (formats.md §5.2, §6 have column lists from code); the
  * encodings are assumed from the same platforms' bills.
  */
 
-const DAY = 24 * 60
+// ---------------------------------------------------------------------------
+// Pinduoduo 店铺账务明细 (GB18030, preamble with a blank line, no line ids)
+// ---------------------------------------------------------------------------
+
+export const pddAccount: FormatSpec = {
+  parser: 'pdd-account',
+  container: 'csv',
+  encoding: 'gbk',
+  preamble: () => ['拼多多店铺账务明细查询', '', '起始时间：2024-03-01 00:00:00  终止时间：2024-03-31 23:59:59', '----------交易记录明细列表---------'],
+  header: ['商户订单号', '发生时间', '收入金额（+元）', '支出金额（-元）', '账务类型', '备注', '业务描述'],
+  row(context) {
+    const { rng, index } = context
+    const [time, iso] = clock(index * 2)
+    const refund = rng.chance(0.15)
+    const amount = rng.minor(100, 30_000)
+    const orderNo = `240301-${rng.digits(15)}`
+    const type = refund ? '退款' : '交易收入'
+    const desc = refund ? '0010004|退款-售后退款' : '0010002|交易收入-订单收入'
+    const signed = refund ? neg(amount) : amount
+    return {
+      cells: [orderNo, time, refund ? '0' : money(amount), refund ? `-${money(amount)}` : '0', type, '-', desc],
+      records: [settlement(context, 'pdd', { externalId: `${orderNo}|${iso}|${type}|${signed}`, kind: refund ? 'refund' : 'payment', amount: signed, currency: 'CNY', occurredAt: iso, orderRef: orderNo, description: [type, desc].join(' / ') })],
+    }
+  },
+}
+
+// ---------------------------------------------------------------------------
+// Douyin 动账明细 (UTF-8 BOM, 动帐/动账 mixed in the header)
+// ---------------------------------------------------------------------------
+
+export const douyinFund: FormatSpec = {
+  parser: 'douyin-fund',
+  container: 'csv',
+  encoding: 'utf8-bom',
+  header: ['动账时间', '动帐流水号', '动账方向', '动账金额', '动账账户', '动账场景', '计费类型', '子订单号', '订单号', '售后编号', '订单实付应结', '平台服务费', '佣金', '备注'],
+  row(context) {
+    const { rng, index } = context
+    const [time, iso] = clock(index * 6)
+    const out = rng.chance(0.2)
+    const amount = rng.minor(100, 40_000)
+    const id = `DY${rng.digits(18)}`
+    const orderNo = rng.digits(19)
+    const scene = out ? '已退款' : '订单结算'
+    return {
+      cells: [time, id, out ? '出账' : '入账', money(amount), '抖音支付', scene, '', `${orderNo}1`, orderNo, '', money(amount), '0.00', '0.00', ''],
+      records: [settlement(context, 'douyin', { externalId: id, kind: out ? 'refund' : 'payment', amount: out ? neg(amount) : amount, currency: 'CNY', occurredAt: iso, orderRef: orderNo, tradeNo: `${orderNo}1`, description: scene })],
+    }
+  },
+}
 
 // ---------------------------------------------------------------------------
 // Pinduoduo order export (one row per order; GBK; 售后状态 无售后或售后取消)

@@ -18,7 +18,6 @@ export type { BankLineSpec }
  * payout ↔ bank matching).
  */
 
-
 /** Our company, the account holder of every generated statement. */
 export const HOLDER = '杭州示例电子商务有限公司'
 

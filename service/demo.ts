@@ -15,8 +15,8 @@ import { addStore } from './ledger/stores.ts'
 import { addSupplier, assertSupplierLines } from './ledger/suppliers.ts'
 import { approveVoucher, writeVouchers } from './ledger/vouchers.ts'
 import { matchCounts, runMatching } from './matching/index.ts'
-import { importReceipts, parseReceiptsCsv } from './posting/inventory.ts'
-import { importRates, parseRatesCsv } from './posting/rates.ts'
+import { importReceipts, readReceiptsFile } from './posting/inventory.ts'
+import { importRates, readRatesFile } from './posting/rates.ts'
 import { registerRevaluation } from './posting/revaluation.ts'
 import { type PostingRunResult, runPosting } from './posting/run.ts'
 import { updatePostingSettings } from './posting/settings.ts'
@@ -145,8 +145,8 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
     writeFileSync(join(folder, vouchersFile), `${JSON.stringify(keyedIn, null, 2)}\n`)
   }
   const imports = await importChannelFiles(context, company.id, month.files, folder, accountant)
-  const receipts = parseReceiptsCsv(Buffer.from(month.receipts.bytes).toString('utf8'), company.baseCurrency)
-  const rates = parseRatesCsv(Buffer.from(month.rates.bytes).toString('utf8'), 'demo')
+  const receipts = await readReceiptsFile({ name: month.receipts.name, bytes: month.receipts.bytes }, company.baseCurrency)
+  const rates = await readRatesFile({ name: month.rates.name, bytes: month.rates.bytes }, 'demo')
   await importReceipts(context, accountant, company.id, receipts)
   await importRates(context, accountant, company.id, rates)
   imports.push({ file: month.receipts.name, parser: 'purchase-receipts', store: '', rows: receipts.length, records: receipts.length, rejected: 0 })

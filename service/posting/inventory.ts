@@ -1,11 +1,12 @@
 import type { InValue } from '@libsql/client'
-import { parse } from 'csv-parse/sync'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, minor, parseAmount } from '../../shared/money.ts'
 import { assertDate } from '../../shared/period.ts'
 import { type InventoryMove, recognitionDate, replayMoves, returnCost, lineKeyOf, orderKeyOf, type Recognition } from '../../shared/posting/index.ts'
 import type { Order, OrderLine } from '../../shared/records.ts'
 import { multiRowInsert } from '../db/connection.ts'
+import type { FileInput } from '../imports/source.ts'
+import { type Table, parseTableText, readRecords, readTable } from '../imports/table.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { getCompany } from '../ledger/company.ts'
@@ -26,10 +27,9 @@ export interface Receipt {
   readonly reference: string
 }
 
-export function parseReceiptsCsv(text: string, currency: string): Receipt[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<Record<string, string>>
-  return records.map((record, index) => {
-    const line = index + 2
+/** Rows of a receipts table; every bad line is named in one error (see imports/table.ts). */
+export function receiptsFromTable(table: Table, currency: string): Receipt[] {
+  return readRecords(table, ['date', 'sku', 'quantity', 'total_cost'], (record, line) => {
     const date = record.date ?? ''
     try {
       assertDate(date)
@@ -43,6 +43,16 @@ export function parseReceiptsCsv(text: string, currency: string): Receipt[] {
     if (cost < 0n) throw new LedgerError('VALIDATION', `line ${line}: total_cost is negative`)
     return { date, sku, quantity: BigInt(record.quantity ?? '0'), cost, name: record.name ?? '', reference: record.reference || `line ${line}` }
   })
+}
+
+/** Receipts from decoded CSV text (the import pipeline's tokenizer). */
+export function parseReceiptsCsv(text: string, currency: string, name = 'receipts'): Receipt[] {
+  return receiptsFromTable(parseTableText(text, name), currency)
+}
+
+/** Receipts from a file or bytes: CSV in UTF-8 or GBK, XLSX or XLS, read by the import pipeline. */
+export async function readReceiptsFile(input: FileInput, currency: string): Promise<Receipt[]> {
+  return receiptsFromTable(await readTable(input), currency)
 }
 
 /** Records purchase receipts (入库); the same reference + sku + date is not stored twice. */

@@ -1,8 +1,9 @@
-import { parse } from 'csv-parse/sync'
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal, isCurrency } from '../../shared/money.ts'
 import { assertDate } from '../../shared/period.ts'
 import { multiRowInsert } from '../db/connection.ts'
+import type { FileInput } from '../imports/source.ts'
+import { type Table, parseTableText, readRecords, readTable } from '../imports/table.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { getCompany } from '../ledger/company.ts'
@@ -10,7 +11,8 @@ import { getCompany } from '../ledger/company.ts'
 /**
  * Exchange rates (汇率) to the company's base currency: decimal strings with up
  * to 10 places per date and currency, with their source. CSV columns:
- * `date,currency,rate[,source]` (header required).
+ * `date,currency,rate[,source]` (header required), read through the import
+ * pipeline's reader (imports/table.ts).
  */
 export interface RateRow {
   readonly date: string
@@ -21,10 +23,9 @@ export interface RateRow {
 
 const RATE_PATTERN = /^\d{1,8}(\.\d{1,10})?$/
 
-export function parseRatesCsv(text: string, defaultSource: string): RateRow[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<Record<string, string>>
-  return records.map((record, index) => {
-    const line = index + 2
+/** Rows of a rates table; every bad line is named in one error (see imports/table.ts). */
+export function ratesFromTable(table: Table, defaultSource: string): RateRow[] {
+  return readRecords(table, ['date', 'currency', 'rate'], (record, line) => {
     const date = record.date ?? ''
     const currency = (record.currency ?? '').toUpperCase()
     const rate = record.rate ?? ''
@@ -37,6 +38,16 @@ export function parseRatesCsv(text: string, defaultSource: string): RateRow[] {
     if (!RATE_PATTERN.test(rate) || new Decimal(rate).isZero()) throw new LedgerError('VALIDATION', `line ${line}: rate "${rate}" must be a positive decimal with up to 10 places`)
     return { date, currency, rate, source: record.source || defaultSource }
   })
+}
+
+/** Rates from decoded CSV text (the import pipeline's tokenizer). */
+export function parseRatesCsv(text: string, defaultSource: string, name = 'rates'): RateRow[] {
+  return ratesFromTable(parseTableText(text, name), defaultSource)
+}
+
+/** Rates from a file or bytes: CSV in UTF-8 or GBK, XLSX or XLS, read by the import pipeline. */
+export async function readRatesFile(input: FileInput, defaultSource: string): Promise<RateRow[]> {
+  return ratesFromTable(await readTable(input), defaultSource)
 }
 
 /** Stores rates (a later import of the same date and currency replaces the rate). */

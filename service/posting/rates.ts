@@ -1,12 +1,12 @@
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal, isCurrency } from '../../shared/money.ts'
 import { assertDate } from '../../shared/period.ts'
-import { multiRowInsert } from '../db/connection.ts'
 import type { FileInput } from '../imports/source.ts'
 import { type Table, parseTableText, readRecords, readTable } from '../imports/table.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { getCompany } from '../ledger/company.ts'
+import { selectRates, upsertRates } from './queries.ts'
 
 /**
  * Exchange rates (汇率) to the company's base currency: decimal strings with up
@@ -56,15 +56,14 @@ export async function importRates(context: LedgerContext, actor: Actor, companyI
   const foreign = rows.filter((row) => row.currency !== company.baseCurrency)
   await context.db.write(async (tx) => {
     const values = foreign.map((row) => [companyId, row.date, row.currency, company.baseCurrency, row.rate, row.source])
-    for (const statement of multiRowInsert('INSERT INTO exchange_rates (company_id, date, currency, base_currency, rate, source) VALUES', 6, values, ' ON CONFLICT (company_id, currency, base_currency, date) DO UPDATE SET rate = excluded.rate, source = excluded.source')) await tx.execute(statement)
+    await upsertRates(tx, values)
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'rates.import', entity: 'exchange_rates', entityId: String(foreign.length), payload: { rows: foreign.length } }])
   })
   return { imported: foreign.length }
 }
 
 export async function listRates(context: LedgerContext, companyId: number): Promise<RateRow[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT date, currency, rate, source FROM exchange_rates WHERE company_id = ? ORDER BY currency, date', args: [companyId] })
-  return result.rows.map((row) => ({ date: String(row.date), currency: String(row.currency), rate: String(row.rate), source: String(row.source) }))
+  return (await selectRates(context.db, companyId)).map((row) => ({ date: row.date, currency: row.currency, rate: row.rate, source: row.source }))
 }
 
 /** A lookup: the latest rate on or before a date. */

@@ -3,6 +3,7 @@ import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import { z } from 'zod'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
+import { pingDatabase } from './db/connection.ts'
 import { authRoutes } from './routes/auth.ts'
 import { companyRoutes } from './routes/companies.ts'
 import { functionRoutes } from './routes/functions.ts'
@@ -92,7 +93,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
 
   const health = routeGroup('health', deps).route({ method: 'get', path: '/health', summary: 'Liveness and database check', permission: 'public' }, async ({ c }) => {
-    await deps.context.db.client.execute('SELECT 1')
+    await pingDatabase(deps.context.db)
     return c.json({ ok: true, version: API_VERSION }, 200)
   })
   const groups: RouteGroup[] = [

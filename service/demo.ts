@@ -4,6 +4,7 @@ import { LedgerError } from '../shared/errors.ts'
 import { parseMatchingSettings } from '../shared/matching/index.ts'
 import { lastDayOfPeriod } from '../shared/period.ts'
 import { createUser, setRole } from './auth/users.ts'
+import { userIdRows } from './auth/queries.ts'
 import { DEMO_SUPPLIER, type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
 import { type DemoSummary, summariseDemo } from './demo/summary.ts'
 import { type FileImportResult, importFile } from './imports/load.ts'
@@ -99,7 +100,7 @@ export function demoFolderFor(url: string): string | null {
 async function ensureUsers(context: LedgerContext, companyId: number): Promise<Record<string, number>> {
   const ids: Record<string, number> = {}
   for (const user of DEMO_USERS) {
-    const existing = await context.db.client.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [user.username] })
+    const existing = await userIdRows(context.db.client, user.username)
     const id = existing.rows[0] ? Number(existing.rows[0].id) : (await createUser(context, SYSTEM, { username: user.username, password: user.password, displayName: user.username })).id
     ids[user.username] = id
     await setRole(context, SYSTEM, id, companyId, user.role)

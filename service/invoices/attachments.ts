@@ -47,8 +47,7 @@ export async function attachInvoiceFile(context: LedgerContext, actor: Actor, co
 }
 
 export async function listAttachments(context: LedgerContext, companyId: number, invoiceNo: string): Promise<AttachmentInfo[]> {
-  const result = await attachmentRows(context.db.client, companyId, invoiceNo)
-  return result.rows.map((row) => ({ id: Number(row.id), fileName: String(row.file_name), mediaType: String(row.media_type), sha256: String(row.sha256), size: Number(row.size) }))
+  return (await attachmentRows(context.db, companyId, invoiceNo)).map((row) => ({ id: row.id, fileName: row.fileName, mediaType: row.mediaType, sha256: row.sha256, size: row.size }))
 }
 
 export async function attachmentContent(context: LedgerContext, companyId: number, id: number): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {

@@ -44,8 +44,8 @@ export async function runInvoiceMatching(context: LedgerContext, actor: Actor, c
     due: minor(big(row.gross_minor) - big(row.refunded_minor)), status: String(row.status),
     ...(row.buyer_ref === null ? {} : { buyerRef: String(row.buyer_ref) }),
   }))
-  const requests: InvoiceRequest[] = (await q.invoiceRequestRows(client, companyId)).rows.map((row) => ({
-    channel: String(row.channel), orderNo: String(row.order_no), title: String(row.title), ...(row.buyer_tax_id === null ? {} : { buyerTaxId: String(row.buyer_tax_id) }),
+  const requests: InvoiceRequest[] = (await q.invoiceRequestRows(context.db, companyId)).map((row) => ({
+    channel: row.channel, orderNo: row.orderNo, title: row.title, ...(row.buyerTaxId === null ? {} : { buyerTaxId: row.buyerTaxId }),
   }))
   const manual: InvoiceLink[] = (await q.manualLinkRows(client, companyId)).rows.map((row) => ({
     invoiceNo: String(row.invoice_no), channel: String(row.channel), orderNo: String(row.order_no), amount: big(row.amount_minor), rule: 'manual', why: String(row.why),

@@ -1,5 +1,7 @@
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client'
-import { multiRowInsert } from '../db/connection.ts'
+import { and, asc, eq } from 'drizzle-orm'
+import { type Database, multiRowInsert } from '../db/connection.ts'
+import { invoiceAttachments, invoiceRequests } from '../db/schema/index.ts'
 import { invoiceCounts } from './status-updates.ts'
 
 /**
@@ -7,6 +9,8 @@ import { invoiceCounts } from './status-updates.ts'
  * docs/decisions.d/h-data.md): invoice lists and figures, attachments,
  * voucher links, invoice-order matching and its exceptions. The import's
  * status staging stays in status-updates.ts (part of the import write path).
+ * One-table reads outside a transaction use drizzle's query builder
+ * (attachment list, invoice requests).
  */
 type Runner = Pick<Client, 'execute'> | Transaction
 
@@ -87,8 +91,9 @@ export async function attachmentIdRow(tx: Transaction, companyId: number, invoic
   return tx.execute({ sql: 'SELECT id FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? AND sha256 = ?', args: [companyId, invoiceNo, sha256] })
 }
 
-export async function attachmentRows(db: Runner, companyId: number, invoiceNo: string): Promise<ResultSet> {
-  return db.execute({ sql: 'SELECT id, file_name, media_type, sha256, size FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? ORDER BY id', args: [companyId, invoiceNo] })
+export async function attachmentRows(db: Database, companyId: number, invoiceNo: string): Promise<Array<{ id: number; fileName: string; mediaType: string; sha256: string; size: number }>> {
+  const a = invoiceAttachments
+  return db.orm.select({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, sha256: a.sha256, size: a.size }).from(a).where(and(eq(a.companyId, companyId), eq(a.invoiceNo, invoiceNo))).orderBy(asc(a.id))
 }
 
 export async function attachmentContentRow(db: Runner, companyId: number, id: number): Promise<ResultSet> {
@@ -133,8 +138,9 @@ export async function orderDueRows(db: Runner, companyId: number): Promise<Resul
   return db.execute({ sql: 'SELECT channel, order_no, store, buyer_ref, created_at, gross_minor, refunded_minor, status FROM orders WHERE company_id = ?', args: [companyId] })
 }
 
-export async function invoiceRequestRows(db: Runner, companyId: number): Promise<ResultSet> {
-  return db.execute({ sql: 'SELECT channel, order_no, title, buyer_tax_id FROM invoice_requests WHERE company_id = ?', args: [companyId] })
+export async function invoiceRequestRows(db: Database, companyId: number): Promise<Array<{ channel: string; orderNo: string; title: string; buyerTaxId: string | null }>> {
+  const r = invoiceRequests
+  return db.orm.select({ channel: r.channel, orderNo: r.orderNo, title: r.title, buyerTaxId: r.buyerTaxId }).from(r).where(eq(r.companyId, companyId))
 }
 
 export async function manualLinkRows(db: Runner, companyId: number): Promise<ResultSet> {

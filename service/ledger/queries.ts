@@ -1,11 +1,14 @@
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client'
-import { multiRowInsert } from '../db/connection.ts'
+import { and, asc, eq } from 'drizzle-orm'
+import { type Database, multiRowInsert } from '../db/connection.ts'
+import { stores, taxRates } from '../db/schema/index.ts'
 
 /**
  * The ledger area's SQL outside the voucher write path and the balances table
  * (those keep their designated modules: ledger/vouchers/*, ledger/balances.ts,
  * ledger/audit.ts). Moved here unchanged (data access rule,
- * docs/decisions.d/h-data.md); callers map the rows.
+ * docs/decisions.d/h-data.md); callers map the rows. One-table reads outside
+ * a transaction use drizzle's query builder (tax codes, suppliers).
  */
 type Runner = Pick<Client, 'execute'> | Transaction
 
@@ -73,8 +76,8 @@ export async function storeRow(db: Runner, companyId: number, code: string): Pro
   return db.execute({ sql: `SELECT ${STORE_COLUMNS} FROM stores WHERE company_id = ? AND code = ?`, args: [companyId, code] })
 }
 
-export async function taxCodes(db: Runner): Promise<string[]> {
-  return (await db.execute('SELECT DISTINCT code FROM tax_rates ORDER BY code')).rows.map((row) => String(row.code))
+export async function taxCodes(db: Database): Promise<string[]> {
+  return (await db.orm.selectDistinct({ code: taxRates.code }).from(taxRates).orderBy(asc(taxRates.code))).map((row) => row.code)
 }
 
 export async function storeNameChannel(tx: Transaction, companyId: number, code: string): Promise<ResultSet> {
@@ -180,8 +183,8 @@ export async function insertBankAccount(tx: Transaction, companyId: number, code
 
 // ---- suppliers (suppliers.ts): rows of the store registry with the supplier channel
 
-export async function supplierRows(db: Runner, companyId: number, supplierChannel: string): Promise<ResultSet> {
-  return db.execute({ sql: 'SELECT code, name FROM stores WHERE company_id = ? AND channel = ? ORDER BY code', args: [companyId, supplierChannel] })
+export async function supplierRows(db: Database, companyId: number, supplierChannel: string): Promise<Array<{ code: string; name: string }>> {
+  return db.orm.select({ code: stores.code, name: stores.name }).from(stores).where(and(eq(stores.companyId, companyId), eq(stores.channel, supplierChannel))).orderBy(asc(stores.code))
 }
 
 export async function storeChannelRow(tx: Transaction, companyId: number, code: string): Promise<ResultSet> {

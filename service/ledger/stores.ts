@@ -85,7 +85,7 @@ async function checkStore(context: LedgerContext, companyId: number, store: Omit
   if (!isChannel(store.channel)) throw new LedgerError('VALIDATION', `store ${store.code}: unknown channel "${store.channel}" (one of ${CHANNELS.join(', ')})`)
   if (store.name.trim() === '' || store.name.length > 200) throw new LedgerError('VALIDATION', `store ${store.code}: name must be 1-200 characters`)
   if (store.taxCode !== null) {
-    const codes = await taxCodes(context.db.client)
+    const codes = await taxCodes(context.db)
     if (!codes.includes(store.taxCode)) throw new LedgerError('VALIDATION', `store ${store.code}: unknown tax code "${store.taxCode}" (one of ${codes.join(', ')})`)
   }
   const chart = await loadChart(context, companyId)

@@ -37,8 +37,7 @@ export function supplierAccounts(company: Company): string[] {
 const within = (code: string, roots: ReadonlyArray<string>) => roots.some((root) => code === root || code.startsWith(`${root}.`))
 
 export async function listSuppliers(context: LedgerContext, companyId: number): Promise<Supplier[]> {
-  const result = await supplierRows(context.db.client, companyId, SUPPLIER_CHANNEL)
-  return result.rows.map((row) => ({ code: String(row.code), name: String(row.name) }))
+  return (await supplierRows(context.db, companyId, SUPPLIER_CHANNEL)).map((row) => ({ code: row.code, name: row.name }))
 }
 
 /** Registers a supplier (`cledger supplier add`). DUPLICATE if the code is taken by a supplier or a store. Audited. */

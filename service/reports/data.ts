@@ -1,4 +1,6 @@
 import type { InValue, ResultSet } from '@libsql/client'
+import { eq } from 'drizzle-orm'
+import { stores } from '../db/schema/index.ts'
 import type { CashVoucherLine, DetailBalances } from '../../shared/reports/statements.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { netByAccountAndStore } from '../ledger/balances.ts'
@@ -136,8 +138,8 @@ export async function receivableEntries(context: LedgerContext, companyId: numbe
 }
 
 /** Store code, name and channel of every registry row. */
-export async function storeRows(context: LedgerContext, companyId: number): Promise<ResultSet> {
-  return context.db.client.execute({ sql: 'SELECT code, name, channel FROM stores WHERE company_id = ?', args: [companyId] })
+export async function storeRows(context: LedgerContext, companyId: number): Promise<Array<{ code: string; name: string; channel: string }>> {
+  return context.db.orm.select({ code: stores.code, name: stores.name, channel: stores.channel }).from(stores).where(eq(stores.companyId, companyId))
 }
 
 /** 明细账: the period's posted lines on an account and its children. */

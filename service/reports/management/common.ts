@@ -38,6 +38,5 @@ export function direction(balance: bigint): { direction: string; amount: bigint 
 
 /** Store code -> name and channel, for report rows. */
 export async function storeNames(context: LedgerContext, companyId: number): Promise<Map<string, { name: string; channel: string }>> {
-  const result = await storeRows(context, companyId)
-  return new Map(result.rows.map((row) => [String(row.code), { name: String(row.name), channel: String(row.channel) }]))
+  return new Map((await storeRows(context, companyId)).map((row) => [row.code, { name: row.name, channel: row.channel }]))
 }

@@ -64,6 +64,12 @@ describe('architecture: data access rule', () => {
     expect(withSql.filter((path) => !(path in SQL_MODULES))).toEqual([])
   })
 
+  it('drizzle queries (`db.orm`) are built only in the same modules: callers see neither SQL nor the query builder', () => {
+    const builders = sourceFiles('service').filter((path) => /\.orm\b/.test(readFileSync(join(root, path), 'utf8')))
+    expect(builders.length).toBeGreaterThan(0)
+    expect(builders.filter((path) => !(path in SQL_MODULES))).toEqual([])
+  })
+
   it('every allowlist entry still runs SQL and gives a reason (moved files leave the list)', () => {
     expect(Object.keys(SQL_MODULES).filter((path) => !withSql.includes(path))).toEqual([])
     for (const reason of Object.values(SQL_MODULES)) expect(reason.length).toBeGreaterThan(10)

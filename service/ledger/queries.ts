@@ -227,3 +227,45 @@ export async function memberRowsWithRoles(db: Runner, companyId: number, roles: 
     args: [companyId, ...roles],
   })
 }
+
+// ---- source records and search (source-records.ts): read-only drill-down
+
+const ORDER_SQL = 'SELECT id, order_no, created_at, store, channel, gross_minor, currency, status_raw FROM orders'
+const TXN_SQL = 'SELECT id, external_id, kind, occurred_at, store, channel, amount_minor, currency, order_ref, description FROM settlement_txns'
+const BANK_SQL = 'SELECT id, external_id, account, occurred_at, amount_minor, currency, counterparty, memo, reference FROM bank_txns'
+const VOUCHER_SQL = 'SELECT v.id, v.word, v.number, v.date, v.status, v.summary, v.total_minor AS total FROM vouchers v'
+
+type Row = Record<string, unknown>
+
+async function rows(db: Runner, sql: string, args: ReadonlyArray<string | number | bigint>): Promise<Row[]> {
+  return (await db.execute({ sql, args: [...args] })).rows as unknown as Row[]
+}
+
+export async function orderRowsByNo(db: Runner, companyId: number, channel: string, orderNo: string): Promise<Row[]> {
+  return rows(db, `${ORDER_SQL} WHERE company_id = ? AND channel = ? AND order_no = ?`, [companyId, channel, orderNo])
+}
+
+export async function settlementTxnRowsByKey(db: Runner, companyId: number, channel: string, externalId: string, kind: string): Promise<Row[]> {
+  return rows(db, `${TXN_SQL} WHERE company_id = ? AND channel = ? AND external_id = ? AND kind = ?`, [companyId, channel, externalId, kind])
+}
+
+export async function bankTxnRowsByKey(db: Runner, companyId: number, account: string, externalId: string): Promise<Row[]> {
+  return rows(db, `${BANK_SQL} WHERE company_id = ? AND account = ? AND external_id = ?`, [companyId, account, externalId])
+}
+
+export async function voucherRowById(db: Runner, companyId: number, voucherId: number): Promise<Row[]> {
+  return rows(db, `${VOUCHER_SQL} WHERE v.company_id = ? AND v.id = ?`, [companyId, voucherId])
+}
+
+/**
+ * Search: `op` is `= ?` or a LIKE with escape, `like` its argument, `amount` an
+ * amount in minor units or null; `refLike` the LIKE pattern over voucher source ids.
+ */
+export async function searchRows(db: Runner, companyId: number, search: { op: string; like: string; refLike: string; amount: bigint | null; limit: number }): Promise<{ orders: Row[]; txns: Row[]; bank: Row[]; vouchers: Row[] }> {
+  const { op, like, refLike, amount, limit } = search
+  const orders = await rows(db, `${ORDER_SQL} WHERE company_id = ? AND (order_no ${op} OR payment_ref ${op}${amount === null ? '' : ' OR gross_minor = ?'}) ORDER BY created_at LIMIT ?`, [companyId, like, like, ...(amount === null ? [] : [amount]), limit])
+  const txns = await rows(db, `${TXN_SQL} WHERE company_id = ? AND (order_ref ${op} OR trade_no ${op} OR external_id ${op}${amount === null ? '' : ' OR amount_minor IN (?, ?)'}) ORDER BY occurred_at LIMIT ?`, [companyId, like, like, like, ...(amount === null ? [] : [amount, -amount]), limit])
+  const bank = await rows(db, `${BANK_SQL} WHERE company_id = ? AND (reference ${op} OR external_id ${op}${amount === null ? '' : ' OR amount_minor IN (?, ?)'}) ORDER BY occurred_at LIMIT ?`, [companyId, like, like, ...(amount === null ? [] : [amount, -amount]), limit])
+  const vouchers = await rows(db, `${VOUCHER_SQL} WHERE v.company_id = ? AND (v.id IN (SELECT voucher_id FROM voucher_sources WHERE company_id = ? AND source_id LIKE ? ESCAPE '\\')${amount === null ? '' : ' OR v.total_minor = ?'}) ORDER BY v.date, v.id LIMIT ?`, [companyId, companyId, refLike, ...(amount === null ? [] : [amount]), limit])
+  return { orders, txns, bank, vouchers }
+}

@@ -35,10 +35,9 @@ const SQL_MODULES: Readonly<Record<string, string>> = {
   'service/invoices/queries.ts': 'invoices: lists and figures, attachments, voucher links, invoice-order matching',
   'service/invoices/status-updates.ts': 'invoices: the import\'s invoice status staging (temp table), called from the import write path',
   'service/ledger/audit.ts': 'ledger: the append-only, hash-chained audit log (its only writer)',
-  'service/ledger/queries.ts': 'ledger: companies, chart, stores, suppliers, banks, periods, sources, export, approvers',
+  'service/ledger/queries.ts': 'ledger: companies, chart, stores, suppliers, banks, periods, sources and drill-down, export, approvers',
   'service/ledger/verify.ts': 'ledger: `cledger verify`, whose invariant checks are SQL queries themselves (read-only)',
   'service/ledger/voucher-coalesce.ts': 'ledger: SAVEPOINT control of coalesced voucher writes (the write path)',
-  'service/ledger/source-records.ts': 'ledger: drill-down reads built from per-kind SELECT fragments, kept beside their row mappers',
   // not moved yet (see docs/decisions.d/h-data.md, "left"): each should end in its area's module
   'service/reports/sku-profit.ts': 'pending: h-split is breaking up skuProfit this round; its 3 reads move to reports/data.ts after',
 }

@@ -167,3 +167,23 @@ export async function bankJournalLines(context: LedgerContext, companyId: number
     args: [companyId, account, period],
   })
 }
+
+// ---- SKU profit (sku-profit.ts)
+
+/** Sources (order, orderLine, orderLine.return) of the period's posted vouchers. */
+export async function postedSaleSourceRows(context: LedgerContext, companyId: number, period: string): Promise<ResultSet> {
+  return context.db.client.execute({
+    sql: `SELECT s.source_kind, s.source_id FROM voucher_sources s JOIN vouchers v ON v.id = s.voucher_id
+      WHERE s.company_id = ? AND v.status = 'posted' AND v.period = ? AND s.source_kind IN ('order', 'orderLine', 'orderLine.return')`,
+    args: [companyId, period],
+  })
+}
+
+/** Fixed costs of issues and returns, by move key. */
+export async function issueReturnCostRows(context: LedgerContext, companyId: number): Promise<ResultSet> {
+  return context.db.client.execute({ sql: "SELECT kind, move_key, cost_minor FROM inventory_moves WHERE company_id = ? AND kind IN ('issue', 'return')", args: [companyId] })
+}
+
+export async function productNameRows(context: LedgerContext, companyId: number): Promise<ResultSet> {
+  return context.db.client.execute({ sql: 'SELECT sku, name FROM products WHERE company_id = ?', args: [companyId] })
+}

@@ -22,7 +22,7 @@ const SQL_MODULES: Readonly<Record<string, string>> = {
   'service/imports/query.ts': 'imports: reads of imported records, batches and rejects',
   'service/imports/batch-sql.ts': 'imports: the import write path (multi-row inserts, order staging/upsert, batch rows); hot path',
   'service/posting/queries.ts': 'posting: rates, inventory, records, verdicts, reconciliation sums, revaluations, VAT month-end',
-  'service/reports/data.ts': 'reports: the report readers (closing vouchers, cash lines, management reports, bank journal)',
+  'service/reports/data.ts': 'reports: the report readers (closing vouchers, cash lines, management reports, bank journal, SKU profit)',
   'service/matching/queries.ts': 'matching: the read side (counts, lists, summary) and the records the engine reads',
   'service/matching/writes.ts': 'matching: the write side (a run\'s persist step, manual matches and decisions)',
   'service/ledger/balances.ts': 'ledger: the one reader and writer of the balances table (designated last round)',
@@ -38,8 +38,6 @@ const SQL_MODULES: Readonly<Record<string, string>> = {
   'service/ledger/queries.ts': 'ledger: companies, chart, stores, suppliers, banks, periods, sources and drill-down, export, approvers',
   'service/ledger/verify.ts': 'ledger: `cledger verify`, whose invariant checks are SQL queries themselves (read-only)',
   'service/ledger/voucher-coalesce.ts': 'ledger: SAVEPOINT control of coalesced voucher writes (the write path)',
-  // not moved yet (see docs/decisions.d/h-data.md, "left"): each should end in its area's module
-  'service/reports/sku-profit.ts': 'pending: h-split is breaking up skuProfit this round; its 3 reads move to reports/data.ts after',
 }
 
 /** A statement run through the libSQL client or a transaction: `.execute(` / `.batch(`. */

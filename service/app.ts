@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { z } from 'zod'
 import { healthResponse } from '../shared/api/common.ts'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
+import { pingDatabase } from './db/connection.ts'
 import { authRoutes } from './routes/auth.ts'
 import { companyRoutes } from './routes/companies.ts'
 import { functionRoutes } from './routes/functions.ts'
@@ -96,7 +97,7 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
 
   const health = routeGroup('health', deps).route({ method: 'get', path: '/health', summary: 'Liveness and database check', permission: 'public', response: healthResponse }, async ({ json }) => {
-    await deps.context.db.client.execute('SELECT 1')
+    await pingDatabase(deps.context.db)
     return json({ ok: true, version: API_VERSION }, 200)
   })
   const groups: RouteGroup[] = [

@@ -4,6 +4,7 @@ import { LedgerError } from '../shared/errors.ts'
 import { parseMatchingSettings } from '../shared/matching/index.ts'
 import { lastDayOfPeriod } from '../shared/period.ts'
 import { createUser, setRole } from './auth/users.ts'
+import { userIdRows } from './auth/queries.ts'
 import { DEMO_SUPPLIER, type DemoFile, demoMonth, manualVouchers } from './demo/files.ts'
 import { type DemoSummary, summariseDemo } from './demo/summary.ts'
 import { type FileImportResult, importFile } from './imports/load.ts'
@@ -15,8 +16,8 @@ import { addStore } from './ledger/stores.ts'
 import { addSupplier, assertSupplierLines } from './ledger/suppliers.ts'
 import { approveVoucher, writeVouchers } from './ledger/vouchers.ts'
 import { matchCounts, runMatching } from './matching/index.ts'
-import { importReceipts, parseReceiptsCsv } from './posting/inventory.ts'
-import { importRates, parseRatesCsv } from './posting/rates.ts'
+import { importReceipts, readReceiptsFile } from './posting/inventory.ts'
+import { importRates, readRatesFile } from './posting/rates.ts'
 import { registerRevaluation } from './posting/revaluation.ts'
 import { type PostingRunResult, runPosting } from './posting/run.ts'
 import { updatePostingSettings } from './posting/settings.ts'
@@ -99,7 +100,7 @@ export function demoFolderFor(url: string): string | null {
 async function ensureUsers(context: LedgerContext, companyId: number): Promise<Record<string, number>> {
   const ids: Record<string, number> = {}
   for (const user of DEMO_USERS) {
-    const existing = await context.db.client.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [user.username] })
+    const existing = await userIdRows(context.db.client, user.username)
     const id = existing.rows[0] ? Number(existing.rows[0].id) : (await createUser(context, SYSTEM, { username: user.username, password: user.password, displayName: user.username })).id
     ids[user.username] = id
     await setRole(context, SYSTEM, id, companyId, user.role)
@@ -145,8 +146,8 @@ export async function createDemo(context: LedgerContext, options: { code?: strin
     writeFileSync(join(folder, vouchersFile), `${JSON.stringify(keyedIn, null, 2)}\n`)
   }
   const imports = await importChannelFiles(context, company.id, month.files, folder, accountant)
-  const receipts = parseReceiptsCsv(Buffer.from(month.receipts.bytes).toString('utf8'), company.baseCurrency)
-  const rates = parseRatesCsv(Buffer.from(month.rates.bytes).toString('utf8'), 'demo')
+  const receipts = await readReceiptsFile({ name: month.receipts.name, bytes: month.receipts.bytes }, company.baseCurrency)
+  const rates = await readRatesFile({ name: month.rates.name, bytes: month.rates.bytes }, 'demo')
   await importReceipts(context, accountant, company.id, receipts)
   await importRates(context, accountant, company.id, rates)
   imports.push({ file: month.receipts.name, parser: 'purchase-receipts', store: '', rows: receipts.length, records: receipts.length, rejected: 0 })

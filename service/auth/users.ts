@@ -7,6 +7,7 @@ import type { LoginGuard } from './guard.ts'
 import { MAX_LOGIN_PASSWORD_CHARS, assertStrongPassword, hashPassword, verifyDummy, verifyPassword } from './passwords.ts'
 import { type Role, isRole } from './permissions.ts'
 import { sha256Hex } from '../../shared/sha256.ts'
+import * as q from './queries.ts'
 
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts'
 
@@ -58,10 +59,9 @@ export async function createUser(context: LedgerContext, actor: Actor, input: { 
   const passwordHash = await hashPassword(input.password)
   const at = isoNow(context)
   const id = await context.db.write(async (tx) => {
-    const existing = await tx.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [input.username] })
+    const existing = await q.userIdRows(tx, input.username)
     if (existing.rows.length) throw new LedgerError('DUPLICATE', `user ${input.username} already exists`)
-    const inserted = await tx.execute({ sql: 'INSERT INTO users (username, display_name, password_hash, created_at) VALUES (?,?,?,?) RETURNING id', args: [input.username, input.displayName ?? input.username, passwordHash, at] })
-    const userId = Number(inserted.rows[0]?.id)
+    const userId = await q.insertUser(tx, input.username, input.displayName ?? input.username, passwordHash, at)
     await appendAudit(tx, [{ at, companyId: null, actorId: actor.userId, action: 'user.create', entity: 'user', entityId: String(userId), payload: { username: input.username } }])
     return userId
   })
@@ -75,8 +75,8 @@ export async function setPassword(context: LedgerContext, actor: Actor, userId: 
   const passwordHash = await hashPassword(password)
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    await tx.execute({ sql: 'UPDATE users SET password_hash = ?, failed_logins = 0, locked_at = NULL WHERE id = ?', args: [passwordHash, userId] })
-    await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', args: [at, userId] })
+    await q.setPasswordHash(tx, userId, passwordHash)
+    await q.revokeUserTokens(tx, userId, at)
     await appendAudit(tx, [{ at, companyId: null, actorId: actor.userId, action: 'user.password', entity: 'user', entityId: String(userId), payload: { tokensRevoked: true } }])
   })
 }
@@ -86,14 +86,14 @@ function statusOf(row: Record<string, unknown>): UserStatus {
 }
 
 export async function findUser(context: LedgerContext, username: string): Promise<UserStatus & { passwordHash: string }> {
-  const result = await context.db.client.execute({ sql: 'SELECT id, username, display_name, disabled, password_hash, failed_logins, locked_at FROM users WHERE username = ?', args: [username] })
+  const result = await q.userRowByName(context.db.client, username)
   const row = result.rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no user ${username}`)
   return { ...statusOf(row), passwordHash: String(row.password_hash) }
 }
 
 async function userById(context: LedgerContext, userId: number): Promise<UserStatus> {
-  const result = await context.db.client.execute({ sql: 'SELECT id, username, display_name, disabled, failed_logins, locked_at FROM users WHERE id = ?', args: [userId] })
+  const result = await q.userRowById(context.db.client, userId)
   const row = result.rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
   return statusOf(row)
@@ -101,8 +101,7 @@ async function userById(context: LedgerContext, userId: number): Promise<UserSta
 
 /** Every user with every membership: for the CLI (whoever holds the database file), never for one company's admin. */
 export async function listUsers(context: LedgerContext): Promise<Array<UserStatus & { memberships: Array<{ company: string; role: Role }> }>> {
-  const users = await context.db.client.execute('SELECT id, username, display_name, disabled, failed_logins, locked_at FROM users ORDER BY username')
-  const memberships = await context.db.client.execute('SELECT m.user_id, c.code, m.role FROM memberships m JOIN companies c ON c.id = m.company_id ORDER BY c.code')
+  const { users, memberships } = await q.allUserRows(context.db.client)
   return users.rows.map((row) => ({
     ...statusOf(row),
     memberships: memberships.rows.filter((m) => Number(m.user_id) === Number(row.id)).map((m) => ({ company: String(m.code), role: String(m.role) as Role })),
@@ -111,7 +110,7 @@ export async function listUsers(context: LedgerContext): Promise<Array<UserStatu
 
 /** Users with a role in one company, with that role only: nothing about their other companies. */
 export async function listCompanyUsers(context: LedgerContext, companyId: number): Promise<Array<UserStatus & { role: Role }>> {
-  const result = await context.db.client.execute({ sql: 'SELECT u.id, u.username, u.display_name, u.disabled, u.failed_logins, u.locked_at, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? ORDER BY u.username', args: [companyId] })
+  const result = await q.companyUserRows(context.db.client, companyId)
   return result.rows.map((row) => ({ ...statusOf(row), role: String(row.role) as Role }))
 }
 
@@ -126,14 +125,14 @@ export async function companyMember(context: LedgerContext, companyId: number, u
 export async function setRole(context: LedgerContext, actor: Actor, userId: number, companyId: number, role: Role | null): Promise<void> {
   if (role !== null && !isRole(role)) throw new LedgerError('VALIDATION', `unknown role ${String(role)}`)
   await context.db.write(async (tx) => {
-    if (role === null) await tx.execute({ sql: 'DELETE FROM memberships WHERE user_id = ? AND company_id = ?', args: [userId, companyId] })
-    else await tx.execute({ sql: 'INSERT INTO memberships (user_id, company_id, role) VALUES (?,?,?) ON CONFLICT (user_id, company_id) DO UPDATE SET role = excluded.role', args: [userId, companyId, role] })
+    if (role === null) await q.deleteMembership(tx, userId, companyId)
+    else await q.upsertMembership(tx, userId, companyId, role)
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'user.role', entity: 'user', entityId: String(userId), payload: { role } }])
   })
 }
 
 export async function membershipsOf(context: LedgerContext, userId: number): Promise<Membership[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT c.id, c.code, c.name, c.base_currency, m.role FROM memberships m JOIN companies c ON c.id = m.company_id WHERE m.user_id = ? ORDER BY c.code', args: [userId] })
+  const result = await q.membershipRows(context.db.client, userId)
   return result.rows.map((row) => ({ companyId: Number(row.id), companyCode: String(row.code), companyName: String(row.name), baseCurrency: String(row.base_currency), role: String(row.role) as Role }))
 }
 
@@ -164,9 +163,8 @@ export async function inviteUser(context: LedgerContext, actor: Actor, companyId
   const now = context.now()
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString()
   const id = await context.db.write(async (tx) => {
-    await tx.execute({ sql: "UPDATE invitations SET outcome = 'withdrawn', decided_at = ? WHERE company_id = ? AND username = ? AND outcome IS NULL", args: [now.toISOString(), companyId, username] })
-    const inserted = await tx.execute({ sql: 'INSERT INTO invitations (company_id, username, role, invited_by, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id', args: [companyId, username, role, actor.userId, now.toISOString(), expiresAt] })
-    const invitationId = Number(inserted.rows[0]?.id)
+    await q.withdrawPendingInvitations(tx, companyId, username, now.toISOString())
+    const invitationId = await q.insertInvitation(tx, { companyId, username, role, invitedBy: actor.userId, createdAt: now.toISOString(), expiresAt })
     await appendAudit(tx, [{ at: now.toISOString(), companyId, actorId: actor.userId, action: 'invitation.create', entity: 'invitation', entityId: String(invitationId), payload: { username, role } }])
     return invitationId
   })
@@ -176,7 +174,7 @@ export async function inviteUser(context: LedgerContext, actor: Actor, companyId
 }
 
 async function invitationsWhere(context: LedgerContext, where: string, args: Array<string | number>): Promise<Invitation[]> {
-  const result = await context.db.client.execute({ sql: `SELECT i.id, c.code, c.name, i.username, i.role, i.created_at, i.expires_at FROM invitations i JOIN companies c ON c.id = i.company_id WHERE ${where} ORDER BY i.id`, args })
+  const result = await q.invitationRows(context.db.client, where, args)
   return result.rows.map(invitationOf)
 }
 
@@ -194,15 +192,13 @@ export async function invitationsFor(context: LedgerContext, user: User): Promis
 export async function decideInvitation(context: LedgerContext, user: User, invitationId: number, outcome: 'accepted' | 'declined'): Promise<Invitation> {
   const at = isoNow(context)
   return context.db.write(async (tx) => {
-    const found = await tx.execute({ sql: 'SELECT i.id, c.code, c.name, i.username, i.role, i.created_at, i.expires_at, i.company_id FROM invitations i JOIN companies c ON c.id = i.company_id WHERE i.id = ? AND i.username = ? AND i.outcome IS NULL AND i.expires_at > ?', args: [invitationId, user.username, at] })
+    const found = await q.pendingInvitationRow(tx, invitationId, user.username, at)
     const row = found.rows[0]
     if (!row) throw new LedgerError('NOT_FOUND', `no pending invitation ${invitationId} for you`)
     const invitation = invitationOf(row)
     const companyId = Number(row.company_id)
-    await tx.execute({ sql: 'UPDATE invitations SET outcome = ?, decided_at = ? WHERE id = ?', args: [outcome, at, invitationId] })
-    if (outcome === 'accepted') {
-      await tx.execute({ sql: 'INSERT INTO memberships (user_id, company_id, role) VALUES (?,?,?) ON CONFLICT (user_id, company_id) DO UPDATE SET role = excluded.role', args: [user.id, companyId, invitation.role] })
-    }
+    await q.setInvitationOutcome(tx, invitationId, outcome, at)
+    if (outcome === 'accepted') await q.upsertMembership(tx, user.id, companyId, invitation.role)
     await appendAudit(tx, [{ at, companyId, actorId: user.id, action: `invitation.${outcome === 'accepted' ? 'accept' : 'decline'}`, entity: 'invitation', entityId: String(invitationId), payload: { role: invitation.role } }])
     return invitation
   })
@@ -211,8 +207,7 @@ export async function decideInvitation(context: LedgerContext, user: User, invit
 export async function withdrawInvitation(context: LedgerContext, actor: Actor, companyId: number, invitationId: number): Promise<void> {
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const updated = await tx.execute({ sql: "UPDATE invitations SET outcome = 'withdrawn', decided_at = ? WHERE id = ? AND company_id = ? AND outcome IS NULL", args: [at, invitationId, companyId] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no pending invitation ${invitationId} here`)
+    if ((await q.withdrawInvitationRow(tx, companyId, invitationId, at)) === 0) throw new LedgerError('NOT_FOUND', `no pending invitation ${invitationId} here`)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invitation.withdraw', entity: 'invitation', entityId: String(invitationId), payload: {} }])
   })
 }
@@ -243,8 +238,7 @@ export async function issueToken(context: LedgerContext, userId: number, kind: '
   const hours = kind === 'session' ? SESSION_HOURS : 24 * days
   const expiresAt = new Date(now.getTime() + hours * 3_600_000).toISOString()
   const id = await context.db.write(async (tx) => {
-    const inserted = await tx.execute({ sql: 'INSERT INTO tokens (user_id, token_hash, kind, name, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id', args: [userId, tokenHash(token), kind, options.name ?? '', now.toISOString(), expiresAt] })
-    const tokenId = Number(inserted.rows[0]?.id)
+    const tokenId = await q.insertToken(tx, { userId, tokenHash: tokenHash(token), kind, name: options.name ?? '', createdAt: now.toISOString(), expiresAt })
     if (kind === 'api') await appendAudit(tx, [{ at: now.toISOString(), companyId: null, actorId: userId, action: 'token.create', entity: 'token', entityId: String(tokenId), payload: { name: options.name ?? '', expiresAt } }])
     return tokenId
   })
@@ -253,10 +247,7 @@ export async function issueToken(context: LedgerContext, userId: number, kind: '
 
 /** A user's tokens, newest first (never their secrets); `all` includes expired and revoked ones. */
 export async function listTokens(context: LedgerContext, userId: number, options: { all?: boolean } = {}): Promise<TokenInfo[]> {
-  const result = await context.db.client.execute({
-    sql: `SELECT id, kind, name, created_at, expires_at, revoked_at, last_used_at FROM tokens WHERE user_id = ?${options.all ? '' : ' AND revoked_at IS NULL AND expires_at > ?'} ORDER BY id DESC`,
-    args: options.all ? [userId] : [userId, isoNow(context)],
-  })
+  const result = await q.tokenRows(context.db.client, userId, options.all === true, isoNow(context))
   return result.rows.map((row) => ({ id: Number(row.id), kind: String(row.kind) as 'session' | 'api', name: String(row.name), createdAt: String(row.created_at), expiresAt: String(row.expires_at), revokedAt: row.revoked_at === null ? null : String(row.revoked_at), lastUsedAt: row.last_used_at === null || row.last_used_at === undefined ? null : String(row.last_used_at) }))
 }
 
@@ -264,8 +255,7 @@ export async function listTokens(context: LedgerContext, userId: number, options
 export async function revokeTokenById(context: LedgerContext, actor: Actor, userId: number, tokenId: number): Promise<void> {
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const updated = await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL', args: [at, tokenId, userId] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no active token ${tokenId}`)
+    if ((await q.revokeTokenRow(tx, userId, tokenId, at)) === 0) throw new LedgerError('NOT_FOUND', `no active token ${tokenId}`)
     await appendAudit(tx, [{ at, companyId: null, actorId: actor.userId, action: 'token.revoke', entity: 'token', entityId: String(tokenId), payload: { userId } }])
   })
 }
@@ -276,9 +266,8 @@ export async function revokeTokenById(context: LedgerContext, actor: Actor, user
 export async function setDisabled(context: LedgerContext, actor: Actor, userId: number, disabled: boolean, companyId: number | null = null): Promise<void> {
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const updated = await tx.execute({ sql: 'UPDATE users SET disabled = ? WHERE id = ?', args: [disabled ? 1 : 0, userId] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
-    if (disabled) await tx.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', args: [at, userId] })
+    if ((await q.setUserDisabled(tx, userId, disabled)) === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
+    if (disabled) await q.revokeUserTokens(tx, userId, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: String(userId), payload: {} }])
   })
 }
@@ -287,8 +276,7 @@ export async function setDisabled(context: LedgerContext, actor: Actor, userId: 
 export async function unlockUser(context: LedgerContext, actor: Actor, userId: number, companyId: number | null = null): Promise<void> {
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const updated = await tx.execute({ sql: 'UPDATE users SET failed_logins = 0, locked_at = NULL WHERE id = ?', args: [userId] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
+    if ((await q.clearLockout(tx, userId)) === 0) throw new LedgerError('NOT_FOUND', `no user ${userId}`)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'user.unlock', entity: 'user', entityId: String(userId), payload: {} }])
   })
 }
@@ -331,11 +319,11 @@ export async function checkPassword(context: LedgerContext, guard: LoginGuard, a
     const entries: AuditEntry[] = [{ at, companyId: null, actorId: found?.id ?? null, action: purpose === 'login' ? 'auth.login_failed' : 'auth.confirm_failed', entity: 'user', entityId: found ? String(found.id) : '', payload: { username: attempt.username.slice(0, 100), address: attempt.address, reason } }]
     // The same statement for an unknown user (it matches no row): both refusals do the same work, so take the same time.
     const counting = found !== null && !matches && !found.locked ? found : null
-    const counted = await tx.execute({ sql: 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins', args: [counting?.id ?? 0] })
+    const counted = await q.countFailedLogin(tx, counting?.id ?? 0)
     if (counting) {
       const failures = Number(counted.rows[0]?.failed_logins ?? 0)
       if (failures >= LOCK_AFTER_FAILURES) {
-        await tx.execute({ sql: 'UPDATE users SET locked_at = ? WHERE id = ?', args: [at, counting.id] })
+        await q.lockUser(tx, counting.id, at)
         entries.push({ at, companyId: null, actorId: null, action: 'user.lock', entity: 'user', entityId: String(counting.id), payload: { failures, address: attempt.address } })
       }
     }
@@ -350,8 +338,8 @@ export async function login(context: LedgerContext, guard: LoginGuard, attempt: 
   const now = context.now()
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString()
   await context.db.write(async (tx) => {
-    await tx.execute({ sql: 'INSERT INTO tokens (user_id, token_hash, kind, name, created_at, expires_at) VALUES (?,?,?,?,?,?)', args: [user.id, tokenHash(token), 'session', '', now.toISOString(), expiresAt] })
-    if (user.failedLogins > 0) await tx.execute({ sql: 'UPDATE users SET failed_logins = 0 WHERE id = ?', args: [user.id] })
+    await q.insertSessionToken(tx, user.id, tokenHash(token), now.toISOString(), expiresAt)
+    if (user.failedLogins > 0) await q.resetFailedLogins(tx, user.id)
     await appendAudit(tx, [{ at: now.toISOString(), companyId: null, actorId: user.id, action: 'auth.login', entity: 'user', entityId: String(user.id), payload: { address: attempt.address } }])
   })
   return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, disabled: user.disabled } }
@@ -359,8 +347,6 @@ export async function login(context: LedgerContext, guard: LoginGuard, attempt: 
 
 /** A signed-in caller; with `membership` when a company was asked for and the caller is its member. */
 export type Authenticated = User & { tokenId: number; tokenKind: 'session' | 'api'; membership?: { readonly role: Role; readonly company: Company } }
-
-const AUTH_COLUMNS = 'u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name, u.disabled AS u_disabled, t.id AS t_id, t.kind AS t_kind, t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at, t.last_used_at AS t_last_used_at'
 
 /**
  * Resolves a bearer token to its user, or throws UNAUTHORIZED (unknown,
@@ -371,13 +357,7 @@ const AUTH_COLUMNS = 'u.id AS u_id, u.username AS u_username, u.display_name AS 
  * `membership`.
  */
 export async function authenticate(context: LedgerContext, token: string, companyCode?: string): Promise<Authenticated> {
-  const result = companyCode === undefined
-    ? await context.db.client.execute({ sql: `SELECT ${AUTH_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, args: [tokenHash(token)] })
-    : await context.db.client.execute({
-      sql: `SELECT ${AUTH_COLUMNS}, m.role AS m_role, c.* FROM tokens t JOIN users u ON u.id = t.user_id
-        LEFT JOIN companies c ON c.code = ? LEFT JOIN memberships m ON m.user_id = u.id AND m.company_id = c.id WHERE t.token_hash = ?`,
-      args: [companyCode, tokenHash(token)],
-    })
+  const result = await q.tokenUserRow(context.db.client, tokenHash(token), companyCode)
   const row = result.rows[0]
   const now = context.now()
   if (!row || row.t_revoked_at !== null || String(row.t_expires_at) <= now.toISOString() || Number(row.u_disabled) === 1) {
@@ -389,7 +369,7 @@ export async function authenticate(context: LedgerContext, token: string, compan
     // writer must not stall every request; a lost update only makes "last used" a minute older.
     const id = Number(row.t_id)
     void context.db.write(async (tx) => {
-      await tx.execute({ sql: 'UPDATE tokens SET last_used_at = ? WHERE id = ?', args: [now.toISOString(), id] })
+      await q.touchToken(tx, id, now.toISOString())
     }).catch(() => undefined)
   }
   const user: Authenticated = { id: Number(row.u_id), username: String(row.u_username), displayName: String(row.u_display_name), disabled: false, tokenId: Number(row.t_id), tokenKind: String(row.t_kind) as 'session' | 'api' }
@@ -398,5 +378,5 @@ export async function authenticate(context: LedgerContext, token: string, compan
 }
 
 export async function revokeToken(context: LedgerContext, token: string): Promise<void> {
-  await context.db.client.execute({ sql: 'UPDATE tokens SET revoked_at = ? WHERE token_hash = ?', args: [isoNow(context), tokenHash(token)] })
+  await q.revokeTokenByHash(context.db.client, tokenHash(token), isoNow(context))
 }

@@ -8,7 +8,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { ROLES, isRole } from '../auth/permissions.ts'
 import { DEFAULT_MAX_TOKEN_DAYS, createUser, findUser, generatePassword, issueToken, listTokens, listUsers, revokeTokenById, setDisabled, setPassword, setRole, unlockUser } from '../auth/users.ts'
 import type { CliRuntime } from './runtime.ts'
-import { DEFAULT_DB_URL, isPlainSqlite, openDatabase, rekeyDatabase } from '../db/connection.ts'
+import { DEFAULT_DB_URL, isPlainSqlite, openDatabase, rekeyDatabase, vacuumInto } from '../db/connection.ts'
 import { createDemo, demoFolderFor, demoSummaryText } from '../demo.ts'
 import { readEnv } from '../env.ts'
 import { createCompany, getCompany, listCompanies } from '../ledger/company.ts'
@@ -185,7 +185,7 @@ export function registerAdminCommands(program: Command, runtime: CliRuntime): vo
     localFile(db.url)
     const target = resolve(file)
     if (existsSync(target)) throw new LedgerError('DUPLICATE', `${file} exists; choose a new file name`)
-    await db.client.execute({ sql: 'VACUUM INTO ?', args: [target] })
+    await vacuumInto(db, target)
     // VACUUM INTO writes with the database's own key: an encrypted database never leaves a plain copy.
     const encrypted = !isPlainSqlite(target)
     if (readEnv().LEDGER_DB_KEY && !encrypted) {

@@ -4,6 +4,7 @@ import { LedgerError, isLedgerError } from '../../shared/errors.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import { VOUCHER_STATUSES, type VoucherStatus } from '../../shared/voucher.ts'
 import type { CliRuntime } from './runtime.ts'
+import { companyRoleRows } from '../auth/queries.ts'
 import { trialBalance } from '../ledger/balances.ts'
 import { buildReport } from '../reports/index.ts'
 import { renderReport } from '../reports/render/index.ts'
@@ -114,7 +115,7 @@ function pendingLines(result: CloseResult): string {
 }
 
 async function assertLoneAdmin(context: import('../ledger/context.ts').LedgerContext, companyId: number, userId: number | null): Promise<void> {
-  const members = await context.db.client.execute({ sql: 'SELECT user_id, role FROM memberships WHERE company_id = ?', args: [companyId] })
+  const members = await companyRoleRows(context.db.client, companyId)
   const others = members.rows.filter((row) => Number(row.user_id) !== userId && ['admin', 'approver'].includes(String(row.role)))
   const self = members.rows.find((row) => Number(row.user_id) === userId)
   if (self?.role !== 'admin' || others.length > 0) throw new LedgerError('MAKER_CANNOT_APPROVE', '--approve is only for an admin acting alone in a one-person company; here another approver must approve')

@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { LedgerError } from '../../shared/errors.ts'
 import { formatAmount } from '../../shared/money.ts'
 import { GRANULARITIES, type Granularity } from '../../shared/posting/index.ts'
 import { normalizePeriod } from '../../shared/period.ts'
 import type { CliRuntime } from './runtime.ts'
-import { importReceipts, parseReceiptsCsv, stockOnHand } from '../posting/inventory.ts'
-import { importRates, listRates, parseRatesCsv } from '../posting/rates.ts'
+import { importReceipts, readReceiptsFile, stockOnHand } from '../posting/inventory.ts'
+import { importRates, listRates, readRatesFile } from '../posting/rates.ts'
 import { runPosting } from '../posting/run.ts'
 import { storeReconciliation, reconciliationJson } from '../posting/reconcile.ts'
 import { type Align, formatTable, toCsv } from './table.ts'
@@ -18,12 +19,14 @@ const RECONCILE_COLUMNS: ReadonlyArray<readonly [string, string, Align]> = [
   ['walletDifference', '未记账 unposted', 'right'], ['openExceptions', '未决异常 open exceptions', 'left'], ['held', '暂缓 held', 'right'],
 ]
 
-function readText(path: string): string {
+/** A file for the import pipeline's reader (encoding, CSV/XLSX, row numbers): imports/table.ts. */
+function fileInput(path: string): { name: string; path: string } {
   try {
-    return readFileSync(path, 'utf8')
+    if (!statSync(path).isFile()) throw new Error('not a file')
   } catch (error) {
     throw new LedgerError('BAD_REQUEST', `cannot read ${path}: ${(error as Error).message}`)
   }
+  return { name: basename(path), path }
 }
 
 function granularityOf(text: string | undefined): Granularity | undefined {
@@ -88,7 +91,7 @@ export function registerPostingCommands(program: Command, runtime: CliRuntime): 
   const rates = program.command('rates').description('exchange rates (汇率) to the base currency')
   rates.command('import <file>').description('CSV: date,currency,rate[,source]').option('--source <text>', 'source when the file has none', 'csv').action(async (file: string, flags: { source: string }) => {
     const { context, company, actor } = await runtime.open('vouchers.create')
-    const result = await importRates(context, actor, company.id, parseRatesCsv(readText(file), flags.source))
+    const result = await importRates(context, actor, company.id, await readRatesFile(fileInput(file), flags.source))
     runtime.print(result, () => `imported ${result.imported} rate(s)`)
   })
   rates.command('list').action(async () => {
@@ -99,7 +102,7 @@ export function registerPostingCommands(program: Command, runtime: CliRuntime): 
   const inventory = program.command('inventory').description('products and moving-average stock')
   inventory.command('receipts <file>').description('purchase receipts CSV: date,sku,quantity,total_cost[,name,reference]').action(async (file: string) => {
     const { context, company, actor } = await runtime.open('vouchers.create')
-    const result = await importReceipts(context, actor, company.id, parseReceiptsCsv(readText(file), company.baseCurrency))
+    const result = await importReceipts(context, actor, company.id, await readReceiptsFile(fileInput(file), company.baseCurrency))
     runtime.print(result, () => `imported ${result.imported} receipt(s)`)
   })
   inventory.command('stock').action(async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Permission, can } from '../auth/permissions.ts'
 import { findUser, membershipsOf } from '../auth/users.ts'
+import { companyAdminRow } from '../auth/queries.ts'
 import { DEFAULT_DB_URL, type Database, openDatabase } from '../db/connection.ts'
 import { readEnv } from '../env.ts'
 import { type Company, getCompany, listCompanies } from '../ledger/company.ts'
@@ -105,7 +106,7 @@ async function resolveActor(context: LedgerContext, company: Company, username: 
     userId = user.id
     name = user.username
   } else {
-    const admin = await context.db.client.execute({ sql: "SELECT u.id, u.username FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? AND m.role = 'admin' ORDER BY u.id LIMIT 1", args: [company.id] })
+    const admin = await companyAdminRow(context.db.client, company.id)
     const row = admin.rows[0]
     if (!row) throw new LedgerError('NOT_FOUND', `company ${company.code} has no admin user; pass --user`)
     userId = Number(row.id)

@@ -287,3 +287,13 @@ export function jsonArgument(rows: unknown): string {
     return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))
   }
 }
+
+/** A consistent online copy of the database into a new file (`VACUUM INTO`; written with the database's own key). */
+export async function vacuumInto(db: Database, target: string): Promise<void> {
+  await db.client.execute({ sql: 'VACUUM INTO ?', args: [target] })
+}
+
+/** A round trip to the database (the health check). */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.client.execute('SELECT 1')
+}

@@ -1,10 +1,9 @@
-import type { InValue } from '@libsql/client'
 import { toExcelNumber } from '../../shared/money.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { type InvoiceFigures, invoiceFigures, invoicedOf, uninvoicedOf } from '../invoices/report.ts'
 import { badValue, notAvailable } from './arguments.ts'
 import type { CellValue } from './contract.ts'
-import type { Membership } from './load.ts'
+import { type Membership, orderRows, rateRows, reconciliationCountRows } from './load.ts'
 import type { Plan } from './plan.ts'
 
 /**
@@ -67,16 +66,8 @@ export async function loadExtras(context: LedgerContext, membership: Membership,
   return { reconciliation, orders, rates, baseCurrency: membership.baseCurrency, invoices }
 }
 
-function placeholders(count: number): string {
-  return new Array(count).fill('?').join(',')
-}
-
 async function loadReconciliation(context: LedgerContext, companyId: number, stores: ReadonlySet<string>): Promise<Map<string, ReconciliationCounts>> {
-  const args: InValue[] = [companyId, ...stores]
-  const [matchRows, exceptionRows] = await Promise.all([
-    context.db.client.execute({ sql: `SELECT store, period, COUNT(*) AS n FROM matches WHERE company_id = ? AND store IN (${placeholders(stores.size)}) AND status IN ('suggested', 'confirmed') GROUP BY store, period`, args }),
-    context.db.client.execute({ sql: `SELECT store, period, type, COUNT(*) AS n FROM exceptions WHERE company_id = ? AND store IN (${placeholders(stores.size)}) AND status = 'open' AND live = 1 GROUP BY store, period, type`, args }),
-  ])
+  const [matchRows, exceptionRows] = await reconciliationCountRows(context, companyId, stores)
   const counts = new Map<string, ReconciliationCounts>()
   const entry = (store: unknown, period: unknown) => {
     const key = `${String(store)}\u0000${String(period)}`
@@ -90,10 +81,7 @@ async function loadReconciliation(context: LedgerContext, companyId: number, sto
 }
 
 async function loadOrders(context: LedgerContext, companyId: number, orderNumbers: ReadonlySet<string>): Promise<Map<string, OrderRow[]>> {
-  const result = await context.db.client.execute({
-    sql: `SELECT channel, store, order_no, status, currency, created_at, paid_at, shipped_at, completed_at, cancelled_at, gross_minor, discount_minor, shipping_minor, tax_minor, refunded_minor, payment_ref FROM orders WHERE company_id = ? AND order_no IN (${placeholders(orderNumbers.size)})`,
-    args: [companyId, ...orderNumbers],
-  })
+  const result = await orderRows(context, companyId, orderNumbers)
   const orders = new Map<string, OrderRow[]>()
   for (const row of result.rows) {
     const currency = String(row.currency)
@@ -114,10 +102,7 @@ async function loadOrders(context: LedgerContext, companyId: number, orderNumber
 }
 
 async function loadRates(context: LedgerContext, membership: Membership, currencies: ReadonlySet<string>, lastDate: string): Promise<Map<string, Array<readonly [string, string]>>> {
-  const result = await context.db.client.execute({
-    sql: `SELECT currency, date, rate FROM exchange_rates WHERE company_id = ? AND base_currency = ? AND currency IN (${placeholders(currencies.size)}) AND date <= ? ORDER BY currency, date`,
-    args: [membership.companyId, membership.baseCurrency, ...currencies, lastDate],
-  })
+  const result = await rateRows(context, membership, currencies, lastDate)
   const rates = new Map<string, Array<readonly [string, string]>>()
   for (const row of result.rows) {
     const list = rates.get(String(row.currency)) ?? []

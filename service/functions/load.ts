@@ -1,9 +1,13 @@
+import type { InValue, ResultSet } from '@libsql/client'
 import type { LedgerContext } from '../ledger/context.ts'
 import { type BalanceSlice, type MutableSlice, emptySlice } from './balance-index.ts'
 import { type Membership, membershipsOf } from '../auth/users.ts'
 import { packedBalanceRows } from '../ledger/balances.ts'
 
-/** The queries of a batch: memberships, then per company the chart, the ledger version and, on a cache miss, the balances. */
+/**
+ * The queries of a batch: memberships, then per company the chart, the ledger version and, on a cache miss, the balances;
+ * and the extra tables' reads of extras.ts. The functions area's SQL lives here (data access rule, docs/decisions.d/h-data.md).
+ */
 export type { Membership }
 
 export async function loadMemberships(context: LedgerContext, userId: number): Promise<Map<string, Membership>> {
@@ -147,4 +151,33 @@ function unpack(account: string, entries: string): MutableSlice[] {
     slice.creditOriginal.push(fields.length === 7 ? BigInt(fields[6] ?? '') : credit)
   }
   return [...slices.values()]
+}
+
+function placeholders(count: number): string {
+  return new Array(count).fill('?').join(',')
+}
+
+/** MATCHRATE / UNMATCHED: match and open-exception counts per store and period. */
+export async function reconciliationCountRows(context: LedgerContext, companyId: number, stores: ReadonlySet<string>): Promise<[ResultSet, ResultSet]> {
+  const args: InValue[] = [companyId, ...stores]
+  return Promise.all([
+    context.db.client.execute({ sql: `SELECT store, period, COUNT(*) AS n FROM matches WHERE company_id = ? AND store IN (${placeholders(stores.size)}) AND status IN ('suggested', 'confirmed') GROUP BY store, period`, args }),
+    context.db.client.execute({ sql: `SELECT store, period, type, COUNT(*) AS n FROM exceptions WHERE company_id = ? AND store IN (${placeholders(stores.size)}) AND status = 'open' AND live = 1 GROUP BY store, period, type`, args }),
+  ])
+}
+
+/** ORDER: the named orders. */
+export async function orderRows(context: LedgerContext, companyId: number, orderNumbers: ReadonlySet<string>): Promise<ResultSet> {
+  return context.db.client.execute({
+    sql: `SELECT channel, store, order_no, status, currency, created_at, paid_at, shipped_at, completed_at, cancelled_at, gross_minor, discount_minor, shipping_minor, tax_minor, refunded_minor, payment_ref FROM orders WHERE company_id = ? AND order_no IN (${placeholders(orderNumbers.size)})`,
+    args: [companyId, ...orderNumbers],
+  })
+}
+
+/** FX: rates of the named currencies up to `lastDate`. */
+export async function rateRows(context: LedgerContext, membership: Membership, currencies: ReadonlySet<string>, lastDate: string): Promise<ResultSet> {
+  return context.db.client.execute({
+    sql: `SELECT currency, date, rate FROM exchange_rates WHERE company_id = ? AND base_currency = ? AND currency IN (${placeholders(currencies.size)}) AND date <= ? ORDER BY currency, date`,
+    args: [membership.companyId, membership.baseCurrency, ...currencies, lastDate],
+  })
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
+import { companySettingsRow, setCompanySettingsJson } from '../ledger/queries.ts'
 import { type MappingProfile, parseProfile, profileParser } from './profile.ts'
 import type { FileParser } from './types.ts'
 import { profileInputSchema } from '../../shared/api/profiles.ts'
@@ -36,7 +37,7 @@ function profilesOf(settingsJson: unknown): MappingProfile[] {
 }
 
 export async function savedProfiles(context: LedgerContext, companyId: number): Promise<MappingProfile[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT settings_json FROM companies WHERE id = ?', args: [companyId] })
+  const result = await companySettingsRow(context.db.client, companyId)
   return profilesOf(result.rows[0]?.settings_json)
 }
 
@@ -53,7 +54,7 @@ export async function saveProfile(context: LedgerContext, actor: Actor, companyI
   if (!PROFILE_NAME.test(name)) throw new LedgerError('VALIDATION', 'name: 1-64 letters, digits, spaces, . _ - / 映射名称为 1 至 64 个字母、数字、空格或 . _ -', { fields: [{ path: 'name', message: 'invalid name' }] })
   const profile = parseProfile({ name, record: input.record, channel: input.channel ?? 'other', currency: input.currency ?? 'CNY', columns: input.columns })
   await context.db.write(async (tx) => {
-    const row = await tx.execute({ sql: 'SELECT settings_json FROM companies WHERE id = ?', args: [companyId] })
+    const row = await companySettingsRow(tx, companyId)
     let settings: Record<string, unknown> = {}
     try {
       const parsed: unknown = JSON.parse(String(row.rows[0]?.settings_json ?? '{}'))
@@ -63,7 +64,7 @@ export async function saveProfile(context: LedgerContext, actor: Actor, companyI
     }
     const others = profilesOf(JSON.stringify(settings)).filter((item) => item.name !== name)
     settings[SETTINGS_KEY] = [...others, profile]
-    await tx.execute({ sql: 'UPDATE companies SET settings_json = ? WHERE id = ?', args: [JSON.stringify(settings), companyId] })
+    await setCompanySettingsJson(tx, companyId, JSON.stringify(settings))
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'import.profile.save', entity: 'company', entityId: String(companyId), payload: { name, record: profile.record, columns: profile.columns } }])
   })
   return profile

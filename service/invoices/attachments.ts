@@ -4,6 +4,7 @@ import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { findVoucherId, getVoucher } from '../ledger/vouchers.ts'
 import { getInvoice } from './query.ts'
 import { voucherAttachments } from './voucher-attachments.ts'
+import { attachmentContentRow, attachmentIdRow, attachmentRows, insertAttachment, insertVoucherInvoice, voucherInvoiceNos } from './queries.ts'
 import { sha256Hex } from '../../shared/sha256.ts'
 
 /**
@@ -38,24 +39,19 @@ export async function attachInvoiceFile(context: LedgerContext, actor: Actor, co
   const sha256 = sha256Hex(file.bytes)
   const at = isoNow(context)
   return context.db.write(async (tx) => {
-    const inserted = await tx.execute({
-      sql: 'INSERT INTO invoice_attachments (company_id, invoice_no, file_name, media_type, sha256, size, content_base64, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id',
-      args: [companyId, invoiceNo, file.name, mediaType, sha256, file.bytes.byteLength, Buffer.from(file.bytes).toString('base64'), at],
-    })
-    const added = inserted.rows.length > 0
+    const added = await insertAttachment(tx, { companyId, invoiceNo, fileName: file.name, mediaType, sha256, size: file.bytes.byteLength, contentBase64: Buffer.from(file.bytes).toString('base64'), createdAt: at })
     if (added) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.attach', entity: 'invoice', entityId: invoiceNo, payload: { fileName: file.name, sha256, size: file.bytes.byteLength } }])
-    const row = (await tx.execute({ sql: 'SELECT id FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? AND sha256 = ?', args: [companyId, invoiceNo, sha256] })).rows[0]
+    const row = (await attachmentIdRow(tx, companyId, invoiceNo, sha256)).rows[0]
     return { id: Number(row?.id), fileName: file.name, mediaType, sha256, size: file.bytes.byteLength, added }
   })
 }
 
 export async function listAttachments(context: LedgerContext, companyId: number, invoiceNo: string): Promise<AttachmentInfo[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT id, file_name, media_type, sha256, size FROM invoice_attachments WHERE company_id = ? AND invoice_no = ? ORDER BY id', args: [companyId, invoiceNo] })
-  return result.rows.map((row) => ({ id: Number(row.id), fileName: String(row.file_name), mediaType: String(row.media_type), sha256: String(row.sha256), size: Number(row.size) }))
+  return (await attachmentRows(context.db, companyId, invoiceNo)).map((row) => ({ id: row.id, fileName: row.fileName, mediaType: row.mediaType, sha256: row.sha256, size: row.size }))
 }
 
 export async function attachmentContent(context: LedgerContext, companyId: number, id: number): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {
-  const row = (await context.db.client.execute({ sql: 'SELECT file_name, media_type, content_base64 FROM invoice_attachments WHERE company_id = ? AND id = ?', args: [companyId, id] })).rows[0]
+  const row = (await attachmentContentRow(context.db.client, companyId, id)).rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `找不到发票附件 ${id} / no invoice attachment ${id}`)
   return { fileName: String(row.file_name), mediaType: String(row.media_type), bytes: new Uint8Array(Buffer.from(String(row.content_base64), 'base64')) }
 }
@@ -66,8 +62,7 @@ export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, c
   await getInvoice(context.db, companyId, invoiceNo)
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const inserted = await tx.execute({ sql: 'INSERT INTO voucher_invoices (company_id, voucher_id, invoice_no, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING', args: [companyId, voucherId, invoiceNo, at] })
-    if (inserted.rowsAffected > 0) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-voucher', entity: 'voucher', entityId: String(voucherId), payload: { invoiceNo } }])
+    if ((await insertVoucherInvoice(tx, companyId, voucherId, invoiceNo, at)) > 0) await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-voucher', entity: 'voucher', entityId: String(voucherId), payload: { invoiceNo } }])
   })
   // 附件数: the voucher's stored attachments + its invoices
   return { voucherId, attachments: (await voucherAttachments(context, companyId, await getVoucher(context, companyId, voucherId))).count }
@@ -75,10 +70,6 @@ export async function linkVoucherInvoice(context: LedgerContext, actor: Actor, c
 
 /** The invoices attached to a voucher (linked by hand, or the voucher's own invoice sources): its 附件数 is their count. */
 export async function voucherInvoices(context: LedgerContext, companyId: number, voucherId: number): Promise<string[]> {
-  const result = await context.db.client.execute({
-    sql: `SELECT invoice_no FROM voucher_invoices WHERE company_id = ? AND voucher_id = ?
-          UNION SELECT source_id FROM voucher_sources WHERE company_id = ? AND voucher_id = ? AND source_kind = 'invoice' ORDER BY 1`,
-    args: [companyId, voucherId, companyId, voucherId],
-  })
+  const result = await voucherInvoiceNos(context.db.client, companyId, voucherId)
   return result.rows.map((row) => String(row.invoice_no))
 }

@@ -5,7 +5,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { loadStoreProfiles } from '../posting/settings.ts'
 import { vatSettings } from '../posting/vat-month-end.ts'
 import { companyTaxId } from './settings.ts'
-import { invoiceCounts } from './status-updates.ts'
+import { channelFeeRows, receivedInvoiceRows } from './queries.ts'
 
 /**
  * Input invoices for platform fees (issue #17): the platform invoices its
@@ -78,16 +78,8 @@ const yuan = (value: bigint): string => formatAmount(minor(value), 'CNY')
 export async function matchFeeInvoices(context: LedgerContext, company: Company, options: { period?: string } = {}): Promise<{ matched: FeeInvoiceMatch[]; unmatched: FeeInvoiceUnmatched[] }> {
   const { taxId } = await companyTaxId(context, company)
   if (taxId === null) return { matched: [], unmatched: [] }
-  const invoices = (await context.db.client.execute({
-    sql: `SELECT i.invoice_no, i.seller_name, i.issued_at, i.total_minor, i.tax_minor, i.tax_rate, i.remark, i.items_json FROM invoices i
-          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND i.is_red = 0 AND ${invoiceCounts('i')}${options.period ? ' AND substr(i.issued_at, 1, 7) = ?' : ''} ORDER BY i.issued_at, i.invoice_no`,
-    args: options.period ? [company.id, taxId, options.period] : [company.id, taxId],
-  })).rows
-  const groups: FeeGroup[] = (await context.db.client.execute({
-    sql: `SELECT channel, store, substr(occurred_at, 1, 7) AS month, kind, -sum(amount_minor) AS fee, count(*) AS n FROM settlement_txns
-          WHERE company_id = ? AND kind IN ('commission', 'promotion', 'fee') GROUP BY channel, store, month, kind`,
-    args: [company.id],
-  })).rows.map((row) => ({ channel: String(row.channel), store: String(row.store), month: String(row.month), kind: String(row.kind) as FeeKind, fee: BigInt(String(row.fee ?? 0)), lines: Number(row.n) }))
+  const invoices = (await receivedInvoiceRows(context.db.client, company.id, taxId, options.period)).rows
+  const groups: FeeGroup[] = (await channelFeeRows(context.db.client, company.id)).rows.map((row) => ({ channel: String(row.channel), store: String(row.store), month: String(row.month), kind: String(row.kind) as FeeKind, fee: BigInt(String(row.fee ?? 0)), lines: Number(row.n) }))
   const { profiles } = await loadStoreProfiles(context, company)
   const codes = company.taxpayerType === 'general' ? vatSettings(company).feeTaxCodes ?? {} : {}
   const taken = new Set<string>()

@@ -5,7 +5,7 @@ import { getCompany } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type WriteMode, writeVouchers } from '../ledger/vouchers.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
-import { invoiceCounts } from './status-updates.ts'
+import { unpostedInputVatRows } from './queries.ts'
 import { matchFeeInvoices, taxByStore } from './fees.ts'
 
 /**
@@ -42,13 +42,7 @@ export async function postInputVat(context: LedgerContext, actor: Actor, company
   const { taxId } = await companyTaxId(context, company)
   if (taxId === null) throw new LedgerError('VALIDATION', '尚无发票，或未设置本公司纳税人识别号（cledger invoice settings --tax-id）/ no invoices yet, or no company tax id (cledger invoice settings --tax-id)')
   const onReceipt = invoiceSettings(company).inputVatOn === 'receipt'
-  const result = await context.db.client.execute({
-    sql: `SELECT i.invoice_no, i.seller_name, i.tax_minor, i.remark, i.items_json, i.certification FROM invoices i
-          WHERE i.company_id = ? AND i.buyer_tax_id = ? AND ${invoiceCounts('i')} AND i.tax_minor <> 0 AND substr(i.issued_at, 1, 7) <= ?
-            AND NOT EXISTS (SELECT 1 FROM voucher_sources s WHERE s.company_id = i.company_id AND s.source_kind = 'invoice' AND s.source_id = i.invoice_no)
-          ORDER BY i.issued_at, i.invoice_no`,
-    args: [companyId, taxId, period],
-  })
+  const result = await unpostedInputVatRows(context.db.client, companyId, taxId, period)
   const date = lastDayOfPeriod(period)
   const requests: Array<{ input: unknown; sources: Array<{ kind: string; id: string }> }> = []
   const planned: Array<{ invoiceNo: string; tax: string; account: string; fee?: { kind: string; month: string; rate: string; stores: string[] } }> = []

@@ -2,11 +2,11 @@ import type { InValue, Transaction } from '@libsql/client'
 import { LedgerError } from '../../shared/errors.ts'
 import { type InvoiceException, type InvoiceLink, type InvoiceRequest, type MatchInvoice, type MatchOrder, matchInvoices } from '../../shared/invoices/matching.ts'
 import { type Minor, minor } from '../../shared/money.ts'
-import { multiRowInsert } from '../db/connection.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { getCompany } from '../ledger/company.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
+import * as q from './queries.ts'
 
 /**
  * Runs output-invoice <-> order matching for a company (shared/invoices/matching.ts
@@ -33,26 +33,21 @@ export async function runInvoiceMatching(context: LedgerContext, actor: Actor, c
   const settings = invoiceSettings(company)
   const { taxId, inferred } = await companyTaxId(context, company)
   const client = context.db.client
-  const invoiceRows = taxId === null ? [] : (await client.execute({
-    sql: 'SELECT invoice_no, issued_at, buyer_name, buyer_tax_id, total_minor, is_red, original_invoice_no, status, remark FROM invoices WHERE company_id = ? AND seller_tax_id = ?',
-    args: [companyId, taxId],
-  })).rows
+  const invoiceRows = taxId === null ? [] : (await q.sellerInvoiceRows(client, companyId, taxId)).rows
   const invoices: MatchInvoice[] = invoiceRows.map((row) => ({
     invoiceNo: String(row.invoice_no), issuedAt: String(row.issued_at), buyerName: String(row.buyer_name), buyerTaxId: String(row.buyer_tax_id),
     total: big(row.total_minor), isRed: Number(row.is_red) === 1, status: String(row.status), remark: String(row.remark),
     ...(row.original_invoice_no === null ? {} : { originalInvoiceNo: String(row.original_invoice_no) }),
   }))
-  const orders: MatchOrder[] = (await client.execute({
-    sql: 'SELECT channel, order_no, store, buyer_ref, created_at, gross_minor, refunded_minor, status FROM orders WHERE company_id = ?', args: [companyId],
-  })).rows.map((row) => ({
+  const orders: MatchOrder[] = (await q.orderDueRows(client, companyId)).rows.map((row) => ({
     channel: String(row.channel), orderNo: String(row.order_no), store: String(row.store), createdAt: String(row.created_at),
     due: minor(big(row.gross_minor) - big(row.refunded_minor)), status: String(row.status),
     ...(row.buyer_ref === null ? {} : { buyerRef: String(row.buyer_ref) }),
   }))
-  const requests: InvoiceRequest[] = (await client.execute({ sql: 'SELECT channel, order_no, title, buyer_tax_id FROM invoice_requests WHERE company_id = ?', args: [companyId] })).rows.map((row) => ({
-    channel: String(row.channel), orderNo: String(row.order_no), title: String(row.title), ...(row.buyer_tax_id === null ? {} : { buyerTaxId: String(row.buyer_tax_id) }),
+  const requests: InvoiceRequest[] = (await q.invoiceRequestRows(context.db, companyId)).map((row) => ({
+    channel: row.channel, orderNo: row.orderNo, title: row.title, ...(row.buyerTaxId === null ? {} : { buyerTaxId: row.buyerTaxId }),
   }))
-  const manual: InvoiceLink[] = (await client.execute({ sql: "SELECT invoice_no, channel, order_no, amount_minor, why FROM invoice_orders WHERE company_id = ? AND rule = 'manual'", args: [companyId] })).rows.map((row) => ({
+  const manual: InvoiceLink[] = (await q.manualLinkRows(client, companyId)).rows.map((row) => ({
     invoiceNo: String(row.invoice_no), channel: String(row.channel), orderNo: String(row.order_no), amount: big(row.amount_minor), rule: 'manual', why: String(row.why),
   }))
   const result = matchInvoices({ orders, invoices, requests, manual, windowDays: settings.windowDays })
@@ -61,9 +56,7 @@ export async function runInvoiceMatching(context: LedgerContext, actor: Actor, c
   for (const each of result.links) counts.links[each.rule] += 1
   for (const each of result.exceptions) counts.exceptions[each.type] = (counts.exceptions[each.type] ?? 0) + 1
   await context.db.write(async (tx) => {
-    await tx.execute({ sql: "DELETE FROM invoice_orders WHERE company_id = ? AND rule <> 'manual'", args: [companyId] })
-    const rows = result.links.filter((each) => each.rule !== 'manual').map((each): InValue[] => [companyId, each.invoiceNo, each.channel, each.orderNo, each.amount, each.rule, each.why, at])
-    for (const statement of multiRowInsert('INSERT INTO invoice_orders (company_id, invoice_no, channel, order_no, amount_minor, rule, why, created_at) VALUES', 8, rows, ' ON CONFLICT DO NOTHING')) await tx.execute(statement)
+    await q.replaceAutomaticLinks(tx, companyId, result.links.filter((each) => each.rule !== 'manual').map((each): InValue[] => [companyId, each.invoiceNo, each.channel, each.orderNo, each.amount, each.rule, each.why, at]))
     counts.cleared = await storeExceptions(tx, companyId, result.exceptions, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.match', entity: 'company', entityId: String(companyId), payload: { links: counts.links, exceptions: counts.exceptions, cleared: counts.cleared } }])
   })
@@ -71,20 +64,14 @@ export async function runInvoiceMatching(context: LedgerContext, actor: Actor, c
 }
 
 async function storeExceptions(tx: Transaction, companyId: number, exceptions: ReadonlyArray<InvoiceException>, at: string): Promise<number> {
-  const existing = new Map((await tx.execute({ sql: 'SELECT key, live, decided_by FROM invoice_exceptions WHERE company_id = ?', args: [companyId] })).rows.map((row) => [String(row.key), { live: Number(row.live), decided: row.decided_by !== null }]))
+  const existing = new Map((await q.invoiceExceptionStates(tx, companyId)).rows.map((row) => [String(row.key), { live: Number(row.live), decided: row.decided_by !== null }]))
   const rows = exceptions.map((each): InValue[] => [companyId, each.key, each.type, 'open', 1, each.period, each.invoiceNo ?? null, each.channel ?? null, each.orderNo ?? null, each.expected, each.invoiced, each.why, at, at])
-  for (const statement of multiRowInsert('INSERT INTO invoice_exceptions (company_id, key, type, status, live, period, invoice_no, channel, order_no, expected_minor, invoiced_minor, why, created_at, updated_at) VALUES', 14, rows,
-    " ON CONFLICT (company_id, key) DO UPDATE SET live = 1, period = excluded.period, expected_minor = excluded.expected_minor, invoiced_minor = excluded.invoiced_minor, why = excluded.why, updated_at = excluded.updated_at, status = CASE WHEN invoice_exceptions.decided_by IS NULL THEN 'open' ELSE invoice_exceptions.status END")) {
-    await tx.execute(statement)
-  }
+  await q.upsertInvoiceExceptions(tx, rows)
   const produced = new Set(exceptions.map((each) => each.key))
   let cleared = 0
   for (const [key, state] of existing) {
     if (produced.has(key) || state.live === 0) continue
-    await tx.execute({
-      sql: `UPDATE invoice_exceptions SET live = 0, ${state.decided ? '' : "status = 'resolved', decision_reason = 'cleared: no longer applies after re-match', decided_at = ?, "}updated_at = ? WHERE company_id = ? AND key = ?`,
-      args: state.decided ? [at, companyId, key] : [at, at, companyId, key],
-    })
+    await q.clearInvoiceException(tx, companyId, key, state.decided, at)
     cleared += 1
   }
   return cleared
@@ -95,10 +82,7 @@ export async function addInvoiceRequest(context: LedgerContext, actor: Actor, co
   if (request.orderNo.trim() === '') throw new LedgerError('VALIDATION', '缺少订单号 / order number is missing')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    await tx.execute({
-      sql: 'INSERT INTO invoice_requests (company_id, channel, order_no, title, buyer_tax_id, created_at) VALUES (?,?,?,?,?,?) ON CONFLICT (company_id, channel, order_no) DO UPDATE SET title = excluded.title, buyer_tax_id = excluded.buyer_tax_id',
-      args: [companyId, request.channel, request.orderNo, request.title, request.buyerTaxId ?? null, at],
-    })
+    await q.upsertInvoiceRequest(tx, companyId, { channel: request.channel, orderNo: request.orderNo, title: request.title, buyerTaxId: request.buyerTaxId ?? null }, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.request', entity: 'order', entityId: `${request.channel}/${request.orderNo}`, payload: request }])
   })
 }
@@ -122,7 +106,7 @@ export async function listInvoiceExceptions(context: LedgerContext, companyId: n
   const args: InValue[] = [companyId]
   if (filter.status) { clauses.push('status = ?'); args.push(filter.status) }
   if (filter.type) { clauses.push('type = ?'); args.push(filter.type) }
-  const result = await context.db.client.execute({ sql: `SELECT * FROM invoice_exceptions WHERE ${clauses.join(' AND ')} ORDER BY period, type, key`, args })
+  const result = await q.invoiceExceptionRows(context.db.client, clauses, args)
   return result.rows.map((row) => ({
     id: Number(row.id), key: String(row.key), type: String(row.type), status: String(row.status), period: String(row.period),
     invoiceNo: row.invoice_no === null ? null : String(row.invoice_no), channel: row.channel === null ? null : String(row.channel), orderNo: row.order_no === null ? null : String(row.order_no),
@@ -137,7 +121,7 @@ export async function invoiceLinks(context: LedgerContext, companyId: number, by
   if (by.invoiceNo) { clauses.push('invoice_no = ?'); args.push(by.invoiceNo) }
   if (by.orderNo) { clauses.push('order_no = ?'); args.push(by.orderNo) }
   if (by.channel) { clauses.push('channel = ?'); args.push(by.channel) }
-  const result = await context.db.client.execute({ sql: `SELECT invoice_no, channel, order_no, amount_minor, rule, why FROM invoice_orders WHERE ${clauses.join(' AND ')} ORDER BY invoice_no, channel, order_no`, args })
+  const result = await q.invoiceLinkRows(context.db.client, clauses, args)
   return result.rows.map((row) => ({ invoiceNo: String(row.invoice_no), channel: String(row.channel), orderNo: String(row.order_no), amount: big(row.amount_minor), rule: String(row.rule) as InvoiceLink['rule'], why: String(row.why) }))
 }
 
@@ -146,8 +130,7 @@ export async function decideInvoiceException(context: LedgerContext, actor: Acto
   if (reason.trim() === '') throw new LedgerError('VALIDATION', '请填写原因 / a reason is required')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const updated = await tx.execute({ sql: 'UPDATE invoice_exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE company_id = ? AND id = ?', args: [status, actor.userId, at, reason, at, companyId, id] })
-    if (updated.rowsAffected === 0) throw new LedgerError('NOT_FOUND', `找不到发票异常 ${id} / no invoice exception ${id}`)
+    if ((await q.decideInvoiceExceptionRow(tx, companyId, id, status, actor.userId, reason, at)) === 0) throw new LedgerError('NOT_FOUND', `找不到发票异常 ${id} / no invoice exception ${id}`)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `invoice.exception.${status}`, entity: 'invoice_exception', entityId: String(id), payload: { reason } }])
   })
 }
@@ -156,14 +139,9 @@ export async function decideInvoiceException(context: LedgerContext, actor: Acto
 export async function linkInvoiceOrder(context: LedgerContext, actor: Actor, companyId: number, link: { invoiceNo: string; channel: string; orderNo: string; amount: Minor; reason: string }): Promise<void> {
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const invoice = await tx.execute({ sql: 'SELECT 1 FROM invoices WHERE company_id = ? AND invoice_no = ?', args: [companyId, link.invoiceNo] })
-    if (!invoice.rows[0]) throw new LedgerError('NOT_FOUND', `找不到发票 ${link.invoiceNo} / no invoice ${link.invoiceNo}`)
-    const order = await tx.execute({ sql: 'SELECT 1 FROM orders WHERE company_id = ? AND channel = ? AND order_no = ?', args: [companyId, link.channel, link.orderNo] })
-    if (!order.rows[0]) throw new LedgerError('NOT_FOUND', `找不到订单 ${link.channel}/${link.orderNo} / no order ${link.channel}/${link.orderNo}`)
-    await tx.execute({
-      sql: "INSERT INTO invoice_orders (company_id, invoice_no, channel, order_no, amount_minor, rule, why, created_at) VALUES (?,?,?,?,?,'manual',?,?) ON CONFLICT (company_id, invoice_no, channel, order_no) DO UPDATE SET amount_minor = excluded.amount_minor, rule = 'manual', why = excluded.why",
-      args: [companyId, link.invoiceNo, link.channel, link.orderNo, link.amount, link.reason, at],
-    })
+    if (!(await q.invoiceExists(tx, companyId, link.invoiceNo))) throw new LedgerError('NOT_FOUND', `找不到发票 ${link.invoiceNo} / no invoice ${link.invoiceNo}`)
+    if (!(await q.orderExists(tx, companyId, link.channel, link.orderNo))) throw new LedgerError('NOT_FOUND', `找不到订单 ${link.channel}/${link.orderNo} / no order ${link.channel}/${link.orderNo}`)
+    await q.upsertManualLink(tx, companyId, link, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'invoice.link-order', entity: 'invoice', entityId: link.invoiceNo, payload: { channel: link.channel, orderNo: link.orderNo, amount: String(link.amount), reason: link.reason } }])
   })
 }

@@ -3,6 +3,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { type CertificationStatus, type Invoice, type InvoiceStatus, itemsFromJsonText } from '../../shared/invoices/record.ts'
 import { type Minor, minor } from '../../shared/money.ts'
 import type { Database } from '../db/connection.ts'
+import { invoiceRows } from './queries.ts'
 
 /** Reading invoices back as canonical records (money as Minor), filtered by period of issue, direction party, status. */
 
@@ -59,7 +60,7 @@ export async function listInvoices(db: Database, companyId: number, filter: Invo
   if (filter.buyerTaxId !== undefined) { clauses.push('buyer_tax_id = ?'); args.push(filter.buyerTaxId) }
   if (filter.invoiceNo !== undefined) { clauses.push('invoice_no = ?'); args.push(filter.invoiceNo) }
   args.push(filter.limit ?? 1000, filter.offset ?? 0)
-  const result = await db.client.execute({ sql: `SELECT * FROM invoices WHERE ${clauses.join(' AND ')} ORDER BY issued_at, invoice_no LIMIT ? OFFSET ?`, args })
+  const result = await invoiceRows(db.client, clauses, args)
   return result.rows.map(invoiceFromRow)
 }
 

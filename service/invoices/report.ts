@@ -7,7 +7,7 @@ import { getCompany } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { closingVoucherMovements } from '../reports/data.ts'
 import { companyTaxId, invoiceSettings } from './settings.ts'
-import { invoiceCounts } from './status-updates.ts'
+import { certificationRows, issuedInvoiceRows } from './queries.ts'
 import { netByPeriodStoreAccount } from '../ledger/balances.ts'
 
 /**
@@ -85,11 +85,7 @@ export async function invoiceFigures(context: LedgerContext, companyId: number, 
   }
   const { taxId, inferred } = await companyTaxId(context, company)
   if (taxId !== null) {
-    const invoices = await context.db.client.execute({
-      sql: `SELECT substr(issued_at, 1, 7) AS month, invoice_type, tax_rate, currency, amount_minor, tax_minor, items_json FROM invoices
-            WHERE company_id = ? AND seller_tax_id = ? AND ${invoiceCounts('invoices')} AND substr(issued_at, 1, 7) >= ? AND substr(issued_at, 1, 7) <= ?`,
-      args: [companyId, taxId, from, to],
-    })
+    const invoices = await issuedInvoiceRows(context.db.client, companyId, taxId, from, to)
     for (const row of invoices.rows) {
       const month = String(row.month)
       const special = String(row.invoice_type).includes('专用')
@@ -196,11 +192,7 @@ export async function inputInvoicesByStatus(context: LedgerContext, companyId: n
   const { taxId } = await companyTaxId(context, company)
   const inputVatOn = invoiceSettings(company).inputVatOn
   if (taxId === null) return { taxId, inputVatOn, rows: [] }
-  const result = await context.db.client.execute({
-    sql: `SELECT coalesce(certification, 'unknown') AS certification, count(*) AS n, sum(amount_minor) AS amount, sum(tax_minor) AS tax FROM invoices
-          WHERE company_id = ? AND buyer_tax_id = ? AND ${invoiceCounts('invoices')}${period ? ' AND substr(issued_at, 1, 7) = ?' : ''} GROUP BY 1 ORDER BY 1`,
-    args: period ? [companyId, taxId, assertPeriod(period)] : [companyId, taxId],
-  })
+  const result = await certificationRows(context.db.client, companyId, taxId, period ? assertPeriod(period) : undefined)
   const rows = result.rows.map((row) => {
     const certification = String(row.certification)
     const tax = BigInt(String(row.tax ?? 0))

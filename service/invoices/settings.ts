@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Company, getCompany, updateCompanySettings } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
+import { commonestTaxId } from './queries.ts'
 
 /**
  * Invoice settings, in the company settings JSON under `invoices`:
@@ -38,11 +39,7 @@ export async function updateInvoiceSettings(context: LedgerContext, actor: Actor
 export async function companyTaxId(context: LedgerContext, company: Company): Promise<{ taxId: string | null; inferred: boolean }> {
   const configured = invoiceSettings(company).taxId
   if (configured) return { taxId: configured, inferred: false }
-  const result = await context.db.client.execute({
-    sql: `SELECT tax_id, count(*) AS n FROM (SELECT seller_tax_id AS tax_id FROM invoices WHERE company_id = ? UNION ALL SELECT buyer_tax_id FROM invoices WHERE company_id = ?)
-          WHERE tax_id <> '' GROUP BY tax_id ORDER BY n DESC, tax_id LIMIT 1`,
-    args: [company.id, company.id],
-  })
+  const result = await commonestTaxId(context.db.client, company.id)
   const row = result.rows[0]
   return { taxId: row ? String(row.tax_id) : null, inferred: true }
 }

@@ -1,4 +1,5 @@
 import type { LedgerContext } from '../ledger/context.ts'
+import { voucherInvoiceRows } from './queries.ts'
 import { formatAmount, minor } from '../../shared/money.ts'
 
 /**
@@ -33,14 +34,7 @@ export interface VoucherAttachments {
 }
 
 export async function voucherAttachments(context: LedgerContext, companyId: number, voucher: { id: number; attachments: number }): Promise<VoucherAttachments> {
-  const result = await context.db.client.execute({
-    sql: `SELECT l.invoice_no, MIN(l.via) AS via, i.invoice_type, i.issued_at, i.seller_name, i.buyer_name, i.total_minor, i.tax_rate, i.status, i.currency FROM (
-            SELECT invoice_no, 'linked' AS via FROM voucher_invoices WHERE company_id = ? AND voucher_id = ?
-            UNION ALL SELECT source_id, 'source' FROM voucher_sources WHERE company_id = ? AND voucher_id = ? AND source_kind = 'invoice'
-          ) l LEFT JOIN invoices i ON i.company_id = ? AND i.invoice_no = l.invoice_no
-          GROUP BY l.invoice_no ORDER BY l.invoice_no`,
-    args: [companyId, voucher.id, companyId, voucher.id, companyId],
-  })
+  const result = await voucherInvoiceRows(context.db.client, companyId, voucher.id)
   const invoices = result.rows.map((row): VoucherInvoice => ({
     invoiceNo: String(row.invoice_no), via: row.via === 'source' ? 'source' : 'linked',
     invoiceType: String(row.invoice_type ?? ''), issuedAt: String(row.issued_at ?? '').slice(0, 10), sellerName: String(row.seller_name ?? ''), buyerName: String(row.buyer_name ?? ''),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import type { Company } from './company.ts'
 import type { LedgerContext } from './context.ts'
+import { memberRowsWithRoles } from './queries.ts'
 
 /**
  * Who approves period-end vouchers (汇兑损益, 增值税月末, 结转损益) and reversals
@@ -33,10 +34,7 @@ export interface Approver {
 
 /** Users of the company who may approve vouchers, by id. */
 export async function approversOf(context: LedgerContext, companyId: number): Promise<Approver[]> {
-  const result = await context.db.client.execute({
-    sql: `SELECT u.id, u.username, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? AND m.role IN (${APPROVER_ROLES.map(() => '?').join(', ')}) ORDER BY u.id`,
-    args: [companyId, ...APPROVER_ROLES],
-  })
+  const result = await memberRowsWithRoles(context.db.client, companyId, APPROVER_ROLES)
   return result.rows.map((row) => ({ userId: Number(row.id), username: String(row.username), role: String(row.role) }))
 }
 

@@ -4,6 +4,7 @@ import { postingSettingsSchema } from '../posting/settings.ts'
 import { appendAudit } from './audit.ts'
 import { getCompany } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
+import { bankParentPostings, bankParentRow, bankSubAccountCodes, insertBankAccount, makeBankParentGroup, setCompanySettingsJson } from './queries.ts'
 
 /**
  * Bank accounts (银行账户) as a registry like stores (issue #16.4): each bank
@@ -46,21 +47,19 @@ export async function addBankAccount(context: LedgerContext, actor: Actor, compa
   const banks = banksOf(company.settings)
   if (banks.some((bank) => bank.number === number && bank.currency === currency)) throw new LedgerError('DUPLICATE', `bank account ${number} ${currency} is registered already`)
   return context.db.write(async (tx) => {
-    const parent = await tx.execute({ sql: "SELECT is_leaf FROM accounts WHERE company_id = ? AND code = '1002'", args: [companyId] })
+    const parent = await bankParentRow(tx, companyId)
     if (!parent.rows[0]) throw new LedgerError('UNKNOWN_ACCOUNT', 'the chart has no 1002 银行存款')
     if (Number(parent.rows[0].is_leaf) === 1) {
-      const used = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM voucher_lines WHERE company_id = ? AND account_code = '1002'", args: [companyId] })
-      if (Number(used.rows[0]?.n ?? 0) > 0) throw new LedgerError('INVALID_STATE', '1002 银行存款 already has postings, so it cannot get sub-accounts; register bank accounts before the first bank voucher, or keep one 1002 and map statements with posting.bankAccounts')
-      await tx.execute({ sql: "UPDATE accounts SET is_leaf = 0 WHERE company_id = ? AND code = '1002'", args: [companyId] })
+      if ((await bankParentPostings(tx, companyId)) > 0) throw new LedgerError('INVALID_STATE', '1002 银行存款 already has postings, so it cannot get sub-accounts; register bank accounts before the first bank voucher, or keep one 1002 and map statements with posting.bankAccounts')
+      await makeBankParentGroup(tx, companyId)
     }
-    const existing = await tx.execute({ sql: "SELECT code FROM accounts WHERE company_id = ? AND code LIKE '1002.__'", args: [companyId] })
-    const taken = new Set(existing.rows.map((row) => Number(String(row.code).slice(5))))
+    const taken = new Set((await bankSubAccountCodes(tx, companyId)).map((code) => Number(code.slice(5))))
     let next = 1
     while (taken.has(next)) next += 1
     if (next > 99) throw new LedgerError('VALIDATION', '1002 has 99 sub-accounts already')
     const account = `1002.${String(next).padStart(2, '0')}`
     const last4 = number.slice(-4)
-    await tx.execute({ sql: "INSERT INTO accounts (company_id, code, name, name_en, type, normal_side, parent_code, is_leaf, active) VALUES (?, ?, ?, ?, 'asset', 'debit', '1002', 1, 1)", args: [companyId, account, `${name} ${currency} ${last4}`, `${name} ${currency} ${last4}`] })
+    await insertBankAccount(tx, companyId, account, `${name} ${currency} ${last4}`)
     const bank: BankAccount = { name, number, currency, account, ...(input.store ? { store: input.store } : {}) }
     const posting = { ...((company.settings.posting as Record<string, unknown> | undefined) ?? {}) }
     const bankAccounts = { ...((posting.bankAccounts as Record<string, string> | undefined) ?? {}), [number]: account }
@@ -71,7 +70,7 @@ export async function addBankAccount(context: LedgerContext, actor: Actor, compa
     const parsed = postingSettingsSchema.safeParse({ ...posting, bankAccounts, accounts, stores })
     if (!parsed.success) throw new LedgerError('VALIDATION', `posting settings: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
     const settings = { ...company.settings, banks: [...banks, bank], posting: parsed.data }
-    await tx.execute({ sql: 'UPDATE companies SET settings_json = ? WHERE id = ?', args: [JSON.stringify(settings), companyId] })
+    await setCompanySettingsJson(tx, companyId, JSON.stringify(settings))
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'bank.add', entity: 'account', entityId: account, payload: bank }])
     return bank
   })

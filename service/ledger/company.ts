@@ -1,9 +1,9 @@
 import { type Account, type ChartTemplate, type TaxpayerType, chartTemplate } from '../../shared/accounts.ts'
 import { LedgerError } from '../../shared/errors.ts'
 import { isCurrency } from '../../shared/money.ts'
-import { multiRowInsert } from '../db/connection.ts'
 import { appendAudit } from './audit.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
+import { chartRows, chartVersionRow, companyIdByCode, companyRow, companyRows, insertAccounts, insertCompany, setCompanySettingsJson, supplierCodeRows } from './queries.ts'
 
 export interface Company {
   readonly id: number
@@ -73,15 +73,11 @@ export async function createCompany(context: LedgerContext, actor: Actor, input:
   const chart = chartTemplate(template, taxpayer)
   const at = isoNow(context)
   const id = await context.db.write(async (tx) => {
-    const existing = await tx.execute({ sql: 'SELECT id FROM companies WHERE code = ?', args: [input.code] })
+    const existing = await companyIdByCode(tx, input.code)
     if (existing.rows.length) throw new LedgerError('DUPLICATE', `company ${input.code} already exists`)
-    const inserted = await tx.execute({
-      sql: 'INSERT INTO companies (code, name, base_currency, taxpayer_type, chart_template, settings_json, created_at) VALUES (?,?,?,?,?,?,?) RETURNING id',
-      args: [input.code, input.name, baseCurrency, taxpayer, template, '{}', at],
-    })
-    const companyId = Number(inserted.rows[0]?.id)
+    const companyId = await insertCompany(tx, { code: input.code, name: input.name, baseCurrency, taxpayerType: taxpayer, chartTemplate: template, createdAt: at })
     const rows = chart.map((account) => [companyId, account.code, account.name, account.nameEn, account.type, account.normalSide, account.parent, account.isLeaf ? 1 : 0])
-    for (const statement of multiRowInsert('INSERT INTO accounts (company_id, code, name, name_en, type, normal_side, parent_code, is_leaf) VALUES', 8, rows)) await tx.execute(statement)
+    await insertAccounts(tx, rows)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'company.create', entity: 'company', entityId: String(companyId), payload: { ...input, baseCurrency, template, taxpayer, accounts: chart.length } }])
     return companyId
   })
@@ -89,16 +85,14 @@ export async function createCompany(context: LedgerContext, actor: Actor, input:
 }
 
 export async function getCompany(context: LedgerContext, idOrCode: number | string): Promise<Company> {
-  const result = typeof idOrCode === 'number'
-    ? await context.db.client.execute({ sql: 'SELECT * FROM companies WHERE id = ?', args: [idOrCode] })
-    : await context.db.client.execute({ sql: 'SELECT * FROM companies WHERE code = ?', args: [idOrCode] })
+  const result = await companyRow(context.db.client, idOrCode)
   const row = result.rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no company ${idOrCode}`)
   return rowToCompany(row as Record<string, unknown>)
 }
 
 export async function listCompanies(context: LedgerContext, ids?: ReadonlyArray<number>): Promise<Company[]> {
-  const result = await context.db.client.execute('SELECT * FROM companies ORDER BY code')
+  const result = await companyRows(context.db.client)
   const all = result.rows.map((row) => rowToCompany(row as Record<string, unknown>))
   return ids ? all.filter((company) => ids.includes(company.id)) : all
 }
@@ -107,7 +101,7 @@ export async function updateCompanySettings(context: LedgerContext, actor: Actor
   const company = await getCompany(context, companyId)
   const settings = { ...company.settings, ...patch }
   await context.db.write(async (tx) => {
-    await tx.execute({ sql: 'UPDATE companies SET settings_json = ? WHERE id = ?', args: [JSON.stringify(settings), companyId] })
+    await setCompanySettingsJson(tx, companyId, JSON.stringify(settings))
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'company.settings', entity: 'company', entityId: String(companyId), payload: patch }])
   })
   return getCompany(context, companyId)
@@ -139,7 +133,7 @@ export async function loadChart(context: LedgerContext, companyId: number, stamp
 }
 
 async function chartVersion(context: LedgerContext, companyId: number): Promise<number | null> {
-  const result = await context.db.client.execute({ sql: 'SELECT chart_version FROM companies WHERE id = ?', args: [companyId] })
+  const result = await chartVersionRow(context.db.client, companyId)
   return result.rows[0] === undefined ? null : Number(result.rows[0].chart_version)
 }
 
@@ -158,18 +152,13 @@ export async function loadSupplierCodes(context: LedgerContext, companyId: numbe
   const current = stamp ?? await chartVersion(context, companyId)
   if (cached && current === cached.version) return cached.codes
   // version first, then the rows: a change in between leaves a version older than the rows, read again next time
-  const result = await context.db.client.execute({ sql: 'SELECT code FROM stores WHERE company_id = ? AND channel = ? ORDER BY code', args: [companyId, 'supplier'] })
-  const codes = new Set(result.rows.map((row) => String(row.code)))
+  const codes = new Set((await supplierCodeRows(context.db.client, companyId)).rows.map((row) => String(row.code)))
   if (current !== null) byCompany.set(companyId, { version: current, codes })
   return codes
 }
 
 async function readChart(context: LedgerContext, companyId: number): Promise<{ version: number | null; chart: Map<string, Account> }> {
-  const result = await context.db.client.execute({
-    sql: `SELECT c.chart_version, a.code, a.name, a.name_en, a.type, a.normal_side, a.parent_code, a.is_leaf
-      FROM companies c LEFT JOIN accounts a ON a.company_id = c.id AND a.active = 1 WHERE c.id = ? ORDER BY a.code`,
-    args: [companyId],
-  })
+  const result = await chartRows(context.db.client, companyId)
   const chart = new Map<string, Account>()
   for (const row of result.rows) {
     if (row.code === null) continue

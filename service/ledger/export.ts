@@ -1,6 +1,7 @@
 import { formatAmount } from '../../shared/money.ts'
 import { getCompany, loadChart } from './company.ts'
 import type { LedgerContext } from './context.ts'
+import { postedVoucherPage, voucherLinesBetween } from './queries.ts'
 
 /** hledger/ledger-cli account name for a code: `2221.01.02` -> `2221:01:02`. */
 export function journalAccount(code: string): string {
@@ -22,14 +23,11 @@ export async function* exportJournal(context: LedgerContext, companyId: number, 
   yield '\n'
   let lastId = 0
   for (;;) {
-    const vouchers = await context.db.client.execute({
-      sql: `SELECT id, date, word, number, summary FROM vouchers WHERE company_id = ? AND status = 'posted' AND id > ? ${options.period ? 'AND period = ?' : ''} ORDER BY id LIMIT 2000`,
-      args: options.period ? [companyId, lastId, options.period] : [companyId, lastId],
-    })
+    const vouchers = await postedVoucherPage(context.db.client, companyId, lastId, options.period)
     if (!vouchers.rows.length) break
     const first = Number(vouchers.rows[0]?.id)
     lastId = Number(vouchers.rows[vouchers.rows.length - 1]?.id)
-    const lines = await context.db.client.execute({ sql: 'SELECT voucher_id, account_code, store, currency, side, amount_minor, original_minor, rate, summary FROM voucher_lines WHERE voucher_id BETWEEN ? AND ? AND company_id = ? ORDER BY voucher_id, line_no', args: [first, lastId, companyId] })
+    const lines = await voucherLinesBetween(context.db.client, companyId, first, lastId)
     const byVoucher = new Map<number, typeof lines.rows>()
     for (const line of lines.rows) {
       const id = Number(line.voucher_id)

@@ -11,6 +11,7 @@ import { type Actor, type LedgerContext, isoNow } from './context.ts'
 import { prepareVouchers, writeInTransaction } from './vouchers.ts'
 import { netByAccountAndStore } from './balances.ts'
 import type { CloseBlockerItem } from '../../shared/api/companies.ts'
+import { draftRows, isCompanyAdmin, latestClosingVoucherId, pendingPeriodEndRows, periodRows, periodStatusRow, setPeriodStatus } from './queries.ts'
 
 export interface PeriodInfo {
   readonly period: string
@@ -21,13 +22,7 @@ export interface PeriodInfo {
 }
 
 export async function listPeriods(context: LedgerContext, companyId: number): Promise<PeriodInfo[]> {
-  const result = await context.db.client.execute({
-    sql: `SELECT p.period, p.status, p.closed_at,
-      (SELECT COUNT(*) FROM vouchers v WHERE v.company_id = p.company_id AND v.period = p.period) AS vouchers,
-      (SELECT COUNT(*) FROM vouchers v WHERE v.company_id = p.company_id AND v.period = p.period AND v.status != 'posted') AS drafts
-      FROM periods p WHERE p.company_id = ? ORDER BY p.period`,
-    args: [companyId],
-  })
+  const result = await periodRows(context.db.client, companyId)
   return result.rows.map((row) => ({ period: String(row.period), status: String(row.status) as 'open' | 'closed', closedAt: row.closed_at === null ? null : String(row.closed_at), vouchers: Number(row.vouchers), drafts: Number(row.drafts) }))
 }
 
@@ -94,8 +89,7 @@ export function registerPeriodEndStep(name: string, step: PeriodEndStep): void {
 export const PERIOD_END_KINDS = ['revaluation', 'vat.month-end', 'closing'] as const
 
 async function setStatus(tx: Transaction, companyId: number, period: string, status: 'open' | 'closed', actor: Actor, at: string): Promise<void> {
-  await tx.execute({ sql: 'INSERT OR IGNORE INTO periods (company_id, period, status) VALUES (?, ?, ?)', args: [companyId, period, 'open'] })
-  await tx.execute({ sql: 'UPDATE periods SET status = ?, closed_by = ?, closed_at = ? WHERE company_id = ? AND period = ?', args: [status, status === 'closed' ? actor.userId : null, status === 'closed' ? at : null, companyId, period] })
+  await setPeriodStatus(tx, companyId, period, status, status === 'closed' ? actor.userId : null, status === 'closed' ? at : null)
 }
 
 // ---------------------------------------------------------------------------
@@ -136,11 +130,7 @@ export function registerCloseCheck(name: string, check: CloseCheck): void {
 const PERIOD_END_SQL = `(${PERIOD_END_KINDS.map((kind) => `'${kind}'`).join(', ')})`
 
 async function draftBlocker(runner: Transaction | Client, companyId: number, period: string): Promise<CloseBlocker | null> {
-  const where = `company_id = ? AND period = ? AND status != 'posted' AND source_kind NOT IN ${PERIOD_END_SQL}`
-  const result = await runner.execute({
-    sql: `SELECT id, date, word, status, summary, (SELECT COUNT(*) FROM vouchers WHERE ${where}) AS n FROM vouchers WHERE ${where} ORDER BY id LIMIT ?`,
-    args: [companyId, period, companyId, period, BLOCKER_ITEM_LIMIT],
-  })
+  const result = await draftRows(runner, companyId, period, PERIOD_END_SQL, BLOCKER_ITEM_LIMIT)
   const count = Number(result.rows[0]?.n ?? 0)
   if (count === 0) return null
   return {
@@ -164,11 +154,7 @@ export interface PendingVoucher {
 }
 
 async function pendingPeriodEnd(runner: Transaction | Client, company: Company, period: string): Promise<PendingVoucher[]> {
-  const result = await runner.execute({
-    sql: `SELECT v.id, v.date, v.word, v.status, v.source_kind, v.summary, v.total_minor, v.maker_id, u.username FROM vouchers v LEFT JOIN users u ON u.id = v.maker_id
-      WHERE v.company_id = ? AND v.period = ? AND v.status != 'posted' AND v.source_kind IN ${PERIOD_END_SQL} ORDER BY v.id`,
-    args: [company.id, period],
-  })
+  const result = await pendingPeriodEndRows(runner, company.id, period, PERIOD_END_SQL)
   return result.rows.map((row) => ({
     id: Number(row.id), date: String(row.date), word: String(row.word), status: String(row.status), sourceKind: String(row.source_kind), summary: row.summary === null ? '' : String(row.summary),
     total: formatAmount(BigInt(Number(row.total_minor)), company.baseCurrency), makerId: Number(row.maker_id), maker: row.username === null ? `#${String(row.maker_id)}` : String(row.username),
@@ -244,14 +230,11 @@ export interface CloseResult {
 
 async function isAdmin(context: LedgerContext, actor: Actor, companyId: number): Promise<boolean> {
   if (actor.userId === null) return false
-  const result = await context.db.client.execute({ sql: "SELECT 1 FROM memberships WHERE company_id = ? AND user_id = ? AND role = 'admin'", args: [companyId, actor.userId] })
-  return result.rows.length > 0
+  return isCompanyAdmin(context.db.client, companyId, actor.userId)
 }
 
 async function latestClosingVoucher(runner: Transaction | Client, companyId: number, period: string): Promise<number | null> {
-  const result = await runner.execute({ sql: "SELECT MAX(id) AS id FROM vouchers WHERE company_id = ? AND period = ? AND source_kind = 'closing' AND status = 'posted'", args: [companyId, period] })
-  const id = result.rows[0]?.id
-  return id === null || id === undefined ? null : Number(id)
+  return latestClosingVoucherId(runner, companyId, period)
 }
 
 /**
@@ -273,7 +256,7 @@ async function latestClosingVoucher(runner: Transaction | Client, companyId: num
  */
 export async function closePeriod(context: LedgerContext, actor: Actor, companyId: number, period: string, options: CloseOptions = {}): Promise<CloseResult> {
   assertPeriod(period)
-  const status = await context.db.client.execute({ sql: 'SELECT status FROM periods WHERE company_id = ? AND period = ?', args: [companyId, period] })
+  const status = await periodStatusRow(context.db.client, companyId, period)
   const base = { period, closingVoucher: null, alreadyClosed: false, forced: false, pending: [], approvers: [], selfApproved: false }
   if (status.rows[0]?.status === 'closed') return { ...base, status: 'closed', closingVoucher: await latestClosingVoucher(context.db.client, companyId, period), alreadyClosed: true }
   const reason = options.reason?.trim() ?? ''
@@ -375,7 +358,7 @@ export async function reopenPeriod(context: LedgerContext, actor: Actor, company
   if (!reason.trim()) throw new LedgerError('VALIDATION', 'reopening a period needs a reason')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const status = await tx.execute({ sql: 'SELECT status FROM periods WHERE company_id = ? AND period = ?', args: [companyId, period] })
+    const status = await periodStatusRow(tx, companyId, period)
     if (status.rows[0]?.status !== 'closed') throw new LedgerError('INVALID_STATE', `period ${period} is not closed`)
     await setStatus(tx, companyId, period, 'open', actor, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'period.reopen', entity: 'period', entityId: period, payload: { reason } }])

@@ -2,6 +2,7 @@ import { LedgerError } from '../../shared/errors.ts'
 import { formatAmount, isCurrency, parseAmount } from '../../shared/money.ts'
 import type { LedgerContext } from './context.ts'
 import { type VoucherSourceRef, voucherSourcesOf } from './sources.ts'
+import { bankTxnRowsByKey, orderRowsByNo, searchRows, settlementTxnRowsByKey, voucherRowById } from './queries.ts'
 
 /**
  * The records behind a voucher, and a search across orders, bill lines, bank
@@ -30,11 +31,6 @@ export interface ResolvedSource extends VoucherSourceRef {
 
 const money = (value: unknown, currency: string) => (isCurrency(currency) ? formatAmount(BigInt(String(value ?? 0)), currency) : String(value ?? 0))
 
-const ORDER_SQL = 'SELECT id, order_no, created_at, store, channel, gross_minor, currency, status_raw FROM orders'
-const TXN_SQL = 'SELECT id, external_id, kind, occurred_at, store, channel, amount_minor, currency, order_ref, description FROM settlement_txns'
-const BANK_SQL = 'SELECT id, external_id, account, occurred_at, amount_minor, currency, counterparty, memo, reference FROM bank_txns'
-const VOUCHER_SQL = 'SELECT v.id, v.word, v.number, v.date, v.status, v.summary, v.total_minor AS total FROM vouchers v'
-
 type Row = Record<string, unknown>
 const orderRecord = (row: Row): SourceRecord => ({ kind: 'order', id: Number(row.id), number: String(row.order_no), date: String(row.created_at ?? ''), store: String(row.store ?? ''), channel: String(row.channel ?? ''), amount: money(row.gross_minor, String(row.currency)), currency: String(row.currency), text: String(row.status_raw ?? '') })
 const txnRecord = (row: Row): SourceRecord => ({ kind: 'settlementTxn', id: Number(row.id), number: String(row.order_ref ?? '') || String(row.external_id), date: String(row.occurred_at ?? ''), store: String(row.store ?? ''), channel: String(row.channel ?? ''), amount: money(row.amount_minor, String(row.currency)), currency: String(row.currency), text: `${String(row.kind)}${row.description ? ` ${String(row.description)}` : ''}` })
@@ -44,9 +40,6 @@ function voucherRecord(row: Row, base: string): SourceRecord {
   return { kind: 'voucher', id: Number(row.id), number, voucher: number, date: String(row.date), store: '', channel: '', amount: money(row.total, base), currency: base, text: `${String(row.summary ?? '')}` }
 }
 
-async function rows(context: LedgerContext, sql: string, args: ReadonlyArray<string | number | bigint>): Promise<Row[]> {
-  return (await context.db.client.execute({ sql, args: [...args] })).rows as unknown as Row[]
-}
 
 /** The record(s) one source ref names; [] when it names none any more (e.g. a match's own id). */
 async function recordsOf(context: LedgerContext, companyId: number, base: string, source: VoucherSourceRef): Promise<SourceRecord[]> {
@@ -54,16 +47,16 @@ async function recordsOf(context: LedgerContext, companyId: number, base: string
   const first = parts[0] ?? ''
   switch (source.kind) {
     case 'order':
-      return (await rows(context, `${ORDER_SQL} WHERE company_id = ? AND channel = ? AND order_no = ?`, [companyId, first, parts.slice(1, -1).join('|')])).map(orderRecord)
+      return (await orderRowsByNo(context.db.client, companyId, first, parts.slice(1, -1).join('|'))).map(orderRecord)
     case 'orderLine':
     case 'orderLine.return': {
       const orderNo = parts.slice(1, -1).join('|').split('/')[0] ?? ''
-      return (await rows(context, `${ORDER_SQL} WHERE company_id = ? AND channel = ? AND order_no = ?`, [companyId, first, orderNo])).map(orderRecord)
+      return (await orderRowsByNo(context.db.client, companyId, first, orderNo)).map(orderRecord)
     }
     case 'settlementTxn':
-      return (await rows(context, `${TXN_SQL} WHERE company_id = ? AND channel = ? AND external_id = ? AND kind = ?`, [companyId, first, parts.slice(1, -1).join('|'), parts.at(-1) ?? ''])).map(txnRecord)
+      return (await settlementTxnRowsByKey(context.db.client, companyId, first, parts.slice(1, -1).join('|'), parts.at(-1) ?? '')).map(txnRecord)
     case 'bankTxn':
-      return (await rows(context, `${BANK_SQL} WHERE company_id = ? AND account = ? AND external_id = ?`, [companyId, first.replace(/^bank:/, ''), parts.slice(1, -1).join('|')])).map(bankRecord)
+      return (await bankTxnRowsByKey(context.db.client, companyId, first.replace(/^bank:/, ''), parts.slice(1, -1).join('|'))).map(bankRecord)
     case 'orderRefund': {
       let triple: unknown
       try {
@@ -79,7 +72,7 @@ async function recordsOf(context: LedgerContext, companyId: number, base: string
       ]
     }
     case 'voucher':
-      return (await rows(context, `${VOUCHER_SQL} WHERE v.company_id = ? AND v.id = ?`, [companyId, Number(source.id)])).map((row) => voucherRecord(row, base))
+      return (await voucherRowById(context.db.client, companyId, Number(source.id))).map((row) => voucherRecord(row, base))
     default:
       return []
   }
@@ -118,11 +111,8 @@ export async function searchRecords(context: LedgerContext, companyId: number, b
       return null
     }
   })() : null
-  const orders = await rows(context, `${ORDER_SQL} WHERE company_id = ? AND (order_no ${op} OR payment_ref ${op}${amount === null ? '' : ' OR gross_minor = ?'}) ORDER BY created_at LIMIT ?`, [companyId, like, like, ...(amount === null ? [] : [amount]), limit])
-  const txns = await rows(context, `${TXN_SQL} WHERE company_id = ? AND (order_ref ${op} OR trade_no ${op} OR external_id ${op}${amount === null ? '' : ' OR amount_minor IN (?, ?)'}) ORDER BY occurred_at LIMIT ?`, [companyId, like, like, like, ...(amount === null ? [] : [amount, -amount]), limit])
-  const bank = await rows(context, `${BANK_SQL} WHERE company_id = ? AND (reference ${op} OR external_id ${op}${amount === null ? '' : ' OR amount_minor IN (?, ?)'}) ORDER BY occurred_at LIMIT ?`, [companyId, like, like, ...(amount === null ? [] : [amount, -amount]), limit])
   // Vouchers: through their sources (the refs hold order numbers and external ids), or by total.
   const refLike = `%|${text.replace(/[\\%_]/g, (c) => `\\${c}`)}${text.length >= 4 ? '%' : '|%'}`
-  const vouchers = await rows(context, `${VOUCHER_SQL} WHERE v.company_id = ? AND (v.id IN (SELECT voucher_id FROM voucher_sources WHERE company_id = ? AND source_id LIKE ? ESCAPE '\\')${amount === null ? '' : ' OR v.total_minor = ?'}) ORDER BY v.date, v.id LIMIT ?`, [companyId, companyId, refLike, ...(amount === null ? [] : [amount]), limit])
+  const { orders, txns, bank, vouchers } = await searchRows(context.db.client, companyId, { op, like, refLike, amount, limit })
   return { orders: orders.map(orderRecord), settlementTxns: txns.map(txnRecord), bankTxns: bank.map(bankRecord), vouchers: vouchers.map((row) => voucherRecord(row, base)) }
 }

@@ -1,5 +1,6 @@
 import { LedgerError } from '../../shared/errors.ts'
 import type { LedgerContext } from './context.ts'
+import { voucherOriginRow, voucherRevaluationRows, voucherSourceRows } from './queries.ts'
 
 /**
  * What a voucher was made from (issue #16.6): the source records linked when it
@@ -14,16 +15,16 @@ export interface VoucherSourceRef {
 }
 
 export async function voucherSourcesOf(context: LedgerContext, companyId: number, voucherId: number): Promise<VoucherSourceRef[]> {
-  const voucher = await context.db.client.execute({ sql: 'SELECT period, source_kind, reversal_of FROM vouchers WHERE id = ? AND company_id = ?', args: [voucherId, companyId] })
+  const voucher = await voucherOriginRow(context.db.client, companyId, voucherId)
   const row = voucher.rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no voucher #${voucherId}`)
   const sources: VoucherSourceRef[] = []
   if (row.reversal_of !== null) sources.push({ kind: 'voucher', id: String(row.reversal_of) })
-  const linked = await context.db.client.execute({ sql: 'SELECT source_kind, source_id FROM voucher_sources WHERE voucher_id = ? AND company_id = ? ORDER BY rowid', args: [voucherId, companyId] })
+  const linked = await voucherSourceRows(context.db.client, companyId, voucherId)
   for (const source of linked.rows) sources.push({ kind: String(source.source_kind), id: String(source.source_id) })
   const kind = String(row.source_kind)
   if (kind === 'revaluation') {
-    const restated = await context.db.client.execute({ sql: 'SELECT account_code, store, currency, rate FROM fx_revaluations WHERE voucher_id = ? AND company_id = ? ORDER BY account_code, store, currency', args: [voucherId, companyId] })
+    const restated = await voucherRevaluationRows(context.db.client, companyId, voucherId)
     for (const item of restated.rows) sources.push({ kind: 'fxRevaluation', id: `${String(item.account_code)}${item.store ? `/${String(item.store)}` : ''} ${String(item.currency)} @ ${String(item.rate)}` })
   }
   if (kind === 'closing' || kind === 'vat.month-end') sources.push({ kind: 'period', id: String(row.period) })

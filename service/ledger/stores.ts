@@ -6,6 +6,7 @@ import { STORE_PATTERN } from '../../shared/voucher.ts'
 import { appendAudit } from './audit.ts'
 import { loadChart } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
+import { insertImportStore, insertStore, storeChannelRow, patchStore, storeNameChannel, storeRow, storeRows, taxCodes, updateStoreRow } from './queries.ts'
 
 /**
  * The store registry (店铺, 辅助核算). One row per company × store code with
@@ -36,7 +37,6 @@ export interface StoreInput {
 
 export type StorePatch = Partial<Omit<StoreInput, 'code'>>
 
-const COLUMNS = 'code, name, channel, vat_rate, bank_account, overrides_json, created_at'
 
 function rowToStore(row: Record<string, unknown>): Store {
   let overrides: Record<string, string> = {}
@@ -56,7 +56,7 @@ function rowToStore(row: Record<string, unknown>): Store {
 
 export async function listStores(context: LedgerContext, companyId: number): Promise<Store[]> {
   // suppliers (辅助核算 on 2202, service/ledger/suppliers.ts) share the registry but are not stores
-  const result = await context.db.client.execute({ sql: `SELECT ${COLUMNS} FROM stores WHERE company_id = ? AND channel != 'supplier' ORDER BY code`, args: [companyId] })
+  const result = await storeRows(context.db.client, companyId)
   return result.rows.map((row) => rowToStore(row as unknown as Record<string, unknown>))
 }
 
@@ -67,7 +67,7 @@ export function storeListText(stores: ReadonlyArray<Pick<Store, 'code' | 'name' 
 }
 
 export async function getStore(context: LedgerContext, companyId: number, code: string): Promise<Store> {
-  const result = await context.db.client.execute({ sql: `SELECT ${COLUMNS} FROM stores WHERE company_id = ? AND code = ?`, args: [companyId, code] })
+  const result = await storeRow(context.db.client, companyId, code)
   const row = result.rows[0]
   if (!row) {
     const stores = await listStores(context, companyId)
@@ -85,7 +85,7 @@ async function checkStore(context: LedgerContext, companyId: number, store: Omit
   if (!isChannel(store.channel)) throw new LedgerError('VALIDATION', `store ${store.code}: unknown channel "${store.channel}" (one of ${CHANNELS.join(', ')})`)
   if (store.name.trim() === '' || store.name.length > 200) throw new LedgerError('VALIDATION', `store ${store.code}: name must be 1-200 characters`)
   if (store.taxCode !== null) {
-    const codes = (await context.db.client.execute('SELECT DISTINCT code FROM tax_rates ORDER BY code')).rows.map((row) => String(row.code))
+    const codes = await taxCodes(context.db)
     if (!codes.includes(store.taxCode)) throw new LedgerError('VALIDATION', `store ${store.code}: unknown tax code "${store.taxCode}" (one of ${codes.join(', ')})`)
   }
   const chart = await loadChart(context, companyId)
@@ -115,12 +115,9 @@ export async function addStore(context: LedgerContext, actor: Actor, companyId: 
   await checkStore(context, companyId, store)
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const existing = await tx.execute({ sql: 'SELECT channel FROM stores WHERE company_id = ? AND code = ?', args: [companyId, store.code] })
+    const existing = await storeChannelRow(tx, companyId, store.code)
     if (existing.rows[0]) throw new LedgerError('DUPLICATE', `store ${store.code} exists already; change it with \`cledger store set ${store.code} …\``)
-    await tx.execute({
-      sql: `INSERT INTO stores (company_id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      args: [companyId, store.code, store.name, store.channel, store.taxCode, store.bankAccount, JSON.stringify(store.overrides), at],
-    })
+    await insertStore(tx, companyId, { code: store.code, name: store.name, channel: store.channel, taxCode: store.taxCode, bankAccount: store.bankAccount, overridesJson: JSON.stringify(store.overrides), createdAt: at })
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'store.create', entity: 'store', entityId: store.code, payload: store }])
   })
   return getStore(context, companyId, store.code)
@@ -140,10 +137,7 @@ export async function updateStore(context: LedgerContext, actor: Actor, companyI
   await checkStore(context, companyId, after)
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    await tx.execute({
-      sql: 'UPDATE stores SET name = ?, channel = ?, vat_rate = ?, bank_account = ?, overrides_json = ? WHERE company_id = ? AND code = ?',
-      args: [after.name, after.channel, after.taxCode, after.bankAccount, JSON.stringify(after.overrides), companyId, code],
-    })
+    await updateStoreRow(tx, companyId, code, { name: after.name, channel: after.channel, taxCode: after.taxCode, bankAccount: after.bankAccount, overridesJson: JSON.stringify(after.overrides) })
     const { createdAt: _createdAt, ...old } = before
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'store.update', entity: 'store', entityId: code, payload: { before: old, after } }])
   })
@@ -158,10 +152,10 @@ export async function updateStore(context: LedgerContext, actor: Actor, companyI
  * stores are left as they are. Returns true when the store is new.
  */
 export async function registerImportStore(tx: Transaction, companyId: number, at: string, actor: Actor, store: { code: string; name: string; channel: Channel }): Promise<boolean> {
-  const existing = await tx.execute({ sql: 'SELECT name, channel FROM stores WHERE company_id = ? AND code = ?', args: [companyId, store.code] })
+  const existing = await storeNameChannel(tx, companyId, store.code)
   const row = existing.rows[0]
   if (!row) {
-    await tx.execute({ sql: `INSERT INTO stores (company_id, ${COLUMNS}) VALUES (?, ?, ?, ?, NULL, NULL, '{}', ?)`, args: [companyId, store.code, store.name, store.channel, at] })
+    await insertImportStore(tx, companyId, store, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'store.create', entity: 'store', entityId: store.code, payload: { ...store, by: 'import' } }])
     return true
   }
@@ -176,7 +170,7 @@ export async function registerImportStore(tx: Transaction, companyId: number, at
     args.push(store.name)
   }
   if (sets.length > 0) {
-    await tx.execute({ sql: `UPDATE stores SET ${sets.join(', ')} WHERE company_id = ? AND code = ?`, args: [...args, companyId, store.code] })
+    await patchStore(tx, companyId, store.code, sets, args)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'store.update', entity: 'store', entityId: store.code, payload: { channel: store.channel, name: store.name, by: 'import' } }])
   }
   return false

@@ -6,6 +6,7 @@ import { appendAudit } from './audit.ts'
 import { storeTurnoverUnder } from './balances.ts'
 import { type Company, chartStampOf, getCompany, loadSupplierCodes } from './company.ts'
 import { type Actor, type LedgerContext, isoNow } from './context.ts'
+import { insertSupplier, storeChannelRow, supplierRows } from './queries.ts'
 
 /**
  * 辅助核算: supplier (供应商) on 应付账款 2202 (issue #16.6). The supplier is the
@@ -36,8 +37,7 @@ export function supplierAccounts(company: Company): string[] {
 const within = (code: string, roots: ReadonlyArray<string>) => roots.some((root) => code === root || code.startsWith(`${root}.`))
 
 export async function listSuppliers(context: LedgerContext, companyId: number): Promise<Supplier[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT code, name FROM stores WHERE company_id = ? AND channel = ? ORDER BY code', args: [companyId, SUPPLIER_CHANNEL] })
-  return result.rows.map((row) => ({ code: String(row.code), name: String(row.name) }))
+  return (await supplierRows(context.db, companyId, SUPPLIER_CHANNEL)).map((row) => ({ code: row.code, name: row.name }))
 }
 
 /** Registers a supplier (`cledger supplier add`). DUPLICATE if the code is taken by a supplier or a store. Audited. */
@@ -48,9 +48,9 @@ export async function addSupplier(context: LedgerContext, actor: Actor, companyI
   if (name === '' || name.length > 200) throw new LedgerError('VALIDATION', 'a supplier name is 1-200 characters')
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const existing = await tx.execute({ sql: 'SELECT channel FROM stores WHERE company_id = ? AND code = ?', args: [companyId, code] })
+    const existing = await storeChannelRow(tx, companyId, code)
     if (existing.rows[0]) throw new LedgerError('DUPLICATE', `${String(existing.rows[0].channel) === SUPPLIER_CHANNEL ? 'supplier' : 'store'} ${code} exists already; a supplier needs a code of its own`)
-    await tx.execute({ sql: "INSERT INTO stores (company_id, code, name, channel, overrides_json, created_at) VALUES (?, ?, ?, ?, '{}', ?)", args: [companyId, code, name, SUPPLIER_CHANNEL, at] })
+    await insertSupplier(tx, companyId, code, name, SUPPLIER_CHANNEL, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'supplier.create', entity: 'supplier', entityId: code, payload: { code, name } }])
   })
   return { code, name }

@@ -9,6 +9,7 @@ import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { reverseVoucher } from '../ledger/vouchers.ts'
 import { loadCompanyRecords } from './load.ts'
 import { type RunCounts, addEvent, insertMatch, postedMatchIds, runMatching } from './run.ts'
+import { decideExceptionRow, decideMatchRow, exceptionItemRows, exceptionRow, liveHoldersOf, matchStatusRow, postedVouchersOfMatch, supersedeByManual } from './writes.ts'
 
 /**
  * A person's decisions: manual match, unmatch, confirm; resolve / ignore / approve
@@ -51,7 +52,7 @@ export async function manualMatch(context: LedgerContext, actor: Actor, companyI
   const refs = [naturalKey({ kind: 'order', record: order }), ...txns.map((txn) => naturalKey({ kind: 'settlementTxn', record: txn }))]
   const matchId = await context.db.write(async (tx) => {
     const posted = await postedMatchIds(tx, companyId)
-    const holders = await tx.execute({ sql: `SELECT DISTINCT m.id, m.origin, m.decided_by FROM match_items i JOIN matches m ON m.id = i.match_id WHERE m.company_id = ? AND m.status <> 'unmatched' AND i.item_ref IN (${refs.map(() => '?').join(',')})`, args: [companyId, ...refs] })
+    const holders = await liveHoldersOf(tx, companyId, refs)
     for (const row of holders.rows) {
       const id = Number(row.id)
       if (String(row.origin) !== 'auto' || row.decided_by !== null || posted.has(id)) throw new LedgerError('INVALID_STATE', `a record is already in match #${id}, which a person decided or which is posted; unmatch it first`)
@@ -63,7 +64,7 @@ export async function manualMatch(context: LedgerContext, actor: Actor, companyI
       outcome: 'match', level: 'order', anchor: key, orders: [order], settlements: txns, bank: [], channel: order.channel, store: order.store, currency: order.currency,
       date: order.createdAt.slice(0, 10), difference: (paid - expected) as Minor, rule: 'manual', why: reason, confidence: 100, status: 'confirmed',
     }
-    await tx.execute({ sql: "UPDATE matches SET status = 'unmatched', decision_reason = 'superseded by a manual match', updated_at = ? WHERE company_id = ? AND key = ? AND status <> 'unmatched'", args: [at, companyId, `order:${key}`] })
+    await supersedeByManual(tx, companyId, `order:${key}`, at)
     const id = await insertMatch(tx, companyId, group, 'manual', at, { actorId: actor.userId, reason })
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'match.manual', entity: 'match', entityId: String(id), payload: { order: refs[0], txns: refs.slice(1), reason, figures: figuresOf(group) } }])
     return id
@@ -74,14 +75,10 @@ export async function manualMatch(context: LedgerContext, actor: Actor, companyI
 /** Takes a live match apart. A posted match has its vouchers reversed (红字冲销) first. */
 export async function unmatch(context: LedgerContext, actor: Actor, companyId: number, matchId: number, reasonText: string | undefined, options: { asOf?: string } = {}): Promise<{ reversedVouchers: number[]; run: RunCounts }> {
   const reason = requireReason(reasonText)
-  const row = (await context.db.client.execute({ sql: 'SELECT id, status FROM matches WHERE company_id = ? AND id = ?', args: [companyId, matchId] })).rows[0]
+  const row = (await matchStatusRow(context.db.client, companyId, matchId)).rows[0]
   if (!row) throw new LedgerError('NOT_FOUND', `no match #${matchId}`)
   if (String(row.status) === 'unmatched') throw new LedgerError('INVALID_STATE', `match #${matchId} is already unmatched`)
-  const vouchers = await context.db.client.execute({
-    sql: `SELECT DISTINCT v.id FROM vouchers v JOIN voucher_sources s ON s.voucher_id = v.id WHERE v.company_id = ? AND v.status = 'posted' AND v.reversed_by IS NULL AND v.reversal_of IS NULL
-          AND ((s.source_kind = 'match' AND s.source_id = ?) OR s.source_id IN (SELECT item_ref FROM match_items WHERE match_id = ? AND item_kind <> 'order')) ORDER BY v.id`,
-    args: [companyId, String(matchId), matchId],
-  })
+  const vouchers = await postedVouchersOfMatch(context.db.client, companyId, matchId)
   const reversedVouchers: number[] = []
   for (const voucher of vouchers.rows) {
     const result = await reverseVoucher(context, actor, companyId, Number(voucher.id))
@@ -89,7 +86,7 @@ export async function unmatch(context: LedgerContext, actor: Actor, companyId: n
   }
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    await tx.execute({ sql: "UPDATE matches SET status = 'unmatched', decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ?", args: [actor.userId ?? 0, at, reason, at, matchId] })
+    await decideMatchRow(tx, matchId, 'unmatched', actor.userId ?? 0, reason, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'match.unmatch', entity: 'match', entityId: String(matchId), payload: { reason, reversedVouchers } }])
   })
   return { reversedVouchers, run: await runMatching(context, actor, companyId, options) }
@@ -100,10 +97,10 @@ export async function confirmMatch(context: LedgerContext, actor: Actor, company
   const reason = (reasonText ?? '').trim() || 'confirmed'
   const at = isoNow(context)
   await context.db.write(async (tx) => {
-    const row = (await tx.execute({ sql: 'SELECT status FROM matches WHERE company_id = ? AND id = ?', args: [companyId, matchId] })).rows[0]
+    const row = (await matchStatusRow(tx, companyId, matchId)).rows[0]
     if (!row) throw new LedgerError('NOT_FOUND', `no match #${matchId}`)
     if (String(row.status) === 'unmatched') throw new LedgerError('INVALID_STATE', `match #${matchId} is unmatched`)
-    await tx.execute({ sql: "UPDATE matches SET status = 'confirmed', decided_by = ?, decided_at = ?, decision_reason = ?, updated_at = ? WHERE id = ?", args: [actor.userId ?? 0, at, reason, at, matchId] })
+    await decideMatchRow(tx, matchId, 'confirmed', actor.userId ?? 0, reason, at)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'match.confirm', entity: 'match', entityId: String(matchId), payload: { reason } }])
   })
 }
@@ -129,7 +126,7 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
   const records = decision === 'approve' ? await loadCompanyRecords(context.db.client, companyId) : null
   const settings = decision === 'approve' ? parseMatchingSettings((await getCompany(context, companyId)).settings.matching) : null
   return context.db.write(async (tx) => {
-    const row = (await tx.execute({ sql: 'SELECT * FROM exceptions WHERE company_id = ? AND id = ?', args: [companyId, exceptionId] })).rows[0]
+    const row = (await exceptionRow(tx, companyId, exceptionId)).rows[0]
     if (!row) throw new LedgerError('NOT_FOUND', `no exception #${exceptionId}`)
     const from = String(row.status)
     if (from !== 'open') throw new LedgerError('INVALID_STATE', `exception #${exceptionId} is ${from}, not open`)
@@ -144,7 +141,7 @@ export async function decideException(context: LedgerContext, actor: Actor & { r
     // A resolution accepts the difference as it is now: posting books only this figure, and a run that finds another reopens the exception.
     const accepted = to === 'resolved' ? BigInt(row.difference_minor as number) : null
     if (account !== undefined && String(row.type) !== 'AMOUNT_MISMATCH') throw new LedgerError('VALIDATION', `exception #${exceptionId} is ${String(row.type)}; an account is chosen only for an AMOUNT_MISMATCH`)
-    await tx.execute({ sql: 'UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, accepted_difference_minor = ?, accepted_account = ?, updated_at = ? WHERE id = ?', args: [to, actor.userId ?? 0, at, reason, accepted, account ?? null, at, exceptionId] })
+    await decideExceptionRow(tx, exceptionId, { status: to, actorId: actor.userId ?? 0, reason, accepted, account: account ?? null }, at)
     const payload = { ...(matchId === undefined ? {} : { matchId }), ...(accepted === null ? {} : { acceptedDifference: accepted }), ...(account === undefined ? {} : { account }) }
     await addEvent(tx, companyId, exceptionId, at, actor.userId, decision === 'approve' ? 'approved' : decision === 'resolve' ? 'resolved' : 'ignored', from, to, reason, payload)
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: `exception.${decision}`, entity: 'exception', entityId: String(exceptionId), payload: { from, to, reason, type: String(row.type), matchId, ...(accepted === null ? {} : { acceptedDifference: accepted.toString() }), ...(account === undefined ? {} : { account }) } }])
@@ -167,7 +164,7 @@ function differenceAccountOf(group: MatchResult, orderLines: ReadonlyArray<Order
 }
 
 async function approvedMatch(tx: import('@libsql/client').Transaction, companyId: number, row: Record<string, unknown>, records: Awaited<ReturnType<typeof loadCompanyRecords>> | null, settings: MatchingSettings | null, at: string, actor: Actor, reason: string): Promise<number> {
-  const items = await tx.execute({ sql: 'SELECT item_kind, item_ref FROM exception_items WHERE exception_id = ?', args: [Number(row.id)] })
+  const items = await exceptionItemRows(tx, Number(row.id))
   const refs = new Set(items.rows.map((item) => String(item.item_ref)))
   const all = records ?? { orders: [], orderLines: [], settlements: [], bank: [] }
   const orders = all.orders.filter((order) => refs.has(naturalKey({ kind: 'order', record: order })))

@@ -1,6 +1,7 @@
 import type { Client, Row, Transaction } from '@libsql/client'
 import type { Minor } from '../../shared/money.ts'
 import type { BankTxn, Channel, Order, OrderLine, OrderStatus, SettlementKind, SettlementTxn, Source } from '../../shared/records.ts'
+import { companyRecordRows } from './queries.ts'
 
 /** Reads the imported records of a company (service/db/schema/imports.ts) back into canonical form. */
 export interface CompanyRecords {
@@ -25,12 +26,7 @@ function strip<T extends object>(record: T): T {
 }
 
 export async function loadCompanyRecords(db: Client | Transaction, companyId: number): Promise<CompanyRecords> {
-  const [orders, lines, txns, bank] = await Promise.all([
-    db.execute({ sql: 'SELECT * FROM orders WHERE company_id = ?', args: [companyId] }),
-    db.execute({ sql: 'SELECT order_no, sub_order_no, channel, store, currency, status, status_raw, amount_minor, source_hash, source_sheet, source_row FROM order_lines WHERE company_id = ?', args: [companyId] }),
-    db.execute({ sql: 'SELECT * FROM settlement_txns WHERE company_id = ?', args: [companyId] }),
-    db.execute({ sql: 'SELECT * FROM bank_txns WHERE company_id = ?', args: [companyId] }),
-  ])
+  const [orders, lines, txns, bank] = await companyRecordRows(db, companyId)
   return {
     orders: orders.rows.map((row) => strip<Order>({
       channel: String(row.channel) as Channel, store: String(row.store), orderNo: String(row.order_no), status: String(row.status) as OrderStatus, statusRaw: String(row.status_raw),

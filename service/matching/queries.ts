@@ -1,4 +1,4 @@
-import type { Row } from '@libsql/client'
+import type { Client, ResultSet, Row, Transaction } from '@libsql/client'
 import { LedgerError } from '../../shared/errors.ts'
 import { type CandidateFit, type SummaryEntry, type SummaryRow, ageInDays, keyProbe, parseMatchingSettings, rankCandidates, summarize } from '../../shared/matching/index.ts'
 import { type Minor, formatAmount, isCurrency, parseAmount } from '../../shared/money.ts'
@@ -6,7 +6,10 @@ import { getCompany } from '../ledger/company.ts'
 import { type LedgerContext, isoNow } from '../ledger/context.ts'
 import type { SummaryRowDto } from '../../shared/api/match.ts'
 
-/** Read side of matching: counts, lists, one exception with its history, and the reconciliation summary. */
+/**
+ * Read side of matching: counts, lists, one exception with its history, and the reconciliation summary;
+ * and the imported records the engine reads (load.ts). The write side's SQL is writes.ts.
+ */
 export interface Scope {
   readonly period?: string
   readonly store?: string
@@ -303,4 +306,14 @@ export function summaryRowJson(row: SummaryRow): SummaryRowDto {
     payouts: f(row.payouts), bankReceived: f(row.bankReceived), difference: f(row.difference), explainedByTolerance: f(row.explainedByTolerance),
     explainedByOpenExceptions: f(row.explainedByOpenExceptions), acceptedByDecision: f(row.acceptedByDecision), unexplained: f(row.unexplained), openExceptions: row.openExceptions,
   }
+}
+
+/** The company's imported orders, order lines, settlement and bank txns, for the engine (load.ts maps them). */
+export async function companyRecordRows(db: Client | Transaction, companyId: number): Promise<[ResultSet, ResultSet, ResultSet, ResultSet]> {
+  return Promise.all([
+    db.execute({ sql: 'SELECT * FROM orders WHERE company_id = ?', args: [companyId] }),
+    db.execute({ sql: 'SELECT order_no, sub_order_no, channel, store, currency, status, status_raw, amount_minor, source_hash, source_sheet, source_row FROM order_lines WHERE company_id = ?', args: [companyId] }),
+    db.execute({ sql: 'SELECT * FROM settlement_txns WHERE company_id = ?', args: [companyId] }),
+    db.execute({ sql: 'SELECT * FROM bank_txns WHERE company_id = ?', args: [companyId] }),
+  ])
 }

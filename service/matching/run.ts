@@ -5,11 +5,13 @@ import {
   parseMatchingSettings,
 } from '../../shared/matching/index.ts'
 import { formatAmount, isCurrency } from '../../shared/money.ts'
-import { multiRowInsert } from '../db/connection.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { getCompany } from '../ledger/company.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { loadCompanyRecords } from './load.ts'
+import { clearExceptionRow, insertExceptionEvent, insertExceptionRow, insertMatchRow, liveMatchRows, pinnedItemRefs, postedMatchIds, rejectedMatchItemRows, reopenExceptionRow, replaceItems, retireExceptionRow, storedExceptionRows, supersedeMatch, updateExceptionRow, updateMatchRow } from './writes.ts'
+
+export { postedMatchIds }
 
 /**
  * Runs the engine over all of a company's records and writes the difference to
@@ -61,20 +63,9 @@ export interface DecisionState {
   readonly exceptions: Map<string, StoredException>
 }
 
-/** Matches that carry posted money: linked as a match, or through one of their txn / bank items. */
-export async function postedMatchIds(tx: Transaction, companyId: number): Promise<Set<number>> {
-  const result = await tx.execute({
-    sql: `SELECT DISTINCT i.match_id AS id FROM match_items i JOIN voucher_sources v ON v.company_id = i.company_id AND v.source_id = i.item_ref
-          JOIN matches m ON m.id = i.match_id WHERE i.company_id = ? AND i.item_kind <> 'order' AND m.status <> 'unmatched'
-          UNION SELECT CAST(source_id AS INTEGER) FROM voucher_sources WHERE company_id = ? AND source_kind = 'match'`,
-    args: [companyId, companyId],
-  })
-  return new Set(result.rows.map((row) => Number(row.id)))
-}
-
 async function loadDecisionState(tx: Transaction, companyId: number): Promise<DecisionState> {
   const posted = await postedMatchIds(tx, companyId)
-  const rows = await tx.execute({ sql: "SELECT id, key, origin, decided_by, content_hash, level, order_key FROM matches WHERE company_id = ? AND status <> 'unmatched'", args: [companyId] })
+  const rows = await liveMatchRows(tx, companyId)
   const live = new Map<string, LiveMatch>()
   const pinnedIds: number[] = []
   const pinnedOrderKeys = new Set<string>()
@@ -89,11 +80,11 @@ async function loadDecisionState(tx: Transaction, companyId: number): Promise<De
   }
   const pinnedRefs = new Set<string>()
   if (pinnedIds.length > 0) {
-    const items = await tx.execute({ sql: `SELECT i.item_ref FROM match_items i JOIN matches m ON m.id = i.match_id WHERE m.company_id = ? AND m.status <> 'unmatched' AND (m.origin <> 'auto' OR m.decided_by IS NOT NULL OR m.id IN (${pinnedIds.map(() => '?').join(',')}))`, args: [companyId, ...pinnedIds] })
+    const items = await pinnedItemRefs(tx, companyId, pinnedIds)
     for (const row of items.rows) pinnedRefs.add(String(row.item_ref))
   }
   const rejectedPairs = new Set<string>()
-  const unmatched = await tx.execute({ sql: "SELECT m.id, m.level, m.order_key, i.item_kind, i.item_ref, i.role FROM matches m JOIN match_items i ON i.match_id = m.id WHERE m.company_id = ? AND m.status = 'unmatched' AND m.decided_by IS NOT NULL AND m.origin = 'auto' ORDER BY m.id", args: [companyId] })
+  const unmatched = await rejectedMatchItemRows(tx, companyId)
   const byMatch = new Map<number, Array<{ level: string; orderKey: string | null; kind: string; ref: string; role: string }>>()
   for (const row of unmatched.rows) {
     const list = byMatch.get(Number(row.id)) ?? []
@@ -109,7 +100,7 @@ async function loadDecisionState(tx: Transaction, companyId: number): Promise<De
       for (const bank of items.filter((item) => item.kind === 'bankTxn')) for (const payout of items.filter((item) => item.kind === 'settlementTxn')) rejectedPairs.add(`${bank.ref}\u0000${payout.ref}`)
     }
   }
-  const stored = await tx.execute({ sql: 'SELECT id, key, status, live, decided_by, content_hash, difference_minor, accepted_difference_minor FROM exceptions WHERE company_id = ?', args: [companyId] })
+  const stored = await storedExceptionRows(tx, companyId)
   const exceptions = new Map<string, StoredException>()
   for (const row of stored.rows) {
     exceptions.set(String(row.key), {
@@ -132,59 +123,39 @@ function figureValues(result: GroupResult): InValue[] {
   const f = figuresOf(result)
   return [f.ordersCount, f.ordersGross, f.expected, f.paid, f.refunded, f.fees, f.payouts, f.bankReceived, f.measured]
 }
-const FIGURE_COLUMNS = 'orders_count, orders_gross_minor, expected_minor, paid_minor, refunded_minor, fees_minor, payouts_minor, bank_received_minor, measured_minor'
-const FIGURE_SET = FIGURE_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')
 
 async function writeItems(tx: Transaction, table: 'match_items' | 'exception_items', ownerId: number, companyId: number, result: GroupResult): Promise<void> {
-  const owner = table === 'match_items' ? 'match_id' : 'exception_id'
-  await tx.execute({ sql: `DELETE FROM ${table} WHERE ${owner} = ?`, args: [ownerId] })
-  const rows = groupItems(result).map((item) => [ownerId, companyId, item.kind, item.ref, item.role, item.amount, item.currency])
-  for (const statement of multiRowInsert(`INSERT INTO ${table} (${owner}, company_id, item_kind, item_ref, role, amount_minor, currency) VALUES`, 7, rows)) await tx.execute(statement)
+  await replaceItems(tx, table, ownerId, groupItems(result).map((item) => [ownerId, companyId, item.kind, item.ref, item.role, item.amount, item.currency]))
 }
 
 /** Inserts a match row and its items; returns the id. */
 export async function insertMatch(tx: Transaction, companyId: number, result: MatchResult, origin: 'auto' | 'manual' | 'approved', at: string, decision?: { actorId: number | null; reason: string }): Promise<number> {
-  const inserted = await tx.execute({
-    sql: `INSERT INTO matches (company_id, key, level, rule, why, confidence, status, origin, channel, store, currency, period, date, order_key, difference_minor, difference_account, content_hash, members_hash, ${FIGURE_COLUMNS}, decided_by, decided_at, decision_reason, created_at, updated_at)
-          VALUES (${new Array(18 + 9 + 5).fill('?').join(',')}) RETURNING id`,
-    args: [companyId, groupKey(result), result.level, result.rule, result.why, result.confidence, result.status, origin, result.channel, result.store, result.currency, result.date.slice(0, 7), result.date,
-      orderKeyOf(result), result.difference, result.differenceAccount ?? null, contentHash(result), membersHash(result), ...figureValues(result),
-      decision?.actorId ?? null, decision ? at : null, decision?.reason ?? null, at, at],
-  })
-  const id = Number(inserted.rows[0]?.id)
+  const id = await insertMatchRow(tx, companyId, [groupKey(result), result.level, result.rule, result.why, result.confidence, result.status, origin, result.channel, result.store, result.currency, result.date.slice(0, 7), result.date,
+    orderKeyOf(result), result.difference, result.differenceAccount ?? null, contentHash(result), membersHash(result), ...figureValues(result),
+    decision?.actorId ?? null, decision ? at : null, decision?.reason ?? null, at, at])
   await writeItems(tx, 'match_items', id, companyId, result)
   return id
 }
 
 async function updateMatch(tx: Transaction, id: number, companyId: number, result: MatchResult, at: string): Promise<void> {
-  await tx.execute({
-    sql: `UPDATE matches SET rule = ?, why = ?, confidence = ?, status = ?, channel = ?, store = ?, currency = ?, period = ?, date = ?, order_key = ?, difference_minor = ?, difference_account = ?, content_hash = ?, members_hash = ?, ${FIGURE_SET}, updated_at = ? WHERE id = ?`,
-    args: [result.rule, result.why, result.confidence, result.status, result.channel, result.store, result.currency, result.date.slice(0, 7), result.date, orderKeyOf(result), result.difference,
-      result.differenceAccount ?? null, contentHash(result), membersHash(result), ...figureValues(result), at, id],
-  })
+  await updateMatchRow(tx, id, [result.rule, result.why, result.confidence, result.status, result.channel, result.store, result.currency, result.date.slice(0, 7), result.date, orderKeyOf(result), result.difference,
+    result.differenceAccount ?? null, contentHash(result), membersHash(result), ...figureValues(result)], at)
   await writeItems(tx, 'match_items', id, companyId, result)
 }
 
 export async function addEvent(tx: Transaction, companyId: number, exceptionId: number, at: string, actorId: number | null, action: string, fromStatus: string | null, toStatus: string, reason: string, payload: unknown = {}): Promise<void> {
-  await tx.execute({
-    sql: 'INSERT INTO exception_events (exception_id, company_id, at, actor_id, action, from_status, to_status, reason, payload_json) VALUES (?,?,?,?,?,?,?,?,?)',
-    args: [exceptionId, companyId, at, actorId, action, fromStatus, toStatus, reason, JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
-  })
+  await insertExceptionEvent(tx, { exceptionId, companyId, at, actorId, action, fromStatus, toStatus, reason, payloadJson: JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) })
 }
 
 function exceptionValues(result: ExceptionResult): InValue[] {
   return [result.type, result.level, result.rule, result.why, result.channel, result.store, result.currency, result.date.slice(0, 7), result.date, orderKeyOf(result), result.amount, result.difference,
     result.requiredRole ?? null, contentHash(result), membersHash(result), ...figureValues(result)]
 }
-const EXCEPTION_COLUMNS = `type, level, rule, why, channel, store, currency, period, date, order_key, amount_minor, difference_minor, required_role, content_hash, members_hash, ${FIGURE_COLUMNS}`
 
 /** Reopens a person-resolved exception whose difference a run found changed: open again, decision cleared, audited as the system's. */
 async function reopenResolved(tx: Transaction, companyId: number, id: number, result: ExceptionResult, accepted: bigint, at: string): Promise<void> {
   const why = `difference changed from ${moneyText(accepted, result.currency)} to ${moneyText(result.difference, result.currency)} after it was resolved`
-  await tx.execute({
-    sql: `UPDATE exceptions SET status = 'open', live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, decided_by = NULL, decided_at = NULL, decision_reason = NULL, accepted_difference_minor = NULL, accepted_account = NULL, updated_at = ? WHERE id = ?`,
-    args: [...exceptionValues(result), at, id],
-  })
+  await reopenExceptionRow(tx, id, exceptionValues(result), at)
   await writeItems(tx, 'exception_items', id, companyId, result)
   await addEvent(tx, companyId, id, at, null, 'reopened', 'resolved', 'open', why, { type: result.type, accepted, difference: result.difference })
   await appendAudit(tx, [{ at, companyId, actorId: null, action: 'exception.reopen', entity: 'exception', entityId: String(id), payload: { from: 'resolved', to: 'open', reason: why, type: result.type, accepted, difference: result.difference } }])
@@ -214,7 +185,7 @@ async function persist(tx: Transaction, companyId: number, output: MatchOutput, 
   }
   for (const existing of state.live.values()) {
     if (existing.pinned || producedMatches.has(existing.key)) continue
-    await tx.execute({ sql: "UPDATE matches SET status = 'unmatched', decision_reason = 'superseded by a re-run', updated_at = ? WHERE id = ?", args: [at, existing.id] })
+    await supersedeMatch(tx, existing.id, at)
     counts.matches.unmatched += 1
   }
   const producedExceptions = new Set<string>()
@@ -224,8 +195,7 @@ async function persist(tx: Transaction, companyId: number, output: MatchOutput, 
     const existing = state.exceptions.get(key)
     const hash = contentHash(result)
     if (existing === undefined) {
-      const inserted = await tx.execute({ sql: `INSERT INTO exceptions (company_id, key, status, live, ${EXCEPTION_COLUMNS}, created_at, updated_at) VALUES (${new Array(4 + 15 + 9 + 2).fill('?').join(',')}) RETURNING id`, args: [companyId, key, result.status, 1, ...exceptionValues(result), at, at] })
-      const id = Number(inserted.rows[0]?.id)
+      const id = await insertExceptionRow(tx, companyId, key, result.status, exceptionValues(result), at)
       await writeItems(tx, 'exception_items', id, companyId, result)
       await addEvent(tx, companyId, id, at, null, 'raised', null, result.status, result.why, { type: result.type, rule: result.rule, difference: result.difference })
       counts.exceptions.raised += 1
@@ -244,7 +214,7 @@ async function persist(tx: Transaction, companyId: number, output: MatchOutput, 
       continue
     }
     const status = personDecided ? existing.status : result.status
-    await tx.execute({ sql: `UPDATE exceptions SET status = ?, live = 1, ${EXCEPTION_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, args: [status, ...exceptionValues(result), at, existing.id] })
+    await updateExceptionRow(tx, existing.id, status, exceptionValues(result), at)
     await writeItems(tx, 'exception_items', existing.id, companyId, result)
     const reopened = existing.live === 0 && !personDecided && existing.status !== status
     await addEvent(tx, companyId, existing.id, at, null, reopened ? 'reopened' : 'updated', existing.status, status, personDecided ? `${result.why} (the person's decision stands)` : result.why, { type: result.type, difference: result.difference })
@@ -254,10 +224,10 @@ async function persist(tx: Transaction, companyId: number, output: MatchOutput, 
   for (const existing of state.exceptions.values()) {
     if (existing.live === 0 || producedExceptions.has(existing.key)) continue
     if (existing.decidedBy === null && existing.status !== 'resolved') {
-      await tx.execute({ sql: "UPDATE exceptions SET live = 0, status = 'resolved', decision_reason = 'cleared: no longer applies after re-match', decided_at = ?, updated_at = ? WHERE id = ?", args: [at, at, existing.id] })
+      await clearExceptionRow(tx, existing.id, at)
       await addEvent(tx, companyId, existing.id, at, null, 'cleared', existing.status, 'resolved', 'no longer applies after re-match')
     } else {
-      await tx.execute({ sql: 'UPDATE exceptions SET live = 0, updated_at = ? WHERE id = ?', args: [at, existing.id] })
+      await retireExceptionRow(tx, existing.id, at)
       await addEvent(tx, companyId, existing.id, at, null, 'superseded', existing.status, existing.status, 'the records now form another group; the decision is kept')
     }
     counts.exceptions.cleared += 1

@@ -6,6 +6,7 @@ import type { LedgerContext } from '../ledger/context.ts'
 import { BLOCKER_ITEM_LIMIT, type CloseBlocker, registerCloseCheck } from '../ledger/periods.ts'
 import { planPosting } from './run.ts'
 import type { CloseBlockerItem } from '../../shared/api/companies.ts'
+import { hasImportedRecords, openExceptionRows } from './queries.ts'
 
 /**
  * 结账检查 of matching and posting, plugged into closeCheck/closePeriod (service/ledger/periods.ts):
@@ -33,10 +34,7 @@ function exceptionItem(row: Record<string, unknown>): CloseBlockerItem {
 }
 
 async function openExceptions(context: LedgerContext, company: Company, period: string): Promise<CloseBlocker | null> {
-  const [count, rows] = await Promise.all([
-    context.db.client.execute({ sql: "SELECT type, COUNT(*) AS n FROM exceptions WHERE company_id = ? AND period = ? AND live = 1 AND status = 'open' GROUP BY type ORDER BY type", args: [company.id, period] }),
-    context.db.client.execute({ sql: "SELECT id, type, store, date, order_key, currency, amount_minor, difference_minor FROM exceptions WHERE company_id = ? AND period = ? AND live = 1 AND status = 'open' ORDER BY date, id LIMIT ?", args: [company.id, period, BLOCKER_ITEM_LIMIT] }),
-  ])
+  const [count, rows] = await openExceptionRows(context.db, company.id, period, BLOCKER_ITEM_LIMIT)
   const byType = count.rows.map((row) => [String(row.type), Number(row.n)] as const)
   const total = byType.reduce((sum, [, n]) => sum + n, 0)
   if (total === 0) return null
@@ -55,8 +53,7 @@ function heldItem(item: Held): CloseBlockerItem {
 /** The posting blockers, from one dry run of posting for the period. */
 async function postingBlockers(context: LedgerContext, company: Company, period: string): Promise<CloseBlocker[]> {
   // a company that keys in its vouchers and imports nothing has nothing for posting to wait on
-  const imported = await context.db.client.execute({ sql: 'SELECT EXISTS (SELECT 1 FROM orders WHERE company_id = ?1) OR EXISTS (SELECT 1 FROM settlement_txns WHERE company_id = ?1) AS any', args: [company.id] })
-  if (Number(imported.rows[0]?.any ?? 0) === 0) return []
+  if (!(await hasImportedRecords(context.db, company.id))) return []
   let plan: Awaited<ReturnType<typeof planPosting>>
   try {
     plan = await planPosting(context, company, { period, dryRun: true })

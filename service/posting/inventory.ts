@@ -1,14 +1,15 @@
 import type { InValue } from '@libsql/client'
-import { parse } from 'csv-parse/sync'
 import { LedgerError } from '../../shared/errors.ts'
 import { type Minor, minor, parseAmount } from '../../shared/money.ts'
 import { assertDate } from '../../shared/period.ts'
 import { type InventoryMove, recognitionDate, replayMoves, returnCost, lineKeyOf, orderKeyOf, type Recognition } from '../../shared/posting/index.ts'
 import type { Order, OrderLine } from '../../shared/records.ts'
-import { multiRowInsert } from '../db/connection.ts'
+import type { FileInput } from '../imports/source.ts'
+import { type Table, parseTableText, readRecords, readTable } from '../imports/table.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { getCompany } from '../ledger/company.ts'
+import { insertMoves, insertProducts, productSkus, receiptCount, selectMoves } from './queries.ts'
 
 /**
  * Inventory at moving average cost: purchase receipts come from CSV
@@ -26,10 +27,9 @@ export interface Receipt {
   readonly reference: string
 }
 
-export function parseReceiptsCsv(text: string, currency: string): Receipt[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<Record<string, string>>
-  return records.map((record, index) => {
-    const line = index + 2
+/** Rows of a receipts table; every bad line is named in one error (see imports/table.ts). */
+export function receiptsFromTable(table: Table, currency: string): Receipt[] {
+  return readRecords(table, ['date', 'sku', 'quantity', 'total_cost'], (record, line) => {
     const date = record.date ?? ''
     try {
       assertDate(date)
@@ -45,24 +45,33 @@ export function parseReceiptsCsv(text: string, currency: string): Receipt[] {
   })
 }
 
+/** Receipts from decoded CSV text (the import pipeline's tokenizer). */
+export function parseReceiptsCsv(text: string, currency: string, name = 'receipts'): Receipt[] {
+  return receiptsFromTable(parseTableText(text, name), currency)
+}
+
+/** Receipts from a file or bytes: CSV in UTF-8 or GBK, XLSX or XLS, read by the import pipeline. */
+export async function readReceiptsFile(input: FileInput, currency: string): Promise<Receipt[]> {
+  return receiptsFromTable(await readTable(input), currency)
+}
+
 /** Records purchase receipts (入库); the same reference + sku + date is not stored twice. */
 export async function importReceipts(context: LedgerContext, actor: Actor, companyId: number, receipts: ReadonlyArray<Receipt>): Promise<{ imported: number }> {
   const at = isoNow(context)
   await getCompany(context, companyId)
   return context.db.write(async (tx) => {
-    for (const statement of multiRowInsert('INSERT OR IGNORE INTO products (company_id, sku, name) VALUES', 3, receipts.map((receipt) => [companyId, receipt.sku, receipt.name]))) await tx.execute(statement)
-    const before = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM inventory_moves WHERE company_id = ? AND kind = 'receipt'", args: [companyId] })
+    await insertProducts(tx, receipts.map((receipt) => [companyId, receipt.sku, receipt.name]))
+    const before = await receiptCount(tx, companyId)
     const rows = receipts.map((receipt) => [companyId, receipt.sku, 'receipt', `${receipt.reference}|${receipt.sku}|${receipt.date}`, receipt.date, receipt.quantity, receipt.cost, receipt.reference, at])
-    for (const statement of multiRowInsert('INSERT OR IGNORE INTO inventory_moves (company_id, sku, kind, move_key, date, quantity, cost_minor, reference, created_at) VALUES', 9, rows)) await tx.execute(statement)
-    const after = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM inventory_moves WHERE company_id = ? AND kind = 'receipt'", args: [companyId] })
-    const imported = Number(after.rows[0]?.n ?? 0) - Number(before.rows[0]?.n ?? 0)
+    await insertMoves(tx, rows)
+    const imported = (await receiptCount(tx, companyId)) - before
     await appendAudit(tx, [{ at, companyId, actorId: actor.userId, action: 'inventory.receipts', entity: 'inventory_moves', entityId: String(imported), payload: { imported } }])
     return { imported }
   })
 }
 
 async function loadMoves(context: LedgerContext, companyId: number): Promise<Array<InventoryMove & { fixedCost: Minor | null }>> {
-  const result = await context.db.client.execute({ sql: 'SELECT sku, kind, move_key, date, quantity, cost_minor FROM inventory_moves WHERE company_id = ?', args: [companyId] })
+  const result = await selectMoves(context.db, companyId)
   return result.rows.map((row) => {
     const kind = String(row.kind) as InventoryMove['kind']
     const base = { key: String(row.move_key), sku: String(row.sku), date: String(row.date), quantity: BigInt(Number(row.quantity)) }
@@ -84,8 +93,7 @@ export interface LineCosts {
  * with), and returns all line costs for posting.
  */
 export async function costLines(context: LedgerContext, companyId: number, orders: ReadonlyArray<Order>, lines: ReadonlyArray<OrderLine>, recognition: Recognition, persist = true): Promise<LineCosts> {
-  const known = await context.db.client.execute({ sql: 'SELECT sku FROM products WHERE company_id = ?', args: [companyId] })
-  const skus = new Set(known.rows.map((row) => String(row.sku)))
+  const skus = new Set(await productSkus(context.db, companyId))
   const empty: LineCosts = { issueCosts: new Map(), returnCosts: new Map(), uncosted: [] }
   if (skus.size === 0) return empty
   const saleDates = new Map<string, string | undefined>(orders.map((order) => [orderKeyOf(order), recognitionDate(order, recognition)]))
@@ -122,7 +130,7 @@ export async function costLines(context: LedgerContext, companyId: number, order
   }
   if (persist && (newRows.length || returnRows.length)) {
     await context.db.write(async (tx) => {
-      for (const statement of multiRowInsert('INSERT OR IGNORE INTO inventory_moves (company_id, sku, kind, move_key, date, quantity, cost_minor, reference, created_at) VALUES', 9, [...newRows.filter((row) => row[6] !== null), ...returnRows])) await tx.execute(statement)
+      await insertMoves(tx, [...newRows.filter((row) => row[6] !== null), ...returnRows])
     })
   }
   return { issueCosts, returnCosts, uncosted }

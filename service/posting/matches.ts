@@ -4,6 +4,7 @@ import type { AcceptedDifference, Held, HoldVerdict, PayoutLink, PayoutTiming, S
 import { type BankTxn, naturalKey } from '../../shared/records.ts'
 import { listBankTxns } from '../imports/query.ts'
 import type { LedgerContext } from '../ledger/context.ts'
+import { matchingTablesExist, selectVerdictRows } from './queries.ts'
 
 /**
  * Matching's verdicts for posting (service/db/schema/matching.ts).
@@ -90,12 +91,8 @@ async function payoutLinks(context: LedgerContext, companyId: number, matches: R
 }
 
 export async function matchingVerdicts(context: LedgerContext, companyId: number, options: VerdictOptions): Promise<MatchingVerdicts> {
-  const tables = await context.db.client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('matches', 'exceptions')")
-  if (tables.rows.length < 2) return NONE
-  const [matchRows, exceptionRows] = await Promise.all([
-    context.db.client.execute({ sql: "SELECT m.id, m.status, m.level, m.key, m.rule, m.origin, m.currency, m.difference_minor, m.difference_account, i.item_kind, i.item_ref FROM matches m JOIN match_items i ON i.match_id = m.id WHERE m.company_id = ? AND m.status IN ('suggested', 'confirmed')", args: [companyId] }),
-    context.db.client.execute({ sql: "SELECT e.id, e.type, e.status, e.level, e.why, e.currency, e.difference_minor, e.accepted_difference_minor, e.accepted_account, e.required_role, e.decision_reason, i.item_kind, i.item_ref FROM exceptions e JOIN exception_items i ON i.exception_id = e.id WHERE e.company_id = ? AND e.live = 1 AND e.status IN ('open', 'ignored', 'resolved')", args: [companyId] }),
-  ])
+  if (!(await matchingTablesExist(context.db))) return NONE
+  const [matchRows, exceptionRows] = await selectVerdictRows(context.db, companyId)
   const bankTiming = options.payouts === 'bank'
   const held = new Map<string, HoldVerdict>()
   const confirmed = new Map<string, number>()

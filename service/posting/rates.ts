@@ -1,16 +1,18 @@
-import { parse } from 'csv-parse/sync'
 import { LedgerError } from '../../shared/errors.ts'
 import { Decimal, isCurrency } from '../../shared/money.ts'
 import { assertDate } from '../../shared/period.ts'
-import { multiRowInsert } from '../db/connection.ts'
+import type { FileInput } from '../imports/source.ts'
+import { type Table, parseTableText, readRecords, readTable } from '../imports/table.ts'
 import { appendAudit } from '../ledger/audit.ts'
 import { type Actor, type LedgerContext, isoNow } from '../ledger/context.ts'
 import { getCompany } from '../ledger/company.ts'
+import { selectRates, upsertRates } from './queries.ts'
 
 /**
  * Exchange rates (汇率) to the company's base currency: decimal strings with up
  * to 10 places per date and currency, with their source. CSV columns:
- * `date,currency,rate[,source]` (header required).
+ * `date,currency,rate[,source]` (header required), read through the import
+ * pipeline's reader (imports/table.ts).
  */
 export interface RateRow {
   readonly date: string
@@ -21,10 +23,9 @@ export interface RateRow {
 
 const RATE_PATTERN = /^\d{1,8}(\.\d{1,10})?$/
 
-export function parseRatesCsv(text: string, defaultSource: string): RateRow[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<Record<string, string>>
-  return records.map((record, index) => {
-    const line = index + 2
+/** Rows of a rates table; every bad line is named in one error (see imports/table.ts). */
+export function ratesFromTable(table: Table, defaultSource: string): RateRow[] {
+  return readRecords(table, ['date', 'currency', 'rate'], (record, line) => {
     const date = record.date ?? ''
     const currency = (record.currency ?? '').toUpperCase()
     const rate = record.rate ?? ''
@@ -39,21 +40,30 @@ export function parseRatesCsv(text: string, defaultSource: string): RateRow[] {
   })
 }
 
+/** Rates from decoded CSV text (the import pipeline's tokenizer). */
+export function parseRatesCsv(text: string, defaultSource: string, name = 'rates'): RateRow[] {
+  return ratesFromTable(parseTableText(text, name), defaultSource)
+}
+
+/** Rates from a file or bytes: CSV in UTF-8 or GBK, XLSX or XLS, read by the import pipeline. */
+export async function readRatesFile(input: FileInput, defaultSource: string): Promise<RateRow[]> {
+  return ratesFromTable(await readTable(input), defaultSource)
+}
+
 /** Stores rates (a later import of the same date and currency replaces the rate). */
 export async function importRates(context: LedgerContext, actor: Actor, companyId: number, rows: ReadonlyArray<RateRow>): Promise<{ imported: number }> {
   const company = await getCompany(context, companyId)
   const foreign = rows.filter((row) => row.currency !== company.baseCurrency)
   await context.db.write(async (tx) => {
     const values = foreign.map((row) => [companyId, row.date, row.currency, company.baseCurrency, row.rate, row.source])
-    for (const statement of multiRowInsert('INSERT INTO exchange_rates (company_id, date, currency, base_currency, rate, source) VALUES', 6, values, ' ON CONFLICT (company_id, currency, base_currency, date) DO UPDATE SET rate = excluded.rate, source = excluded.source')) await tx.execute(statement)
+    await upsertRates(tx, values)
     await appendAudit(tx, [{ at: isoNow(context), companyId, actorId: actor.userId, action: 'rates.import', entity: 'exchange_rates', entityId: String(foreign.length), payload: { rows: foreign.length } }])
   })
   return { imported: foreign.length }
 }
 
 export async function listRates(context: LedgerContext, companyId: number): Promise<RateRow[]> {
-  const result = await context.db.client.execute({ sql: 'SELECT date, currency, rate, source FROM exchange_rates WHERE company_id = ? ORDER BY currency, date', args: [companyId] })
-  return result.rows.map((row) => ({ date: String(row.date), currency: String(row.currency), rate: String(row.rate), source: String(row.source) }))
+  return (await selectRates(context.db, companyId)).map((row) => ({ date: row.date, currency: row.currency, rate: row.rate, source: row.source }))
 }
 
 /** A lookup: the latest rate on or before a date. */

@@ -3,6 +3,7 @@ import { type Pool, type StoreProfile, type VoucherDraft, applyCarryingRates, po
 import type { Company } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { monetaryAccounts, withinAccounts } from './revaluation.ts'
+import { foreignLinePools, revaluationTotals } from './queries.ts'
 
 /**
  * The foreign pools of monetary accounts as the ledger holds them now: every
@@ -11,16 +12,10 @@ import { monetaryAccounts, withinAccounts } from './revaluation.ts'
  */
 export async function carriedPools(context: LedgerContext, company: Company): Promise<Map<string, Pool>> {
   const within = withinAccounts(monetaryAccounts(company))
-  const lines = await context.db.client.execute({
-    sql: `SELECT account_code, store, currency,
-        SUM(CASE WHEN side = 'debit' THEN original_minor ELSE -original_minor END) AS original,
-        SUM(CASE WHEN side = 'debit' THEN amount_minor ELSE -amount_minor END) AS base
-      FROM voucher_lines WHERE company_id = ? AND currency != ? AND ${within.sql} GROUP BY account_code, store, currency`,
-    args: [company.id, company.baseCurrency, ...within.args],
-  })
+  const lines = await foreignLinePools(context.db, company.id, company.baseCurrency, within)
   const pools = new Map<string, Pool>()
   for (const row of lines.rows) pools.set(poolKey(String(row.account_code), String(row.store), String(row.currency)), { original: BigInt(Number(row.original)), base: BigInt(Number(row.base)) })
-  const adjustments = await context.db.client.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? GROUP BY account_code, store, currency', args: [company.id] })
+  const adjustments = await revaluationTotals(context.db.client, company.id)
   for (const row of adjustments.rows) {
     const key = poolKey(String(row.account_code), String(row.store), String(row.currency))
     const pool = pools.get(key) ?? { original: 0n, base: 0n }

@@ -11,6 +11,7 @@ import { planPosting } from './run.ts'
 import { loadStoreProfiles } from './settings.ts'
 import { storeCurrencyMovement } from '../ledger/balances.ts'
 import type { ReconciliationRowDto } from '../../shared/api/match.ts'
+import { reconcileMoney } from './queries.ts'
 
 /**
  * 对账汇总 per store (A2X's settlement summary, 好业财's daily report): for a period, one row
@@ -125,7 +126,7 @@ export async function storeReconciliation(context: LedgerContext, companyId: num
   }
 
   // money dated in the period
-  const money = await db.execute({ sql: `SELECT store, currency, channel, kind, SUM(amount_minor) AS total FROM settlement_txns WHERE company_id = ? AND substr(occurred_at, 1, 7) = ?${only.sql} GROUP BY store, currency, channel, kind`, args: [companyId, period, ...only.args] })
+  const { money, banked, differences, open } = await reconcileMoney(db, companyId, period, only, storeFilter(store, 't.store'))
   for (const item of money.rows) {
     const target = row(String(item.store), String(item.currency), String(item.channel))
     const total = BigInt(Number(item.total))
@@ -135,23 +136,12 @@ export async function storeReconciliation(context: LedgerContext, companyId: num
     else if (kind === 'payout') target.payouts -= total
     else if (FEE_KINDS.has(kind)) target.fees -= total
   }
-  const banked = await db.execute({
-    sql: `SELECT t.store, t.currency, SUM(t.amount_minor) AS total FROM settlement_txns t
-      WHERE t.company_id = ? AND t.kind = 'payout' AND substr(t.occurred_at, 1, 7) = ?${storeFilter(store, 't.store').sql}
-      AND EXISTS (SELECT 1 FROM match_items i JOIN matches m ON m.id = i.match_id WHERE i.company_id = t.company_id AND i.item_kind = 'settlementTxn'
-        AND i.item_ref = t.channel || '|' || t.external_id || '|payout' AND m.level = 'payout' AND m.status <> 'unmatched')
-      GROUP BY t.store, t.currency`,
-    args: [companyId, period, ...only.args],
-  })
   for (const item of banked.rows) row(String(item.store), String(item.currency)).foundInBank -= BigInt(Number(item.total))
 
   // difference and open exceptions of the period's groups
-  for (const table of ['matches', 'exceptions'] as const) {
-    const live = table === 'matches' ? "status <> 'unmatched'" : 'live = 1'
-    const result = await db.execute({ sql: `SELECT store, currency, channel, SUM(measured_minor) AS measured FROM ${table} WHERE company_id = ? AND period = ? AND ${live}${only.sql} GROUP BY store, currency, channel`, args: [companyId, period, ...only.args] })
+  for (const { result } of differences) {
     for (const item of result.rows) row(String(item.store), String(item.currency), String(item.channel) === 'bank' ? '' : String(item.channel)).difference += BigInt(Number(item.measured))
   }
-  const open = await db.execute({ sql: `SELECT store, currency, type, COUNT(*) AS n FROM exceptions WHERE company_id = ? AND period = ? AND live = 1 AND status = 'open'${only.sql} GROUP BY store, currency, type ORDER BY type`, args: [companyId, period, ...only.args] })
   for (const item of open.rows) row(String(item.store), String(item.currency)).openExceptions[String(item.type)] = Number(item.n)
 
   // the ledger side: wallet movement per store, and what posting holds

@@ -2,6 +2,7 @@ import type { Minor } from '../../shared/money.ts'
 import type { Order, OrderLine, SettlementTxn } from '../../shared/records.ts'
 import type { PostingInput } from '../../shared/posting/index.ts'
 import type { LedgerContext } from '../ledger/context.ts'
+import { selectPostingRecords } from './queries.ts'
 
 /**
  * Loads imported canonical records (service/db/schema/imports.ts) for posting.
@@ -12,13 +13,7 @@ const optional = (value: unknown): string | undefined => (value === null || valu
 const source = (row: Record<string, unknown>) => ({ fileHash: String(row.source_hash), ...(row.source_sheet ? { sheet: String(row.source_sheet) } : {}), rowNumber: Number(row.source_row) })
 
 export async function loadRecords(context: LedgerContext, companyId: number, filter: { store?: string } = {}): Promise<PostingInput> {
-  const where = filter.store ? 'company_id = ? AND store = ?' : 'company_id = ?'
-  const args = filter.store ? [companyId, filter.store] : [companyId]
-  const [orders, lines, txns] = await Promise.all([
-    context.db.client.execute({ sql: `SELECT * FROM orders WHERE ${where} ORDER BY id`, args }),
-    context.db.client.execute({ sql: `SELECT * FROM order_lines WHERE ${where} ORDER BY id`, args }),
-    context.db.client.execute({ sql: `SELECT * FROM settlement_txns WHERE ${where} ORDER BY id`, args }),
-  ])
+  const [orders, lines, txns] = await selectPostingRecords(context.db, companyId, filter.store)
   return {
     orders: orders.rows.map((r) => {
       const row = r as Record<string, unknown>

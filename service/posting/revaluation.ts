@@ -2,7 +2,6 @@ import type { Client, Transaction } from '@libsql/client'
 import { defaultAccountRoles } from '../../shared/accounts.ts'
 import { lastDayOfPeriod } from '../../shared/period.ts'
 import { type ForeignBalance, revaluationVoucher, revaluations } from '../../shared/posting/index.ts'
-import { multiRowInsert } from '../db/connection.ts'
 import type { Company } from '../ledger/company.ts'
 import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type PeriodEndWrite, registerCloseHook } from '../ledger/periods.ts'
@@ -10,6 +9,7 @@ import { prepareVouchers, writeInTransaction } from '../ledger/vouchers.ts'
 import { rateLookup } from './rates.ts'
 import { registerVatAtClose } from './vat-month-end.ts'
 import { foreignBalancesThrough } from '../ledger/balances.ts'
+import { deleteRevaluation, revaluationLines, revaluationRounds, revaluationTotals, setRevaluation, staleRevaluations, upsertRevaluations } from './queries.ts'
 
 /**
  * Period-end FX revaluation (期末汇兑损益), run by closePeriod before 结转损益:
@@ -40,7 +40,7 @@ export async function foreignBalances(tx: Transaction | Client, company: Company
   const within = withinAccounts(monetaryAccounts(company))
   const balances = await foreignBalancesThrough(tx, company.id, period, company.baseCurrency, within)
   // adjustments up to and including this period: a re-close after a reopen restates only what changed since
-  const adjustments = await tx.execute({ sql: 'SELECT account_code, store, currency, SUM(adjustment_minor) AS total FROM fx_revaluations WHERE company_id = ? AND period <= ? GROUP BY account_code, store, currency', args: [company.id, period] })
+  const adjustments = await revaluationTotals(tx, company.id, period)
   const carried = new Map(adjustments.rows.map((row) => [`${row.account_code}\u0000${row.store}\u0000${row.currency}`, BigInt(Number(row.total))]))
   return balances.map((row) => ({ ...row, base: row.base + (carried.get(`${row.account}\u0000${row.store}\u0000${row.currency}`) ?? 0n) }))
 }
@@ -57,16 +57,13 @@ export async function revaluePeriod(context: LedgerContext, tx: Transaction, act
   const input = revaluationVoucher(items, date, company.baseCurrency, () => gainLoss)
   if (!input) return null
   // the first close of a period keeps its key; each re-close after a reopen revalues what changed under the next key
-  const earlier = await tx.execute({ sql: "SELECT COUNT(*) AS n FROM vouchers WHERE company_id = ? AND (idempotency_key = ? OR idempotency_key LIKE ?)", args: [company.id, `fx-revaluation:${period}`, `fx-revaluation:${period}#%`] })
-  const round = Number(earlier.rows[0]?.n ?? 0)
+  const round = await revaluationRounds(tx, company.id, period)
   const key = round === 0 ? `fx-revaluation:${period}` : `fx-revaluation:${period}#${round + 1}`
   const prepared = await prepareVouchers(context, company, [{ input: { ...input, idempotencyKey: key } }])
   const [result] = await writeInTransaction(context, tx, actor, company, prepared, { mode: write.mode, sourceKind: 'revaluation', selfApprove: write.selfApprove })
   const voucherId = result?.id ?? 0
   const rows = items.map((item) => [company.id, period, item.balance.account, item.balance.store, item.balance.currency, item.rate, item.adjustment, voucherId])
-  // one row per account x store x currency and period holds the period's total adjustment, the latest rate and voucher
-  const upsert = 'ON CONFLICT (company_id, period, account_code, store, currency) DO UPDATE SET adjustment_minor = adjustment_minor + excluded.adjustment_minor, rate = excluded.rate, voucher_id = excluded.voucher_id'
-  for (const statement of multiRowInsert('INSERT INTO fx_revaluations (company_id, period, account_code, store, currency, rate, adjustment_minor, voucher_id) VALUES', 8, rows, ` ${upsert}`)) await tx.execute(statement)
+  await upsertRevaluations(tx, rows)
   return voucherId
 }
 
@@ -81,13 +78,10 @@ const ADJUSTMENT_SUMMARY = /^期末汇兑调整 ([A-Z]{3}) @ /
  * would restate from a wrong carried amount.
  */
 async function repairRevaluations(tx: Transaction, company: Company, period: string): Promise<void> {
-  const stale = await tx.execute({ sql: 'SELECT account_code, store, currency FROM fx_revaluations f WHERE company_id = ? AND period = ? AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = f.voucher_id)', args: [company.id, period] })
+  const stale = await staleRevaluations(tx, company.id, period)
   for (const row of stale.rows) {
     const [account, store, currency] = [String(row.account_code), String(row.store), String(row.currency)]
-    const lines = await tx.execute({
-      sql: "SELECT l.voucher_id, l.side, l.amount_minor, l.summary FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.period = ? AND v.source_kind = 'revaluation' AND l.account_code = ? AND l.store = ? ORDER BY l.voucher_id",
-      args: [company.id, period, account, store],
-    })
+    const lines = await revaluationLines(tx, company.id, period, account, store)
     let adjustment = 0n
     let voucherId: number | null = null
     for (const line of lines.rows) {
@@ -96,8 +90,8 @@ async function repairRevaluations(tx: Transaction, company: Company, period: str
       adjustment += line.side === 'debit' ? amount : -amount
       voucherId = Number(line.voucher_id)
     }
-    if (voucherId === null) await tx.execute({ sql: 'DELETE FROM fx_revaluations WHERE company_id = ? AND period = ? AND account_code = ? AND store = ? AND currency = ?', args: [company.id, period, account, store, currency] })
-    else await tx.execute({ sql: 'UPDATE fx_revaluations SET adjustment_minor = ?, voucher_id = ? WHERE company_id = ? AND period = ? AND account_code = ? AND store = ? AND currency = ?', args: [adjustment, voucherId, company.id, period, account, store, currency] })
+    if (voucherId === null) await deleteRevaluation(tx, company.id, period, account, store, currency)
+    else await setRevaluation(tx, company.id, period, account, store, currency, adjustment, voucherId)
   }
 }
 

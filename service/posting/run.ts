@@ -12,6 +12,7 @@ import { matchingVerdicts } from './matches.ts'
 import { loadRecords } from './records.ts'
 import { loadStoreProfiles, loadTaxRates, postingSettings, toleranceOf } from './settings.ts'
 import { vatSettings } from './vat-month-end.ts'
+import { postedSourceRows, reversedKeyRows } from './queries.ts'
 
 /**
  * A posting run: records -> entries (templates) -> vouchers (granularity) ->
@@ -63,7 +64,7 @@ export interface PostingRunResult {
 const key = (source: SourceItem): string => `${source.kind}\u0000${source.id}`
 
 async function postedSources(context: LedgerContext, companyId: number): Promise<{ posted: Set<string>; refunds: Map<string, bigint> }> {
-  const result = await context.db.client.execute({ sql: "SELECT source_kind, source_id FROM voucher_sources WHERE company_id = ? AND source_kind IN ('order','settlementTxn','orderLine','orderLine.return','orderRefund','bankTxn','match')", args: [companyId] })
+  const result = await postedSourceRows(context.db, companyId)
   const posted = new Set<string>()
   const refunds = new Map<string, bigint>()
   for (const row of result.rows) {
@@ -140,7 +141,7 @@ async function feeInputVat(context: LedgerContext, company: Company, entries: En
  * would replay it), so it takes `#re<n>`, n = how many with that key were reversed.
  */
 async function reKeyAfterReversal(context: LedgerContext, companyId: number, drafts: VoucherDraft[]): Promise<void> {
-  const result = await context.db.client.execute({ sql: 'SELECT idempotency_key FROM vouchers WHERE company_id = ? AND reversed_by IS NOT NULL AND idempotency_key IS NOT NULL', args: [companyId] })
+  const result = await reversedKeyRows(context.db, companyId)
   if (result.rows.length === 0) return
   const reversed = new Map<string, number>()
   for (const row of result.rows) {

@@ -6,6 +6,7 @@ import { type AccountOverrides, DEFAULT_TAX_RATES, GRANULARITIES, type MappingPr
 import { type Actor, type LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany, loadChart, updateCompanySettings } from '../ledger/company.ts'
 import { isChannel, listStores } from '../ledger/stores.ts'
+import { selectTaxRates } from './queries.ts'
 
 /**
  * Posting settings live in the company settings JSON under `posting`:
@@ -48,8 +49,7 @@ export function toleranceOf(company: Company, settings: PostingSettings): Minor 
 }
 
 export async function loadTaxRates(context: LedgerContext): Promise<TaxRateRow[]> {
-  const result = await context.db.client.execute('SELECT code, rate, taxpayer_type, valid_from, valid_to, note FROM tax_rates ORDER BY code, valid_from')
-  const stored = result.rows.map((row) => ({ code: String(row.code), rate: String(row.rate), taxpayerType: String(row.taxpayer_type) as TaxRateRow['taxpayerType'], validFrom: String(row.valid_from), validTo: row.valid_to === null ? null : String(row.valid_to), note: String(row.note) }))
+  const stored = (await selectTaxRates(context.db)).map((row) => ({ code: row.code, rate: row.rate, taxpayerType: row.taxpayerType as TaxRateRow['taxpayerType'], validFrom: row.validFrom, validTo: row.validTo, note: row.note }))
   // codes added to DEFAULT_TAX_RATES after the table was seeded (ZERO_RATED, EXEMPT) come from the defaults
   const known = new Set(stored.map((row) => row.code))
   return [...stored, ...DEFAULT_TAX_RATES.filter((row) => !known.has(row.code))]

@@ -8,6 +8,7 @@ import type { Actor, LedgerContext } from '../ledger/context.ts'
 import { type Company, getCompany } from '../ledger/company.ts'
 import { registerPeriodEndStep } from '../ledger/periods.ts'
 import { type VoucherResult, writeVouchers } from '../ledger/vouchers.ts'
+import { accountIsLeaf, insertAccountIfMissing, storeVatRates, voucherLineSum } from './queries.ts'
 
 /**
  * 增值税月末处理 from the ledger (shared/posting/vat-month-end.ts has the rules):
@@ -38,7 +39,7 @@ export function vatSettings(company: Company): VatSettings {
 /** The tax code of every store (settings.posting.stores[code].taxCode, else the stores row, else the company default). */
 export async function storeTaxCodes(context: LedgerContext, company: Company): Promise<Map<string, string>> {
   const configured = ((company.settings.posting as { stores?: Record<string, { taxCode?: string }> } | undefined)?.stores) ?? {}
-  const rows = await context.db.client.execute({ sql: 'SELECT code, vat_rate FROM stores WHERE company_id = ?', args: [company.id] })
+  const rows = await storeVatRates(context.db, company.id)
   const codes = new Map<string, string>()
   for (const row of rows.rows) {
     const vatRate = row.vat_rate === null ? null : String(row.vat_rate)
@@ -56,13 +57,7 @@ const periodsOfQuarter = (period: string): string[] => {
 
 /** Debit-positive sum of voucher lines (every status) on accounts at or below `roots`. */
 async function lineSum(context: LedgerContext, companyId: number, roots: ReadonlyArray<string>, where: string, args: ReadonlyArray<string | number>): Promise<bigint> {
-  const accounts = roots.map(() => '(l.account_code = ? OR l.account_code LIKE ?)').join(' OR ')
-  const result = await context.db.client.execute({
-    sql: `SELECT COALESCE(SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE -l.amount_minor END), 0) AS net
-      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE l.company_id = ? AND (${accounts}) AND ${where}`,
-    args: [companyId, ...roots.flatMap((root) => [root, `${root}.%`]), ...args],
-  })
-  return BigInt(Number(result.rows[0]?.net ?? 0))
+  return voucherLineSum(context.db, companyId, roots, where, args)
 }
 
 /** The month's figures (base currency) for the VAT month-end of `period`. */
@@ -104,9 +99,9 @@ async function ensureAccounts(context: LedgerContext, company: Company, codes: R
   if (wanted.length === 0) return
   await context.db.write(async (tx) => {
     for (const account of wanted) {
-      const parent = account.parent === null ? null : await tx.execute({ sql: 'SELECT is_leaf FROM accounts WHERE company_id = ? AND code = ?', args: [company.id, account.parent] })
-      if (parent !== null && (parent.rows.length === 0 || Number(parent.rows[0]?.is_leaf) === 1)) continue
-      await tx.execute({ sql: 'INSERT OR IGNORE INTO accounts (company_id, code, name, name_en, type, normal_side, parent_code, is_leaf, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1)', args: [company.id, account.code, account.name, account.nameEn, account.type, account.normalSide, account.parent] })
+      // a parent that is missing or a leaf (posted to) takes no child
+      if (account.parent !== null && (await accountIsLeaf(tx, company.id, account.parent)) !== false) continue
+      await insertAccountIfMissing(tx, company.id, account)
     }
   })
 }

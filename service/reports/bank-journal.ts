@@ -5,6 +5,7 @@ import { type Report, type ReportCheck, type ReportColumn, type ReportRow, perio
 import { getCompany, loadChart } from '../ledger/company.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { leafBalance } from '../ledger/balances.ts'
+import { bankJournalLines } from './data.ts'
 
 /**
  * 银行日记账 (issue #16.4): per bank account (each leaf under 1002, or the one
@@ -34,13 +35,7 @@ export async function bankJournal(context: LedgerContext, companyId: number, opt
   for (const account of leaves) {
     const opening = await leafBalance(context.db.client, companyId, account.code, period, 'opening')
     const closing = await leafBalance(context.db.client, companyId, account.code, period, 'closing')
-    const lines = await context.db.client.execute({
-      sql: `SELECT v.id, v.date, v.word, v.number, l.summary, l.side, l.amount_minor, l.currency, l.original_minor, l.rate,
-          (SELECT GROUP_CONCAT(DISTINCT o.account_code) FROM voucher_lines o WHERE o.voucher_id = v.id AND o.account_code != l.account_code) AS counter
-        FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
-        WHERE l.company_id = ? AND l.account_code = ? AND v.period = ? AND v.status = 'posted' ORDER BY v.date, v.word, v.number, l.line_no`,
-      args: [companyId, account.code, period],
-    })
+    const lines = await bankJournalLines(context, companyId, account.code, period)
     let running = opening
     rows.push({ cells: { date: `${period}-01`, voucher: null, summary: `${account.code} ${account.name} 期初余额`, counter: null, currency: null, original: null, rate: null, debit: null, credit: null, balance: running }, style: 'heading' })
     let debit = 0n

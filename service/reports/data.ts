@@ -1,4 +1,6 @@
-import type { InValue } from '@libsql/client'
+import type { InValue, ResultSet } from '@libsql/client'
+import { eq } from 'drizzle-orm'
+import { stores } from '../db/schema/index.ts'
 import type { CashVoucherLine, DetailBalances } from '../../shared/reports/statements.ts'
 import type { LedgerContext } from '../ledger/context.ts'
 import { netByAccountAndStore } from '../ledger/balances.ts'
@@ -8,6 +10,10 @@ import { netByAccountAndStore } from '../ledger/balances.ts'
  * 结转损益 vouchers (one per closed period) are read from their lines so the
  * income statement can leave them out; cash vouchers are read by line because
  * the direct method classifies each one by its counter-accounts.
+ *
+ * The reports area's SQL lives here (data access rule, docs/decisions.d/h-data.md):
+ * the management reports and the bank journal call the readers at the end of
+ * this file; balances come through ledger/balances.ts.
  */
 type Detail = Map<string, Map<string, bigint>>
 
@@ -97,4 +103,87 @@ export function sumDetail(detail: DetailBalances, accept: (code: string) => bool
     for (const amount of stores.values()) total += amount
   }
   return total
+}
+
+// ---- readers of the management reports and the bank journal (SQL moved here unchanged)
+
+/** 凭证汇总表: debit/credit per account of the period's posted vouchers, and the voucher number ranges per word. */
+export async function voucherRegisterRows(context: LedgerContext, companyId: number, period: string): Promise<{ lines: ResultSet; vouchers: ResultSet }> {
+  const lines = await context.db.client.execute({
+    sql: `SELECT l.account_code, SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE 0 END) AS debit, SUM(CASE WHEN l.side = 'credit' THEN l.amount_minor ELSE 0 END) AS credit
+      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.period = ? AND v.status = 'posted' GROUP BY l.account_code`,
+    args: [companyId, period],
+  })
+  const vouchers = await context.db.client.execute({
+    sql: "SELECT word, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM vouchers WHERE company_id = ? AND period = ? AND status = 'posted' GROUP BY word ORDER BY word",
+    args: [companyId, period],
+  })
+  return { lines, vouchers }
+}
+
+/** 应收账龄: receivable movements per store and date through `asOf` (posted vouchers). */
+export async function receivableEntries(context: LedgerContext, companyId: number, asOf: string, receivable: string, store: string | undefined): Promise<ResultSet> {
+  const conditions = ['v.company_id = ?', "v.status = 'posted'", 'v.date <= ?', '(l.account_code = ? OR l.account_code LIKE ?)']
+  const args: InValue[] = [companyId, asOf, receivable, `${receivable}.%`]
+  if (store !== undefined) {
+    conditions.push('l.store = ?')
+    args.push(store)
+  }
+  return context.db.client.execute({
+    sql: `SELECT l.store, v.date, SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE -l.amount_minor END) AS amount
+      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE ${conditions.join(' AND ')}
+      GROUP BY l.store, v.date, l.side, l.voucher_id ORDER BY l.store, v.date, l.voucher_id`,
+    args,
+  })
+}
+
+/** Store code, name and channel of every registry row. */
+export async function storeRows(context: LedgerContext, companyId: number): Promise<Array<{ code: string; name: string; channel: string }>> {
+  return context.db.orm.select({ code: stores.code, name: stores.name, channel: stores.channel }).from(stores).where(eq(stores.companyId, companyId))
+}
+
+/** 明细账: the period's posted lines on an account and its children. */
+export async function accountLines(context: LedgerContext, companyId: number, period: string, code: string, store: string | undefined): Promise<ResultSet> {
+  const conditions = ['v.company_id = ?', 'v.period = ?', "v.status = 'posted'", '(l.account_code = ? OR l.account_code LIKE ?)']
+  const args: InValue[] = [companyId, period, code, `${code}.%`]
+  if (store !== undefined) {
+    conditions.push('l.store = ?')
+    args.push(store)
+  }
+  return context.db.client.execute({
+    sql: `SELECT v.date, v.word, v.number, l.summary, l.account_code, l.store, l.side, l.amount_minor, l.currency, l.original_minor, l.rate FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+      WHERE ${conditions.join(' AND ')} ORDER BY v.date, v.word, v.number, l.line_no`,
+    args,
+  })
+}
+
+/** 银行日记账: the period's posted lines on one bank leaf with their counter-accounts. */
+export async function bankJournalLines(context: LedgerContext, companyId: number, account: string, period: string): Promise<ResultSet> {
+  return context.db.client.execute({
+    sql: `SELECT v.id, v.date, v.word, v.number, l.summary, l.side, l.amount_minor, l.currency, l.original_minor, l.rate,
+          (SELECT GROUP_CONCAT(DISTINCT o.account_code) FROM voucher_lines o WHERE o.voucher_id = v.id AND o.account_code != l.account_code) AS counter
+        FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
+        WHERE l.company_id = ? AND l.account_code = ? AND v.period = ? AND v.status = 'posted' ORDER BY v.date, v.word, v.number, l.line_no`,
+    args: [companyId, account, period],
+  })
+}
+
+// ---- SKU profit (sku-profit.ts)
+
+/** Sources (order, orderLine, orderLine.return) of the period's posted vouchers. */
+export async function postedSaleSourceRows(context: LedgerContext, companyId: number, period: string): Promise<ResultSet> {
+  return context.db.client.execute({
+    sql: `SELECT s.source_kind, s.source_id FROM voucher_sources s JOIN vouchers v ON v.id = s.voucher_id
+      WHERE s.company_id = ? AND v.status = 'posted' AND v.period = ? AND s.source_kind IN ('order', 'orderLine', 'orderLine.return')`,
+    args: [companyId, period],
+  })
+}
+
+/** Fixed costs of issues and returns, by move key. */
+export async function issueReturnCostRows(context: LedgerContext, companyId: number): Promise<ResultSet> {
+  return context.db.client.execute({ sql: "SELECT kind, move_key, cost_minor FROM inventory_moves WHERE company_id = ? AND kind IN ('issue', 'return')", args: [companyId] })
+}
+
+export async function productNameRows(context: LedgerContext, companyId: number): Promise<ResultSet> {
+  return context.db.client.execute({ sql: 'SELECT sku, name FROM products WHERE company_id = ?', args: [companyId] })
 }

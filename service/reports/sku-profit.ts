@@ -9,6 +9,7 @@ import { rateLookup } from '../posting/rates.ts'
 import { loadRecords } from '../posting/records.ts'
 import { loadStoreProfiles, postingSettings } from '../posting/settings.ts'
 import { channelProfit, marginRatio } from './management.ts'
+import { issueReturnCostRows, postedSaleSourceRows, productNameRows } from './data.ts'
 
 /**
  * 渠道利润（按 SKU）: per store x SKU for the orders whose sale is recognised
@@ -76,16 +77,12 @@ function orderIndex(orders: ReadonlyArray<Order>): (txn: SettlementTxn) => Order
 }
 
 async function postedSources(context: LedgerContext, companyId: number, period: string): Promise<Set<string>> {
-  const result = await context.db.client.execute({
-    sql: `SELECT s.source_kind, s.source_id FROM voucher_sources s JOIN vouchers v ON v.id = s.voucher_id
-      WHERE s.company_id = ? AND v.status = 'posted' AND v.period = ? AND s.source_kind IN ('order', 'orderLine', 'orderLine.return')`,
-    args: [companyId, period],
-  })
+  const result = await postedSaleSourceRows(context, companyId, period)
   return new Set(result.rows.map((row) => `${String(row.source_kind)}\u0000${String(row.source_id)}`))
 }
 
 async function lineCosts(context: LedgerContext, companyId: number): Promise<Map<string, { issue: bigint | null; back: bigint }>> {
-  const result = await context.db.client.execute({ sql: "SELECT kind, move_key, cost_minor FROM inventory_moves WHERE company_id = ? AND kind IN ('issue', 'return')", args: [companyId] })
+  const result = await issueReturnCostRows(context, companyId)
   const costs = new Map<string, { issue: bigint | null; back: bigint }>()
   for (const row of result.rows) {
     const key = String(row.move_key)
@@ -130,7 +127,7 @@ async function loadInputs(context: LedgerContext, companyId: number, options: Sk
     loadRecords(context, companyId, options.store === undefined ? {} : { store: options.store }),
     postedSources(context, companyId, period),
     lineCosts(context, companyId),
-    context.db.client.execute({ sql: 'SELECT sku, name FROM products WHERE company_id = ?', args: [companyId] }),
+    productNameRows(context, companyId),
     channelProfit(context, companyId, { period, ...(options.store === undefined ? {} : { store: options.store }) }),
   ])
   const toBase = (amount: bigint, from: string, date: string): bigint | undefined => {

@@ -10,10 +10,7 @@ import { describe, expect, it } from 'vitest'
  * and an entry that no longer needs to be there is printed as stale.
  */
 const MAX_LINES = 500
-const ALLOWED: Readonly<Record<string, string>> = {
-  'addin/api-client.ts': 'h-contract moves it to addin/api/ this round (issue #19)',
-  'service/imports/load.ts': 'h-data owns it this round (issue #19); not split here',
-}
+const ALLOWED: Readonly<Record<string, string>> = {}
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const SOURCE = /\.(?:ts|tsx|mts|cts|js|mjs|cjs)$/
@@ -37,7 +34,7 @@ describe('architecture: file size', () => {
     const allowed = Object.entries(ALLOWED).map(([path, why]) => `  ${path} (${sizes.get(path) ?? 'gone'} lines): ${why}`)
     console.info(`files allowed over ${MAX_LINES} lines:\n${allowed.join('\n')}`)
     const stale = Object.keys(ALLOWED).filter((path) => (sizes.get(path) ?? 0) <= MAX_LINES)
-    if (stale.length > 0) console.warn(`stale file-size allowlist entries (now ${MAX_LINES} lines or fewer, or gone), remove them: ${stale.join(', ')}`)
+    expect(stale, 'stale allowlist entries: remove them').toEqual([])
     const over = [...sizes].filter(([path, lines]) => lines > MAX_LINES && ALLOWED[path] === undefined).map(([path, lines]) => `${path}: ${lines} lines`)
     expect(over).toEqual([])
     expect(Object.keys(ALLOWED).length).toBeLessThanOrEqual(3)

@@ -1,10 +1,9 @@
-import type { InValue } from '@libsql/client'
 import { defaultAccountRoles, isWithin } from '../../../shared/accounts.ts'
 import { assertPeriod, lastDayOfPeriod } from '../../../shared/period.ts'
 import { type CellValue, type Report, type ReportColumn, type ReportRow, periodLabel } from '../../../shared/reports/report.ts'
 import { getCompany } from '../../ledger/company.ts'
 import type { LedgerContext } from '../../ledger/context.ts'
-import { detailBalancesThrough } from '../data.ts'
+import { detailBalancesThrough, receivableEntries } from '../data.ts'
 import { type ManagementOptions, storeNames, check, header, rangeTotals, toBigInt } from './common.ts'
 
 /* 2. 应收账款账龄 by store, FIFO: credits settle the oldest open debits first */
@@ -72,18 +71,7 @@ export async function arAging(context: LedgerContext, companyId: number, options
   const currency = company.baseCurrency
   const receivable = options.account ?? defaultAccountRoles(company.chartTemplate, company.taxpayerType).receivable
   const asOf = lastDayOfPeriod(period)
-  const conditions = ['v.company_id = ?', "v.status = 'posted'", 'v.date <= ?', '(l.account_code = ? OR l.account_code LIKE ?)']
-  const args: InValue[] = [companyId, asOf, receivable, `${receivable}.%`]
-  if (options.store !== undefined) {
-    conditions.push('l.store = ?')
-    args.push(options.store)
-  }
-  const result = await context.db.client.execute({
-    sql: `SELECT l.store, v.date, SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE -l.amount_minor END) AS amount
-      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE ${conditions.join(' AND ')}
-      GROUP BY l.store, v.date, l.side, l.voucher_id ORDER BY l.store, v.date, l.voucher_id`,
-    args,
-  })
+  const result = await receivableEntries(context, companyId, asOf, receivable, options.store)
   const byStore = new Map<string, ReceivableEntry[]>()
   for (const row of result.rows) {
     const entries = byStore.get(String(row.store)) ?? []

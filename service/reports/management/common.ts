@@ -2,6 +2,7 @@ import { formatAmount } from '../../../shared/money.ts'
 import { type Formula, type Report, type ReportCheck } from '../../../shared/reports/report.ts'
 import { type Company } from '../../ledger/company.ts'
 import type { LedgerContext } from '../../ledger/context.ts'
+import { storeRows } from '../data.ts'
 
 /** What the management reports share: options, checks, headers and the 借/贷/平 direction. */
 export interface ManagementOptions {
@@ -37,6 +38,5 @@ export function direction(balance: bigint): { direction: string; amount: bigint 
 
 /** Store code -> name and channel, for report rows. */
 export async function storeNames(context: LedgerContext, companyId: number): Promise<Map<string, { name: string; channel: string }>> {
-  const result = await context.db.client.execute({ sql: 'SELECT code, name, channel FROM stores WHERE company_id = ?', args: [companyId] })
-  return new Map(result.rows.map((row) => [String(row.code), { name: String(row.name), channel: String(row.channel) }]))
+  return new Map((await storeRows(context, companyId)).map((row) => [row.code, { name: row.name, channel: row.channel }]))
 }

@@ -1,4 +1,3 @@
-import type { InValue } from '@libsql/client'
 import { isWithin } from '../../../shared/accounts.ts'
 import { LedgerError } from '../../../shared/errors.ts'
 import { formatAmount, parseAmount } from '../../../shared/money.ts'
@@ -9,6 +8,7 @@ import { getCompany, loadChart } from '../../ledger/company.ts'
 import type { LedgerContext } from '../../ledger/context.ts'
 import { type ManagementOptions, check, direction, header, toBigInt } from './common.ts'
 import { movementsWithYear, sumWithin } from '../../ledger/balances.ts'
+import { accountLines } from '../data.ts'
 
 /* 5. 总账 and 明细账 */
 const LEDGER_COLUMNS: ReportColumn[] = [
@@ -67,17 +67,7 @@ export async function accountDetail(context: LedgerContext, companyId: number, o
   if (!account) throw new LedgerError('UNKNOWN_ACCOUNT', `unknown account ${code}`)
   const leaves = await movementsWithYear(context, companyId, period, options.store)
   const movement = sumWithin(leaves, code)
-  const conditions = ['v.company_id = ?', 'v.period = ?', "v.status = 'posted'", '(l.account_code = ? OR l.account_code LIKE ?)']
-  const args: InValue[] = [companyId, period, code, `${code}.%`]
-  if (options.store !== undefined) {
-    conditions.push('l.store = ?')
-    args.push(options.store)
-  }
-  const lines = await context.db.client.execute({
-    sql: `SELECT v.date, v.word, v.number, l.summary, l.account_code, l.store, l.side, l.amount_minor, l.currency, l.original_minor, l.rate FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id
-      WHERE ${conditions.join(' AND ')} ORDER BY v.date, v.word, v.number, l.line_no`,
-    args,
-  })
+  const lines = await accountLines(context, companyId, period, code, options.store)
   let running = movement.opening
   const opening = direction(running)
   const rows: ReportRow[] = [{ cells: { date: `${period}-01`, voucher: null, summary: period.endsWith('-01') ? '上年结转' : '期初余额', debit: null, credit: null, direction: opening.direction, balance: opening.amount }, style: 'heading' }]

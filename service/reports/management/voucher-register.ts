@@ -3,6 +3,7 @@ import { type Report, type ReportRow, periodLabel } from '../../../shared/report
 import { getCompany, loadChart } from '../../ledger/company.ts'
 import type { LedgerContext } from '../../ledger/context.ts'
 import { type ManagementOptions, check, header, rangeTotals, toBigInt } from './common.ts'
+import { voucherRegisterRows } from '../data.ts'
 
 /* 4. 凭证汇总表: debit and credit per account of the period's posted vouchers */
 
@@ -11,15 +12,7 @@ export async function voucherRegister(context: LedgerContext, companyId: number,
   const company = await getCompany(context, companyId)
   const currency = company.baseCurrency
   const chart = await loadChart(context, companyId)
-  const lines = await context.db.client.execute({
-    sql: `SELECT l.account_code, SUM(CASE WHEN l.side = 'debit' THEN l.amount_minor ELSE 0 END) AS debit, SUM(CASE WHEN l.side = 'credit' THEN l.amount_minor ELSE 0 END) AS credit
-      FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE v.company_id = ? AND v.period = ? AND v.status = 'posted' GROUP BY l.account_code`,
-    args: [companyId, period],
-  })
-  const vouchers = await context.db.client.execute({
-    sql: "SELECT word, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM vouchers WHERE company_id = ? AND period = ? AND status = 'posted' GROUP BY word ORDER BY word",
-    args: [companyId, period],
-  })
+  const { lines, vouchers } = await voucherRegisterRows(context, companyId, period)
   const byTop = new Map<string, { debit: bigint; credit: bigint }>()
   for (const row of lines.rows) {
     const top = String(row.account_code).split('.')[0] ?? ''

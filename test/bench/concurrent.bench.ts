@@ -8,6 +8,7 @@
  * verify passes).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { Agent, request } from 'node:http'
 import { createInterface } from 'node:readline'
 import { createContext } from '../../service/ledger/context.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
@@ -39,6 +40,27 @@ function startInstance(url: string, grouped: boolean): Promise<{ child: ChildPro
   })
 }
 
+/** One keep-alive connection per client. node:http costs the client about half of what fetch (undici) does per request; BENCH_CLIENT=fetch uses fetch. */
+const agent = new Agent({ keepAlive: true, maxSockets: 1_000 })
+
+async function postTo(url: string, token: string, body?: string): Promise<{ status: number; text: string }> {
+  if (process.env.BENCH_CLIENT === 'fetch') {
+    const response = await fetch(url, { method: 'POST', headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body }) })
+    return { status: response.status, text: await response.text() }
+  }
+  return new Promise((resolve, reject) => {
+    const bytes = body === undefined ? undefined : Buffer.from(body)
+    const outgoing = request(url, { method: 'POST', agent, headers: { ...(bytes ? { 'content-type': 'application/json', 'content-length': String(bytes.byteLength) } : { 'content-length': '0' }), authorization: `Bearer ${token}` } }, (incoming) => {
+      const chunks: Buffer[] = []
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      incoming.on('error', reject)
+    })
+    outgoing.on('error', reject)
+    outgoing.end(bytes)
+  })
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number)
 }
@@ -53,8 +75,8 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
   await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
     const base = running[client % instances]?.base ?? ''
     const body = JSON.stringify({ date: '2026-10-01', idempotencyKey: `warm-${client}`, lines: [{ account: '1122', store: 'pos', debit: '1.00' }, { account: '5001', store: 'pos', credit: '1.00' }] })
-    const response = await fetch(`${base}/api/v1/companies/BENCH/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
-    if (response.status !== 201) throw new Error(`warm-up: ${response.status} ${await response.text()}`)
+    const response = await postTo(`${base}/api/v1/companies/BENCH/vouchers`, token, body)
+    if (response.status !== 201) throw new Error(`warm-up: ${response.status} ${response.text}`)
   }))
   for (const instance of running) instance.child.stdin?.write('reset\n')
   const outcome: Outcome = { latencies: [], acknowledged: [], errors: 0, stats: [] }
@@ -67,8 +89,7 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
       const key = `pos-${client}-${index}`
       const body = JSON.stringify({ date: `2026-10-${String(1 + (index % 28)).padStart(2, '0')}`, idempotencyKey: key, lines: [{ account: '1122', store: 'pos', debit: '113.00' }, { account: '5001', store: 'pos', credit: '100.00' }, { account: '2221.01.02', store: 'pos', credit: '13.00' }] })
       const at = performance.now()
-      const response = await fetch(`${base}/api/v1/companies/BENCH/vouchers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })
-      await response.arrayBuffer()
+      const response = await postTo(`${base}/api/v1/companies/BENCH/vouchers`, token, body)
       outcome.latencies.push(performance.now() - at)
       if (response.status === 201) outcome.acknowledged.push(key)
       else outcome.errors += 1
@@ -126,9 +147,9 @@ async function approvals(grouped: boolean): Promise<void> {
   }
   const running = await startInstance(url, grouped)
   let next = 0
-  const approve = async (id: number) => fetch(`${running.base}/api/v1/companies/BENCH/vouchers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+  const approve = async (id: number) => postTo(`${running.base}/api/v1/companies/BENCH/vouchers/${id}/approve`, token)
   // warm-up (not measured)
-  for (const response of await Promise.all(Array.from({ length: CLIENTS }, () => approve(ids[next++] as number)))) if (response.status !== 200) throw new Error(`warm-up: ${response.status} ${await response.text()}`)
+  for (const response of await Promise.all(Array.from({ length: CLIENTS }, () => approve(ids[next++] as number)))) if (response.status !== 200) throw new Error(`warm-up: ${response.status} ${response.text}`)
   running.child.stdin?.write('reset\n')
   const latencies: number[] = []
   let approved = 0
@@ -140,7 +161,6 @@ async function approvals(grouped: boolean): Promise<void> {
       const id = ids[next++] as number
       const at = performance.now()
       const response = await approve(id)
-      await response.arrayBuffer()
       latencies.push(performance.now() - at)
       if (response.status === 200) approved += 1
       else errors += 1

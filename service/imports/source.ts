@@ -10,7 +10,7 @@ import { zipEntries } from './zip.ts'
 
 /**
  * Bytes -> rows: container sniffing, size and zip-bomb guards, encoding
- * detection and decoding, streaming CSV (csv-parse) and XLSX (exceljs) rows.
+ * detection and decoding, streaming CSV (imports/csv.ts) and XLSX (exceljs) rows.
  */
 
 export interface FileInput {

@@ -357,8 +357,8 @@ export type Authenticated = User & { tokenId: number; tokenKind: 'session' | 'ap
  * `membership`.
  */
 export async function authenticate(context: LedgerContext, token: string, companyCode?: string): Promise<Authenticated> {
-  const result = await q.tokenUserRow(context.db.client, tokenHash(token), companyCode)
-  const row = result.rows[0]
+  const packed = (await q.tokenUserRow(context.db.client, tokenHash(token), companyCode)).rows[0]
+  const row = packed === undefined ? undefined : unpackAccessRow(JSON.parse(String(packed.r)) as unknown[])
   const now = context.now()
   if (!row || row.t_revoked_at !== null || String(row.t_expires_at) <= now.toISOString() || Number(row.u_disabled) === 1) {
     throw new LedgerError('UNAUTHORIZED', 'sign in again: the token is unknown, expired or revoked')
@@ -374,7 +374,18 @@ export async function authenticate(context: LedgerContext, token: string, compan
   }
   const user: Authenticated = { id: Number(row.u_id), username: String(row.u_username), displayName: String(row.u_display_name), disabled: false, tokenId: Number(row.t_id), tokenKind: String(row.t_kind) as 'session' | 'api' }
   if (companyCode === undefined || row.m_role === null || row.m_role === undefined || row.id === null) return user
-  return { ...user, membership: { role: String(row.m_role) as Role, company: requestCompany(row as Record<string, unknown>) } }
+  return { ...user, membership: { role: String(row.m_role) as Role, company: requestCompany(row) } }
+}
+
+/** The access read's packed values by name (q.AUTH_FIELDS, m_role, q.AUTH_COMPANY_FIELDS). */
+function unpackAccessRow(values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {}
+  q.AUTH_FIELDS.forEach((name, index) => { row[name] = values[index] })
+  if (values.length > q.AUTH_FIELDS.length) {
+    row.m_role = values[q.AUTH_FIELDS.length]
+    q.AUTH_COMPANY_FIELDS.forEach((name, index) => { row[name] = values[q.AUTH_FIELDS.length + 1 + index] })
+  }
+  return row
 }
 
 export async function revokeToken(context: LedgerContext, token: string): Promise<void> {

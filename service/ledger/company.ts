@@ -122,8 +122,7 @@ export async function loadChart(context: LedgerContext, companyId: number, stamp
   const cached = byCompany.get(companyId)
   if (cached) {
     // `stamp`: the version this request read with its company (chartStampOf); otherwise one cheap read
-    if (stamp !== undefined && stamp === cached.version) return new Map(cached.chart)
-    const current = stamp === undefined ? await chartVersion(context, companyId) : stamp
+    const current = stamp ?? await chartVersion(context, companyId)
     if (current === cached.version) return new Map(cached.chart)
   }
   // cold or stale: the chart and its version in one read

@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS } from '../../service/imports/source.ts'
 import { SYSTEM } from '../../service/ledger/context.ts'
 import { type GeneratedFormat, GENERATED_FORMATS, generateFile, writeGeneratedFile } from '../../service/generators/index.ts'
 import { ledgerWithCompany } from '../support/db.ts'
+import { ledgerRefusal } from '../support/errors.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const text = (value: string) => new TextEncoder().encode(value)
@@ -28,28 +29,18 @@ async function parseAll(bytes: Uint8Array, name = 'file.csv') {
   return { session, records, rejects }
 }
 
-async function refusal(work: () => Promise<unknown>): Promise<LedgerError> {
-  try {
-    await work()
-  } catch (error) {
-    if (error instanceof LedgerError) return error
-    throw error
-  }
-  throw new Error('expected a LedgerError')
-}
-
 describe('bad input gets a clear answer', () => {
   it('refuses an empty file', async () => {
-    expect((await refusal(() => startParse({ name: 'empty.csv', bytes: new Uint8Array() }))).message).toBe('empty.csv: the file is empty')
+    expect((await ledgerRefusal(() => startParse({ name: 'empty.csv', bytes: new Uint8Array() }))).message).toBe('empty.csv: the file is empty')
   })
 
   it('refuses a file over the size limit before reading it', async () => {
-    const error = await refusal(() => startParse({ name: 'big.csv', bytes: new Uint8Array(2048) }, { limits: { ...DEFAULT_LIMITS, maxBytes: 1024 } }))
+    const error = await ledgerRefusal(() => startParse({ name: 'big.csv', bytes: new Uint8Array(2048) }, { limits: { ...DEFAULT_LIMITS, maxBytes: 1024 } }))
     expect([error.code, error.message]).toEqual(['PAYLOAD_TOO_LARGE', 'big.csv: 2048 bytes is over the 1024-byte limit'])
   })
 
   it('names the closest formats and their missing columns when no header matches', async () => {
-    const error = await refusal(() => startParse({ name: 'x.csv', bytes: text('Transaction Date,Type,Order,Amount\n2025-01-01,charge,#1,1.00\n') }))
+    const error = await ledgerRefusal(() => startParse({ name: 'x.csv', bytes: text('Transaction Date,Type,Order,Amount\n2025-01-01,charge,#1,1.00\n') }))
     expect(error.code).toBe('UNSUPPORTED_FORMAT')
     expect(error.message).toBe('x.csv: the header matches no format; closest: shopify-payments-transactions (missing: fee, net); bank-csv (missing: date, description); amazon-settlement-v2 (missing: settlement-id, total-amount, transaction-type, amount-type, amount-description)')
   })
@@ -123,15 +114,15 @@ describe('bad input gets a clear answer', () => {
 
   it('refuses an XLSX zip bomb from the zip directory, before inflating it', async () => {
     const bomb = zipSync({ '[Content_Types].xml': text('<Types/>'), 'xl/worksheets/sheet1.xml': new Uint8Array(8 * 1024 * 1024).fill(97) }, { level: 9 })
-    const error = await refusal(() => startParse({ name: 'bomb.xlsx', bytes: bomb }))
+    const error = await ledgerRefusal(() => startParse({ name: 'bomb.xlsx', bytes: bomb }))
     expect(error.code).toBe('PAYLOAD_TOO_LARGE')
     expect(error.message).toMatch(/^XLSX part xl\/worksheets\/sheet1.xml expands \d+x \(limit 200x\): refusing a possible zip bomb$/)
   })
 
   it('refuses a zip that is not a workbook and a broken legacy .xls', async () => {
-    expect((await refusal(() => startParse({ name: 'a.xlsx', bytes: zipSync({ 'hello.txt': text('hi') }) }))).message).toBe('not an XLSX workbook (no xl/workbook.xml)')
+    expect((await ledgerRefusal(() => startParse({ name: 'a.xlsx', bytes: zipSync({ 'hello.txt': text('hi') }) }))).message).toBe('not an XLSX workbook (no xl/workbook.xml)')
     // Legacy .xls is read now (service/imports/xls.ts); a CFB header with nothing behind it is still refused, clearly.
-    expect((await refusal(() => startParse({ name: 'a.xls', bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) }))).message).toMatch(/^a\.xls: not a readable legacy \.xls \(/)
+    expect((await ledgerRefusal(() => startParse({ name: 'a.xls', bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) }))).message).toMatch(/^a\.xls: not a readable legacy \.xls \(/)
   })
 })
 

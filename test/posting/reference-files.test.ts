@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
-import { LedgerError } from '../../shared/errors.ts'
 import { main } from '../../service/cli.ts'
 import { parseRatesCsv, readRatesFile } from '../../service/posting/rates.ts'
 import { parseReceiptsCsv, readReceiptsFile } from '../../service/posting/inventory.ts'
 import { tempDatabase } from '../support/db.ts'
+import { ledgerRefusal } from '../support/errors.ts'
 
 /**
  * Issue #19 item 4: exchange rates and purchase receipts are read by the import
@@ -16,16 +16,6 @@ import { tempDatabase } from '../support/db.ts'
  * rows, each named by its line.
  */
 const gbk = (text: string) => new Uint8Array(iconv.encode(text, 'gbk'))
-
-async function rejection(work: () => unknown): Promise<LedgerError> {
-  try {
-    await work()
-  } catch (error) {
-    if (error instanceof LedgerError) return error
-    throw error
-  }
-  throw new Error('expected a LedgerError')
-}
 
 describe('rates and receipts through the import pipeline reader', () => {
   it('reads a GBK-encoded rates file (Chinese source names decoded, not mojibake)', async () => {
@@ -43,24 +33,24 @@ describe('rates and receipts through the import pipeline reader', () => {
   })
 
   it('refuses a formula-looking cell with its line, and imports nothing of the file', async () => {
-    const error = await rejection(() => parseRatesCsv('date,currency,rate\n2026-10-01,USD,7.1\n2026-10-02,USD,=7.1*1.01\n', 'csv', 'rates.csv'))
+    const error = await ledgerRefusal(() => parseRatesCsv('date,currency,rate\n2026-10-01,USD,7.1\n2026-10-02,USD,=7.1*1.01\n', 'csv', 'rates.csv'))
     expect(error.code).toBe('VALIDATION')
     expect(error.message).toBe('rates.csv: 1 row(s) rejected, nothing imported: line 3: rate holds a formula (=7.1*1.01), not a value: type the value itself')
-    const receipt = await rejection(() => parseReceiptsCsv('date,sku,quantity,total_cost,name\n2026-10-01,TEA,1,1.00,"=HYPERLINK(""http://x"",""茶"")"\n', 'CNY', 'receipts.csv'))
+    const receipt = await ledgerRefusal(() => parseReceiptsCsv('date,sku,quantity,total_cost,name\n2026-10-01,TEA,1,1.00,"=HYPERLINK(""http://x"",""茶"")"\n', 'CNY', 'receipts.csv'))
     expect(receipt.message).toMatch(/^receipts\.csv: 1 row\(s\) rejected, nothing imported: line 2: name holds a formula \(=HYPERLINK/)
   })
 
   it('names a truncated file (an unclosed quote at the end) by the line where the broken record starts', async () => {
     const bytes = new TextEncoder().encode('date,currency,rate,source\n2026-10-01,USD,7.1000,PBOC\n2026-10-31,USD,7.2000,"PBOC')
-    const error = await rejection(() => readRatesFile({ name: 'rates.csv', bytes }, 'csv'))
+    const error = await ledgerRefusal(() => readRatesFile({ name: 'rates.csv', bytes }, 'csv'))
     expect(error.message).toBe('rates.csv: 1 row(s) rejected, nothing imported: line 3: truncated file or broken quoting: a quoted field opened on line 3 is never closed')
     // the same through the text path
-    expect((await rejection(() => parseRatesCsv(new TextDecoder().decode(bytes), 'csv', 'rates.csv'))).message).toBe(error.message)
+    expect((await ledgerRefusal(() => parseRatesCsv(new TextDecoder().decode(bytes), 'csv', 'rates.csv'))).message).toBe(error.message)
   })
 
   it('lists every malformed row by its physical line (blank lines and a quoted newline counted), not only the first', async () => {
     const text = 'date,sku,quantity,total_cost,name\n\n2026-10-01,A,2,10.00,"two\nlines"\n2026-10-02,B,0,5.00,x\n2026-13-01,C,1,5.00,x\n2026-10-03,D,1,5.00,x,extra\n2026-10-04,E,1,1.234,x\n'
-    const error = await rejection(() => parseReceiptsCsv(text, 'CNY', 'receipts.csv'))
+    const error = await ledgerRefusal(() => parseReceiptsCsv(text, 'CNY', 'receipts.csv'))
     expect(error.message).toBe([
       'receipts.csv: 4 row(s) rejected, nothing imported: line 5: quantity must be a positive whole number',
       'line 6: "2026-13-01" is not a date',
@@ -71,15 +61,15 @@ describe('rates and receipts through the import pipeline reader', () => {
   })
 
   it('keeps the error code of a single bad value and names a missing column', async () => {
-    expect((await rejection(() => parseRatesCsv('date,currency,rate\n2026-10-01,XYZ,7.1\n', 'csv'))).code).toBe('UNKNOWN_CURRENCY')
-    expect((await rejection(() => parseRatesCsv('date,currency,value\n2026-10-01,USD,7.1\n', 'csv', 'rates.csv'))).message).toBe('rates.csv: missing column(s) rate (the header row is: date,currency,value)')
-    expect((await rejection(() => readRatesFile({ name: 'empty.csv', bytes: new TextEncoder().encode('\n\n') }, 'csv'))).message).toBe('empty.csv: the file has no header row')
+    expect((await ledgerRefusal(() => parseRatesCsv('date,currency,rate\n2026-10-01,XYZ,7.1\n', 'csv'))).code).toBe('UNKNOWN_CURRENCY')
+    expect((await ledgerRefusal(() => parseRatesCsv('date,currency,value\n2026-10-01,USD,7.1\n', 'csv', 'rates.csv'))).message).toBe('rates.csv: missing column(s) rate (the header row is: date,currency,value)')
+    expect((await ledgerRefusal(() => readRatesFile({ name: 'empty.csv', bytes: new TextEncoder().encode('\n\n') }, 'csv'))).message).toBe('empty.csv: the file has no header row')
   })
 
   it('refuses undecodable bytes in a UTF-8 file row by row instead of storing U+FFFD', async () => {
     const head = new TextEncoder().encode(`date,currency,rate,source\n2026-10-01,USD,7.1000,PBOC\n${'2026-10-02,USD,7.1000,PBOC\n'.repeat(3000)}`)
     const bad = new Uint8Array([...head, ...new TextEncoder().encode('2026-10-31,USD,7.2000,'), 0xff, 0xfe, 0x0a])
-    const error = await rejection(() => readRatesFile({ name: 'rates.csv', bytes: bad }, 'csv'))
+    const error = await ledgerRefusal(() => readRatesFile({ name: 'rates.csv', bytes: bad }, 'csv'))
     expect(error.message).toBe('rates.csv: 1 row(s) rejected, nothing imported: line 3003: undecodable bytes (the file is neither UTF-8 nor GBK text)')
   })
 

@@ -1,11 +1,12 @@
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Client, type InStatement, type InValue, type Transaction, createClient } from '@libsql/client'
+import { type Client, type InArgs, type InStatement, type InValue, type Transaction, createClient } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql'
 import { migrate } from 'drizzle-orm/libsql/migrator'
 import { LedgerError } from '../../shared/errors.ts'
 import { readEnv } from '../env.ts'
+import { CachedConnection } from './cached-connection.ts'
 import * as schema from './schema/index.ts'
 
 export const DEFAULT_DB_URL = 'file:./data/ledger.db'
@@ -109,7 +110,7 @@ export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOp
   if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
   const key = options.encryptionKey === undefined ? readEnv().LEDGER_DB_KEY : (options.encryptionKey ?? undefined)
   const encryptionKey = path && path !== ':memory:' && key ? key : undefined
-  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: 10_000, ...(encryptionKey ? { encryptionKey } : {}) })
+  const client = createClient({ url, authToken: options.authToken, intMode: 'number', timeout: BUSY_TIMEOUT_MS, ...(encryptionKey ? { encryptionKey } : {}) })
   if (path) {
     try {
       await client.execute('PRAGMA journal_mode = WAL')
@@ -124,12 +125,45 @@ export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOp
           : `${path} is encrypted (or not a database): set LEDGER_DB_KEY to its key`)
     }
   }
-  const orm = drizzle(client, { schema })
-  await migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER })
+  await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })
   const writeStats: WriteStats = { writes: 0, transactions: 0 }
   const grouped = options.groupCommit ?? process.env.LEDGER_GROUP_COMMIT !== '0'
-  const write = groupCommitQueue(client, grouped, writeStats)
-  return { url, client, orm, isLocalFile: path !== null, write, writeStats, grouped, close: () => client.close() }
+  // A local file's statements run on two connections that keep their prepared statements (cached-connection.ts):
+  // the reader behind client.execute, the writer behind db.write. LEDGER_STATEMENT_CACHE=0 keeps @libsql/client's
+  // own (the bench's comparison).
+  const cached = path !== null && path !== ':memory:' && process.env.LEDGER_STATEMENT_CACHE !== '0'
+  if (!cached) {
+    const write = groupCommitQueue(() => client.transaction('write'), grouped, writeStats)
+    return { url, client, orm: drizzle(client, { schema }), isLocalFile: path !== null, write, writeStats, grouped, close: () => client.close() }
+  }
+  const reader = new CachedConnection(path, { encryptionKey, timeout: BUSY_TIMEOUT_MS })
+  const writer = new CachedConnection(path, { encryptionKey, timeout: 0 })
+  const readingClient = withReader(client, reader)
+  const write = groupCommitQueue(async () => writer.begin('write'), grouped, writeStats)
+  const close = () => {
+    writer.close()
+    reader.close()
+    client.close()
+  }
+  return { url, client: readingClient, orm: drizzle(readingClient, { schema }), isLocalFile: true, write, writeStats, grouped, close }
+}
+
+/** How long a statement outside db.write waits for a lock (SQLite's busy timeout), and how long db.write retries. */
+const BUSY_TIMEOUT_MS = 10_000
+
+/**
+ * The client with `execute` on the reader (statements outside a transaction, prepared once); batches,
+ * transactions, scripts and migrations stay on @libsql/client's own connections.
+ */
+function withReader(client: Client, reader: CachedConnection): Client {
+  const execute = async (stmt: InStatement | string, args?: InArgs) => reader.run(stmt, args)
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'execute') return execute
+      const value: unknown = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
 }
 
 /** At most this many queued writes share one transaction. */
@@ -161,7 +195,7 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * again alone, so one bad write never fails its neighbours.
  * `groupCommit: false` (or LEDGER_GROUP_COMMIT=0) runs one write per transaction.
  */
-function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): <T>(work: (tx: Transaction) => Promise<T>) => Promise<T> {
+function groupCommitQueue(begin: () => Promise<Transaction>, grouped: boolean, stats: WriteStats): <T>(work: (tx: Transaction) => Promise<T>) => Promise<T> {
   const pending: QueuedWrite[] = []
   let running = false
   const drain = async () => {
@@ -177,12 +211,12 @@ function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): 
         stats.transactions += 1
         if (group.length === 1) {
           const [only] = group as [QueuedWrite]
-          await withBusyRetry(client, only.work).then(only.resolve, only.reject)
+          await withBusyRetry(begin, only.work).then(only.resolve, only.reject)
           continue
         }
         let outcomes: Outcome[] | undefined
         try {
-          outcomes = await withBusyRetry(client, (tx) => runGroup(tx, group))
+          outcomes = await withBusyRetry(begin, (tx) => runGroup(tx, group))
         } catch {
           outcomes = undefined
         }
@@ -194,7 +228,7 @@ function groupCommitQueue(client: Client, grouped: boolean, stats: WriteStats): 
           })
         } else {
           stats.transactions += group.length
-          for (const item of group) await withBusyRetry(client, item.work).then(item.resolve, item.reject)
+          for (const item of group) await withBusyRetry(begin, item.work).then(item.resolve, item.reject)
         }
         if (grouped) await nextTurn()
       }
@@ -237,18 +271,25 @@ function isBusy(error: unknown): boolean {
   return /SQLITE_BUSY|database is locked/i.test(text)
 }
 
-async function withBusyRetry<T>(client: Client, work: (tx: Transaction) => Promise<T>): Promise<T> {
+/**
+ * Runs one write transaction, again while another process holds the write lock (SQLITE_BUSY), for up to
+ * BUSY_TIMEOUT_MS. The local writer has no busy timeout of its own, so the wait is here, asynchronous: the
+ * event loop keeps serving requests (which join the next group) instead of blocking inside SQLite. The waits
+ * start short (a transaction of the other process takes a few milliseconds) and grow, with jitter.
+ */
+async function withBusyRetry<T>(begin: () => Promise<Transaction>, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const started = performance.now()
   for (let attempt = 0; ; attempt += 1) {
     let tx: Transaction | undefined
     try {
-      tx = await client.transaction('write')
+      tx = await begin()
       const result = await work(tx)
       await tx.commit()
       return result
     } catch (error) {
       if (tx && !tx.closed) await tx.rollback().catch(() => undefined)
-      if (!isBusy(error) || attempt >= 50) throw error
-      await new Promise((done) => setTimeout(done, 5 + Math.random() * 20 * Math.min(attempt + 1, 10)))
+      if (!isBusy(error) || performance.now() - started > BUSY_TIMEOUT_MS) throw error
+      await new Promise((done) => setTimeout(done, Math.min(1 + attempt, 20) * (0.5 + Math.random())))
     } finally {
       tx?.close()
     }

@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import { z } from 'zod'
 import { healthResponse } from '../shared/api/common.ts'
 import { LedgerError, isLedgerError } from '../shared/errors.ts'
 import { pingDatabase } from './db/connection.ts'
 import { authRoutes } from './routes/auth.ts'
+import { apiHeaders } from './routes/headers.ts'
 import { companyRoutes } from './routes/companies.ts'
 import { functionRoutes } from './routes/functions.ts'
 import { type AppDeps, type AppEnv, type RouteGroup, type RouteSpec, errorResponse, routeGroup } from './routes/kit.ts'
@@ -78,14 +78,12 @@ export function createApp(deps: AppDeps, extraGroups: ReadonlyArray<(deps: AppDe
   registerPostingCloseSteps()
   const app = new Hono<AppEnv>()
   const origins = deps.corsOrigins ?? []
-  // Security headers: the API gets hono's full set and no-store (answers carry tokens and ledger data); the add-in
-  // files (server.ts) get the set minus what would stop Excel from framing the task pane or loading its scripts.
-  app.use('/api/*', secureHeaders(), async (c, next) => {
-    await next()
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store')
-  })
-  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }))
-  app.use('/api/*', cors({ origin: (origin) => (origins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Company'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }))
+  // Security headers: the API gets hono's full set, no-store (answers carry tokens and ledger data) and CORS for the
+  // configured origins (routes/headers.ts); the add-in files (server.ts) get the set minus what would stop Excel
+  // from framing the task pane or loading its scripts.
+  app.use('/api/*', apiHeaders(origins))
+  const addinHeaders = secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false })
+  app.use('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : addinHeaders(c, next)))
   // No app-wide body limit: hono's bodyLimit buffers a chunked body whole before the route runs. Each route holds its own
   // body to its size as it reads it instead (kit.ts readJsonBody for JSON, imports/multipart.ts for uploads).
   app.onError((error, c) => {

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../service/app.ts'
+import { API_SECURITY_HEADERS, apiHeaders } from '../../service/routes/headers.ts'
 import { main } from '../../service/cli.ts'
 import { ledgerWithCompany, tempDatabase } from '../support/db.ts'
 import { call, signedIn } from '../support/http.ts'
@@ -26,6 +29,44 @@ describe('HTTP hardening', () => {
     const other = await app.request('/manifest.xml')
     expect(other.headers.get('x-content-type-options')).toBe('nosniff')
     expect(other.headers.get('x-frame-options')).toBeNull()
+  })
+
+  it('API answers carry exactly hono secureHeaders() defaults (a hono upgrade that changes them fails here), CORS for allowed origins only, and a route\'s own cache-control', async () => {
+    const reference = new Hono()
+    reference.use('*', secureHeaders())
+    reference.get('/x', (c) => c.json({}))
+    const expected = [...(await reference.request('/x')).headers.entries()].filter(([name]) => name !== 'content-type').sort()
+    expect(API_SECURITY_HEADERS.map(([name, value]) => [name.toLowerCase(), value]).sort()).toEqual(expected)
+    const { context, company } = await ledgerWithCompany()
+    const { app } = createApp({ context, corsOrigins: ['https://excel.example'] })
+    const token = await signedIn({ app, routes: [] }, context, company, 'hdr', 'accountant')
+    const answers = [
+      await app.request('/api/v1/health'),
+      await app.request('/api/v1/health', { headers: { origin: 'https://excel.example' } }),
+      await app.request('/api/v1/health', { headers: { origin: 'https://evil.example' } }),
+      await app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ date: '2026-10-01', lines: [{ account: '1122', store: 'pos', debit: '1.00' }, { account: '5001', store: 'pos', credit: '1.00' }] }) }),
+      await app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{' }),
+      await app.request('/api/v1/no-such-route'),
+    ]
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 201, 400, 404])
+    for (const answer of answers) {
+      for (const [name, value] of expected) expect(answer.headers.get(name), name).toBe(value)
+      expect(answer.headers.get('cache-control')).toBe('no-store')
+      expect(answer.headers.get('vary')).toBe('Origin')
+    }
+    expect(answers.map((answer) => answer.headers.get('access-control-allow-origin'))).toEqual([null, 'https://excel.example', null, null, null, null])
+    const preflight = await app.request(`/api/v1/companies/${company.code}/vouchers`, { method: 'OPTIONS', headers: { origin: 'https://excel.example', 'access-control-request-method': 'POST' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://excel.example')
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,Idempotency-Key,X-Company')
+    expect(preflight.headers.get('x-content-type-options')).toBe('nosniff')
+    // a route that chooses its own cache-control keeps it (the import progress stream)
+    const ownCache = new Hono()
+    ownCache.use('/api/*', apiHeaders([]))
+    ownCache.get('/api/stream', () => new Response('data: 1\n\n', { headers: { 'cache-control': 'no-cache, no-transform' } }))
+    const stream = await ownCache.request('/api/stream')
+    expect(stream.headers.get('cache-control')).toBe('no-cache, no-transform')
+    expect(stream.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
 
   it('refuses a 150 MB JSON body from its declared length, and a chunked one at the limit, before parsing', async () => {

@@ -26,7 +26,7 @@
 import type { Transaction } from '@libsql/client'
 import { type Company, getCompany } from './company.ts'
 import type { Actor, LedgerContext } from './context.ts'
-import { type Prepared, type VoucherRequest, type VoucherResult, type WriteOptions, prepareVouchers, settleNativeStatements, writeInTransaction, writeVouchers } from './vouchers.ts'
+import { type Prepared, type VoucherRequest, type VoucherResult, type WriteOptions, prepareVouchers, writeInTransaction, writeVouchers } from './vouchers.ts'
 
 /**
  * At most this many requests are written by one joint call: below the bulk
@@ -77,13 +77,15 @@ export async function writeVouchersCoalesced(context: LedgerContext, actor: Acto
   let lane = byKey.get(key)
   if (!lane) byKey.set(key, (lane = { context, actor, options, waiting: [], queued: false }))
   coalesceStats.requests += 1
-  const results = await new Promise<VoucherResult[]>((resolve, reject) => {
+  // Answered as soon as its transaction has committed. No settleNativeStatements() here (writeVouchers has it for
+  // bulk writes): that waits for the next check phase, after the next group's requests have all been read, which
+  // held every answer back by one whole turn of the event loop (issue #20, 'inside the service' p50 5.4 -> see
+  // docs/decisions.md). The write queue gives the event loop a turn between groups, where finalizers run.
+  return new Promise<VoucherResult[]>((resolve, reject) => {
     const current = lane as Lane
     current.waiting.push({ company, prepared, resolve, reject })
     if (!current.queued) queueWrite(current)
   })
-  await settleNativeStatements()
-  return results
 }
 
 function queueWrite(lane: Lane): void {

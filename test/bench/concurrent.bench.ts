@@ -61,6 +61,13 @@ async function postTo(url: string, token: string, body?: string): Promise<{ stat
   })
 }
 
+/** Latency histogram in 2 ms buckets (BENCH_HIST=1): where the tail comes from. */
+function histogram(sorted: number[]): string {
+  const buckets = new Map<number, number>()
+  for (const value of sorted) buckets.set(Math.floor(value / 2) * 2, (buckets.get(Math.floor(value / 2) * 2) ?? 0) + 1)
+  return [...buckets.entries()].map(([from, n]) => `${from}-${from + 2}ms ${(n / sorted.length * 100).toFixed(1)}%`).join('  ')
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number)
 }
@@ -105,6 +112,7 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
   const doubled = [...counts.values()].filter((n) => n > 1).length
   const breaches = (await verifyLedger(context)).breaches.length
   const sorted = [...outcome.latencies].sort((a, b) => a - b)
+  if (process.env.BENCH_HIST) console.log(histogram(sorted))
   const writes = outcome.stats.reduce((sum, [w]) => sum + w, 0)
   const transactions = outcome.stats.reduce((sum, [, t]) => sum + t, 0)
   const cpuMs = outcome.stats.reduce((sum, [, , ms]) => sum + ms, 0)

@@ -43,28 +43,34 @@ interface Kept {
   readonly columns: string[]
   readonly types: string[]
   readonly proto: object | null
-  readonly unique: boolean
+  readonly plain: boolean
 }
 
 /** Where a row of columns with repeated names keeps its values (the index getters read them; not enumerable). */
 const VALUES = Symbol('values')
 
+/** A column name that reads as one of the row's indexes ("0", "1", …): @libsql/client gives it the index's value. */
+function isIndexName(name: string, count: number): boolean {
+  return /^(0|[1-9]\d*)$/.test(name) && Number(name) < count
+}
+
 /**
  * The prototype of a statement's rows: index getters and `length`, not enumerable, so a row spreads and
- * serializes as its named columns only (as @libsql/client's rows). With unique names the getters read the
- * named properties; with a repeated name (`SELECT a.x, b.x`) each reads its own value.
+ * serializes as its named columns only (as @libsql/client's rows). With plain names (unique, none reading as an
+ * index) the getters read the named properties; otherwise (`SELECT a.x, b.x`, `SELECT 7 AS "0"`) each reads its
+ * own value from the row's values, and only the first of a repeated name becomes a property.
  */
-function rowPrototype(columns: ReadonlyArray<string>): { readonly proto: object; readonly unique: boolean } {
-  const unique = new Set(columns).size === columns.length
+function rowPrototype(columns: ReadonlyArray<string>): { readonly proto: object; readonly plain: boolean } {
+  const plain = new Set(columns).size === columns.length && !columns.some((name) => isIndexName(name, columns.length))
   const proto: Record<PropertyKey, unknown> = {}
   for (let index = 0; index < columns.length; index += 1) {
     const name = columns[index] as string
-    Object.defineProperty(proto, index, unique
+    Object.defineProperty(proto, index, plain
       ? { get(this: Record<string, unknown>) { return this[name] }, enumerable: false }
       : { get(this: { [VALUES]: unknown[] }) { return this[VALUES][index] }, enumerable: false })
   }
   Object.defineProperty(proto, 'length', { value: columns.length, enumerable: false })
-  return { proto, unique }
+  return { proto, plain }
 }
 
 export interface ConnectionOptions {
@@ -83,6 +89,11 @@ export class CachedConnection {
   constructor(path: string, options: ConnectionOptions) {
     this.#path = path
     this.#options = options
+  }
+
+  /** How many prepared statements are kept (at most CACHE_SIZE). */
+  get cachedStatements(): number {
+    return this.#kept.size
   }
 
   get inTransaction(): boolean {
@@ -115,7 +126,7 @@ export class CachedConnection {
       types = definitions.map((column) => column.type ?? '')
     }
     const shape = reader ? rowPrototype(columns) : null
-    const kept: Kept = { statement, reader, columns, types, proto: shape?.proto ?? null, unique: shape?.unique ?? true }
+    const kept: Kept = { statement, reader, columns, types, proto: shape?.proto ?? null, plain: shape?.plain ?? true }
     if (sql.length <= CACHEABLE_SQL) {
       this.#kept.set(sql, kept)
       if (this.#kept.size > CACHE_SIZE) this.#kept.delete(this.#kept.keys().next().value as string)
@@ -133,8 +144,8 @@ export class CachedConnection {
       if (kept.reader) {
         const raw = kept.statement.all(bound) as unknown[][]
         const rows = new Array<Row>(raw.length)
-        const { columns, proto, unique } = kept
-        for (let index = 0; index < raw.length; index += 1) rows[index] = makeRow(raw[index] as unknown[], columns, proto as object, unique)
+        const { columns, proto, plain } = kept
+        for (let index = 0; index < raw.length; index += 1) rows[index] = makeRow(raw[index] as unknown[], columns, proto as object, plain)
         return resultSet(columns, kept.types, rows, 0, undefined)
       }
       const info = kept.statement.run(bound)
@@ -188,9 +199,9 @@ export class CachedConnection {
   }
 }
 
-function makeRow(values: unknown[], columns: ReadonlyArray<string>, proto: object, unique: boolean): Row {
+function makeRow(values: unknown[], columns: ReadonlyArray<string>, proto: object, plain: boolean): Row {
   const row = Object.create(proto) as Record<PropertyKey, unknown>
-  if (!unique) Object.defineProperty(row, VALUES, { value: values, enumerable: false })
+  if (!plain) Object.defineProperty(row, VALUES, { value: values, enumerable: false })
   for (let index = 0; index < values.length; index += 1) {
     let value = values[index]
     if (typeof value === 'bigint') {
@@ -202,7 +213,8 @@ function makeRow(values: unknown[], columns: ReadonlyArray<string>, proto: objec
       values[index] = value
     }
     const column = columns[index] as string
-    if (unique || !Object.hasOwn(row, column)) row[column] = value
+    if (plain) row[column] = value
+    else if (!isIndexName(column, values.length) && !Object.hasOwn(row, column)) Object.defineProperty(row, column, { value, enumerable: true, configurable: true, writable: true })
   }
   return row as unknown as Row
 }

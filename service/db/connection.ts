@@ -289,7 +289,7 @@ async function withBusyRetry<T>(begin: () => Promise<Transaction>, work: (tx: Tr
     } catch (error) {
       if (tx && !tx.closed) await tx.rollback().catch(() => undefined)
       if (!isBusy(error) || performance.now() - started > BUSY_TIMEOUT_MS) throw error
-      await new Promise((done) => setTimeout(done, Math.min(1 + attempt, 20) * (0.5 + Math.random())))
+      await new Promise((done) => setTimeout(done, Math.min(1 + attempt, 3) * (0.5 + Math.random())))
     } finally {
       tx?.close()
     }

@@ -156,7 +156,7 @@ async function approvals(grouped: boolean): Promise<void> {
   const context = createContext(db)
   const company = await createCompany(context, SYSTEM, { code: 'BENCH', name: '压测公司' })
   const token = await signedIn(createApp({ context }), context, company, 'checker', 'approver')
-  const drafts = Number(process.env.BENCH_DRAFTS ?? 100_000)
+  const drafts = Number(process.env.BENCH_DRAFTS ?? 160_000)
   const ids: number[] = []
   for (let from = 0; from < drafts; from += 5000) {
     const made = await writeVouchers(context, { userId: null, username: 'pos' }, company.id, Array.from({ length: Math.min(5000, drafts - from) }, (_, index) => ({ input: { date: `2026-10-${String(1 + ((from + index) % 28)).padStart(2, '0')}`, lines: [{ account: '1122', store: 'pos', debit: '113.00' }, { account: '5001', store: 'pos', credit: '100.00' }, { account: '2221.01.02', store: 'pos', credit: '13.00' }] } })), { mode: 'draft' })

@@ -53,6 +53,11 @@ export interface OpenOptions {
   readonly encryptionKey?: string | null
   /** Group commit of queued writes (default on; LEDGER_GROUP_COMMIT=0 turns it off). */
   readonly groupCommit?: boolean
+  /**
+   * A local file's statements on connections that keep them prepared (cached-connection.ts; default on;
+   * LEDGER_STATEMENT_CACHE=0 turns it off: every statement through @libsql/client, as before issue #20).
+   */
+  readonly statementCache?: boolean
 }
 
 /** Whether a local file is encrypted (or not SQLite at all): a plain SQLite file starts with this header. */
@@ -129,9 +134,8 @@ export async function openDatabase(url: string = DEFAULT_DB_URL, options: OpenOp
   const writeStats: WriteStats = { writes: 0, transactions: 0 }
   const grouped = options.groupCommit ?? process.env.LEDGER_GROUP_COMMIT !== '0'
   // A local file's statements run on two connections that keep their prepared statements (cached-connection.ts):
-  // the reader behind client.execute, the writer behind db.write. LEDGER_STATEMENT_CACHE=0 keeps @libsql/client's
-  // own (the bench's comparison).
-  const cached = path !== null && path !== ':memory:' && process.env.LEDGER_STATEMENT_CACHE !== '0'
+  // the reader behind client.execute, the writer behind db.write. `statementCache: false` keeps @libsql/client's own.
+  const cached = path !== null && path !== ':memory:' && (options.statementCache ?? process.env.LEDGER_STATEMENT_CACHE !== '0')
   if (!cached) {
     const write = groupCommitQueue(() => client.transaction('write'), grouped, writeStats)
     return { url, client, orm: drizzle(client, { schema }), isLocalFile: path !== null, write, writeStats, grouped, close: () => client.close() }

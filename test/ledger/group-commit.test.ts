@@ -4,6 +4,7 @@ import { openDatabase } from '../../service/db/connection.ts'
 import { createContext } from '../../service/ledger/context.ts'
 import { verifyLedger } from '../../service/ledger/verify.ts'
 import { type VoucherResult, writeVouchers } from '../../service/ledger/vouchers.ts'
+import { writeVouchersCoalesced } from '../../service/ledger/voucher-coalesce.ts'
 import { ledgerWithCompany } from '../support/db.ts'
 import { generateFile } from '../../service/generators/index.ts'
 import { importFile } from '../../service/imports/load.ts'
@@ -118,6 +119,25 @@ describe('group commit (one write path, many concurrent single-voucher writes)',
         writeVouchers(context, { userId: 1 }, company.id, [{ input: sale(`solo-${index}`) }], { mode: 'post' })))
       expect(results.map((result) => (result[0] as VoucherResult).number)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1))
       expect(db.writeStats).toEqual({ writes: 30, transactions: 30 })
+      expect((await verifyLedger(context)).breaches).toEqual([])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('without the statement cache (every statement through @libsql/client) the same writes give the same ledger', async () => {
+    const { url, company, db: first } = await ledgerWithCompany()
+    first.close()
+    const db = await openDatabase(url, { statementCache: false })
+    try {
+      const context = createContext(db)
+      const before = { ...db.writeStats }
+      const results = await Promise.all(Array.from({ length: 40 }, (_, index) =>
+        writeVouchersCoalesced(context, { userId: 1 }, company.id, [{ input: sale(`plain-${index}`) }], { mode: 'post' })))
+      expect(results.map((result) => (result[0] as VoucherResult).number).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, index) => index + 1))
+      expect(db.writeStats.transactions - before.transactions).toBeLessThan(10)
+      const rows = await db.client.execute({ sql: 'SELECT COUNT(*) AS n, SUM(total_minor) AS total FROM vouchers WHERE company_id = ?', args: [company.id] })
+      expect([rows.rows[0]?.n, rows.rows[0]?.total, rows.rows[0]?.[0]]).toEqual([40, 40_000, 40])
       expect((await verifyLedger(context)).breaches).toEqual([])
     } finally {
       db.close()

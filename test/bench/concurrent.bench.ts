@@ -26,9 +26,9 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 
 interface Outcome { readonly latencies: number[]; readonly acknowledged: string[]; errors: number; readonly stats: Array<[number, number, number]> }
 
-function startInstance(url: string, grouped: boolean): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number, number]> }> {
+function startInstance(url: string, grouped: boolean, plain = false): Promise<{ child: ChildProcess; base: string; stats: Promise<[number, number, number]> }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', process.env.BENCH_SERVER_SCRIPT ?? 'test/bench/concurrent-server.ts', url], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0' } })
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', process.env.BENCH_SERVER_SCRIPT ?? 'test/bench/concurrent-server.ts', url], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LEDGER_GROUP_COMMIT: grouped ? '1' : '0', LEDGER_STATEMENT_CACHE: plain ? '0' : '1' } })
     let resolveStats: (value: [number, number, number]) => void = () => undefined
     const stats = new Promise<[number, number, number]>((resolve) => { resolveStats = resolve })
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -74,12 +74,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number)
 }
 
-async function scenario(instances: number, grouped: boolean): Promise<void> {
+/**
+ * `plain`: every statement through @libsql/client (LEDGER_STATEMENT_CACHE=0) with group commit off: close to the
+ * service when issue #20 was filed, a second baseline (the off baseline has the statement cache too).
+ */
+async function scenario(instances: number, grouped: boolean, plain = false): Promise<void> {
   const { db, url, cleanup } = await benchDatabase(`concurrent-${instances}-${grouped ? 'on' : 'off'}`)
   const context = createContext(db)
   const company = await createCompany(context, SYSTEM, { code: 'BENCH', name: '压测公司' })
   const token = await signedIn(createApp({ context }), context, company, 'pos', 'accountant')
-  const running = await Promise.all(Array.from({ length: instances }, () => startInstance(url, grouped)))
+  const running = await Promise.all(Array.from({ length: instances }, () => startInstance(url, grouped, plain)))
   const outcome: Outcome = { latencies: [], acknowledged: [], errors: 0, stats: [] }
   // One load phase: every client posts one voucher at a time until the deadline. The warm-up phase (WARMUP
   // seconds, same load, not timed) lets V8 optimise the service's hot code and fills its statement cache: the
@@ -128,9 +132,10 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
   const result = {
     throughput: Math.round(measured / wall), cpuPerVoucher: measured > 0 ? cpuMs / measured : 0, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0,
   }
-  results.set(`${instances}:${grouped}`, result)
+  results.set(`${instances}:${grouped}${plain ? ':plain' : ''}`, result)
   const baseline = results.get(`${instances}:false`)
-  report(`${instances} instance${instances > 1 ? 's' : ''}, group commit ${grouped ? 'on ' : 'off'}`, {
+  const plainBaseline = results.get(`${instances}:false:plain`)
+  report(`${instances} instance${instances > 1 ? 's' : ''}, group commit ${grouped ? 'on ' : 'off'}${plain ? ', no statement cache' : ''}`, {
     vouchers: measured, 'vouchers/s': result.throughput,
     p50_ms: result.p50.toFixed(1), p99_ms: result.p99.toFixed(1), max_ms: result.max.toFixed(1),
     writes_per_tx: transactions > 0 ? (writes / transactions).toFixed(1) : '-',
@@ -142,6 +147,7 @@ async function scenario(instances: number, grouped: boolean): Promise<void> {
     client_cpu_ms_per_request: outcome.latencies.length > 0 ? ((clientUsage.user + clientUsage.system) / 1000 / outcome.latencies.length).toFixed(2) : '-',
     errors: outcome.errors, lost, doubled, verify_breaches: breaches,
     ...(baseline && grouped ? { 'throughput_vs_off': `${(result.throughput / baseline.throughput).toFixed(2)}x`, 'cpu_per_voucher_vs_off': `${(result.cpuPerVoucher / baseline.cpuPerVoucher).toFixed(2)}x`, 'p99_vs_off': `${(result.p99 / baseline.p99).toFixed(2)}x` } : {}),
+    ...(plainBaseline && grouped ? { 'throughput_vs_plain_off': `${(result.throughput / plainBaseline.throughput).toFixed(2)}x`, 'p99_vs_plain_off': `${(result.p99 / plainBaseline.p99).toFixed(2)}x` } : {}),
   })
   cleanup()
 }
@@ -213,8 +219,9 @@ const results = new Map<string, { throughput: number; cpuPerVoucher: number; p50
 
 export async function run(): Promise<void> {
   console.log(`${CLIENTS} clients x single vouchers for ${SECONDS} s (BENCH_SECONDS, BENCH_CLIENTS)`)
-  // BENCH_ONLY=1on,2off,approveon … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
+  // BENCH_ONLY=1plain,1on,2off,approveon … runs only those scenarios (instances + on/off), e.g. to profile one with BENCH_SERVER_NODE_ARGS=--cpu-prof.
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
+  if (only.length === 0 || only.includes('1plain')) await scenario(1, false, true)
   for (const instances of [1, 2]) {
     for (const grouped of [false, true]) if (only.length === 0 || only.includes(`${instances}${grouped ? 'on' : 'off'}`)) await scenario(instances, grouped)
   }

@@ -10,6 +10,7 @@ import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createUser, issueToken, setRole } from '../../service/auth/users.ts'
+import { openDatabase } from '../../service/db/connection.ts'
 import type { FunctionCall } from '../../service/functions/contract.ts'
 import { clearBalanceCache, evaluateBatch } from '../../service/functions/evaluate.ts'
 import { createCompany, loadChart } from '../../service/ledger/company.ts'
@@ -35,7 +36,10 @@ interface Ledger {
 
 /** Posted vouchers, lines and their materialized balances, straight in SQL (a read benchmark needs size, not the write path). */
 export async function buildLedger(lines: number): Promise<Ledger> {
-  const bench = await benchDatabase(`functions-${lines}`)
+  // The build switches the journal off (no WAL) for speed, which needs the file to itself: it runs on
+  // @libsql/client's single connection (no statement cache, whose closed connections keep the file open until
+  // their statements are collected), and the ledger is served from the database opened anew after it.
+  const bench = await benchDatabase(`functions-${lines}`, { statementCache: false })
   const context = createContext(bench.db)
   const company = await createCompany(context, SYSTEM, { code: 'BIG', name: 'big' })
   const leaves = [...(await loadChart(context, company.id)).values()].filter((account) => account.isLeaf).map((account) => account.code)
@@ -70,10 +74,13 @@ export async function buildLedger(lines: number): Promise<Ledger> {
     PRAGMA cache_size = -2000;
     PRAGMA shrink_memory;
   `)
-  const count = await bench.db.client.execute('SELECT (SELECT COUNT(*) FROM voucher_lines) AS lines, (SELECT COUNT(*) FROM balances) AS balances')
-  const built = Number(count.rows[0]?.lines)
-  if (built !== vouchers * 2) throw new Error(`built ${built} lines, wanted ${vouchers * 2}`)
-  return { context, companyId: company.id, balanceRows: Number(count.rows[0]?.balances), cleanup: bench.cleanup }
+  bench.db.close()
+  const db = await openDatabase(bench.url)
+  const built = createContext(db)
+  const count = await db.client.execute('SELECT (SELECT COUNT(*) FROM voucher_lines) AS lines, (SELECT COUNT(*) FROM balances) AS balances')
+  const lineCount = Number(count.rows[0]?.lines)
+  if (lineCount !== vouchers * 2) throw new Error(`built ${lineCount} lines, wanted ${vouchers * 2}`)
+  return { context: built, companyId: company.id, balanceRows: Number(count.rows[0]?.balances), cleanup: () => { db.close(); bench.cleanup() } }
 }
 
 /** 10,000 distinct calls: accounts (leaves, parents, prefixes) x periods x (all stores | one store). */

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDatabase, type Database } from '../../service/db/connection.ts'
+import { openDatabase, type Database, type OpenOptions } from '../../service/db/connection.ts'
 
-export async function benchDatabase(name: string): Promise<{ db: Database; url: string; dir: string; cleanup: () => void }> {
+export async function benchDatabase(name: string, options: OpenOptions = {}): Promise<{ db: Database; url: string; dir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), `cledger-bench-${name}-`))
   const url = `file:${join(dir, 'bench.db')}`
-  const db = await openDatabase(url)
+  const db = await openDatabase(url, options)
   return { db, url, dir, cleanup: () => { db.close(); rmSync(dir, { recursive: true, force: true }) } }
 }
 

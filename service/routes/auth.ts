@@ -1,11 +1,8 @@
-import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { createLoginGuard } from '../auth/guard.ts'
 import { DEFAULT_MAX_TOKEN_DAYS, checkPassword, decideInvitation, invitationsFor, issueToken, listTokens, login, membershipsOf, revokeToken, revokeTokenById } from '../auth/users.ts'
 import { createTokenRequest, createTokenResponse, invitationDecisionResponse, loginRequest, loginResponse, logoutResponse, meResponse, myInvitationsResponse, revokeTokenResponse, tokensQuery, tokensResponse } from '../../shared/api/auth.ts'
-import { type AppDeps, clientAddress, routeGroup } from './kit.ts'
-
-const tokenId = (text: string) => z.coerce.number().int().positive().parse(text)
+import { type AppDeps, clientAddress, routeGroup, idParam } from './kit.ts'
 
 /**
  * Sign-in and self-service of the signed-in user: tokens (list, mint with a
@@ -47,7 +44,7 @@ export function authRoutes(deps: AppDeps) {
     })
     .route({ method: 'delete', path: '/auth/tokens/:id', summary: 'Revoke one of your tokens (it stops working on the next request)', permission: null, response: revokeTokenResponse }, async ({ c, json, access, param }) => {
       if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
-      await revokeTokenById(deps.context, access.actor, access.user.id, tokenId(param('id')))
+      await revokeTokenById(deps.context, access.actor, access.user.id, idParam(param('id')))
       return json({ ok: true }, 200)
     })
     .route({ method: 'get', path: '/auth/invitations', summary: 'Invitations into companies waiting for your answer', permission: null, response: myInvitationsResponse }, async ({ c, json, access }) => {
@@ -56,10 +53,10 @@ export function authRoutes(deps: AppDeps) {
     })
     .route({ method: 'post', path: '/auth/invitations/:id/accept', summary: 'Accept an invitation: you get its role in its company', permission: null, response: invitationDecisionResponse }, async ({ c, json, access, param }) => {
       if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
-      return json({ invitation: await decideInvitation(deps.context, access.user, tokenId(param('id')), 'accepted') }, 200)
+      return json({ invitation: await decideInvitation(deps.context, access.user, idParam(param('id')), 'accepted') }, 200)
     })
     .route({ method: 'post', path: '/auth/invitations/:id/decline', summary: 'Decline an invitation', permission: null, response: invitationDecisionResponse }, async ({ c, json, access, param }) => {
       if (!access.user) throw new LedgerError('UNAUTHORIZED', 'sign in first')
-      return json({ invitation: await decideInvitation(deps.context, access.user, tokenId(param('id')), 'declined') }, 200)
+      return json({ invitation: await decideInvitation(deps.context, access.user, idParam(param('id')), 'declined') }, 200)
     })
 }

@@ -1,7 +1,6 @@
 import { searchQuery, searchResponse, voucherSourcesResponse } from '../../shared/api/drill.ts'
-import { z } from 'zod'
 import { searchRecords, voucherSourceRecords } from '../ledger/source-records.ts'
-import { type AppDeps, companyOf, routeGroup } from './kit.ts'
+import { type AppDeps, companyOf, routeGroup, idParam } from './kit.ts'
 
 /**
  * Drill-down past 明细账 (issue #14): a voucher's source orders, bill lines and
@@ -12,7 +11,7 @@ export function drillRoutes(deps: AppDeps) {
   return routeGroup('vouchers', deps)
     .route({ method: 'get', path: '/companies/:company/vouchers/:id/sources', summary: 'What a voucher was made from: each source ref with the order, settlement txn, bank line or voucher it names (amounts as decimal strings)', permission: 'vouchers.read', response: voucherSourcesResponse }, async ({ c, json, access, param }) => {
       const company = companyOf(access)
-      const id = z.coerce.number().int().positive().parse(param('id'))
+      const id = idParam(param('id'))
       return json({ sources: await voucherSourceRecords(deps.context, company.id, id, company.baseCurrency) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/search', summary: 'Find orders, bill lines, bank lines and vouchers by order number, trade number / reference (a prefix from 4 characters) or amount; 50 of each', permission: 'vouchers.read', query: searchQuery, response: searchResponse }, async ({ c, json, access, query }) => {

@@ -12,7 +12,7 @@ import { createImportSlots } from '../imports/limits.ts'
 import { DEFAULT_MULTIPART_LIMITS, receiveMultipart } from '../imports/multipart.ts'
 import { DEFAULT_LIMITS } from '../imports/source.ts'
 // job errors get exactly the HTTP error mapping of a plain request
-import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, errorResponse, routeGroup } from './kit.ts'
+import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, errorResponse, routeGroup, idParam } from './kit.ts'
 
 /**
  * Imports over HTTP: multipart upload (field `file`, repeatable; `store`,
@@ -21,7 +21,6 @@ import { type Access, type AppDeps, type AppEnv, assertDeclaredBody, companyOf, 
  * and txns. Amounts are decimal strings.
  */
 
-const id = (text: string) => z.coerce.number().int().positive().parse(text)
 function summaryJson(result: FileImportResult): ImportSummaryDto {
   return {
     id: result.batchId, fileName: result.file, format: result.parser, detected: result.detected, hash: result.hash,
@@ -236,10 +235,10 @@ export function importRoutes(deps: AppDeps) {
       return json({ imports: await listBatches(deps.context.db, companyOf(access).id) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/imports/:id', summary: 'One import batch: who, when, file, hash, counts, self-checks', permission: 'import.read', response: importBatchResponse }, async ({ c, json, access, param }) => {
-      return json({ import: await getBatch(deps.context.db, companyOf(access).id, id(param('id'))) }, 200)
+      return json({ import: await getBatch(deps.context.db, companyOf(access).id, idParam(param('id'))) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/imports/:id/rejects', summary: 'Rejected rows of a batch with row number, column and reason', permission: 'import.read', response: importRejectsResponse }, async ({ c, json, access, param }) => {
-      const rejects = await listRejects(deps.context.db, companyOf(access).id, id(param('id')))
+      const rejects = await listRejects(deps.context.db, companyOf(access).id, idParam(param('id')))
       return json({ rejects: rejects.map((reject) => ({ row: reject.rowNumber, sheet: reject.sheet, column: reject.column, reason: reject.reason, raw: reject.raw })) }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/orders', summary: 'Imported orders by store, period (YYYY-MM), status, channel', permission: 'orders.read', query: recordListQuery, response: ordersResponse }, async ({ c, json, access, query }) => {

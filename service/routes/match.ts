@@ -1,12 +1,9 @@
 import { confirmRequest, confirmResponse, decisionResponse, exceptionResponse, exceptionsQuery, exceptionsResponse, manualMatchRequest, manualMatchResponse, matchCountsResponse, matchesQuery, matchesResponse, matchRunRequest, matchRunResponse, matchSummaryResponse, reasonRequest, reconcileQuery, reconcileResponse, resolutionRequest, scopeQuery, unmatchResponse } from '../../shared/api/match.ts'
-import { z } from 'zod'
 import { confirmMatch, decideException, getException, listExceptions, listMatches, manualMatch, matchCounts, reconciliationSummary, runMatching, summaryRowJson, unmatch } from '../matching/index.ts'
 import { getCompany, loadChart } from '../ledger/company.ts'
 import { drillPaths, reconciliationJson, storeReconciliation } from '../posting/reconcile.ts'
 import { loadStoreProfiles } from '../posting/settings.ts'
-import { type AppDeps, companyOf, routeGroup } from './kit.ts'
-
-const id = (text: string) => z.coerce.number().int().positive().parse(text)
+import { type AppDeps, companyOf, routeGroup, idParam } from './kit.ts'
 
 /**
  * Where resolving an AMOUNT_MISMATCH books its difference: the account the person
@@ -40,10 +37,10 @@ export function matchRoutes(deps: AppDeps) {
       return json(await manualMatch(deps.context, access.actor, companyOf(access).id, body), 201)
     })
     .route({ method: 'post', path: '/companies/:company/match/matches/:id/unmatch', summary: 'Take a match apart (reverses its posted vouchers); never re-matched automatically', permission: 'match.run', body: reasonRequest, response: unmatchResponse }, async ({ c, json, access, body, param }) => {
-      return json(await unmatch(deps.context, access.actor, companyOf(access).id, id(param('id')), body.reason), 200)
+      return json(await unmatch(deps.context, access.actor, companyOf(access).id, idParam(param('id')), body.reason), 200)
     })
     .route({ method: 'post', path: '/companies/:company/match/matches/:id/confirm', summary: 'Confirm a suggested match', permission: 'match.run', body: confirmRequest, response: confirmResponse }, async ({ c, json, access, body, param }) => {
-      await confirmMatch(deps.context, access.actor, companyOf(access).id, id(param('id')), body.reason)
+      await confirmMatch(deps.context, access.actor, companyOf(access).id, idParam(param('id')), body.reason)
       return json({ ok: true }, 200)
     })
     .route({ method: 'get', path: '/companies/:company/match/summary', summary: 'Reconciliation summary per store and period (amounts as decimal strings)', permission: 'match.read', query: scopeQuery, response: matchSummaryResponse }, async ({ c, json, access, query }) => {
@@ -62,17 +59,17 @@ export function matchRoutes(deps: AppDeps) {
     })
     .route({ method: 'get', path: '/companies/:company/exceptions/:id', summary: 'One exception with its records, history and, for an open MISSING_PAYMENT / ORPHAN_PAYMENT / AMOUNT_MISMATCH, up to 10 ranked candidates for a manual match', permission: 'exceptions.read', response: exceptionResponse }, async ({ c, json, access, param }) => {
       const company = companyOf(access)
-      const exception = await getException(deps.context, company.id, id(param('id')))
+      const exception = await getException(deps.context, company.id, idParam(param('id')))
       const treatment = exception.type === 'AMOUNT_MISMATCH' ? await differenceTreatment(deps, company.id, exception.store, exception.difference, exception.acceptedAccount) : undefined
       return json({ exception: treatment === undefined ? exception : { ...exception, treatment } }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/exceptions/:id/resolve', summary: 'Resolve an open exception (reason required; `account`: the leaf account an AMOUNT_MISMATCH difference is booked to, default the store\'s difference account)', permission: 'exceptions.decide', body: resolutionRequest, response: decisionResponse }, async ({ c, json, access, body, param }) => {
-      return json(await decideException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'resolve', body.reason, body.account === undefined ? {} : { account: body.account }), 200)
+      return json(await decideException(deps.context, access.actor, companyOf(access).id, idParam(param('id')), 'resolve', body.reason, body.account === undefined ? {} : { account: body.account }), 200)
     })
     .route({ method: 'post', path: '/companies/:company/exceptions/:id/ignore', summary: 'Ignore an open exception (reason required)', permission: 'exceptions.decide', body: reasonRequest, response: decisionResponse }, async ({ c, json, access, body, param }) => {
-      return json(await decideException(deps.context, access.actor, companyOf(access).id, id(param('id')), 'ignore', body.reason), 200)
+      return json(await decideException(deps.context, access.actor, companyOf(access).id, idParam(param('id')), 'ignore', body.reason), 200)
     })
     .route({ method: 'post', path: '/companies/:company/exceptions/:id/approve', summary: 'Approve a NEEDS_APPROVAL exception (the role its rule names, or admin)', permission: 'exceptions.approve', body: reasonRequest, response: decisionResponse }, async ({ c, json, access, body, param }) => {
-      return json(await decideException(deps.context, { ...access.actor, role: access.role ?? undefined }, companyOf(access).id, id(param('id')), 'approve', body.reason), 200)
+      return json(await decideException(deps.context, { ...access.actor, role: access.role ?? undefined }, companyOf(access).id, idParam(param('id')), 'approve', body.reason), 200)
     })
 }

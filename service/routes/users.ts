@@ -1,9 +1,8 @@
 import { companyInvitationsResponse, grantRoleRequest, grantRoleResponse, inviteRequest, inviteResponse, userStateResponse, usersResponse, withdrawInvitationResponse } from '../../shared/api/users.ts'
-import { z } from 'zod'
 import { LedgerError } from '../../shared/errors.ts'
 import { type UserStatus, companyInvitations, companyMember, createUser, inviteUser, listCompanyUsers, membershipsOf, setDisabled, setRole, unlockUser, withdrawInvitation } from '../auth/users.ts'
 import type { LedgerContext } from '../ledger/context.ts'
-import { type Access, type AppDeps, companyOf, routeGroup } from './kit.ts'
+import { type Access, type AppDeps, companyOf, routeGroup, idParam } from './kit.ts'
 
 function userJson(user: UserStatus & { role: string }) {
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled, locked: user.locked }
@@ -22,8 +21,6 @@ async function assertAdminOfAll(context: LedgerContext, access: Access, userId: 
     throw new LedgerError('FORBIDDEN', 'this user also belongs to companies you do not administer: remove them from this company instead (role none) / 该用户还属于您不管理的账套：请改为将其移出本账套')
   }
 }
-
-const invitationId = (text: string) => z.coerce.number().int().positive().parse(text)
 
 export function userRoutes(deps: AppDeps) {
   const small = 16 * 1024
@@ -58,7 +55,7 @@ export function userRoutes(deps: AppDeps) {
       return json({ status: 'invited', invitation: await inviteUser(deps.context, access.actor, companyOf(access).id, body.username, body.role) }, 202)
     })
     .route({ method: 'delete', path: '/companies/:company/invitations/:id', summary: 'Withdraw a pending invitation', permission: 'users.manage', response: withdrawInvitationResponse }, async ({ c, json, access, param }) => {
-      await withdrawInvitation(deps.context, access.actor, companyOf(access).id, invitationId(param('id')))
+      await withdrawInvitation(deps.context, access.actor, companyOf(access).id, idParam(param('id')))
       return json({ ok: true }, 200)
     })
     .route({ method: 'post', path: '/companies/:company/users/:username/disable', summary: 'Disable a user: every token stops working on the next request (admin of every company the user belongs to; audited)', permission: 'users.manage', response: userStateResponse }, async ({ c, json, access, param }) => {

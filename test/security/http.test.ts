@@ -69,6 +69,20 @@ describe('HTTP hardening', () => {
     expect(stream.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
 
+  it('refuses an id parameter that is not a positive whole number with 400, on every route family that takes one', async () => {
+    const { context, company } = await ledgerWithCompany()
+    const api = createApp({ context })
+    const token = await signedIn(api, context, company, 'ids', 'admin')
+    const paths = [`vouchers/abc/approve`, `vouchers/0/approve`, `vouchers/1.5/reverse`, `exceptions/-3/resolve`, `match/matches/x/confirm`]
+    for (const path of paths) {
+      const answer = await api.app.request(`/api/v1/companies/${company.code}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'r' }) })
+      expect(answer.status, path).toBe(400)
+      expect(((await answer.json()) as { error: { code: string } }).error.code, path).toBe('VALIDATION')
+    }
+    const fine = await api.app.request(`/api/v1/companies/${company.code}/vouchers/999/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+    expect(fine.status).toBe(404)
+  })
+
   it('refuses a 150 MB JSON body from its declared length, and a chunked one at the limit, before parsing', async () => {
     const { context, company } = await ledgerWithCompany()
     const api = createApp({ context })
